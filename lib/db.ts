@@ -1,0 +1,46 @@
+import pg from 'pg';
+import { env } from './env';
+import { log } from './log';
+
+// numeric and bigint as JS numbers: counts and prices here stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+let pool: pg.Pool | undefined;
+
+/** The one Pool of the process, bounded, with a statement timeout on every connection. */
+export function getPool(): pg.Pool {
+  if (!pool) {
+    const config = env();
+    if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set');
+    pool = new pg.Pool({
+      connectionString: config.DATABASE_URL,
+      max: config.PG_POOL_MAX,
+      connectionTimeoutMillis: config.PG_CONNECT_TIMEOUT_MS,
+      statement_timeout: config.PG_STATEMENT_TIMEOUT_MS,
+      idleTimeoutMillis: 30_000,
+      application_name: process.env.PG_APPLICATION_NAME ?? 'frontier-monitor',
+    });
+    // An idle client losing its connection (database restart) must not crash the process.
+    pool.on('error', (error) => log.warn('idle database connection lost', { error: error.message }));
+  }
+  return pool;
+}
+
+/** Runs one named query; logs its name and duration at debug level. */
+export async function query<Row extends pg.QueryResultRow>(
+  name: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Row[]> {
+  const started = performance.now();
+  const result = await getPool().query<Row>({ text: sql, values: params });
+  log.debug('query', { name, ms: Math.round((performance.now() - started) * 10) / 10, rows: result.rowCount });
+  return result.rows;
+}
+
+export async function closePool(): Promise<void> {
+  const current = pool;
+  pool = undefined;
+  await current?.end();
+}

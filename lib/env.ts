@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** Every setting the processes read, validated once; defaults suit the embedded demo. */
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const nonNegativeInt = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== '' ? value : undefined));
+
+export const envSchema = z.object({
+  DATABASE_URL: optionalText.pipe(z.string().url().optional()),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+
+  PG_POOL_MAX: positiveInt(10),
+  PG_STATEMENT_TIMEOUT_MS: positiveInt(5_000),
+  PG_CONNECT_TIMEOUT_MS: positiveInt(3_000),
+
+  WORKER_INTERVAL_MS: positiveInt(15_000),
+  WORKER_MAX_WINDOWS: positiveInt(1_000),
+  WORKER_GRACE_MINUTES: nonNegativeInt(1),
+  WORKER_CONCURRENCY: positiveInt(4),
+  WORKER_RETENTION_DAYS: positiveInt(7),
+
+  HEALTH_STALL_MINUTES: positiveInt(60),
+  HEALTH_LAG_BARS: positiveInt(3),
+  HEALTH_SOURCE_STALE_MINUTES: positiveInt(15),
+  HEALTH_MIN_BARS_PER_RUN: z.coerce.number().nonnegative().default(0.01),
+
+  BASIC_AUTH_USER: optionalText,
+  BASIC_AUTH_PASSWORD: optionalText,
+  KIOSK_TOKEN: optionalText,
+  FRAME_ANCESTORS: z.string().default("'none'"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+/** The validated configuration; throws a readable error naming every bad variable. */
+export function env(): Env {
+  if (!cached) cached = parseEnv(process.env);
+  return cached;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const value = parsed.data;
+  if (Boolean(value.BASIC_AUTH_USER) !== Boolean(value.BASIC_AUTH_PASSWORD)) {
+    throw new Error('Invalid configuration:\n  BASIC_AUTH_USER and BASIC_AUTH_PASSWORD must be set together');
+  }
+  return value;
+}
+
+/** For tests and commands that change process.env after start. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

@@ -1,0 +1,112 @@
+/**
+ * The shapes shared by the API, the pages, the wall and the metrics. The rules that fill
+ * them live in lib/health.ts; the JSON the API answers is exactly these types.
+ */
+
+/** Worst first: the order of this list is the severity order (index 0 = most severe). */
+export const HEALTH_STATES = [
+  'AHEAD',
+  'NULL',
+  'FAILING',
+  'STALLED',
+  'SOURCE_STALE',
+  'LAGGING',
+  'INEFFICIENT',
+  'OK',
+  'DISABLED',
+] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+export type CursorStatus = 'OK' | 'AHEAD' | 'NULL';
+export type Trend = 'catching_up' | 'steady' | 'falling_behind' | 'unknown';
+
+export interface HealthThresholds {
+  stallMinutes: number;
+  lagBars: number;
+  sourceStaleMinutes: number;
+  minBarsPerRun: number;
+}
+
+/** One row of the view plus the few state columns the rules need. Timestamps are ISO strings. */
+export interface FrontierRow {
+  symbol: string;
+  timeframe: string;
+  stepMinutes: number;
+  enabled: boolean;
+  cursorUtc: string | null;
+  sourceMaxTsUtc: string | null;
+  cursorStatus: CursorStatus;
+  gapMinutes: number | null;
+  barsBehind: number | null;
+  sourceAgeMinutes: number | null;
+  lastAttemptUtc: string | null;
+  lastSuccessUtc: string | null;
+  minutesSinceSuccess: number | null;
+  lastError: string | null;
+  lastErrorUtc: string | null;
+  consecutiveFailures: number;
+  totalRuns: number;
+  totalBarsWritten: number;
+  barsPerRun: number | null;
+  /** bars written by the last runs that had work (oldest first), from data_agg_state.recent_bars */
+  recentBars: number[];
+}
+
+export interface PairHealth extends FrontierRow {
+  state: HealthState;
+  /** 0 = most severe, as HEALTH_STATES */
+  severity: number;
+  /** The primary state's sentence, e.g. "no success for 73 min, threshold 60". */
+  reason: string;
+  /** One sentence per problem found, primary first. */
+  reasons: string[];
+  /** What to do about it, one short sentence. */
+  action: string;
+  trend: Trend;
+  /** Minutes until bars_behind reaches 0 at the recent rate; null when unknown or not catching up. */
+  etaMinutes: number | null;
+}
+
+export interface HealthListResponse {
+  generatedAt: string;
+  thresholds: HealthThresholds;
+  /** rows matching the filters, before paging */
+  total: number;
+  rows: PairHealth[];
+}
+
+export interface HealthSummaryResponse {
+  generatedAt: string;
+  thresholds: HealthThresholds;
+  total: number;
+  byState: Record<HealthState, number>;
+  /** the worst problems first, at most 50 */
+  problems: PairHealth[];
+}
+
+export interface RunRecord {
+  runId: number;
+  startedAtUtc: string;
+  finishedAtUtc: string;
+  ok: boolean;
+  result: Record<string, unknown> | null;
+  error: string | null;
+}
+
+export interface RunsPage {
+  runs: RunRecord[];
+  /** pass as ?before= to get the next (older) page; null at the end */
+  nextCursor: string | null;
+}
+
+export interface PairDetailResponse {
+  generatedAt: string;
+  pair: PairHealth;
+  /** recent runs oldest first, for the charts */
+  history: RunRecord[];
+  remediationSql: string | null;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}

@@ -1,0 +1,80 @@
+-- 002: the window arithmetic and the aggregation of source bars into windows.
+
+-- Start of the window holding p_ts. Windows are aligned to 2000-01-01 00:00 UTC.
+CREATE FUNCTION agg_window_start(p_step interval, p_ts timestamptz)
+RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN date_bin(p_step, p_ts, timestamptz '2000-01-01 00:00:00+00');
+
+-- Start of the newest complete window. A window [ws, we) is complete when
+-- we + grace <= now and the source frontier F >= we - 1 minute.
+-- The one place this rule is written: catch-up, reset and the view all call it.
+CREATE FUNCTION agg_last_complete_window_start(
+  p_step interval, p_now timestamptz, p_grace_minutes integer, p_frontier timestamptz)
+RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN agg_window_start(
+  p_step,
+  least(p_now - make_interval(mins => p_grace_minutes), p_frontier + interval '1 minute')
+) - p_step;
+
+-- The step of a timeframe; raises naming the argument when it is unknown.
+CREATE FUNCTION agg_timeframe_step(p_to_tf text, p_caller text)
+RETURNS interval LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  v_step interval;
+BEGIN
+  SELECT step INTO v_step FROM agg_timeframes WHERE timeframe = p_to_tf;
+  IF v_step IS NULL THEN
+    RAISE EXCEPTION '%: unknown timeframe p_to_tf=% (known: %)', p_caller, coalesce(quote_literal(p_to_tf), 'NULL'),
+      (SELECT string_agg(timeframe, ', ' ORDER BY step) FROM agg_timeframes)
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  RETURN v_step;
+END $$;
+
+CREATE FUNCTION agg_raise_corrupt_source(
+  p_symbol text, p_to_tf text, p_window_start timestamptz, p_window_end timestamptz, p_bad_rows bigint)
+RETURNS integer LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'corrupt source data for %/% window [%,%): % bar(s) with high < low, a price <= 0 or volume < 0',
+    p_symbol, p_to_tf, p_window_start, p_window_end, p_bad_rows
+    USING ERRCODE = 'data_exception',
+          HINT = 'fix or delete the bad bars_1m rows, then the next run carries on';
+END $$;
+
+-- Every non-empty window in [p_from, p_to), set-based: one index range scan and one
+-- GROUP BY instead of one query per window. A window containing a corrupt bar raises.
+CREATE FUNCTION aggregate_bar_windows(p_symbol text, p_to_tf text, p_from timestamptz, p_to timestamptz)
+RETURNS TABLE (window_start timestamptz, window_end timestamptz, open numeric, high numeric,
+               low numeric, close numeric, volume numeric, source_count integer)
+LANGUAGE sql STABLE AS $$
+  SELECT w.ws, w.ws + t.step, w.open, w.high, w.low, w.close, w.volume,
+         CASE WHEN w.bad_rows > 0
+              THEN agg_raise_corrupt_source(p_symbol, p_to_tf, w.ws, w.ws + t.step, w.bad_rows)
+              ELSE w.n::integer END
+  FROM agg_timeframes t
+  CROSS JOIN LATERAL (
+    SELECT agg_window_start(t.step, b.ts_utc) AS ws,
+           (array_agg(b.open ORDER BY b.ts_utc))[1] AS open,
+           max(b.high) AS high,
+           min(b.low) AS low,
+           (array_agg(b.close ORDER BY b.ts_utc DESC))[1] AS close,
+           sum(b.volume) AS volume,
+           count(*) AS n,
+           count(*) FILTER (WHERE b.high < b.low OR b.low <= 0 OR b.open <= 0
+                                  OR b.close <= 0 OR b.volume < 0) AS bad_rows
+    FROM bars_1m b
+    WHERE b.canonical_symbol = p_symbol AND b.ts_utc >= p_from AND b.ts_utc < p_to
+    GROUP BY 1
+  ) w
+  WHERE t.timeframe = p_to_tf
+  ORDER BY w.ws
+$$;
+
+-- One window as JSON, at least {"source_count": n}; the one-window form of the above.
+CREATE FUNCTION aggregate_bar_window(
+  p_symbol text, p_to_tf text, p_window_start timestamptz, p_window_end timestamptz)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+  SELECT coalesce(
+    (SELECT to_jsonb(w) FROM aggregate_bar_windows(p_symbol, p_to_tf, p_window_start, p_window_end) w LIMIT 1),
+    jsonb_build_object('window_start', p_window_start, 'window_end', p_window_end, 'source_count', 0))
+$$;

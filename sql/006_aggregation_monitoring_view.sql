@@ -1,0 +1,39 @@
+-- 006: one row per pair with everything a monitor needs.
+--   F is found once per symbol by an index look-up (never a GROUP BY over bars_1m).
+--   bars_behind counts complete windows (no grace: the view does not know the worker's).
+--   minutes_since_success counts from registration when a pair never succeeded, so a pair
+--     that fails from the start is caught by "minutes_since_success > 60" too.
+--   bars_per_run is over the last 20 runs that had work to do (failed runs count 0 bars);
+--     runs that found nothing complete to aggregate are left out, so quiet hours and
+--     daily bars do not look inefficient. NULL before the first such run.
+CREATE VIEW v_aggregation_frontier_health AS
+WITH symbol_frontier AS (
+  SELECT sym.canonical_symbol,
+         (SELECT max(b.ts_utc) FROM bars_1m b WHERE b.canonical_symbol = sym.canonical_symbol) AS max_ts
+    FROM (SELECT DISTINCT canonical_symbol FROM data_agg_state) sym
+)
+SELECT s.canonical_symbol,
+       s.timeframe,
+       s.enabled,
+       s.last_agg_bar_ts_utc AS cursor_utc,
+       f.max_ts AS source_max_ts_utc,
+       CASE WHEN s.last_agg_bar_ts_utc IS NULL THEN 'NULL'
+            WHEN f.max_ts IS NULL OR s.last_agg_bar_ts_utc + t.step > f.max_ts + interval '1 minute' THEN 'AHEAD'
+            ELSE 'OK' END AS cursor_status,
+       f.max_ts - s.last_agg_bar_ts_utc AS gap,
+       round(extract(epoch FROM f.max_ts - s.last_agg_bar_ts_utc) / 60, 1) AS gap_minutes,
+       greatest(0, floor(extract(epoch FROM agg_last_complete_window_start(t.step, now(), 0, f.max_ts)
+                                           - s.last_agg_bar_ts_utc) / extract(epoch FROM t.step)))::integer AS bars_behind,
+       round(extract(epoch FROM now() - f.max_ts) / 60, 1) AS source_age_minutes,
+       s.last_attempt_utc,
+       s.last_success_utc,
+       round(extract(epoch FROM now() - coalesce(s.last_success_utc, s.registered_at_utc)) / 60, 1) AS minutes_since_success,
+       s.last_error,
+       s.last_error_utc,
+       s.consecutive_failures,
+       s.total_runs,
+       s.total_bars_written,
+       round(s.recent_bars_sum::numeric / nullif(cardinality(s.recent_bars), 0), 3) AS bars_per_run
+  FROM data_agg_state s
+  JOIN agg_timeframes t ON t.timeframe = s.timeframe
+  LEFT JOIN symbol_frontier f ON f.canonical_symbol = s.canonical_symbol;
