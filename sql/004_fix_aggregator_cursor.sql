@@ -15,8 +15,8 @@ BEGIN
   IF p_response->'source_count' IS NULL OR jsonb_typeof(p_response->'source_count') <> 'number'
      OR (p_response->>'source_count')::numeric < 0 THEN
     RAISE EXCEPTION 'aggregate window returned no source_count for %/% window [%,%): response=%',
-      p_symbol, p_to_tf, coalesce(p_response->>'window_start', p_from::text),
-      coalesce(p_response->>'window_end', p_to::text), p_response
+      p_symbol, p_to_tf, coalesce((p_response->>'window_start')::timestamptz, p_from),
+      coalesce((p_response->>'window_end')::timestamptz, p_to), p_response
       USING ERRCODE = 'data_exception';
   END IF;
   RAISE EXCEPTION 'aggregate window returned a window outside [%,%) for %/%: response=%',
