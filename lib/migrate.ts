@@ -16,12 +16,13 @@ export interface MigrationResult {
 export async function migrateDatabase(
   connectionString: string,
   logger: (line: string) => void = () => {},
+  directory: string = SQL_DIR,
 ): Promise<MigrationResult> {
   const client = new pg.Client({ connectionString });
   client.on('notice', (notice) => logger(`NOTICE: ${notice.message}`));
   await client.connect();
   try {
-    const done = await migrate({ client }, SQL_DIR, { logger: () => {} });
+    const done = await migrate({ client }, directory, { logger: () => {} });
     return { applied: done.filter((migration) => migration.id > 0).map((migration) => migration.fileName) };
   } finally {
     await client.end();

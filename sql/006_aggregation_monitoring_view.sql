@@ -22,8 +22,10 @@ SELECT s.canonical_symbol,
             ELSE 'OK' END AS cursor_status,
        f.max_ts - s.last_agg_bar_ts_utc AS gap,
        round(extract(epoch FROM f.max_ts - s.last_agg_bar_ts_utc) / 60, 1) AS gap_minutes,
-       greatest(0, floor(extract(epoch FROM agg_last_complete_window_start(t.step, now(), 0, f.max_ts)
-                                           - s.last_agg_bar_ts_utc) / extract(epoch FROM t.step)))::integer AS bars_behind,
+       CASE WHEN s.last_agg_bar_ts_utc IS NOT NULL AND f.max_ts IS NOT NULL  -- greatest() would turn NULL into 0
+            THEN greatest(0, floor(extract(epoch FROM agg_last_complete_window_start(t.step, now(), 0, f.max_ts)
+                                                  - s.last_agg_bar_ts_utc) / extract(epoch FROM t.step)))::integer
+       END AS bars_behind,
        round(extract(epoch FROM now() - f.max_ts) / 60, 1) AS source_age_minutes,
        s.last_attempt_utc,
        s.last_success_utc,
