@@ -1,0 +1,214 @@
+import { DEFAULT_RUN_INTERVAL_MINUTES, trendFromState } from './trend';
+import { HEALTH_STATES, type FrontierRow, type HealthState, type HealthThresholds, type PairHealth } from './types';
+
+/**
+ * The health rules: one pure module (no I/O) used by the API, the pages, the wall and the
+ * metrics. Each state, its rule, threshold, sentence and action: docs/HEALTH.md.
+ */
+
+export const DEFAULT_THRESHOLDS: HealthThresholds = {
+  stallMinutes: 60,
+  lagBars: 3,
+  sourceStaleMinutes: 15,
+  minBarsPerRun: 0.01,
+};
+
+/** The thresholds from the validated configuration (lib/env.ts), passed in to stay pure. */
+export function thresholdsFromConfig(config: {
+  HEALTH_STALL_MINUTES: number;
+  HEALTH_LAG_BARS: number;
+  HEALTH_SOURCE_STALE_MINUTES: number;
+  HEALTH_MIN_BARS_PER_RUN: number;
+}): HealthThresholds {
+  return {
+    stallMinutes: config.HEALTH_STALL_MINUTES,
+    lagBars: config.HEALTH_LAG_BARS,
+    sourceStaleMinutes: config.HEALTH_SOURCE_STALE_MINUTES,
+    minBarsPerRun: config.HEALTH_MIN_BARS_PER_RUN,
+  };
+}
+
+export function severityOf(state: HealthState): number {
+  return HEALTH_STATES.indexOf(state);
+}
+
+/** "73 min", "3 h 5 min", "2 d 4 h": whole units, rounded down so a sentence never overstates. */
+export function formatMinutes(minutes: number): string {
+  const total = Math.max(0, Math.floor(minutes));
+  if (total < 120) return `${total} min`;
+  const hours = Math.floor(total / 60);
+  if (hours < 48) return `${hours} h ${total % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+const bars = (count: number) => `${count} bar${count === 1 ? '' : 's'}`;
+
+/** A SQL string literal; symbols come from the database and may contain quotes. */
+export function sqlLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** What to do about a failure, from the message prefixes the SQL functions raise. */
+export function failureHint(lastError: string | null): string {
+  const error = lastError ?? '';
+  if (error.includes('start cursor is NULL') || error.includes('is not registered')) return 'bootstrap the pair';
+  if (error.includes('AHEAD of the source frontier')) return 'run the reset dry run';
+  if (error.startsWith('corrupt source data')) return 'fix or delete the bad bars_1m rows; the next run carries on';
+  if (error.startsWith('aggregate window returned')) return 'the window function broke its contract; check recent migrations';
+  if (error.includes('stale start cursor')) return 'another run moved the cursor; it retries by itself';
+  if (error.startsWith('Cursor moved backwards')) return 'a logic bug: disable the pair and report it';
+  if (error.includes('statement timeout')) return 'the run timed out; lower WORKER_MAX_WINDOWS';
+  return 'fix its cause; the next run retries';
+}
+
+function firstLine(text: string, max = 160): string {
+  const line = text.split('\n', 1)[0] ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+interface Finding {
+  state: HealthState;
+  reason: string;
+  action: string;
+}
+
+/** Every problem of an enabled pair, most severe first. */
+export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
+  const found: Finding[] = [];
+  const bootstrap = `SELECT bootstrap_aggregation_cursor(${sqlLiteral(row.symbol)}, ${sqlLiteral(row.timeframe)});`;
+  const failing = row.consecutiveFailures > 0;
+  // Idle runs (nothing complete to aggregate) still set last_success_utc, so a quiet market
+  // never stalls; only a worker that does not run, or runs that fail, do.
+  const stalled = row.minutesSinceSuccess !== null && row.minutesSinceSuccess >= t.stallMinutes;
+  const behind = row.barsBehind ?? 0;
+
+  if (row.cursorStatus === 'AHEAD') {
+    found.push({
+      state: 'AHEAD',
+      reason: row.sourceMaxTsUtc
+        ? `cursor ${row.cursorUtc} is ahead of the source frontier ${row.sourceMaxTsUtc}`
+        : `cursor ${row.cursorUtc} is set but ${row.symbol} has no source bars`,
+      action: 'run the reset dry run: SELECT * FROM reset_aggregation_cursors(true); then with false',
+    });
+  }
+  if (row.cursorStatus === 'NULL') {
+    found.push({
+      state: 'NULL',
+      reason: row.sourceMaxTsUtc
+        ? 'cursor is NULL: never bootstrapped'
+        : `cursor is NULL: never bootstrapped, and ${row.symbol} has no source bars yet`,
+      action: row.sourceMaxTsUtc ? `bootstrap it: ${bootstrap}` : `wait for source bars, then bootstrap it: ${bootstrap}`,
+    });
+  }
+  if (failing) {
+    const runs = `${row.consecutiveFailures} consecutive failed run${row.consecutiveFailures === 1 ? '' : 's'}`;
+    found.push({
+      state: 'FAILING',
+      reason: row.lastError ? `${runs}: ${firstLine(row.lastError)}` : runs,
+      action: `look at the last error: ${failureHint(row.lastError)}`,
+    });
+  }
+  if (stalled) {
+    found.push({
+      state: 'STALLED',
+      reason: row.lastSuccessUtc
+        ? `no success for ${formatMinutes(row.minutesSinceSuccess ?? 0)}, threshold ${t.stallMinutes}`
+        : `no success since registration ${formatMinutes(row.minutesSinceSuccess ?? 0)} ago, threshold ${t.stallMinutes}`,
+      action: "check that a worker is running and not blocked on this pair's row lock",
+    });
+  }
+  if (row.sourceAgeMinutes !== null && row.sourceAgeMinutes >= t.sourceStaleMinutes) {
+    const aggregator = failing || stalled ? '' : behind > t.lagBars ? '; the aggregator is succeeding' : '; the aggregator is fine';
+    found.push({
+      state: 'SOURCE_STALE',
+      reason: `source feed silent for ${formatMinutes(row.sourceAgeMinutes)}, threshold ${t.sourceStaleMinutes}${aggregator}`,
+      action: `check the market-data feed for ${row.symbol}; a weekend or trading halt looks like this too`,
+    });
+  }
+  if (row.cursorStatus === 'OK' && behind > t.lagBars) {
+    found.push({
+      state: 'LAGGING',
+      reason: `${bars(behind)} behind, threshold ${t.lagBars}`,
+      action: 'let it catch up; if it falls behind, raise WORKER_MAX_WINDOWS or WORKER_CONCURRENCY',
+    });
+  }
+  if (row.cursorStatus === 'OK' && behind > 0 && row.barsPerRun !== null && row.barsPerRun < t.minBarsPerRun) {
+    found.push({
+      state: 'INEFFICIENT',
+      reason: `${row.barsPerRun} bars per run over recent runs while ${bars(behind)} behind, threshold ${t.minBarsPerRun}`,
+      action: "look at the recent runs' stop_reason and errors: runs move the cursor but write almost nothing",
+    });
+  }
+  return found;
+}
+
+function healthy(row: FrontierRow, t: HealthThresholds): Finding {
+  const behind = row.barsBehind ?? 0;
+  return {
+    state: 'OK',
+    reason: behind === 0 ? 'caught up' : `${bars(behind)} behind, within threshold ${t.lagBars}`,
+    action: 'nothing to do',
+  };
+}
+
+/** A pair's most severe state, a sentence per problem, an action, and its trend. */
+export function derivePairHealth(
+  row: FrontierRow,
+  thresholds: HealthThresholds = DEFAULT_THRESHOLDS,
+  runIntervalMinutes: number = DEFAULT_RUN_INTERVAL_MINUTES,
+): PairHealth {
+  // A disabled pair is not processed, so it would always look stalled; that is no problem.
+  const found: Finding[] = row.enabled
+    ? findProblems(row, thresholds)
+    : [{
+        state: 'DISABLED',
+        reason: 'disabled: the worker skips this pair',
+        action: `nothing to do unless it should run: UPDATE data_agg_state SET enabled = true WHERE canonical_symbol = ${sqlLiteral(row.symbol)} AND timeframe = ${sqlLiteral(row.timeframe)};`,
+      }];
+  const primary = found[0] ?? healthy(row, thresholds);
+  const trend = trendFromState(row, { runIntervalMinutes, stallMinutes: thresholds.stallMinutes });
+  return {
+    ...row,
+    state: primary.state,
+    severity: severityOf(primary.state),
+    reason: primary.reason,
+    reasons: found.length > 0 ? found.map((finding) => finding.reason) : [primary.reason],
+    action: primary.action,
+    trend: trend.trend,
+    etaMinutes: trend.etaMinutes,
+  };
+}
+
+/** How bad a pair is within its state, for worst-first ordering (bigger is worse). */
+function badness(pair: PairHealth): number {
+  switch (pair.state) {
+    case 'AHEAD':
+      return -(pair.gapMinutes ?? 0);
+    case 'FAILING':
+      return pair.consecutiveFailures;
+    case 'STALLED':
+      return pair.minutesSinceSuccess ?? 0;
+    case 'SOURCE_STALE':
+      return pair.sourceAgeMinutes ?? 0;
+    case 'NULL':
+      return pair.minutesSinceSuccess ?? 0;
+    default:
+      return pair.barsBehind ?? 0;
+  }
+}
+
+/** Worst first: severity, then how bad within the state, then symbol and timeframe step. */
+export function compareWorstFirst(a: PairHealth, b: PairHealth): number {
+  return (
+    a.severity - b.severity ||
+    badness(b) - badness(a) ||
+    (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0) ||
+    a.stepMinutes - b.stepMinutes ||
+    (a.timeframe < b.timeframe ? -1 : a.timeframe > b.timeframe ? 1 : 0)
+  );
+}
+
+/** States that need someone's attention (everything but OK and DISABLED). */
+export function isProblem(state: HealthState): boolean {
+  return state !== 'OK' && state !== 'DISABLED';
+}
