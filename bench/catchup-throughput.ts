@@ -1,0 +1,112 @@
+// Catch-up throughput: a 30-day backfill of one symbol through catchup_aggregation_range,
+// against one set-based INSERT … SELECT … GROUP BY date_bin(…) over the same source rows,
+// side by side in one run (alternating, each in a rolled-back transaction; median of N).
+import type pg from 'pg';
+import { median, round, timed, type BenchDatabase } from './support';
+
+const SYMBOL = 'BENCHUSD';
+const DAYS = 30;
+const FROM = '2026-01-01T00:00:00Z';
+
+const BASELINE_SQL = `
+  INSERT INTO bench_bars_agg (canonical_symbol, timeframe, ts_utc, open, high, low, close, volume, source_count)
+  SELECT $1, $2, date_bin(t.step, b.ts_utc, '2000-01-01 00:00:00+00'),
+         (array_agg(b.open ORDER BY b.ts_utc))[1], max(b.high), min(b.low),
+         (array_agg(b.close ORDER BY b.ts_utc DESC))[1], sum(b.volume), count(*)
+    FROM bars_1m b, agg_timeframes t
+   WHERE t.timeframe = $2 AND b.canonical_symbol = $1 AND b.ts_utc >= $3 AND b.ts_utc < $4
+   GROUP BY 3`;
+
+async function inRolledBackTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<unknown>): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    return await timed(() => work(client));
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
+}
+
+export interface CatchupBenchResult {
+  timeframe: string;
+  sourceRows: number;
+  bars: number;
+  baselineMs: number;
+  catchupMs: number;
+  /** catch-up speed as a fraction of the set-based statement's: baselineMs / catchupMs */
+  ratio: number;
+  catchupBatchedMs: number;
+  ratioBatched: number;
+}
+
+export async function benchCatchupThroughput(db: BenchDatabase, repetitions: number): Promise<CatchupBenchResult[]> {
+  const { pool } = db;
+  await pool.query(`CREATE TABLE IF NOT EXISTS bench_bars_agg (LIKE bars_agg INCLUDING ALL)`);
+  await pool.query(`DELETE FROM bars_1m WHERE canonical_symbol = $1`, [SYMBOL]);
+  await pool.query(`
+    INSERT INTO bars_1m (canonical_symbol, ts_utc, open, high, low, close, volume)
+    SELECT $1, ts, p, p + 0.0005, p - 0.0005, p + 0.0001, (g % 97) + 1
+      FROM (SELECT g, $2::timestamptz + g * interval '1 minute' AS ts,
+                   round((1.1 + 0.01 * sin(g / 300.0))::numeric, 5) AS p
+              FROM generate_series(0, $3 * 1440 - 1) g) s`, [SYMBOL, FROM, DAYS]);
+  await pool.query('VACUUM ANALYZE bars_1m');
+
+  const results: CatchupBenchResult[] = [];
+  for (const timeframe of ['5m', '1h']) {
+    const [{ cursor, until }] = (await pool.query<{ cursor: Date; until: Date }>(
+      `SELECT bootstrap_aggregation_cursor($1, $2) AS cursor,
+              agg_last_complete_window_start(step, 'infinity', 0, (SELECT max(ts_utc) FROM bars_1m WHERE canonical_symbol = $1)) + step AS until
+         FROM agg_timeframes WHERE timeframe = $2`, [SYMBOL, timeframe])).rows as [{ cursor: Date; until: Date }];
+    const windows = DAYS * 1440 / (timeframe === '5m' ? 5 : 60);
+
+    const now = new Date(until.getTime() + 3_600_000).toISOString();
+    // Both produce the same bars: checked once, outside the timing.
+    const check = await pool.connect();
+    try {
+      await check.query('BEGIN');
+      await check.query(BASELINE_SQL, [SYMBOL, timeframe, FROM, until]);
+      await check.query(`SELECT catchup_aggregation_range($1, $2, $3, $4, $5, 0, true)`, [SYMBOL, timeframe, cursor, windows, now]);
+      const diff = await check.query(`SELECT count(*)::int AS n FROM (
+          (SELECT ts_utc, open, high, low, close, volume, source_count FROM bars_agg WHERE canonical_symbol = $1 AND timeframe = $2
+           EXCEPT SELECT ts_utc, open, high, low, close, volume, source_count FROM bench_bars_agg)
+          UNION ALL
+          (SELECT ts_utc, open, high, low, close, volume, source_count FROM bench_bars_agg
+           EXCEPT SELECT ts_utc, open, high, low, close, volume, source_count FROM bars_agg WHERE canonical_symbol = $1 AND timeframe = $2)) d`,
+        [SYMBOL, timeframe]);
+      if (diff.rows[0].n !== 0) throw new Error(`catch-up and baseline disagree on ${diff.rows[0].n} bars for ${timeframe}`);
+    } finally {
+      await check.query('ROLLBACK');
+      check.release();
+    }
+
+    const baseline: number[] = [];
+    const single: number[] = [];
+    const batched: number[] = [];
+    for (let i = 0; i < repetitions; i++) {
+      baseline.push(await inRolledBackTransaction(pool, (c) => c.query(BASELINE_SQL, [SYMBOL, timeframe, FROM, until])));
+      single.push(await inRolledBackTransaction(pool, (c) =>
+        c.query(`SELECT catchup_aggregation_range($1, $2, $3, $4, $5, 1, true)`, [SYMBOL, timeframe, cursor, windows, now])));
+      // As the worker runs it: run_catchup-sized calls of 1,000 windows, one after another.
+      batched.push(await inRolledBackTransaction(pool, async (c) => {
+        let current: string | Date = cursor;
+        for (;;) {
+          const r = await c.query<{ r: { cursor_utc: string; windows_processed: number } }>(
+            `SELECT catchup_aggregation_range($1, $2, $3, 1000, $4, 1, true) AS r`, [SYMBOL, timeframe, current, now]);
+          if (r.rows[0]!.r.windows_processed === 0) break;
+          current = r.rows[0]!.r.cursor_utc;
+        }
+      }));
+    }
+    const baselineMs = median(baseline);
+    const catchupMs = median(single);
+    const catchupBatchedMs = median(batched);
+    results.push({
+      timeframe, sourceRows: DAYS * 1440, bars: windows,
+      baselineMs: round(baselineMs), catchupMs: round(catchupMs), ratio: round(baselineMs / catchupMs),
+      catchupBatchedMs: round(catchupBatchedMs), ratioBatched: round(baselineMs / catchupBatchedMs),
+    });
+    await pool.query(`DELETE FROM data_agg_state WHERE canonical_symbol = $1`, [SYMBOL]);
+  }
+  return results;
+}

@@ -1,0 +1,34 @@
+// npm run bench [-- --full] [-- --only=catchup,...] — benchmarks that print ratios against a
+// baseline measured in the same run. Quick sizes by default; --full for the issue's sizes.
+import os from 'node:os';
+import { benchCatchupThroughput } from './catchup-throughput';
+import { startBenchDatabase } from './support';
+
+const args = process.argv.slice(2);
+const full = args.includes('--full');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const selected = (name: string) => !only || only.includes(name);
+
+async function main(): Promise<void> {
+  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  console.log(`mode: ${full ? 'full' : 'quick'}; command: npm run bench${args.length ? ' -- ' + args.join(' ') : ''}`);
+  const db = await startBenchDatabase();
+  try {
+    if (selected('catchup')) {
+      console.log('\n## catch-up throughput: 30-day backfill of one symbol vs one set-based INSERT … SELECT … GROUP BY date_bin');
+      const rows = await benchCatchupThroughput(db, full ? 9 : 5);
+      for (const r of rows) {
+        console.log(`${r.timeframe.padEnd(3)} ${r.sourceRows} source rows → ${r.bars} bars: set-based ${r.baselineMs} ms, ` +
+          `catch-up (one call) ${r.catchupMs} ms → ratio ${r.ratio} (target ≥ 0.5); ` +
+          `in 1,000-window calls ${r.catchupBatchedMs} ms → ratio ${r.ratioBatched}`);
+      }
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
