@@ -23,6 +23,16 @@ export const envSchema = z.object({
   WORKER_GRACE_MINUTES: nonNegativeInt(1),
   WORKER_CONCURRENCY: positiveInt(4),
   WORKER_RETENTION_DAYS: positiveInt(7),
+  // A catch-up of WORKER_MAX_WINDOWS daily windows reads up to 1.4 M source rows: longer than
+  // the dashboard's PG_STATEMENT_TIMEOUT_MS is right for. See docs/WORKER.md for the rest.
+  WORKER_STATEMENT_TIMEOUT_MS: positiveInt(60_000),
+  WORKER_PRUNE_EVERY_PASSES: positiveInt(4),
+  WORKER_PRUNE_BATCH_SIZE: positiveInt(5_000),
+  WORKER_PRUNE_MAX_BATCHES: positiveInt(10),
+  WORKER_BACKOFF_MAX_MS: positiveInt(30_000),
+  // npm start's demo runs the worker with few windows per run so that one symbol with a long
+  // history stays visibly behind, catching up, for half an hour.
+  DEMO_WORKER_MAX_WINDOWS: positiveInt(25),
 
   HEALTH_STALL_MINUTES: positiveInt(60),
   HEALTH_LAG_BARS: positiveInt(3),

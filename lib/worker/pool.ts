@@ -1,0 +1,32 @@
+import pg from 'pg';
+import { log } from '../log';
+
+export interface WorkerPoolOptions {
+  connectionString: string;
+  concurrency: number;
+  statementTimeoutMs: number;
+  connectTimeoutMs: number;
+  applicationName?: string;
+}
+
+/**
+ * The worker process's one pool. It is not lib/db.ts's getPool() because the worker needs
+ * other limits: exactly WORKER_CONCURRENCY connections, a statement timeout long enough for a
+ * big catch-up, and a lost idle client must not log a line each (a database restart would
+ * log one per connection; the worker's outage tracker logs the outage once).
+ */
+export function createWorkerPool(options: WorkerPoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.concurrency,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    statement_timeout: options.statementTimeoutMs,
+    idleTimeoutMillis: 60_000,
+    application_name: options.applicationName ?? 'frontier-worker',
+    // A worker killed mid-run must not leave its backend running on for minutes holding the
+    // pair's lock: the server checks every 2 s that the client is still there and rolls back.
+    options: '-c client_connection_check_interval=2000',
+  });
+  pool.on('error', (error) => log.debug('idle worker connection lost', { error: error.message }));
+  return pool;
+}

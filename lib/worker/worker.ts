@@ -1,0 +1,238 @@
+import type pg from 'pg';
+import { log as defaultLog } from '../log';
+import type { Env } from '../env';
+import { backoffDelay, errorCode, errorMessage, isConnectionError, OutageTracker } from './outage';
+import { listPairs, ping, pruneBatch, recordFailure, runPair, type Pair } from './statements';
+
+export interface WorkerSettings {
+  intervalMs: number;
+  maxWindows: number;
+  graceMinutes: number;
+  concurrency: number;
+  retentionDays: number;
+  pruneEveryPasses: number;
+  pruneBatchSize: number;
+  pruneMaxBatches: number;
+  backoffMaxMs: number;
+}
+
+export function workerSettingsFromEnv(config: Env): WorkerSettings {
+  return {
+    intervalMs: config.WORKER_INTERVAL_MS,
+    maxWindows: config.WORKER_MAX_WINDOWS,
+    graceMinutes: config.WORKER_GRACE_MINUTES,
+    concurrency: config.WORKER_CONCURRENCY,
+    retentionDays: config.WORKER_RETENTION_DAYS,
+    pruneEveryPasses: config.WORKER_PRUNE_EVERY_PASSES,
+    pruneBatchSize: config.WORKER_PRUNE_BATCH_SIZE,
+    pruneMaxBatches: config.WORKER_PRUNE_MAX_BATCHES,
+    backoffMaxMs: config.WORKER_BACKOFF_MAX_MS,
+  };
+}
+
+export interface WorkerLogger {
+  info: (message: string, fields?: Record<string, unknown>) => void;
+  warn: (message: string, fields?: Record<string, unknown>) => void;
+  error: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface PassSummary {
+  pass: number;
+  /** enabled pairs listed */
+  pairs: number;
+  /** runs that committed (idle runs included) */
+  ok: number;
+  /** of those, runs that found nothing to do */
+  idle: number;
+  failed: number;
+  /** not claimed: held by another worker, attempted recently, or disabled meanwhile */
+  skipped: number;
+  bars: number;
+  /** pairs that stopped on max_windows and want another run */
+  behind: number;
+  pruned: number;
+  ms: number;
+  /** the pass stopped early because the database went away */
+  interrupted: boolean;
+}
+
+// Individual failure lines per pass; the rest are counted in the summary. A thousand pairs
+// with a NULL cursor must not bury the log.
+const FAILURE_LINES_PER_PASS = 10;
+
+/**
+ * Runs run_catchup for every enabled pair, WORKER_CONCURRENCY at a time, pass after pass.
+ * See docs/WORKER.md for how work is claimed and what happens on failures and outages.
+ */
+export class Worker {
+  readonly outage: OutageTracker;
+  private passes = 0;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly settings: WorkerSettings,
+    private readonly log: WorkerLogger = defaultLog,
+  ) {
+    this.outage = new OutageTracker(log);
+  }
+
+  get passCount(): number {
+    return this.passes;
+  }
+
+  /** Starts passing in the background; resolves at once. */
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.runLoop();
+  }
+
+  /** Lets the statements in flight finish (commit or roll back), then resolves. Idempotent. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  /** One pass over all enabled pairs. Throws only when the pair listing itself fails. */
+  async runPass(): Promise<PassSummary> {
+    const started = performance.now();
+    const { pairs, dbNow } = await listPairs(this.pool);
+    const clockOffset = dbNow.getTime() - Date.now();
+    const pass = ++this.passes;
+    const summary: PassSummary = {
+      pass, pairs: pairs.length, ok: 0, idle: 0, failed: 0, skipped: 0, bars: 0, behind: 0, pruned: 0, ms: 0,
+      interrupted: false,
+    };
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (!this.stopping && !summary.interrupted) {
+        const pair = pairs[next++];
+        if (!pair) return;
+        await this.processPair(pair, summary, clockOffset);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.settings.concurrency) }, lane));
+
+    if (!summary.interrupted && !this.stopping && (pass - 1) % this.settings.pruneEveryPasses === 0) {
+      summary.pruned = await this.prune(summary);
+    }
+    summary.ms = Math.round(performance.now() - started);
+    if (summary.failed > FAILURE_LINES_PER_PASS) {
+      this.log.warn('more failed pairs not logged individually', { pass, count: summary.failed - FAILURE_LINES_PER_PASS });
+    }
+    return summary;
+  }
+
+  private async processPair(pair: Pair, summary: PassSummary, clockOffset: number): Promise<void> {
+    const startedAt = new Date(Date.now() + clockOffset);
+    try {
+      const outcome = await runPair(
+        this.pool, pair, this.settings.maxWindows, this.settings.graceMinutes, this.settings.intervalMs / 2,
+      );
+      if (!outcome) {
+        summary.skipped += 1;
+        return;
+      }
+      summary.ok += 1;
+      summary.bars += outcome.bars;
+      if (outcome.windows === 0) summary.idle += 1;
+      if (outcome.stopReason === 'max_windows') summary.behind += 1;
+    } catch (error) {
+      if (isConnectionError(error)) {
+        // Not the pair's fault: nothing is recorded, the pair is retried after reconnecting.
+        this.outage.markDown(error);
+        summary.interrupted = true;
+        return;
+      }
+      summary.failed += 1;
+      const message = errorMessage(error);
+      if (summary.failed <= FAILURE_LINES_PER_PASS) {
+        this.log.warn('pair failed', { symbol: pair.symbol, timeframe: pair.timeframe, code: errorCode(error), error: message });
+      }
+      try {
+        await recordFailure(this.pool, pair, message, startedAt);
+      } catch (recordError) {
+        if (isConnectionError(recordError)) {
+          this.outage.markDown(recordError);
+          summary.interrupted = true;
+        } else {
+          this.log.error('could not record a failed run', {
+            symbol: pair.symbol, timeframe: pair.timeframe, error: errorMessage(recordError), run_error: message,
+          });
+        }
+      }
+    }
+  }
+
+  /** Bounded: at most pruneMaxBatches batches, so a backlog is worked off over several passes. */
+  private async prune(summary: PassSummary): Promise<number> {
+    let deleted = 0;
+    try {
+      for (let batch = 0; batch < this.settings.pruneMaxBatches && !this.stopping; batch += 1) {
+        const count = await pruneBatch(this.pool, this.settings.retentionDays, this.settings.pruneBatchSize);
+        deleted += count;
+        if (count < this.settings.pruneBatchSize) break;
+      }
+    } catch (error) {
+      if (isConnectionError(error)) {
+        this.outage.markDown(error);
+        summary.interrupted = true;
+      } else {
+        this.log.error('pruning data_agg_runs failed', { error: errorMessage(error), code: errorCode(error) });
+      }
+    }
+    return deleted;
+  }
+
+  private async runLoop(): Promise<void> {
+    while (!this.stopping) {
+      if (this.outage.down) {
+        await this.sleep(backoffDelay(this.outage.failedAttempts, this.settings.backoffMaxMs));
+        if (this.stopping) break;
+        try {
+          await ping(this.pool);
+          this.outage.markUp();
+        } catch (error) {
+          if (!isConnectionError(error)) this.log.error('database check failed', { error: errorMessage(error) });
+          this.outage.markDown(error);
+          continue;
+        }
+      }
+      const started = Date.now();
+      try {
+        const summary = await this.runPass();
+        if (!summary.interrupted) {
+          this.log.info('pass', {
+            pass: summary.pass, pairs: summary.pairs, ok: summary.ok, idle: summary.idle, failed: summary.failed,
+            skipped: summary.skipped, behind: summary.behind, bars: summary.bars, pruned: summary.pruned, ms: summary.ms,
+          });
+        }
+      } catch (error) {
+        if (isConnectionError(error)) {
+          this.outage.markDown(error);
+          continue;
+        }
+        // A bug or a broken schema: say so every pass rather than spin or die silently.
+        this.log.error('pass failed', { error: errorMessage(error), code: errorCode(error) });
+      }
+      if (!this.outage.down) await this.sleep(Math.max(0, started + this.settings.intervalMs - Date.now()));
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
