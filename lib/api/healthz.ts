@@ -1,0 +1,28 @@
+import { log } from '../log';
+import { pingDatabase } from '../queries/ping';
+import { SingleFlightCache } from './cache';
+import { isDatabaseUnavailable } from './errors';
+
+export type HealthzBody =
+  | { status: 'ok'; database: 'up' }
+  | { status: 'degraded'; database: 'down'; error: { code: 'db_unavailable'; message: string } };
+
+// Probes from a load balancer and every wall share one ping per second.
+const pingCache = new SingleFlightCache<void>(1_000, 1);
+
+/** Liveness (this process answers) and readiness (the database answers a query). */
+export async function checkHealthz(): Promise<{ status: 200 | 503; body: HealthzBody }> {
+  try {
+    await pingCache.get('ping', pingDatabase);
+    return { status: 200, body: { status: 'ok', database: 'up' } };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.warn('readiness check failed', { error: message, unreachable: isDatabaseUnavailable(error) });
+    const reason = isDatabaseUnavailable(error) ? 'the database is unavailable' : 'the database does not answer queries (is it migrated?)';
+    return { status: 503, body: { status: 'degraded', database: 'down', error: { code: 'db_unavailable', message: reason } } };
+  }
+}
+
+export function resetHealthzCache(): void {
+  pingCache.clear();
+}

@@ -1,0 +1,57 @@
+import { env } from '../env';
+import { compareWorstFirst, derivePairHealth, thresholdsFromConfig } from '../health';
+import { fetchFrontierRows } from '../queries/frontier-rows';
+import { fetchTimeframes, type Timeframe } from '../queries/timeframes';
+import type { HealthThresholds, PairHealth } from '../types';
+import { SingleFlightCache } from './cache';
+
+/**
+ * The health of every pair, derived once per database round trip and shared by the list, the
+ * summary and the metrics. Filtering and sorting happen in memory on this snapshot.
+ */
+export interface HealthSnapshot {
+  generatedAt: string;
+  thresholds: HealthThresholds;
+  /** worst first (compareWorstFirst) */
+  rows: PairHealth[];
+}
+
+/** Short enough that the wall's "updated N s ago" stays honest, long enough to absorb bursts. */
+export const SNAPSHOT_TTL_MS = 2_000;
+/** Timeframes change with a migration, not while a page polls. */
+const TIMEFRAMES_TTL_MS = 60_000;
+
+export const snapshotCache = new SingleFlightCache<HealthSnapshot>(SNAPSHOT_TTL_MS, 1);
+const timeframesCache = new SingleFlightCache<Timeframe[]>(TIMEFRAMES_TTL_MS, 1);
+
+export interface HealthConfig {
+  thresholds: HealthThresholds;
+  runIntervalMinutes: number;
+}
+
+export function healthConfig(): HealthConfig {
+  const config = env();
+  return { thresholds: thresholdsFromConfig(config), runIntervalMinutes: config.WORKER_INTERVAL_MS / 60_000 };
+}
+
+async function loadSnapshot(): Promise<HealthSnapshot> {
+  const { thresholds, runIntervalMinutes } = healthConfig();
+  const generatedAt = new Date().toISOString();
+  const rows = (await fetchFrontierRows()).map((row) => derivePairHealth(row, thresholds, runIntervalMinutes));
+  rows.sort(compareWorstFirst);
+  return { generatedAt, thresholds, rows };
+}
+
+export function getHealthSnapshot(): Promise<HealthSnapshot> {
+  return snapshotCache.get('all', loadSnapshot);
+}
+
+export function getTimeframes(): Promise<Timeframe[]> {
+  return timeframesCache.get('all', fetchTimeframes);
+}
+
+/** For tests that switch databases within one process. */
+export function resetSnapshotCaches(): void {
+  snapshotCache.clear();
+  timeframesCache.clear();
+}

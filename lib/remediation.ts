@@ -1,0 +1,68 @@
+import { failureHint, sqlLiteral } from './health';
+import type { PairHealth } from './types';
+
+/**
+ * The SQL an on-call engineer copies from the pair page, per state. Pure; every statement
+ * is one of the pipeline's own functions or a read-only look, so pasting it is safe, and the
+ * destructive ones (reset without dry run) come after the dry run that shows what they do.
+ */
+export function remediationSql(pair: PairHealth): string | null {
+  const symbol = sqlLiteral(pair.symbol);
+  const timeframe = sqlLiteral(pair.timeframe);
+  const where = `canonical_symbol = ${symbol} AND timeframe = ${timeframe}`;
+  const recentRuns = [
+    `SELECT run_id, finished_at_utc, ok, result->>'windows_processed' AS windows, result->>'bars_written' AS bars,`,
+    `       result->>'bars_behind' AS behind, result->>'stop_reason' AS stop_reason, error`,
+    `  FROM data_agg_runs WHERE ${where} ORDER BY run_id DESC LIMIT 20;`,
+  ].join('\n');
+
+  switch (pair.state) {
+    case 'NULL':
+      return [
+        pair.sourceMaxTsUtc ? '-- the cursor was never set: start it at the first source bar' : '-- no source bars yet: this raises until the feed delivers some',
+        `SELECT bootstrap_aggregation_cursor(${symbol}, ${timeframe});`,
+      ].join('\n');
+    case 'AHEAD':
+      return [
+        '-- 1. see what the reset would change (writes nothing)',
+        'SELECT * FROM reset_aggregation_cursors(true);',
+        '-- 2. move every NULL/AHEAD cursor to a safe position, validated before commit',
+        'SELECT * FROM reset_aggregation_cursors(false);',
+        '-- 3. check',
+        `SELECT * FROM v_aggregation_frontier_health WHERE ${where};`,
+      ].join('\n');
+    case 'FAILING':
+      return [
+        `-- the last errors (${failureHint(pair.lastError)})`,
+        `SELECT run_id, started_at_utc, error FROM data_agg_runs WHERE ${where} AND NOT ok ORDER BY run_id DESC LIMIT 10;`,
+        ...(pair.lastError?.startsWith('corrupt source data')
+          ? [
+              '-- the bad source bars',
+              `SELECT * FROM bars_1m WHERE canonical_symbol = ${symbol}`,
+              '   AND (high < low OR low <= 0 OR open <= 0 OR close <= 0 OR volume < 0) ORDER BY ts_utc;',
+            ]
+          : []),
+      ].join('\n');
+    case 'STALLED':
+      return [
+        '-- when did it last run, and is anything holding its row lock?',
+        `SELECT last_attempt_utc, last_success_utc, consecutive_failures FROM data_agg_state WHERE ${where};`,
+        'SELECT pid, application_name, state, now() - xact_start AS in_transaction, left(query, 80) AS query',
+        "  FROM pg_stat_activity WHERE query ILIKE '%run_catchup%' ORDER BY xact_start;",
+        '-- one run by hand (max 1000 windows, 1 minute grace)',
+        `SELECT run_catchup(${symbol}, ${timeframe}, 1000, 1);`,
+      ].join('\n');
+    case 'SOURCE_STALE':
+      return [
+        '-- the feed, not the aggregator: when did the last source bar arrive?',
+        `SELECT max(ts_utc) AS last_bar, now() - max(ts_utc) AS silent_for FROM bars_1m WHERE canonical_symbol = ${symbol};`,
+      ].join('\n');
+    case 'LAGGING':
+    case 'INEFFICIENT':
+      return ['-- is bars_behind shrinking run by run, and why did each run stop?', recentRuns].join('\n');
+    case 'DISABLED':
+      return ['-- only if it should be aggregated again', `UPDATE data_agg_state SET enabled = true WHERE ${where};`].join('\n');
+    case 'OK':
+      return null;
+  }
+}
