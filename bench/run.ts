@@ -2,6 +2,7 @@
 // baseline measured in the same run. Quick sizes by default; --full for the issue's sizes.
 import os from 'node:os';
 import { benchCatchupThroughput } from './catchup-throughput';
+import { benchFrontierView } from './frontier-view';
 import { startBenchDatabase } from './support';
 
 const args = process.argv.slice(2);
@@ -22,6 +23,13 @@ async function main(): Promise<void> {
           `catch-up (one call) ${r.catchupMs} ms → ratio ${r.ratio} (target ≥ 0.5); ` +
           `in 1,000-window calls ${r.catchupBatchedMs} ms → ratio ${r.ratioBatched}`);
       }
+    }
+    if (selected('view')) {
+      const size = full ? { symbols: 5_000, minutesPerSymbol: 4_000 } : { symbols: 1_000, minutesPerSymbol: 2_000 };
+      console.log(`\n## frontier view: ${size.symbols} symbols × 6 timeframes over ${size.symbols * size.minutesPerSymbol} bars_1m rows`);
+      const r = await benchFrontierView(db, size, full ? 9 : 5);
+      console.log(`full read of ${r.pairs} pairs over ${r.sourceRows} rows: view ${r.viewMs} ms (server ${r.viewServerMs} ms), ` +
+        `seed formulation ${r.seedMs} ms (server ${r.seedServerMs} ms) → ${r.ratio}× faster (target: < 50 ms and ≥ 40×)`);
     }
   } finally {
     await db.close();

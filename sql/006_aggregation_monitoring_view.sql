@@ -6,12 +6,9 @@
 --   bars_per_run is over the last 20 runs that had work to do (failed runs count 0 bars);
 --     runs that found nothing complete to aggregate are left out, so quiet hours and
 --     daily bars do not look inefficient. NULL before the first such run.
+-- Minutes and bars_per_run are double precision rounded to 0.1 and 0.001: numeric
+-- arithmetic here cost more than the index look-ups at 30,000 pairs (docs/PERFORMANCE.md).
 CREATE VIEW v_aggregation_frontier_health AS
-WITH symbol_frontier AS (
-  SELECT sym.canonical_symbol,
-         (SELECT max(b.ts_utc) FROM bars_1m b WHERE b.canonical_symbol = sym.canonical_symbol) AS max_ts
-    FROM (SELECT DISTINCT canonical_symbol FROM data_agg_state) sym
-)
 SELECT s.canonical_symbol,
        s.timeframe,
        s.enabled,
@@ -21,21 +18,26 @@ SELECT s.canonical_symbol,
             WHEN f.max_ts IS NULL OR s.last_agg_bar_ts_utc + t.step > f.max_ts + interval '1 minute' THEN 'AHEAD'
             ELSE 'OK' END AS cursor_status,
        f.max_ts - s.last_agg_bar_ts_utc AS gap,
-       round(extract(epoch FROM f.max_ts - s.last_agg_bar_ts_utc) / 60, 1) AS gap_minutes,
+       round(date_part('epoch', f.max_ts - s.last_agg_bar_ts_utc) / 6) / 10 AS gap_minutes,
        CASE WHEN s.last_agg_bar_ts_utc IS NOT NULL AND f.max_ts IS NOT NULL  -- greatest() would turn NULL into 0
-            THEN greatest(0, floor(extract(epoch FROM agg_last_complete_window_start(t.step, now(), 0, f.max_ts)
-                                                  - s.last_agg_bar_ts_utc) / extract(epoch FROM t.step)))::integer
+            THEN greatest(0, floor(date_part('epoch', agg_last_complete_window_start(t.step, now(), 0, f.max_ts)
+                                                      - s.last_agg_bar_ts_utc) / date_part('epoch', t.step)))::integer
        END AS bars_behind,
-       round(extract(epoch FROM now() - f.max_ts) / 60, 1) AS source_age_minutes,
+       round(date_part('epoch', now() - f.max_ts) / 6) / 10 AS source_age_minutes,
        s.last_attempt_utc,
        s.last_success_utc,
-       round(extract(epoch FROM now() - coalesce(s.last_success_utc, s.registered_at_utc)) / 60, 1) AS minutes_since_success,
+       round(date_part('epoch', now() - coalesce(s.last_success_utc, s.registered_at_utc)) / 6) / 10 AS minutes_since_success,
        s.last_error,
        s.last_error_utc,
        s.consecutive_failures,
        s.total_runs,
        s.total_bars_written,
-       round(s.recent_bars_sum::numeric / nullif(cardinality(s.recent_bars), 0), 3) AS bars_per_run
+       round(s.recent_bars_sum * 1000.0::float8 / nullif(cardinality(s.recent_bars), 0)) / 1000 AS bars_per_run
   FROM data_agg_state s
   JOIN agg_timeframes t ON t.timeframe = s.timeframe
-  LEFT JOIN symbol_frontier f ON f.canonical_symbol = s.canonical_symbol;
+  -- One index-only look-up per symbol: the planner memoizes it across the symbol's timeframes.
+  LEFT JOIN LATERAL (
+    SELECT b.ts_utc AS max_ts FROM bars_1m b
+     WHERE b.canonical_symbol = s.canonical_symbol
+     ORDER BY b.ts_utc DESC LIMIT 1
+  ) f ON true;

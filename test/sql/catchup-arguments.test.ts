@@ -59,11 +59,11 @@ describe('dry run and persistence', () => {
       'windows_processed', 'bars_written', 'source_rows', 'max_source_ts', 'stop_reason', 'persisted', 'duration_ms']));
     expect(real.max_source_ts).toBe('2026-04-06T10:59:00+00:00');
     expect(await counts()).toEqual({ bars: before.bars + 12, runs: before.runs + 1 });
-    const [state] = await db.sql<{ total_runs: string; total_bars_written: string; consecutive_failures: number; bars_per_run: string }>(
+    const [state] = await db.sql<{ total_runs: string; total_bars_written: string; consecutive_failures: number; bars_per_run: number }>(
       `SELECT s.total_runs, s.total_bars_written, s.consecutive_failures, v.bars_per_run
          FROM data_agg_state s JOIN v_aggregation_frontier_health v USING (canonical_symbol, timeframe)
         WHERE canonical_symbol = 'AAPL' AND timeframe = '5m'`);
-    expect(state).toMatchObject({ total_runs: '1', total_bars_written: '12', consecutive_failures: 0, bars_per_run: '12.000' });
+    expect(state).toMatchObject({ total_runs: '1', total_bars_written: '12', consecutive_failures: 0, bars_per_run: 12 });
   });
 
   test('a run with nothing to do records success on the state row and no history row', async () => {

@@ -8,8 +8,8 @@ let db: TestDatabase;
 let nowMinute: number; // the database's now(), truncated to the minute, in ms
 
 interface ViewRow {
-  canonical_symbol: string; timeframe: string; cursor_status: string; gap_minutes: string | null;
-  bars_behind: number | null; source_age_minutes: string | null; minutes_since_success: string | null; bars_per_run: string | null;
+  canonical_symbol: string; timeframe: string; cursor_status: string; gap_minutes: number | null;
+  bars_behind: number | null; source_age_minutes: number | null; minutes_since_success: number | null; bars_per_run: number | null;
 }
 
 async function viewRow(symbol: string, tf: string): Promise<ViewRow> {
@@ -85,11 +85,11 @@ test("the seed's three queries run verbatim", async () => {
 test('bars_per_run covers the last 20 runs with work, so a new stall shows at once', async () => {
   await db.sql(`SELECT bootstrap_aggregation_cursor('FILL0', '5m')`);
   for (let i = 0; i < 5; i++) await db.sql(`SELECT run_catchup('FILL0', '5m', 10, 1)`);
-  expect((await viewRow('FILL0', '5m')).bars_per_run).toBe('10.000');
+  expect((await viewRow('FILL0', '5m')).bars_per_run).toBe(10);
   for (let i = 0; i < 15; i++) await db.sql(`SELECT record_aggregation_failure('FILL0', '5m', 'boom', now())`);
-  expect((await viewRow('FILL0', '5m')).bars_per_run).toBe('2.500'); // 50 bars over 20 runs
+  expect((await viewRow('FILL0', '5m')).bars_per_run).toBe(2.5); // 50 bars over 20 runs
   for (let i = 0; i < 5; i++) await db.sql(`SELECT record_aggregation_failure('FILL0', '5m', 'boom', now())`);
-  expect((await viewRow('FILL0', '5m')).bars_per_run).toBe('0.000'); // the successes left the window
+  expect((await viewRow('FILL0', '5m')).bars_per_run).toBe(0); // the successes left the window
   const [{ lifetime }] = await db.sql<{ lifetime: string }>(
     `SELECT round(total_bars_written::numeric / total_runs, 3) AS lifetime FROM data_agg_state WHERE canonical_symbol = 'FILL0' AND timeframe = '5m'`);
   expect(lifetime).toBe('2.000'); // what a lifetime average would still claim
