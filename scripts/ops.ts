@@ -1,0 +1,47 @@
+// npm run ops -- <command>: register, health, reset, enable, disable (see lib/ops/commands.ts).
+// Exit codes: 0 done, 1 failed (database error, nothing found), 2 bad arguments.
+import pg from 'pg';
+import { env } from '../lib/env';
+import { redact } from '../lib/log';
+import { OpsFailure, parseOpsArgs, runOpsCommand, UsageError, USAGE } from '../lib/ops/commands';
+import { openOpsDatabase } from '../lib/ops/connection';
+
+async function main(): Promise<number> {
+  let command;
+  try {
+    command = parseOpsArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`ops: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  const database = await openOpsDatabase(env().DATABASE_URL);
+  console.log(`database: ${redact(database.url)} (${database.source})`);
+  const client = new pg.Client({ connectionString: database.url, application_name: 'frontier-ops' });
+  try {
+    await client.connect();
+    for (const line of await runOpsCommand(client, command)) console.log(line);
+    return 0;
+  } catch (error) {
+    if (error instanceof OpsFailure) {
+      console.error(`ops: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await client.end().catch(() => {});
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = typeof error === 'object' && error !== null && 'hint' in error && error.hint ? `\nhint: ${String(error.hint)}` : '';
+    console.error(redact(`ops failed: ${message}${hint}`));
+    process.exit(1);
+  },
+);

