@@ -1,0 +1,19 @@
+-- The dashboard needs SELECT on four relations and nothing else. Run once per database as an
+-- owner of the pipeline's tables, then give the role a password:
+--   psql "$DATABASE_URL" -f db/roles/dashboard-readonly.sql
+--   psql "$DATABASE_URL" -c "ALTER ROLE frontier_dashboard PASSWORD '…'"
+-- and start the dashboard with DATABASE_URL=postgres://frontier_dashboard:…@host/db.
+-- The view reads bars_1m with its owner's rights, so the role never touches the raw bars.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'frontier_dashboard') THEN
+    CREATE ROLE frontier_dashboard LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT;
+  END IF;
+  EXECUTE format('GRANT CONNECT ON DATABASE %I TO frontier_dashboard', current_database());
+  EXECUTE format('ALTER ROLE frontier_dashboard IN DATABASE %I SET default_transaction_read_only = on', current_database());
+END $$;
+
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM frontier_dashboard;
+REVOKE CREATE ON SCHEMA public FROM frontier_dashboard;
+GRANT USAGE ON SCHEMA public TO frontier_dashboard;
+GRANT SELECT ON v_aggregation_frontier_health, data_agg_state, data_agg_runs, agg_timeframes TO frontier_dashboard;
