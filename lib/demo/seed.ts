@@ -49,8 +49,19 @@ export async function seedDemo(pool: pg.Pool, options: SeedOptions = {}): Promis
   const barsInserted = await insertDemoBars(pool, bars);
   const created = await registerPairs(pool, symbols);
   let pairsCaughtUp = 0;
-  for (const pair of created.filter((p) => p.catchUp)) {
-    await pool.query('SELECT run_catchup($1, $2, 1000000, $3)', [pair.symbol, pair.timeframe, options.graceMinutes ?? 1]);
+  for (const pair of created) {
+    if (pair.catchUp === 'now') {
+      await pool.query('SELECT run_catchup($1, $2, 1000000, $3)', [pair.symbol, pair.timeframe, options.graceMinutes ?? 1]);
+    } else if (pair.catchUp === 'until_glitch') {
+      // The pipeline ran fine until the vendor's glitch: caught up to the window before the
+      // corrupt bar, so the next run of every pair whose window holding it is complete fails.
+      const glitch = new Date(end.getTime() - CORRUPT_BAR_MINUTES_AGO * MINUTE_MS);
+      await pool.query(
+        `SELECT catchup_aggregation_range(canonical_symbol, timeframe, last_agg_bar_ts_utc, 1000000, $3, 0, true)
+           FROM data_agg_state WHERE canonical_symbol = $1 AND timeframe = $2 FOR UPDATE`,
+        [pair.symbol, pair.timeframe, glitch],
+      );
+    } else continue;
     pairsCaughtUp += 1;
   }
   return { backfilled, barsInserted, pairsRegistered: created.length, pairsCaughtUp };
@@ -76,7 +87,7 @@ function backfill(spec: DemoSymbol, end: Date, random: () => number): DemoBar[] 
 interface CreatedPair {
   symbol: string;
   timeframe: string;
-  catchUp: boolean;
+  catchUp: 'now' | 'until_glitch' | 'no';
 }
 
 /** One transaction: a pair and the part it plays are created together or not at all. */
@@ -95,7 +106,7 @@ async function registerPairs(pool: pg.Pool, symbols: readonly DemoSymbol[]): Pro
       );
       for (const { timeframe } of inserted.rows) {
         if (timeframe === spec.nullCursor) {
-          created.push({ symbol: spec.symbol, timeframe, catchUp: false });
+          created.push({ symbol: spec.symbol, timeframe, catchUp: 'no' });
           continue; // registered, never bootstrapped: the worker fails it loudly every pass
         }
         await client.query('SELECT bootstrap_aggregation_cursor($1, $2)', [spec.symbol, timeframe]);
@@ -115,8 +126,8 @@ async function registerPairs(pool: pg.Pool, symbols: readonly DemoSymbol[]): Pro
             spec.symbol, timeframe,
           ]);
         }
-        const catchUp = (spec.role === 'healthy' || spec.role === 'stale_source')
-          && timeframe !== spec.aheadCursor && timeframe !== spec.disabled;
+        const special = timeframe === spec.aheadCursor || timeframe === spec.disabled;
+        const catchUp = special || spec.role === 'far_behind' ? 'no' : spec.role === 'corrupt_bar' ? 'until_glitch' : 'now';
         created.push({ symbol: spec.symbol, timeframe, catchUp });
       }
     }
