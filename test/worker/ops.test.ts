@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpsFailure, parseOpsArgs, runOpsCommand, UsageError } from '../../lib/ops/commands';
+import { insertBars, minutesBetween, randomWalkBars } from '../support/bars';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { floorMinute, MINUTE, ROOT } from './support';
+
+describe('operator commands', () => {
+  let db: TestDatabase;
+  let client: pg.Client;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const now = floorMinute(Date.now());
+    await insertBars(db.pool, randomWalkBars('OPSX', minutesBetween(new Date(now - 120 * MINUTE), new Date(now - 2 * MINUTE)), 9));
+    client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.end();
+    await db?.drop();
+  });
+
+  it('parses arguments and refuses bad ones with a clear message', () => {
+    expect(parseOpsArgs(['register', 'EURUSD', '5m,1h'])).toEqual({ kind: 'register', symbol: 'EURUSD', timeframes: ['5m', '1h'] });
+    expect(parseOpsArgs(['disable', 'ESZ6', 'all'])).toEqual({ kind: 'disable', symbol: 'ESZ6', timeframes: 'all' });
+    expect(parseOpsArgs(['reset', '--dry-run'])).toEqual({ kind: 'reset', dryRun: true });
+    const refused = (argv: string[]) => {
+      try {
+        parseOpsArgs(argv);
+      } catch (error) {
+        return error instanceof UsageError ? error.message : `not a usage error: ${String(error)}`;
+      }
+      return 'accepted';
+    };
+    expect(refused([])).toBe('missing command');
+    expect(refused(['frobnicate'])).toBe('unknown command: "frobnicate"');
+    expect(refused(['reset'])).toBe('reset needs --dry-run (look) or --apply (do it)');
+    expect(refused(['health'])).toBe('missing SYMBOL');
+    expect(refused(['register', 'EURUSD'])).toMatch(/^missing TF/);
+    expect(refused(['register', 'EURUSD', '5x'])).toBe('not a timeframe: "5x"');
+    expect(refused(['enable', "x'; drop", '5m'])).toMatch(/^not a symbol/);
+    expect(refused(['health', 'EURUSD', 'extra'])).toBe('unexpected argument: "extra"');
+  });
+
+  it('registers and bootstraps, shows health, resets, and enables/disables', async () => {
+    await db.sql(`INSERT INTO data_agg_state (canonical_symbol, timeframe) VALUES ('OPSX', '5m')`);
+    const registered = await runOpsCommand(client, { kind: 'register', symbol: 'OPSX', timeframes: ['5m', '1h'] });
+    expect(registered[0]).toMatch(/^bootstrapped OPSX\/5m \(cursor was NULL\), cursor now \d{4}-\d\d-\d\d \d\d:\d\d:00Z$/);
+    expect(registered[1]).toMatch(/^registered OPSX\/1h, cursor bootstrapped to /);
+    expect(await runOpsCommand(client, { kind: 'register', symbol: 'OPSX', timeframes: ['1h'] })).toEqual([
+      expect.stringMatching(/^OPSX\/1h was already registered; cursor left at /),
+    ]);
+    await expect(runOpsCommand(client, { kind: 'register', symbol: 'OPSX', timeframes: ['7m'] })).rejects.toThrow(
+      new OpsFailure('unknown timeframe 7m (known: 5m, 15m, 30m, 1h, 4h, 1d)'));
+
+    const healthLines = await runOpsCommand(client, { kind: 'health', symbol: 'OPSX' });
+    expect(healthLines[0]).toBe('health of OPSX (v_aggregation_frontier_health):');
+    expect(healthLines[1]).toMatch(/^tf\s+on\s+status\s+cursor\s+source frontier\s+behind/);
+    expect(healthLines.slice(3).map((line) => line.split(/\s+/).slice(0, 3))).toEqual([['5m', 'yes', 'OK'], ['1h', 'yes', 'OK']]);
+    await expect(runOpsCommand(client, { kind: 'health', symbol: 'NOPE' })).rejects.toThrow(/no pairs registered for NOPE/);
+
+    // An AHEAD cursor: the dry run lists it and writes nothing; the reset moves it and says so.
+    await db.sql(`UPDATE data_agg_state SET last_agg_bar_ts_utc = last_agg_bar_ts_utc + interval '3 days' WHERE timeframe = '1h'`);
+    const dry = await runOpsCommand(client, { kind: 'reset', dryRun: true });
+    expect(dry[0]).toBe('reset dry run: these cursors would move (nothing written):');
+    expect(dry[3]).toMatch(/^OPSX\s+1h\s+\S+ \S+\s+\S+ \S+\s+ahead_of_source$/);
+    expect(dry.at(-1)).toBe('NOTICE: Dry run: 1 cursor(s) would be reset; nothing was written');
+    const applied = await runOpsCommand(client, { kind: 'reset', dryRun: false });
+    expect(applied[0]).toBe('reset applied: cursors moved:');
+    expect(applied.at(-1)).toBe('NOTICE: Post-reset validation: All cursors within valid range');
+    expect(await runOpsCommand(client, { kind: 'reset', dryRun: true })).toContain('(no NULL or AHEAD cursor: nothing to reset)');
+
+    expect(await runOpsCommand(client, { kind: 'disable', symbol: 'OPSX', timeframes: ['5m'] })).toEqual(['disabled OPSX/5m']);
+    const enabled = await runOpsCommand(client, { kind: 'enable', symbol: 'OPSX', timeframes: 'all' });
+    expect(enabled.sort()).toEqual(['OPSX/1h was already enabled', 'enabled OPSX/5m'].sort());
+    const [state] = await db.sql<{ n: number }>(`SELECT count(*)::int AS n FROM data_agg_state WHERE enabled`);
+    expect(state!.n).toBe(2);
+  });
+
+  it('as a command: exit 2 with the usage on bad arguments, 0 and readable rows on success', () => {
+    const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/ops.ts', ...args], {
+      cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url }, encoding: 'utf8', timeout: 30_000,
+    });
+    const bad = run(['reset']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('ops: reset needs --dry-run (look) or --apply (do it)');
+    expect(bad.stderr).toContain('usage: npm run ops -- <command>');
+    const good = run(['health', 'OPSX']);
+    expect(good.status).toBe(0);
+    expect(good.stdout).toContain('(DATABASE_URL)');
+    expect(good.stdout).not.toContain(':postgres@'); // the password is redacted
+    expect(good.stdout).toMatch(/\n5m\s+yes\s+OK\s/);
+  });
+});
