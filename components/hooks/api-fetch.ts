@@ -1,0 +1,70 @@
+import type { z } from 'zod';
+import { REQUEST_TIMEOUT_MS } from '@/lib/polling';
+import { apiErrorSchema } from './api-schemas';
+
+/** A failed API call, with the API's own error code when it sent one. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** The sentence a person sees for a failed poll. */
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.code === 'db_unavailable') return `Database unavailable: ${error.message}`;
+    return error.message;
+  }
+  return error instanceof Error ? error.message : 'Unknown error';
+}
+
+/**
+ * GETs a JSON resource of the API and checks it against its schema. A request that hangs is
+ * abandoned after REQUEST_TIMEOUT_MS so that a dead network cannot freeze the polling.
+ */
+export async function fetchJson<T>(path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+  const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  let response: Response;
+  try {
+    response = await fetch(path, { signal: combined, cache: 'no-store', headers: { accept: 'application/json' } });
+  } catch (error) {
+    if (signal?.aborted) throw error; // react-query cancelled it; not a failure to report
+    if (timeout.aborted) {
+      throw new ApiError(0, 'timeout', `No answer from the server within ${REQUEST_TIMEOUT_MS / 1000} s`, { cause: error });
+    }
+    throw new ApiError(0, 'network', 'Cannot reach the dashboard server (network down?)', { cause: error });
+  }
+
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (error) {
+    throw new ApiError(response.status, 'bad_response', `HTTP ${response.status} from ${path} was not JSON`, { cause: error });
+  }
+
+  if (!response.ok) {
+    const parsed = apiErrorSchema.safeParse(body);
+    if (parsed.success) throw new ApiError(response.status, parsed.data.error.code, parsed.data.error.message);
+    throw new ApiError(response.status, `http_${response.status}`, `HTTP ${response.status} from ${path}`);
+  }
+
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'shape mismatch';
+    throw new ApiError(response.status, 'bad_response', `Unexpected answer from ${path} (${where})`, { cause: parsed.error });
+  }
+  return parsed.data;
+}
+
+/** `/api/pairs/EUR%2FUSD/5m` — symbols may contain characters that are not path-safe. */
+export function pairPath(symbol: string, timeframe: string): string {
+  return `/api/pairs/${encodeURIComponent(symbol)}/${encodeURIComponent(timeframe)}`;
+}

@@ -1,0 +1,49 @@
+'use client';
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { OVERVIEW_POLL_MS } from '@/lib/polling';
+import type { HealthListResponse, PairHealth } from '@/lib/types';
+import type { ApiFilters } from '@/components/tables/overview-filters';
+import { fetchJson } from './api-fetch';
+import { healthListSchema } from './api-schemas';
+
+/** Rows per request; the API answers larger results in several pages. */
+export const HEALTH_PAGE_SIZE = 10_000;
+/** A safety stop: more pairs than this are not fetched into one browser tab. */
+export const HEALTH_MAX_ROWS = 100_000;
+
+function searchOf(filters: ApiFilters, offset: number): string {
+  const params = new URLSearchParams();
+  if (filters.states.length) params.set('state', filters.states.join(','));
+  if (filters.timeframes.length) params.set('timeframe', filters.timeframes.join(','));
+  if (filters.q) params.set('q', filters.q);
+  if (filters.preset) params.set('preset', filters.preset);
+  params.set('sort', 'severity');
+  params.set('limit', String(HEALTH_PAGE_SIZE));
+  params.set('offset', String(offset));
+  return params.toString();
+}
+
+/**
+ * Every pair matching the filters (GET /api/health, paged through), so that the table can sort
+ * and the heatmap can group the complete result in the browser without another request.
+ */
+export function useHealthListQuery(filters: ApiFilters) {
+  return useQuery<HealthListResponse>({
+    queryKey: ['health', 'list', filters],
+    queryFn: async ({ signal }) => {
+      const first = await fetchJson(`/api/health?${searchOf(filters, 0)}`, healthListSchema, signal);
+      if (first.rows.length === 0 || first.rows.length >= first.total) return first;
+      const rows: PairHealth[] = [...first.rows];
+      while (rows.length < Math.min(first.total, HEALTH_MAX_ROWS)) {
+        const page = await fetchJson(`/api/health?${searchOf(filters, rows.length)}`, healthListSchema, signal);
+        if (page.rows.length === 0) break; // the set shrank while we paged
+        rows.push(...page.rows);
+      }
+      return { ...first, rows };
+    },
+    refetchInterval: OVERVIEW_POLL_MS,
+    // A filter change keeps the previous rows on screen (marked as updating) instead of a blank table.
+    placeholderData: keepPreviousData,
+  });
+}

@@ -1,0 +1,158 @@
+'use client';
+
+import { ArrowLeft } from 'lucide-react';
+import Link from 'next/link';
+import { useMemo, type ReactNode } from 'react';
+import { PAIR_DETAIL_POLL_MS } from '@/lib/polling';
+import { BarsBehindChart } from '@/components/charts/bars-behind-chart';
+import { BarsPerRunChart } from '@/components/charts/bars-per-run-chart';
+import { FailureKey } from '@/components/charts/chart-card';
+import { FrontierChart } from '@/components/charts/frontier-chart';
+import { RunDurationChart } from '@/components/charts/run-duration-chart';
+import { buildRunSeries } from '@/components/charts/run-series';
+import { ApiError, describeError } from '@/components/hooks/api-fetch';
+import { useHealthSummaryQuery } from '@/components/hooks/useHealthSummaryQuery';
+import { usePairDetailQuery } from '@/components/hooks/usePairDetailQuery';
+import { usePairRunsQuery } from '@/components/hooks/usePairRunsQuery';
+import { PairFacts, PairVerdict } from '@/components/status/pair-summary';
+import { PollStatus } from '@/components/status/poll-status';
+import { StaleBanner } from '@/components/status/stale-banner';
+import { RunsTable } from '@/components/tables/runs-table';
+import { AppHeader } from '@/components/ui/app-header';
+import { CodeBlock } from '@/components/ui/code-block';
+import { formatUtc } from '@/components/ui/format';
+import { overviewHref } from '@/components/ui/pair-href';
+
+function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
+  return (
+    <section aria-labelledby={id} className="space-y-2">
+      <h2 id={id} className="text-base font-semibold text-slate-800">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+/** One pair: verdict, numbers, what to run, charts from its run history, and the runs. */
+export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timeframe: string }) {
+  const detail = usePairDetailQuery(symbol, timeframe);
+  const runs = usePairRunsQuery(symbol, timeframe);
+  const summary = useHealthSummaryQuery({ intervalMs: false });
+  const series = useMemo(() => buildRunSeries(detail.data?.history ?? []), [detail.data?.history]);
+  const runList = useMemo(() => runs.data?.pages.flatMap((page) => page.runs) ?? [], [runs.data]);
+  const notFound = detail.error instanceof ApiError && detail.error.status === 404 && !detail.data;
+  const pair = detail.data?.pair;
+
+  return (
+    <>
+      <AppHeader current="pair">
+        <PollStatus
+          timing={{
+            dataUpdatedAt: detail.dataUpdatedAt,
+            errorUpdatedAt: detail.errorUpdatedAt,
+            isFetching: detail.isFetching,
+            intervalMs: PAIR_DETAIL_POLL_MS,
+          }}
+          onRefresh={() => {
+            void detail.refetch();
+            void runs.refetch();
+          }}
+        />
+      </AppHeader>
+      <main className="mx-auto max-w-[1800px] space-y-5 px-4 py-4 sm:px-6">
+        <nav aria-label="Breadcrumb" className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
+          <Link href="/" className="inline-flex items-center gap-1 font-medium text-sky-800 hover:underline">
+            <ArrowLeft aria-hidden className="size-4" />
+            Overview
+          </Link>
+          <Link href={overviewHref({ q: symbol })} className="text-sky-800 hover:underline">
+            All {symbol} timeframes
+          </Link>
+          <Link href={overviewHref({ timeframe })} className="text-sky-800 hover:underline">
+            All {timeframe} pairs
+          </Link>
+        </nav>
+
+        <h1 className="flex items-baseline gap-3 text-2xl font-bold text-slate-900">
+          <span className="font-mono">{symbol}</span>
+          <span className="rounded-md bg-slate-200 px-2 py-0.5 font-mono text-lg text-slate-800">{timeframe}</span>
+        </h1>
+
+        {notFound ? (
+          <div role="alert" className="rounded-lg border border-slate-300 bg-white p-6 text-slate-700">
+            <p className="font-semibold">No such pair.</p>
+            <p className="mt-1 text-sm">{describeError(detail.error)}. It may have been removed, or the address has a typo.</p>
+          </div>
+        ) : (
+          <>
+            <StaleBanner
+              intervalMs={PAIR_DETAIL_POLL_MS}
+              input={{
+                isError: detail.isError,
+                failureCount: detail.failureCount,
+                error: detail.error,
+                failureReason: detail.failureReason,
+                dataUpdatedAt: detail.dataUpdatedAt,
+                hasData: detail.data !== undefined,
+              }}
+            />
+            {!pair ? (
+              <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500">
+                {detail.isPending ? 'Loading pair…' : 'No data for this pair yet.'}
+              </p>
+            ) : (
+              <>
+                <PairVerdict pair={pair} />
+                <PairFacts pair={pair} />
+
+                <div className="grid gap-5 xl:grid-cols-2">
+                  {detail.data?.remediationSql && (
+                    <Section title="Remediation SQL" id="remediation-title">
+                      <p className="text-sm text-slate-600">For the {pair.state} state of this pair; the destructive steps come after the look that shows what they change.</p>
+                      <CodeBlock code={detail.data.remediationSql} label="Remediation SQL" copyLabel="Copy SQL" testId="remediation-sql" />
+                    </Section>
+                  )}
+                  {pair.lastError && (
+                    <Section title="Last error" id="last-error-title">
+                      <p className="text-sm text-slate-600">
+                        {formatUtc(pair.lastErrorUtc)}
+                        {pair.consecutiveFailures === 0 ? ' — the pair has succeeded since.' : ` — ${pair.consecutiveFailures} failed run(s) in a row.`}
+                      </p>
+                      <CodeBlock code={pair.lastError} label="Last error" tone="error" copyLabel="Copy error" testId="last-error" maxHeight="14rem" />
+                    </Section>
+                  )}
+                </div>
+
+                <Section title={`Run history — last ${series.points.length} runs`} id="charts-title">
+                  <FailureKey count={series.failures.length} />
+                  <div className="grid gap-4 lg:grid-cols-2">
+                    <FrontierChart series={series} />
+                    <BarsBehindChart series={series} lagBars={summary.data?.thresholds.lagBars ?? null} />
+                    <BarsPerRunChart series={series} />
+                    <RunDurationChart series={series} />
+                  </div>
+                </Section>
+              </>
+            )}
+
+            <Section title="Recent runs" id="runs-title">
+              {runs.isPending ? (
+                <p className="text-sm text-slate-500">Loading runs…</p>
+              ) : runs.isError && !runs.data ? (
+                <p className="text-sm text-red-800">Runs could not be loaded: {describeError(runs.error)}</p>
+              ) : (
+                <RunsTable
+                  runs={runList}
+                  hasMore={runs.hasNextPage}
+                  loadingMore={runs.isFetchingNextPage}
+                  onLoadMore={() => void runs.fetchNextPage()}
+                />
+              )}
+            </Section>
+          </>
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+'use client';
+
+import { Activity } from 'lucide-react';
+import { WALL_POLL_MS } from '@/lib/polling';
+import { HEALTH_STATES } from '@/lib/types';
+import { isProblem } from '@/lib/health';
+import { describeError } from '@/components/hooks/api-fetch';
+import { useHealthSummaryQuery } from '@/components/hooks/useHealthSummaryQuery';
+import { isStale, StaleBanner } from '@/components/status/stale-banner';
+import { ProblemTiles } from '@/components/wall/problem-tiles';
+import { WallClock } from '@/components/wall/wall-clock';
+import { WallCounts } from '@/components/wall/wall-counts';
+
+/**
+ * The wall: one screen, no scrolling, nothing to click. It polls in the background forever;
+ * when a poll fails the last good data stays up, dimmed, under a banner that says how old it
+ * is, and the next successful poll clears it without anyone touching the screen.
+ */
+export function WallScreen() {
+  const summary = useHealthSummaryQuery({ intervalMs: WALL_POLL_MS, pollInBackground: true });
+  const data = summary.data;
+  const stale = isStale(summary);
+  const problemCount = data ? HEALTH_STATES.filter(isProblem).reduce((sum, state) => sum + data.byState[state], 0) : 0;
+
+  return (
+    <div className="wall-root fixed inset-0 flex cursor-none flex-col gap-[1.6vh] overflow-hidden bg-[#05070c] p-[2.2vh] text-slate-100" data-testid="wall">
+      <header className="flex items-center justify-between">
+        <div className="flex items-center gap-[1.4vh]">
+          <Activity aria-hidden className="size-[5vh] text-sky-400" />
+          <div className="leading-none">
+            <h1 className="text-[3.6vh] font-bold tracking-tight">Aggregation health</h1>
+            <p className="mt-[0.6vh] text-[2vh] text-slate-400">
+              {data ? `${data.total} pairs · stalled after ${data.thresholds.stallMinutes} min · lagging over ${data.thresholds.lagBars} bars` : 'Frontier Monitor'}
+            </p>
+          </div>
+        </div>
+        <WallClock dataUpdatedAt={summary.dataUpdatedAt} />
+      </header>
+
+      <StaleBanner
+        tone="wall"
+        intervalMs={WALL_POLL_MS}
+        input={{
+          isError: summary.isError,
+          failureCount: summary.failureCount,
+          error: summary.error,
+          failureReason: summary.failureReason,
+          dataUpdatedAt: summary.dataUpdatedAt,
+          hasData: data !== undefined,
+        }}
+      />
+
+      {data ? (
+        <div className={`flex min-h-0 flex-1 flex-col gap-[1.6vh] transition-[opacity,filter] duration-700 ${stale ? 'opacity-45 grayscale' : ''}`} data-testid="wall-content" data-stale={stale}>
+          <WallCounts byState={data.byState} />
+          <ProblemTiles problems={data.problems} problemCount={problemCount} totalPairs={data.total} />
+        </div>
+      ) : (
+        <div className="flex flex-1 items-center justify-center text-[4vh] text-slate-400">
+          {summary.isError ? `Waiting for data — ${describeError(summary.error)}` : 'Connecting…'}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,117 @@
+import {
+  CircleCheck,
+  CircleDashed,
+  CirclePause,
+  FastForward,
+  Hourglass,
+  OctagonX,
+  Snail,
+  TimerOff,
+  Unplug,
+  type LucideIcon,
+} from 'lucide-react';
+import { HEALTH_STATES, type HealthState } from '@/lib/types';
+
+export interface StateMeta {
+  label: string;
+  /** What the state means, for tooltips and the legend. */
+  meaning: string;
+  icon: LucideIcon;
+  /** CSS colour (the @theme variable), for SVG fills and inline styles. */
+  color: string;
+  /** Tailwind classes: written out in full so Tailwind's scanner finds them. */
+  badge: string;
+  solid: string;
+  text: string;
+}
+
+/** Presentation only: the rules that choose a state live in lib/health.ts. */
+export const STATE_META: Record<HealthState, StateMeta> = {
+  AHEAD: {
+    label: 'Cursor ahead',
+    meaning: 'The cursor is past the source frontier: bars were written from incomplete windows.',
+    icon: FastForward,
+    color: 'var(--color-state-ahead)',
+    badge: 'bg-fuchsia-50 text-fuchsia-800 ring-fuchsia-300',
+    solid: 'bg-state-ahead text-white',
+    text: 'text-state-ahead',
+  },
+  NULL: {
+    label: 'No cursor',
+    meaning: 'The pair was never bootstrapped; the worker refuses to guess a start.',
+    icon: CircleDashed,
+    color: 'var(--color-state-null)',
+    badge: 'bg-rose-50 text-rose-800 ring-rose-300',
+    solid: 'bg-state-null text-white',
+    text: 'text-state-null',
+  },
+  FAILING: {
+    label: 'Failing',
+    meaning: 'The last runs raised an error.',
+    icon: OctagonX,
+    color: 'var(--color-state-failing)',
+    badge: 'bg-red-50 text-red-800 ring-red-300',
+    solid: 'bg-state-failing text-white',
+    text: 'text-state-failing',
+  },
+  STALLED: {
+    label: 'Stalled',
+    meaning: 'No successful run for longer than the stall threshold.',
+    icon: TimerOff,
+    color: 'var(--color-state-stalled)',
+    badge: 'bg-orange-50 text-orange-800 ring-orange-300',
+    solid: 'bg-state-stalled text-white',
+    text: 'text-state-stalled',
+  },
+  SOURCE_STALE: {
+    label: 'Source stale',
+    meaning: 'The 1m source feed stopped delivering bars; aggregation is waiting for it.',
+    icon: Unplug,
+    color: 'var(--color-state-source-stale)',
+    badge: 'bg-amber-50 text-amber-900 ring-amber-300',
+    solid: 'bg-state-source-stale text-white',
+    text: 'text-state-source-stale',
+  },
+  LAGGING: {
+    label: 'Lagging',
+    meaning: 'More complete windows are waiting than the lag threshold allows.',
+    icon: Hourglass,
+    color: 'var(--color-state-lagging)',
+    badge: 'bg-yellow-50 text-yellow-900 ring-yellow-300',
+    solid: 'bg-state-lagging text-black',
+    text: 'text-state-lagging',
+  },
+  INEFFICIENT: {
+    label: 'Inefficient',
+    meaning: 'Recent runs had work but wrote (almost) no bars.',
+    icon: Snail,
+    color: 'var(--color-state-inefficient)',
+    badge: 'bg-sky-50 text-sky-800 ring-sky-300',
+    solid: 'bg-state-inefficient text-white',
+    text: 'text-state-inefficient',
+  },
+  OK: {
+    label: 'OK',
+    meaning: 'Caught up and running.',
+    icon: CircleCheck,
+    color: 'var(--color-state-ok)',
+    badge: 'bg-green-50 text-green-800 ring-green-300',
+    solid: 'bg-state-ok text-white',
+    text: 'text-state-ok',
+  },
+  DISABLED: {
+    label: 'Disabled',
+    meaning: 'Switched off in data_agg_state.enabled; not monitored.',
+    icon: CirclePause,
+    color: 'var(--color-state-disabled)',
+    badge: 'bg-slate-100 text-slate-700 ring-slate-300',
+    solid: 'bg-state-disabled text-white',
+    text: 'text-state-disabled',
+  },
+};
+
+const STATE_SET: ReadonlySet<string> = new Set(HEALTH_STATES);
+
+export function isHealthState(value: string): value is HealthState {
+  return STATE_SET.has(value);
+}

@@ -1,0 +1,47 @@
+'use client';
+
+import { CloudOff } from 'lucide-react';
+import { describeError } from '@/components/hooks/api-fetch';
+import { useNow } from '@/components/hooks/useNow';
+import { formatAge } from '@/lib/polling';
+
+export interface StaleInput {
+  isError: boolean;
+  failureCount: number;
+  error: unknown;
+  failureReason: unknown;
+  dataUpdatedAt: number;
+  hasData: boolean;
+}
+
+/** A poll failed (or is failing and being retried): whatever is on screen is no longer current. */
+export function isStale(input: Pick<StaleInput, 'isError' | 'failureCount'>): boolean {
+  return input.isError || input.failureCount > 0;
+}
+
+/**
+ * Says that the data on screen is old, how old, and why — while the data stays visible.
+ * react-query keeps `data` when a poll fails, so nothing here has to remember it.
+ */
+export function StaleBanner({ input, intervalMs, tone = 'light' }: { input: StaleInput; intervalMs: number; tone?: 'light' | 'wall' }) {
+  const now = useNow(1_000);
+  if (!isStale(input)) return null;
+  const reason = describeError(input.error ?? input.failureReason).replace(/\.$/, '');
+  const age = input.hasData && input.dataUpdatedAt && now ? formatAge(now - input.dataUpdatedAt) : null;
+  const headline = age ? `Data is ${age} old` : 'No data yet';
+  const styles =
+    tone === 'wall'
+      ? 'border-amber-400 bg-amber-400 text-black text-[2.4vh] px-[1.5vw] py-[1vh]'
+      : 'border-amber-300 bg-amber-50 text-amber-950 text-sm px-4 py-3';
+  return (
+    <div role="alert" data-testid="stale-banner" className={`flex items-center gap-3 rounded-lg border font-medium ${styles}`}>
+      <CloudOff aria-hidden className={tone === 'wall' ? 'size-[3.2vh] shrink-0' : 'size-5 shrink-0'} />
+      <p>
+        <strong className="font-bold">{headline}</strong>
+        {age ? ' — showing the last good update. ' : ' — '}
+        <span>{reason}.</span>{' '}
+        <span className="opacity-80">Retrying every {Math.round(intervalMs / 1000)} s.</span>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import type { HealthState } from '@/lib/types';
+import { STATE_META } from './health-state-meta';
+
+const SIZES = {
+  sm: 'gap-1 px-1.5 py-0.5 text-xs [&>svg]:size-3.5',
+  md: 'gap-1.5 px-2 py-1 text-sm [&>svg]:size-4',
+  lg: 'gap-2 px-3 py-1.5 text-base [&>svg]:size-5',
+} as const;
+
+/** A state as colour + icon + words, so it reads the same without colour. */
+export function StateBadge({ state, size = 'sm' }: { state: HealthState; size?: keyof typeof SIZES }) {
+  const meta = STATE_META[state];
+  const Icon = meta.icon;
+  return (
+    <span
+      className={`inline-flex items-center rounded-full font-semibold whitespace-nowrap ring-1 ring-inset ${meta.badge} ${SIZES[size]}`}
+      data-state={state}
+      title={meta.meaning}
+    >
+      <Icon aria-hidden className={meta.text} strokeWidth={2.5} />
+      {meta.label}
+    </span>
+  );
+}

@@ -1,0 +1,52 @@
+import { HEALTH_STATES, type HealthState } from '@/lib/types';
+import { formatCount } from '@/components/ui/format';
+import { STATE_META } from './health-state-meta';
+
+/**
+ * One button per state with its count; pressing one filters the table to that state (and
+ * pressing it again removes the filter). Counts are over all pairs, not the filtered view.
+ */
+export function StateCounts({
+  byState,
+  selected,
+  onToggle,
+}: {
+  byState: Record<HealthState, number> | undefined;
+  selected: readonly HealthState[];
+  onToggle: (state: HealthState) => void;
+}) {
+  return (
+    <ul aria-label="Pairs per health state" className="grid grid-cols-3 gap-2 sm:grid-cols-5 xl:grid-cols-9">
+      {HEALTH_STATES.map((state) => {
+        const meta = STATE_META[state];
+        const Icon = meta.icon;
+        const count = byState?.[state];
+        const pressed = selected.includes(state);
+        const quiet = count === 0;
+        return (
+          <li key={state}>
+            <button
+              type="button"
+              aria-pressed={pressed}
+              onClick={() => onToggle(state)}
+              data-testid={`count-${state}`}
+              title={`${meta.meaning} Click to ${pressed ? 'remove this filter' : 'show only these pairs'}.`}
+              className={`group flex w-full flex-col items-start gap-1 rounded-lg border bg-white px-3 py-2 text-left shadow-sm transition hover:border-slate-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 ${
+                pressed ? 'border-slate-900 ring-2 ring-slate-900' : 'border-slate-200'
+              }`}
+            >
+              <span className={`flex items-center gap-1.5 text-xs font-semibold tracking-wide uppercase ${quiet ? 'text-slate-500' : meta.text}`}>
+                <Icon aria-hidden className="size-4" strokeWidth={2.5} />
+                {meta.label}
+              </span>
+              <span className={`text-2xl font-bold tabular ${quiet ? 'text-slate-400' : 'text-slate-900'}`} data-testid={`count-value-${state}`}>
+                {formatCount(count)}
+              </span>
+              <span aria-hidden className={`h-1 w-full rounded-full ${quiet ? 'bg-slate-100' : ''}`} style={quiet ? undefined : { background: meta.color }} />
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,33 @@
+import { CircleHelp, Minus, TrendingDown, TrendingUp } from 'lucide-react';
+import type { Trend } from '@/lib/types';
+import { formatMinutes } from '@/components/ui/format';
+
+const TRENDS: Record<Trend, { label: string; icon: typeof Minus; className: string }> = {
+  catching_up: { label: 'Catching up', icon: TrendingUp, className: 'text-green-700' },
+  steady: { label: 'Steady', icon: Minus, className: 'text-slate-600' },
+  falling_behind: { label: 'Falling behind', icon: TrendingDown, className: 'text-red-700' },
+  unknown: { label: 'Trend unknown', icon: CircleHelp, className: 'text-slate-500' },
+};
+
+export function trendText(trend: Trend, etaMinutes: number | null): string {
+  // lib/trend.ts reports a pair with nothing behind as steady with an ETA of 0.
+  if (etaMinutes === 0) return 'Caught up';
+  const eta = etaMinutes === null ? '' : ` — ETA ${etaMinutes < 1 ? 'under 1 min' : `~${formatMinutes(etaMinutes)}`}`;
+  return `${TRENDS[trend].label}${eta}`;
+}
+
+/** The direction of bars behind over recent runs, and when it reaches 0 at that rate. */
+export function TrendLabel({ trend, etaMinutes, compact = false }: { trend: Trend; etaMinutes: number | null; compact?: boolean }) {
+  const meta = TRENDS[trend];
+  const Icon = meta.icon;
+  return (
+    <span className={`inline-flex max-w-full items-center gap-1 whitespace-nowrap ${meta.className}`} title={trendText(trend, etaMinutes)}>
+      <Icon aria-hidden className="size-4 shrink-0" />
+      {compact ? (
+        <span className="sr-only">{trendText(trend, etaMinutes)}</span>
+      ) : (
+        <span className="truncate">{trendText(trend, etaMinutes)}</span>
+      )}
+    </span>
+  );
+}

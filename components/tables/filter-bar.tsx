@@ -1,0 +1,92 @@
+'use client';
+
+import { Search, X } from 'lucide-react';
+import { useEffect, useRef, useState } from 'react';
+
+/**
+ * Search and timeframe filters. Typing is debounced before it reaches the URL (and the API):
+ * a request per keystroke would be wasted work with 30,000 pairs.
+ */
+export function FilterBar({
+  q,
+  onSearch,
+  timeframes,
+  selectedTimeframes,
+  onToggleTimeframe,
+  onClear,
+  canClear,
+}: {
+  q: string;
+  onSearch: (q: string) => void;
+  timeframes: readonly string[];
+  selectedTimeframes: readonly string[];
+  onToggleTimeframe: (timeframe: string) => void;
+  onClear: () => void;
+  canClear: boolean;
+}) {
+  const [draft, setDraft] = useState(q);
+  const lastSent = useRef(q);
+
+  // The URL changed from outside (back button, a cleared filter): show it.
+  useEffect(() => {
+    if (q !== lastSent.current) {
+      lastSent.current = q;
+      setDraft(q);
+    }
+  }, [q]);
+
+  useEffect(() => {
+    const value = draft.trim();
+    if (value === lastSent.current) return;
+    const id = window.setTimeout(() => {
+      lastSent.current = value;
+      onSearch(value);
+    }, 300);
+    return () => window.clearTimeout(id);
+  }, [draft, onSearch]);
+
+  return (
+    <div className="flex flex-wrap items-center gap-3">
+      <label className="relative flex items-center">
+        <span className="sr-only">Search symbols</span>
+        <Search aria-hidden className="pointer-events-none absolute left-2.5 size-4 text-slate-400" />
+        <input
+          type="search"
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+          placeholder="Search symbol…"
+          className="w-56 rounded-md border border-slate-300 bg-white py-1.5 pr-2 pl-8 text-sm shadow-sm placeholder:text-slate-400 focus:border-sky-600 focus:ring-1 focus:ring-sky-600 focus:outline-none"
+        />
+      </label>
+      <div role="group" aria-label="Timeframes" className="flex flex-wrap items-center gap-1">
+        <span className="mr-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">Timeframe</span>
+        {timeframes.map((timeframe) => {
+          const pressed = selectedTimeframes.includes(timeframe);
+          return (
+            <button
+              key={timeframe}
+              type="button"
+              aria-pressed={pressed}
+              onClick={() => onToggleTimeframe(timeframe)}
+              className={`rounded-md border px-2 py-1 font-mono text-xs font-semibold transition ${
+                pressed ? 'border-slate-900 bg-slate-900 text-white' : 'border-slate-300 bg-white text-slate-700 hover:bg-slate-50'
+              }`}
+            >
+              {timeframe}
+            </button>
+          );
+        })}
+      </div>
+      {canClear && (
+        <button
+          type="button"
+          onClick={onClear}
+          className="inline-flex items-center gap-1 rounded-md px-2 py-1 text-sm font-medium text-sky-800 hover:bg-sky-50"
+        >
+          <X aria-hidden className="size-4" />
+          Clear filters
+        </button>
+      )}
+    </div>
+  );
+}

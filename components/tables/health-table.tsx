@@ -1,0 +1,173 @@
+'use client';
+
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
+import Link from 'next/link';
+import { memo, useRef } from 'react';
+import type { PairHealth } from '@/lib/types';
+import { StateBadge } from '@/components/status/state-badge';
+import { TrendLabel } from '@/components/status/trend-label';
+import { formatCount, formatMinutes } from '@/components/ui/format';
+import { pairHref } from '@/components/ui/pair-href';
+import type { SortDir, SortKey } from './overview-filters';
+
+const ROW_HEIGHT = 52;
+
+interface Column {
+  id: string;
+  label: string;
+  width: string;
+  sort?: SortKey;
+  align?: 'right';
+  hint?: string;
+}
+
+const COLUMNS: Column[] = [
+  { id: 'state', label: 'Status', width: '150px', sort: 'severity' },
+  { id: 'symbol', label: 'Symbol', width: '116px', sort: 'symbol' },
+  { id: 'timeframe', label: 'TF', width: '64px', sort: 'timeframe' },
+  { id: 'why', label: 'Why', width: '31%' },
+  { id: 'action', label: 'What to do', width: '24%' },
+  { id: 'behind', label: 'Behind', width: '92px', sort: 'bars_behind', align: 'right', hint: 'bars behind: complete windows not aggregated yet' },
+  { id: 'trend', label: 'Trend / ETA', width: '196px' },
+  { id: 'success', label: 'Since OK', width: '112px', sort: 'minutes_since_success', align: 'right', hint: 'minutes since the last successful run' },
+  { id: 'gap', label: 'Gap', width: '104px', sort: 'gap', align: 'right', hint: 'source frontier minus cursor' },
+  { id: 'fails', label: 'Fails', width: '68px', align: 'right', hint: 'consecutive failures' },
+];
+
+const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairHealth; index: number }) {
+  const more = pair.reasons.length - 1;
+  return (
+    <tr aria-rowindex={index + 2} className="border-b border-slate-100 hover:bg-sky-50/60" style={{ height: ROW_HEIGHT }} data-testid="health-row" data-state={pair.state}>
+      <td className="px-3">
+        <StateBadge state={pair.state} />
+      </td>
+      <td className="truncate px-3 font-mono text-sm font-semibold">
+        <Link href={pairHref(pair.symbol, pair.timeframe)} className="text-sky-800 underline-offset-2 hover:underline" title={`Open ${pair.symbol} ${pair.timeframe}`}>
+          {pair.symbol}
+        </Link>
+      </td>
+      <td className="px-3 font-mono text-sm text-slate-700">{pair.timeframe}</td>
+      <td className="px-3 text-sm text-slate-900" title={pair.reasons.join('\n')}>
+        <div className="line-clamp-2 leading-snug">
+          {pair.reason}
+          {more > 0 && <span className="ml-1 text-xs font-medium text-slate-500">+{more} more</span>}
+        </div>
+      </td>
+      <td className="px-3 text-sm text-slate-600" title={pair.action}>
+        <div className="line-clamp-2 leading-snug">{pair.action}</div>
+      </td>
+      <td className="px-3 text-right text-sm tabular">{formatCount(pair.barsBehind)}</td>
+      <td className="overflow-hidden px-3 text-sm">
+        <TrendLabel trend={pair.trend} etaMinutes={pair.etaMinutes} />
+      </td>
+      <td className="px-3 text-right text-sm whitespace-nowrap tabular">{formatMinutes(pair.minutesSinceSuccess)}</td>
+      <td className="px-3 text-right text-sm whitespace-nowrap tabular">{formatMinutes(pair.gapMinutes)}</td>
+      <td className={`px-3 text-right text-sm tabular ${pair.consecutiveFailures > 0 ? 'font-bold text-red-700' : 'text-slate-500'}`}>
+        {pair.consecutiveFailures}
+      </td>
+    </tr>
+  );
+});
+
+function SortHeader({ column, sort, dir, onSort }: { column: Column; sort: SortKey; dir: SortDir; onSort: (key: SortKey) => void }) {
+  const active = column.sort === sort;
+  const ariaSort = active ? (dir === 'asc' ? 'ascending' : 'descending') : column.sort ? 'none' : undefined;
+  const Icon = active ? (dir === 'asc' ? ArrowUp : ArrowDown) : ArrowUpDown;
+  const columnSort = column.sort;
+  return (
+    <th
+      scope="col"
+      aria-sort={ariaSort}
+      title={column.hint}
+      className={`bg-slate-50 px-3 py-2 text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase ${column.align === 'right' ? 'text-right' : 'text-left'}`}
+    >
+      {columnSort ? (
+        <button
+          type="button"
+          onClick={() => onSort(columnSort)}
+          className={`inline-flex items-center gap-1 uppercase hover:text-slate-900 ${active ? 'text-slate-900' : ''}`}
+        >
+          {column.label}
+          <Icon aria-hidden className={`size-3.5 ${active ? '' : 'opacity-40'}`} />
+        </button>
+      ) : (
+        column.label
+      )}
+    </th>
+  );
+}
+
+/**
+ * Every pair of the view, in the chosen order. Only the rows in sight are in the DOM (plus a
+ * few above and below), so 30,000 pairs scroll like 30.
+ */
+export function HealthTable({
+  rows,
+  sort,
+  dir,
+  onSort,
+  dimmed,
+}: {
+  rows: readonly PairHealth[];
+  sort: SortKey;
+  dir: SortDir;
+  onSort: (key: SortKey) => void;
+  dimmed: boolean;
+}) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+    getItemKey: (index) => {
+      const row = rows[index];
+      return row ? `${row.symbol}\u0000${row.timeframe}` : index;
+    },
+  });
+  const items = virtualizer.getVirtualItems();
+  const top = items[0]?.start ?? 0;
+  const bottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
+
+  return (
+    <div
+      ref={scrollRef}
+      className={`h-[calc(100vh-7rem)] min-h-[420px] overflow-auto rounded-lg border border-slate-200 bg-white transition-opacity ${dimmed ? 'opacity-60' : ''}`}
+      data-testid="health-table-scroll"
+    >
+      <table className="w-full min-w-[1180px] table-fixed border-collapse" aria-rowcount={rows.length + 1} data-testid="health-table">
+        <caption className="sr-only">Pairs, {rows.length} rows, sorted by {sort} {dir === 'asc' ? 'ascending' : 'descending'}</caption>
+        <colgroup>
+          {COLUMNS.map((column) => (
+            <col key={column.id} style={{ width: column.width }} />
+          ))}
+        </colgroup>
+        <thead className="sticky top-0 z-10 shadow-[0_1px_0_0_var(--color-slate-200)]">
+          <tr aria-rowindex={1}>
+            {COLUMNS.map((column) => (
+              <SortHeader key={column.id} column={column} sort={sort} dir={dir} onSort={onSort} />
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {top > 0 && (
+            <tr aria-hidden style={{ height: top }}>
+              <td colSpan={COLUMNS.length} />
+            </tr>
+          )}
+          {items.map((item) => {
+            const pair = rows[item.index];
+            return pair ? <HealthRow key={item.key} pair={pair} index={item.index} /> : null;
+          })}
+          {bottom > 0 && (
+            <tr aria-hidden style={{ height: bottom }}>
+              <td colSpan={COLUMNS.length} />
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {rows.length === 0 && <p className="p-8 text-center text-sm text-slate-500">No pairs match these filters.</p>}
+    </div>
+  );
+}

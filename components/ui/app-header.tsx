@@ -1,0 +1,31 @@
+import { Activity, Monitor } from 'lucide-react';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+
+/** The bar on top of the overview and the pair pages (the wall has none: nobody clicks it). */
+export function AppHeader({ children, current }: { children?: ReactNode; current: 'overview' | 'pair' }) {
+  return (
+    <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/95 backdrop-blur">
+      <div className="mx-auto flex max-w-[1800px] flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2.5 sm:px-6">
+        <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
+          <Activity aria-hidden className="size-5 text-sky-700" />
+          Frontier Monitor
+        </Link>
+        <nav aria-label="Main" className="flex items-center gap-1 text-sm">
+          <Link
+            href="/"
+            aria-current={current === 'overview' ? 'page' : undefined}
+            className="rounded-md px-2.5 py-1.5 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-slate-900 aria-[current=page]:text-white"
+          >
+            Overview
+          </Link>
+          <Link href="/wall" className="inline-flex items-center gap-1.5 rounded-md px-2.5 py-1.5 text-slate-700 hover:bg-slate-100">
+            <Monitor aria-hidden className="size-4" />
+            Wall display
+          </Link>
+        </nav>
+        <div className="ml-auto flex items-center gap-3">{children}</div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,44 @@
+/** Formatting shared by the pages and the wall; pure functions, no locale surprises. */
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const decimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+export function formatCount(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : integer.format(value);
+}
+
+export function formatDecimal(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : decimal.format(value);
+}
+
+/** 73 → "73 min", 125 → "2 h 5 min", 4000 → "2 d 18 h". */
+export function formatMinutes(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  const minutes = Math.round(value);
+  if (Math.abs(minutes) < 60) return `${minutes} min`;
+  const hours = Math.floor(Math.abs(minutes) / 60);
+  const sign = minutes < 0 ? '−' : '';
+  if (hours < 48) return `${sign}${hours} h${minutes % 60 ? ` ${Math.abs(minutes) % 60} min` : ''}`;
+  const days = Math.floor(hours / 24);
+  return `${sign}${days} d${hours % 24 ? ` ${hours % 24} h` : ''}`;
+}
+
+/** "2025-11-28 14:03:07 UTC": the pipeline thinks in UTC, so does the dashboard. */
+export function formatUtc(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** "14:03" UTC, for chart axes. */
+export function formatUtcClock(ms: number, withSeconds = false): string {
+  const text = new Date(ms).toISOString();
+  return withSeconds ? text.slice(11, 19) : text.slice(11, 16);
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  return `${decimal.format(ms / 1_000)} s`;
+}

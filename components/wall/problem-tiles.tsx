@@ -1,0 +1,93 @@
+'use client';
+
+import { CircleCheck } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import { WALL_PAGE_MS } from '@/lib/polling';
+import type { PairHealth } from '@/lib/types';
+import { useElementSize } from '@/components/hooks/useElementSize';
+import { formatCount } from '@/components/ui/format';
+import { WallTile } from './wall-tile';
+
+export interface TileLayout {
+  columns: number;
+  rows: number;
+  perPage: number;
+  tileHeight: number;
+  gap: number;
+}
+
+/** Tile sizes in vh: the text inside is sized in vh too, so it fits at any 16:9 resolution. */
+const MIN_TILE_WIDTH_VH = 40;
+const MIN_TILE_HEIGHT_VH = 21;
+const MAX_TILE_HEIGHT_VH = 27;
+
+/**
+ * How many tiles fit in the area (columns from the width, rows from the height), and how tall
+ * they are: a few problems get taller tiles (up to a limit) instead of a half-empty screen.
+ */
+export function fitTiles(width: number, height: number, viewportHeight: number, tiles: number): TileLayout {
+  const vh = viewportHeight / 100;
+  const gap = Math.round(1.2 * vh);
+  const columns = Math.max(1, Math.floor((width + gap) / (MIN_TILE_WIDTH_VH * vh + gap)));
+  const rows = Math.max(1, Math.floor((height + gap) / (MIN_TILE_HEIGHT_VH * vh + gap)));
+  const usedRows = Math.min(rows, Math.max(1, Math.ceil(tiles / columns)));
+  const tileHeight = Math.max(0, Math.floor(Math.min(MAX_TILE_HEIGHT_VH * vh, (height - (usedRows - 1) * gap) / usedRows)));
+  return { columns, rows, perPage: columns * rows, tileHeight, gap };
+}
+
+/** The problem pairs, worst first, a screenful at a time; pages turn by themselves. */
+export function ProblemTiles({ problems, problemCount, totalPairs }: { problems: readonly PairHealth[]; problemCount: number; totalPairs: number }) {
+  const [ref, size] = useElementSize<HTMLDivElement>();
+  const layout = size.height > 0 ? fitTiles(size.width, size.height, window.innerHeight, problems.length) : null;
+  const perPage = layout?.perPage ?? 1;
+  const pageCount = Math.max(1, Math.ceil(problems.length / perPage));
+  const [page, setPage] = useState(0);
+
+  useEffect(() => {
+    if (pageCount <= 1) return;
+    const id = window.setInterval(() => setPage((current) => (current + 1) % pageCount), WALL_PAGE_MS);
+    return () => window.clearInterval(id);
+  }, [pageCount]);
+
+  const shownPage = page % pageCount;
+  const visible = problems.slice(shownPage * perPage, shownPage * perPage + perPage);
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col gap-[1vh]">
+      <div ref={ref} className="min-h-0 flex-1 overflow-hidden" data-testid="wall-tiles">
+        {problems.length === 0 ? (
+          <div className="flex h-full flex-col items-center justify-center gap-[2vh] rounded-[1.5vh] bg-green-950/60 text-green-100 ring-1 ring-green-800" data-testid="wall-all-ok">
+            <CircleCheck aria-hidden className="size-[12vh] text-state-ok" />
+            <p className="text-[5vh] font-bold">All {formatCount(totalPairs)} pairs healthy</p>
+          </div>
+        ) : layout ? (
+          <div
+            className="grid"
+            style={{ gridTemplateColumns: `repeat(${layout.columns}, minmax(0, 1fr))`, gridAutoRows: layout.tileHeight, gap: layout.gap }}
+          >
+            {visible.map((pair) => (
+              <WallTile key={`${pair.symbol}/${pair.timeframe}`} pair={pair} />
+            ))}
+          </div>
+        ) : null}
+      </div>
+      <footer className="flex h-[3vh] items-center justify-between text-[1.9vh] text-slate-400 tabular">
+        <span>
+          {problemCount > problems.length
+            ? `Showing the ${formatCount(problems.length)} worst of ${formatCount(problemCount)} problems`
+            : `${formatCount(problemCount)} problem${problemCount === 1 ? '' : 's'} of ${formatCount(totalPairs)} pairs`}
+        </span>
+        {pageCount > 1 && (
+          <span className="flex items-center gap-[1vh]" data-testid="wall-page">
+            Page {shownPage + 1} of {pageCount}
+            <span aria-hidden className="flex gap-[0.6vh]">
+              {Array.from({ length: pageCount }, (_, index) => (
+                <span key={index} className={`size-[1.2vh] rounded-full ${index === shownPage ? 'bg-slate-200' : 'bg-slate-700'}`} />
+              ))}
+            </span>
+          </span>
+        )}
+      </footer>
+    </div>
+  );
+}

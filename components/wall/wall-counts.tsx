@@ -1,0 +1,35 @@
+import { HEALTH_STATES, type HealthState } from '@/lib/types';
+import { STATE_META } from '@/components/status/health-state-meta';
+import { formatCount } from '@/components/ui/format';
+import { isProblem } from '@/lib/health';
+
+/** Nine big numbers; a problem state with pairs in it lights up in its colour. */
+export function WallCounts({ byState }: { byState: Record<HealthState, number> | undefined }) {
+  return (
+    <ul className="grid grid-cols-9 gap-[1vh]" aria-label="Pairs per state">
+      {HEALTH_STATES.map((state) => {
+        const meta = STATE_META[state];
+        const Icon = meta.icon;
+        const count = byState?.[state] ?? 0;
+        const lit = count > 0 && isProblem(state);
+        return (
+          <li
+            key={state}
+            data-testid={`wall-count-${state}`}
+            className={`flex min-w-0 flex-col justify-between rounded-[1vh] px-[1.2vh] py-[1vh] ${
+              lit ? meta.solid : 'bg-slate-900 text-slate-300 ring-1 ring-slate-700'
+            }`}
+          >
+            <span className="flex items-center gap-[0.6vh] truncate text-[2vh] font-semibold">
+              <Icon aria-hidden className="size-[2.2vh] shrink-0" strokeWidth={2.5} />
+              {meta.label}
+            </span>
+            <span className={`text-[6vh] leading-none font-black tabular ${count === 0 ? 'opacity-40' : ''}`}>
+              {byState ? formatCount(count) : '—'}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,35 @@
+import type { PairHealth } from '@/lib/types';
+import { STATE_META } from '@/components/status/health-state-meta';
+import { trendText } from '@/components/status/trend-label';
+import { formatCount, formatMinutes } from '@/components/ui/format';
+
+/** One problem pair, readable from across the room: state, pair, why. */
+export function WallTile({ pair }: { pair: PairHealth }) {
+  const meta = STATE_META[pair.state];
+  const Icon = meta.icon;
+  return (
+    <article
+      className="flex min-w-0 flex-col overflow-hidden rounded-[1.2vh] border-l-[1.2vh] bg-slate-900 px-[1.6vh] py-[1.2vh] ring-1 ring-slate-700"
+      style={{ borderLeftColor: meta.color }}
+      data-testid="wall-tile"
+      data-state={pair.state}
+      aria-label={`${pair.symbol} ${pair.timeframe}: ${meta.label} — ${pair.reason}`}
+    >
+      <div className="flex items-center justify-between gap-[1vh]">
+        <span className={`inline-flex items-center gap-[0.6vh] rounded-[0.6vh] px-[0.8vh] py-[0.2vh] text-[1.8vh] font-bold uppercase ${meta.solid}`}>
+          <Icon aria-hidden className="size-[2vh]" strokeWidth={2.5} />
+          {meta.label}
+        </span>
+        <span className="truncate text-[1.8vh] text-slate-400 tabular">
+          {pair.barsBehind !== null && pair.barsBehind > 0 ? `${formatCount(pair.barsBehind)} behind · ` : ''}
+          {pair.minutesSinceSuccess !== null ? `ok ${formatMinutes(pair.minutesSinceSuccess)} ago` : 'never ok'}
+        </span>
+      </div>
+      <p className="mt-[0.8vh] truncate font-mono text-[3.6vh] leading-tight font-bold text-white">
+        {pair.symbol} <span className="text-slate-400">{pair.timeframe}</span>
+      </p>
+      <p className="mt-[0.4vh] line-clamp-3 text-[2vh] leading-snug text-slate-200">{pair.reason}</p>
+      <p className="mt-auto truncate pt-[0.4vh] text-[1.8vh] text-slate-300">{trendText(pair.trend, pair.etaMinutes)}</p>
+    </article>
+  );
+}

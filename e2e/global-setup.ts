@@ -1,0 +1,64 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../lib/embedded-postgres';
+import { migrateDatabase } from '../lib/migrate';
+import { e2eEnvironment } from './fixtures/environment';
+import { seedDatabase } from './fixtures/seed';
+
+/**
+ * One embedded PostgreSQL for the browser tests: migrated, seeded with deterministic data
+ * (e2e/fixtures/seed.ts), on the port the webServer's DATABASE_URL already names. A control
+ * endpoint lets the outage spec stop it and start it again on the same data directory and
+ * port. The returned function is the teardown.
+ *
+ * The data directory is a fresh temp directory removed at teardown. The server itself runs
+ * with persistent: true because embedded-postgres deletes a non-persistent directory on every
+ * stop, and the outage test must restart the same data.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const environment = e2eEnvironment();
+  const root = mkdtempSync(path.join(os.tmpdir(), 'frontier-e2e-pg-'));
+  chmodSync(root, 0o755); // initdb runs as the unprivileged postgres user when we are root
+  const dataDir = path.join(root, 'data');
+  const start = () => startEmbeddedPostgres({ dataDir, port: environment.dbPort, persistent: true });
+
+  let database: EmbeddedDatabase | null = await start();
+  if (database.url !== environment.databaseUrl) {
+    throw new Error(`embedded database URL ${database.url} differs from the webServer's ${environment.databaseUrl}`);
+  }
+  await migrateDatabase(database.url);
+  await seedDatabase(database.url);
+
+  // One action at a time: a start racing a stop would leave the server in an unknown state.
+  let queue: Promise<unknown> = Promise.resolve();
+  const control = http.createServer((request, response) => {
+    const action = request.method === 'POST' ? request.url : null;
+    const run = async () => {
+      if (action === '/db/stop') {
+        await database?.stop();
+        database = null;
+      } else if (action === '/db/start') {
+        database ??= await start();
+      } else {
+        throw Object.assign(new Error(`unknown control request ${request.method} ${request.url}`), { status: 404 });
+      }
+    };
+    queue = queue.then(run).then(
+      () => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'),
+      (error: Error & { status?: number }) => response.writeHead(error.status ?? 500).end(error.message),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    control.once('error', reject);
+    control.listen(environment.controlPort, '127.0.0.1', resolve);
+  });
+
+  return async () => {
+    await new Promise<void>((resolve) => control.close(() => resolve()));
+    await queue.catch(() => {});
+    await database?.stop();
+    rmSync(root, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,82 @@
+import { QueryClient } from '@tanstack/react-query';
+
+/**
+ * How often each screen asks the API again. The worker runs every 15 s by default, so polling
+ * faster than that only shows the same numbers again.
+ *
+ * react-query restarts a query's refetch interval on every state change of the query (fetch
+ * start, each failure, success), so the next poll starts one interval after the previous one
+ * ended and two polls of one query never overlap (tested in lib/polling.test.ts).
+ */
+export const OVERVIEW_POLL_MS = 15_000;
+export const PAIR_DETAIL_POLL_MS = 10_000;
+export const WALL_POLL_MS = 15_000;
+
+/** A request that takes longer than this is abandoned; the next poll tries again. */
+export const REQUEST_TIMEOUT_MS = 12_000;
+
+/** How long the wall shows one page of problem tiles before moving on. */
+export const WALL_PAGE_MS = 10_000;
+
+/** Retries inside one poll: few and short, the next poll is the real retry. */
+export const POLL_RETRIES = 1;
+export const RETRY_DELAY_MS = 2_000;
+
+/**
+ * The one QueryClient of the app with its named defaults. A client (not a module singleton)
+ * per browser tab: app/providers.tsx creates it once.
+ */
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // Polling decides freshness; a focus change does not need another request.
+        staleTime: 5_000,
+        refetchOnWindowFocus: false,
+        refetchOnReconnect: true,
+        retry: (failureCount, error) => failureCount < POLL_RETRIES && !isClientError(error),
+        retryDelay: RETRY_DELAY_MS,
+        // Unused queries (a pair page left behind) are dropped quickly so a long-running tab
+        // does not collect caches.
+        gcTime: 60_000,
+      },
+    },
+  });
+}
+
+/** A 4xx answer (bad parameters, unknown pair) will not get better by asking again at once. */
+function isClientError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('status' in error)) return false;
+  const { status } = error;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+export interface PollTiming {
+  /** When the last good data arrived (ms epoch); 0 before the first success. */
+  dataUpdatedAt: number;
+  /** When the last failed poll ended (ms epoch); 0 when none failed. */
+  errorUpdatedAt: number;
+  isFetching: boolean;
+  intervalMs: number;
+}
+
+/**
+ * When the next poll starts, following react-query's timer rule above; null while a request
+ * is in flight.
+ */
+export function nextPollAt(timing: PollTiming): number | null {
+  if (timing.isFetching) return null;
+  const settled = Math.max(timing.dataUpdatedAt, timing.errorUpdatedAt);
+  return settled === 0 ? null : settled + timing.intervalMs;
+}
+
+/** "4 s", "3 min 12 s", "2 h 5 min": a duration for people. */
+export function formatAge(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
