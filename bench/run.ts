@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { benchCatchupThroughput } from './catchup-throughput';
 import { benchFrontierView } from './frontier-view';
+import { benchBacklog, benchWorkerPass } from './worker-pass';
 import { startBenchDatabase } from './support';
 
 const args = process.argv.slice(2);
@@ -30,6 +31,18 @@ async function main(): Promise<void> {
       const r = await benchFrontierView(db, size, full ? 9 : 5);
       console.log(`full read of ${r.pairs} pairs over ${r.sourceRows} rows: view ${r.viewMs} ms (server ${r.viewServerMs} ms), ` +
         `seed formulation ${r.seedMs} ms (server ${r.seedServerMs} ms) → ${r.ratio}× faster (target: < 50 ms and ≥ 40×)`);
+    }
+    if (selected('worker')) {
+      const symbols = full ? 5_000 : 1_000;
+      console.log(`\n## worker pass: ${symbols * 6} caught-up pairs, one full pass`);
+      for (const concurrency of [4, 8]) {
+        const r = await benchWorkerPass(db, symbols, concurrency);
+        console.log(`concurrency ${r.concurrency}: ${r.pairs} pairs in ${r.passMs} ms → ${r.pairsPerSecond} pairs/s (target ≥ 2000); ` +
+          `floor (SELECT 1 per pair) ${r.floorPairsPerSecond}/s → ${r.ratioToFloor} of the floor`);
+      }
+      const backlogSymbols = full ? 1_000 : 200;
+      const b = await benchBacklog(db, backlogSymbols, 4);
+      console.log(`1-day backlog on ${b.symbols} symbols (${b.pairs} pairs, ${b.sourceRows} source rows): cleared in ${b.minutes} min, ${b.passes} passes, ${b.bars} bars`);
     }
   } finally {
     await db.close();

@@ -75,7 +75,7 @@ CREATE TABLE data_agg_state (
   last_result jsonb,
   PRIMARY KEY (canonical_symbol, timeframe),
   CONSTRAINT data_agg_state_symbol_not_blank CHECK (btrim(canonical_symbol) <> '')
-);
+) WITH (fillfactor = 70);  -- every run updates its row: room on the page keeps those updates HOT
 
 -- The catch-up JSON history: one row per run that did work or failed.
 CREATE TABLE data_agg_runs (
