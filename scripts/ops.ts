@@ -39,7 +39,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
+    let message = error instanceof Error ? error.message : String(error);
+    for (let cause = error instanceof Error ? error.cause : undefined; cause instanceof Error; cause = cause.cause) {
+      message += `\ncaused by: ${cause.message}`;
+    }
     const hint = typeof error === 'object' && error !== null && 'hint' in error && error.hint ? `\nhint: ${String(error.hint)}` : '';
     console.error(redact(`ops failed: ${message}${hint}`));
     process.exit(1);
