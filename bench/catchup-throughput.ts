@@ -91,7 +91,7 @@ export async function benchCatchupThroughput(db: BenchDatabase, repetitions: num
       batched.push(await inRolledBackTransaction(pool, async (c) => {
         let current: string | Date = cursor;
         for (;;) {
-          const r = await c.query<{ r: { cursor_utc: string; windows_processed: number } }>(
+          const r: pg.QueryResult<{ r: { cursor_utc: string; windows_processed: number } }> = await c.query<{ r: { cursor_utc: string; windows_processed: number } }>(
             `SELECT catchup_aggregation_range($1, $2, $3, 1000, $4, 1, true) AS r`, [SYMBOL, timeframe, current, now]);
           if (r.rows[0]!.r.windows_processed === 0) break;
           current = r.rows[0]!.r.cursor_utc;

@@ -4,7 +4,8 @@ import os from 'node:os';
 import { benchCatchupThroughput } from './catchup-throughput';
 import { benchFrontierView } from './frontier-view';
 import { benchBacklog, benchWorkerPass } from './worker-pass';
-import { startBenchDatabase } from './support';
+import { benchApiLoad } from './api-load';
+import { round, startBenchDatabase } from './support';
 
 const args = process.argv.slice(2);
 const full = args.includes('--full');
@@ -43,6 +44,21 @@ async function main(): Promise<void> {
       const backlogSymbols = full ? 1_000 : 200;
       const b = await benchBacklog(db, backlogSymbols, 4);
       console.log(`1-day backlog on ${b.symbols} symbols (${b.pairs} pairs, ${b.sourceRows} source rows): cleared in ${b.minutes} min, ${b.passes} passes, ${b.bars} bars`);
+    }
+    if (selected('api')) {
+      const symbols = full ? 5_000 : 1_000;
+      const seconds = full ? 30 : 5;
+      console.log(`\n## API under many viewers: ${symbols * 6} pairs, ${seconds} s per level, built app on 127.0.0.1`);
+      const rows = await benchApiLoad(db, symbols, seconds);
+      for (const r of rows) {
+        console.log(`${r.path.padEnd(24)} ${String(r.clients).padStart(3)} clients: ${r.requests} requests, p50 ${r.p50} ms, p99 ${r.p99} ms, ` +
+          `errors ${r.errors}, database transactions ${r.dbTransactions}`);
+      }
+      for (const path of new Set(rows.map((r) => r.path))) {
+        const one = rows.find((r) => r.path === path && r.clients === 1)!;
+        const many = rows.find((r) => r.path === path && r.clients === 200)!;
+        console.log(`${path}: transactions at 200 clients / at 1 client = ${round(many.dbTransactions / Math.max(1, one.dbTransactions))} (target ≤ 1.5); p99 at 200 clients ${many.p99} ms (target < 100)`);
+      }
     }
   } finally {
     await db.close();

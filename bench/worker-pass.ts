@@ -14,7 +14,7 @@ function settings(concurrency: number, maxWindows = 1000): WorkerSettings {
   };
 }
 
-async function seedPairs(pool: pg.Pool, symbols: number, minutes: number, caughtUp: boolean): Promise<void> {
+export async function seedPairs(pool: pg.Pool, symbols: number, minutes: number, caughtUp: boolean): Promise<void> {
   await pool.query('TRUNCATE bars_1m, bars_agg, data_agg_state, data_agg_runs');
   await pool.query(`
     INSERT INTO bars_1m (canonical_symbol, ts_utc, open, high, low, close, volume)

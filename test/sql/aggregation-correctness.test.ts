@@ -76,7 +76,7 @@ test('every timeframe, caught up live over a long weekend, equals an independent
       if (tf === '1h' && result.windows_processed > 40 && result.bars_written < result.windows_processed) weekendCrossed = true;
     }
     // No round may leave a cursor past a window that was not complete at that moment.
-    const [{ open_windows }] = await db.sql<{ open_windows: string }>(`
+    const { open_windows } = await db.one<{ open_windows: string }>(`
       SELECT count(*) AS open_windows
         FROM data_agg_state s JOIN agg_timeframes t USING (timeframe)
        WHERE s.last_agg_bar_ts_utc + t.step + make_interval(mins => $2) > $1::timestamptz

@@ -134,7 +134,7 @@ describe('bad input raises naming the argument', () => {
   });
 
   test('a bootstrapped cursor is left alone by a second bootstrap', async () => {
-    const [{ c }] = await db.sql<{ c: Date }>(`SELECT bootstrap_aggregation_cursor('AAPL', '5m') AS c`);
+    const { c } = await db.one<{ c: Date }>(`SELECT bootstrap_aggregation_cursor('AAPL', '5m') AS c`);
     expect(c.toISOString()).toBe('2026-04-06T10:55:00.000Z');
   });
 });

@@ -49,11 +49,12 @@ test('catchup with the same start cursor: the second waits for the first, then g
   try {
     await a.query('BEGIN');
     await b.query('BEGIN');
+    const bPid = (await b.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     const call = `SELECT catchup_aggregation_range('BTCUSD', '5m', $1, 300, '2026-05-04T00:00Z', 1, true) AS r`;
     const first = await a.query(call, [start]);
     // b blocks on the state row lock until a commits.
     const second = b.query(call, [start]).then(() => 'resolved', (error: Error) => error.message);
-    await waitUntilBlocked(b.processID);
+    await waitUntilBlocked(bPid);
     await a.query('COMMIT');
     expect(await second).toBe('catchup_aggregation_range: stale start cursor for BTCUSD/5m: p_start_cursor_utc=2026-04-30 23:55:00+00 but the stored cursor is 2026-05-02 00:55:00+00 (another run moved it)');
     await b.query('ROLLBACK');

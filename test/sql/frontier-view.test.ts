@@ -22,7 +22,7 @@ const minutesAgo = (minutes: number) => new Date(nowMinute - minutes * 60_000);
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const [{ now }] = await db.sql<{ now: Date }>(`SELECT date_trunc('minute', now()) AS now`);
+  const { now } = await db.one<{ now: Date }>(`SELECT date_trunc('minute', now()) AS now`);
   nowMinute = now.getTime();
   // LIVE: fresh until one minute ago. STALE: its feed stopped 90 minutes ago. Plus filler volume for the planner.
   await insertBars(db.pool, randomWalkBars('LIVE', minutesBetween(minutesAgo(600), minutesAgo(0)), 1));
@@ -90,7 +90,7 @@ test('bars_per_run covers the last 20 runs with work, so a new stall shows at on
   expect((await viewRow('FILL0', '5m')).bars_per_run).toBe(2.5); // 50 bars over 20 runs
   for (let i = 0; i < 5; i++) await db.sql(`SELECT record_aggregation_failure('FILL0', '5m', 'boom', now())`);
   expect((await viewRow('FILL0', '5m')).bars_per_run).toBe(0); // the successes left the window
-  const [{ lifetime }] = await db.sql<{ lifetime: string }>(
+  const { lifetime } = await db.one<{ lifetime: string }>(
     `SELECT round(total_bars_written::numeric / total_runs, 3) AS lifetime FROM data_agg_state WHERE canonical_symbol = 'FILL0' AND timeframe = '5m'`);
   expect(lifetime).toBe('2.000'); // what a lifetime average would still claim
 });
@@ -102,6 +102,6 @@ test('its plan finds the frontier by index look-up, never a sequential scan of b
   const text = plan.map((row) => row['QUERY PLAN']).join('\n');
   expect(text).not.toMatch(/Seq Scan on bars_1m/);
   expect(text).toMatch(/Index Only Scan (Backward )?using bars_1m_pkey on bars_1m/);
-  const [{ n }] = await db.sql<{ n: string }>(`SELECT count(*) AS n FROM v_aggregation_frontier_health`);
+  const { n } = await db.one<{ n: string }>(`SELECT count(*) AS n FROM v_aggregation_frontier_health`);
   expect(Number(n)).toBe(Number((await db.sql<{ n: string }>(`SELECT count(*) AS n FROM data_agg_state`))[0]!.n));
 });

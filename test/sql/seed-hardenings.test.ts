@@ -25,7 +25,7 @@ describe('Test 1: NULL cursor protection', () => {
     const message = await errorOf(db.sql(`SELECT run_catchup('EURUSD', '15m', 5, 1)`));
     expect(message).toBe('catchup_aggregation_range: start cursor is NULL for EURUSD/15m');
     expect(await storedCursor(db.pool, 'EURUSD', '15m')).toBeNull();
-    const [{ n }] = await db.sql<{ n: string }>(`SELECT count(*) AS n FROM bars_agg WHERE timeframe = '15m'`);
+    const { n } = await db.one<{ n: string }>(`SELECT count(*) AS n FROM bars_agg WHERE timeframe = '15m'`);
     expect(Number(n)).toBe(0);
   });
 });
@@ -59,7 +59,7 @@ describe('Test 2: malformed aggregation result', () => {
     });
     expect(message).toMatch(/^aggregate window returned no source_count for EURUSD\/5m window \[2026-03-02 00:00:00\+00,2026-03-02 00:05:00\+00\): response=\{.*"source_count": null/);
     expect(await storedCursor(db.pool, 'EURUSD', '5m')).toBe(before);
-    const [{ n }] = await db.sql<{ n: string }>(`SELECT count(*) AS n FROM bars_agg`);
+    const { n } = await db.one<{ n: string }>(`SELECT count(*) AS n FROM bars_agg`);
     expect(Number(n)).toBe(0);
   });
 
@@ -79,10 +79,10 @@ describe('Test 2: malformed aggregation result', () => {
   });
 
   test('the one-window form reports source_count, 0 for an empty window', async () => {
-    const [{ full }] = await db.sql<{ full: { source_count: number } }>(
+    const { full } = await db.one<{ full: { source_count: number } }>(
       `SELECT aggregate_bar_window('EURUSD', '5m', '2026-03-02T00:00Z', '2026-03-02T00:05Z') AS full`);
     expect(full.source_count).toBe(5);
-    const [{ empty }] = await db.sql<{ empty: { source_count: number } }>(
+    const { empty } = await db.one<{ empty: { source_count: number } }>(
       `SELECT aggregate_bar_window('EURUSD', '5m', '2026-03-01T00:00Z', '2026-03-01T00:05Z') AS empty`);
     expect(empty.source_count).toBe(0);
   });
@@ -124,7 +124,7 @@ describe('Test 3: cursor regression', () => {
       const current = (await storedCursor(db.pool, symbol, '15m'))!;
       if (current < previous) {
         // Only the reset may move a cursor back, and only to the last complete window before F.
-        const [{ ok }] = await db.sql<{ ok: boolean }>(
+        const { ok } = await db.one<{ ok: boolean }>(
           `SELECT $1::timestamptz = agg_last_complete_window_start('15 minutes', 'infinity', 0, max(ts_utc)) AS ok FROM bars_1m WHERE canonical_symbol = $2`,
           [current, symbol]);
         expect(ok).toBe(true);
@@ -178,7 +178,7 @@ describe('Test 4: cursor reset and its post-reset validation', () => {
     expect(await storedCursor(db.pool, 'USDJPY', '5m')).toBe('2026-03-01T23:55:00.000Z');
     expect(await storedCursor(db.pool, 'USDJPY', '30m')).toBe('2026-03-02T01:00:00.000Z'); // was fine: untouched
     expect(await storedCursor(db.pool, 'NOSRC', '5m')).toBeNull();
-    const [{ n }] = await db.sql<{ n: string }>(`SELECT count(*) AS n FROM bars_agg WHERE canonical_symbol = 'USDJPY' AND timeframe = '1h'`);
+    const { n } = await db.one<{ n: string }>(`SELECT count(*) AS n FROM bars_agg WHERE canonical_symbol = 'USDJPY' AND timeframe = '1h'`);
     expect(Number(n)).toBe(0); // the bar written past the new cursor is gone
     const statuses = await db.sql<{ cursor_status: string }>(
       `SELECT cursor_status FROM v_aggregation_frontier_health WHERE canonical_symbol = 'USDJPY'`);

@@ -8,6 +8,8 @@ export interface TestDatabase {
   pool: pg.Pool;
   /** Runs SQL on the pool and returns its rows. */
   sql: <Row extends pg.QueryResultRow = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<Row[]>;
+  /** The single row a query returns; fails the test when there is none. */
+  one: <Row extends pg.QueryResultRow = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<Row>;
   drop: () => Promise<void>;
 }
 
@@ -35,6 +37,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     name,
     pool,
     sql: async (text, params = []) => (await pool.query(text, params)).rows,
+    one: async <Row extends pg.QueryResultRow>(text: string, params: unknown[] = []) => {
+      const row = (await pool.query<Row>(text, params)).rows[0];
+      if (!row) throw new Error(`expected a row from: ${text}`);
+      return row;
+    },
     drop: async () => {
       await pool.end();
       const cleanup = new pg.Client({ connectionString: inject('adminUrl') });

@@ -1,0 +1,60 @@
+// API under many viewers: 1, 50 and 200 concurrent clients polling /api/health (on 127.0.0.1,
+// bounded in time) against the built app; latency and the database transactions actually issued.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { freePort } from '../lib/embedded-postgres';
+import { round, type BenchDatabase } from './support';
+import { seedPairs } from './worker-pass';
+
+export interface LoadRow { path: string; clients: number; requests: number; p50: number; p99: number; errors: number; dbTransactions: number }
+
+async function waitForServer(url: string, child: ChildProcess): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < 60_000;) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch { /* not listening yet */ }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('the dashboard did not become ready within 60 s');
+}
+
+async function transactions(db: BenchDatabase): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 1_200)); // backends flush their counters about once a second
+  const result = await db.pool.query<{ n: string }>(
+    'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
+  return Number(result.rows[0]!.n);
+}
+
+export async function benchApiLoad(db: BenchDatabase, symbols: number, seconds: number): Promise<LoadRow[]> {
+  if (!existsSync('.next/BUILD_ID')) {
+    console.log('building the dashboard (next build)…');
+    if (spawnSync('npx', ['next', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('next build failed');
+  }
+  await seedPairs(db.pool, symbols, 30, true);
+  const port = await freePort();
+  const server = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    env: { ...process.env, DATABASE_URL: db.url, NODE_ENV: 'production' }, stdio: 'ignore', detached: true,
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const rows: LoadRow[] = [];
+  try {
+    await waitForServer(`${base}/api/healthz`, server);
+    for (const path of ['/api/health?limit=100', '/api/health/summary']) {
+      await fetch(base + path); // warm-up: compile, plan, first snapshot
+      for (const clients of [1, 50, 200]) {
+        const before = await transactions(db);
+        const result = await autocannon({ url: base + path, connections: clients, duration: seconds });
+        const after = await transactions(db);
+        rows.push({
+          path, clients, requests: result.requests.total, p50: result.latency.p50, p99: result.latency.p99,
+          errors: result.errors + result.non2xx, dbTransactions: after - before - 1, // minus our own reading
+        });
+      }
+    }
+  } finally {
+    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+  }
+  return rows.map((r) => ({ ...r, p50: round(r.p50), p99: round(r.p99) }));
+}

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { GET as healthGET } from '../../app/api/health/route';
+import { GET as summaryGET } from '../../app/api/health/summary/route';
+import { GET as metricsGET } from '../../app/api/metrics/route';
+import { GET as detailGET } from '../../app/api/pairs/[symbol]/[timeframe]/route';
+import { SingleFlightCache } from '../../lib/api/cache';
+import { SNAPSHOT_TTL_MS, snapshotCache } from '../../lib/api/snapshot';
+import { closePool, getPool } from '../../lib/db';
+import type { HealthListResponse, HealthSummaryResponse } from '../../lib/types';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { MINUTE, call, currentWindow, pointApiAt, resetApiCaches } from './support';
+
+const SYMBOLS = 5_000;
+const PAIRS = SYMBOLS * 6;
+let db: TestDatabase;
+
+/** 30,000 pairs (5,000 symbols × 6 timeframes), i % 7 windows behind, as production sizes go. */
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const frontier = new Date(currentWindow() - MINUTE).toISOString();
+  await db.sql(
+    `INSERT INTO bars_1m (canonical_symbol, ts_utc, open, high, low, close, volume)
+     SELECT 'S' || lpad(g::text, 5, '0'), $1::timestamptz, 1, 1, 1, 1, 1 FROM generate_series(1, $2) g`,
+    [frontier, SYMBOLS],
+  );
+  await db.sql(
+    `INSERT INTO data_agg_state (canonical_symbol, timeframe, last_agg_bar_ts_utc, last_success_utc, last_attempt_utc, recent_bars, recent_bars_sum)
+     SELECT 'S' || lpad(g::text, 5, '0'), t.timeframe,
+            agg_last_complete_window_start(t.step, 'infinity', 0, $1::timestamptz) - (g % 7) * t.step, now(), now(), '{5,5}', 10
+       FROM generate_series(1, $2) g CROSS JOIN agg_timeframes t`,
+    [frontier, SYMBOLS],
+  );
+  await db.sql('ANALYZE');
+  await pointApiAt(db.url);
+}, 60_000);
+
+afterAll(async () => {
+  await closePool();
+  await db.drop();
+});
+
+/** Counts the statements lib/db.ts sends (a spy that calls through: the database is real). */
+function countQueries() {
+  const spy = vi.spyOn(getPool(), 'query');
+  return { count: () => spy.mock.calls.length, stop: () => spy.mockRestore() };
+}
+
+describe('many dashboards at once share one database round trip', () => {
+  test('the cold snapshot of 30,000 pairs is built in bounded time', async () => {
+    resetApiCaches();
+    const answer = await call<HealthListResponse>(healthGET, '/api/health?limit=10');
+    expect(answer.status).toBe(200);
+    expect(answer.body.total).toBe(PAIRS);
+    expect(answer.ms).toBeLessThan(10_000);
+    const lagging = await call<HealthListResponse>(healthGET, '/api/health?state=LAGGING&limit=1');
+    // g % 7 in {4,5,6} windows behind is over the threshold of 3.
+    expect(lagging.body.total).toBe(6 * [...Array(SYMBOLS).keys()].map((i) => (i + 1) % 7).filter((n) => n > 3).length);
+  });
+
+  test('300 concurrent requests of every kind: one frontier query, one timeframe query', async () => {
+    resetApiCaches();
+    const queries = countQueries();
+    const paths = ['/api/health', '/api/health?state=LAGGING', '/api/health?timeframe=5m&sort=symbol&limit=100', '/api/health?q=s0001&preset=stalled'];
+    const requests = [
+      ...Array.from({ length: 200 }, (_, i) => call(healthGET, paths[i % paths.length]!)),
+      ...Array.from({ length: 80 }, () => call(summaryGET, '/api/health/summary')),
+      ...Array.from({ length: 20 }, () => call(metricsGET, '/api/metrics')),
+    ];
+    const answers = await Promise.all(requests);
+    queries.stop();
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    expect(queries.count()).toBe(2);
+    expect(snapshotCache.loads).toBe(1);
+    const summary = answers[200]!.body as HealthSummaryResponse;
+    expect(summary.total).toBe(PAIRS);
+  });
+
+  test('after the TTL the next burst costs exactly one more query', async () => {
+    await call(healthGET, '/api/health?limit=1');
+    await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_TTL_MS + 100));
+    const queries = countQueries();
+    const answers = await Promise.all(Array.from({ length: 100 }, () => call(healthGET, '/api/health?limit=1')));
+    queries.stop();
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    expect(queries.count()).toBe(1);
+  });
+
+  test('50 people opening one pair page: one row query and one history query', async () => {
+    resetApiCaches();
+    const queries = countQueries();
+    const pair = { symbol: 'S00042', timeframe: '1h' };
+    const answers = await Promise.all(Array.from({ length: 50 }, () => call(detailGET, '/api/pairs/S00042/1h', pair)));
+    queries.stop();
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    expect(queries.count()).toBe(2);
+  });
+
+  test('the metrics text for 30,000 pairs has every pair and is rendered once per snapshot', async () => {
+    resetApiCaches();
+    const first = await call<string>(metricsGET, '/api/metrics');
+    const again = await call<string>(metricsGET, '/api/metrics');
+    expect(first.body.split('\n').filter((line) => line.startsWith('frontier_pair_state{'))).toHaveLength(PAIRS);
+    expect(again.body).toBe(first.body);
+    expect(again.ms).toBeLessThan(first.ms);
+  });
+});
+
+describe('SingleFlightCache', () => {
+  test('joins in-flight loads, does not keep failures, honours the TTL and its size bound', async () => {
+    const cache = new SingleFlightCache<number>(50, 2);
+    let calls = 0;
+    const slow = () => new Promise<number>((resolve) => setTimeout(() => resolve(++calls), 20));
+    expect(await Promise.all([cache.get('a', slow), cache.get('a', slow), cache.get('a', slow)])).toEqual([1, 1, 1]);
+    expect(await cache.get('a', slow)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await cache.get('a', slow)).toBe(2);
+    const failing = () => Promise.reject(new Error('down'));
+    await expect(Promise.all([cache.get('b', failing), cache.get('b', failing)])).rejects.toThrow('down');
+    expect(await cache.get('b', slow)).toBe(3);
+    await cache.get('c', slow);
+    await cache.get('d', slow);
+    expect(cache.loads).toBe(6);
+    expect(await cache.get('a', slow)).toBe(6); // evicted: at most 2 keys are kept
+  });
+});
