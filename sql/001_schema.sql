@@ -1,9 +1,11 @@
 -- 001: the tables of the roll-up pipeline.
+-- Symbols and timeframes are identifiers compared byte-wise (COLLATE "C"): every index look-up
+-- of a symbol's frontier then compares with memcmp instead of the locale's strcoll.
 -- Steps are stored in hours/minutes only (never '1 day'): adding '1 day' to a timestamptz
 -- follows the session's time zone across DST, adding '24 hours' does not.
 
 CREATE TABLE agg_timeframes (
-  timeframe text PRIMARY KEY,
+  timeframe text COLLATE "C" PRIMARY KEY,
   step interval NOT NULL,
   CONSTRAINT agg_timeframes_step_whole_minutes CHECK (
     step >= interval '1 minute'
@@ -23,7 +25,7 @@ INSERT INTO agg_timeframes (timeframe, step) VALUES
 
 -- The source. ts_utc is the bar's open time, a whole minute.
 CREATE TABLE bars_1m (
-  canonical_symbol text NOT NULL,
+  canonical_symbol text COLLATE "C" NOT NULL,
   ts_utc timestamptz NOT NULL,
   open numeric NOT NULL,
   high numeric NOT NULL,
@@ -40,8 +42,8 @@ CREATE TABLE bars_1m (
 
 -- One row per finished window.
 CREATE TABLE bars_agg (
-  canonical_symbol text NOT NULL,
-  timeframe text NOT NULL,
+  canonical_symbol text COLLATE "C" NOT NULL,
+  timeframe text COLLATE "C" NOT NULL,
   ts_utc timestamptz NOT NULL,
   open numeric NOT NULL,
   high numeric NOT NULL,
@@ -55,8 +57,8 @@ CREATE TABLE bars_agg (
 
 -- One row per (symbol, timeframe): the cursor and the run bookkeeping.
 CREATE TABLE data_agg_state (
-  canonical_symbol text NOT NULL,
-  timeframe text NOT NULL REFERENCES agg_timeframes (timeframe),
+  canonical_symbol text COLLATE "C" NOT NULL,
+  timeframe text COLLATE "C" NOT NULL REFERENCES agg_timeframes (timeframe),
   last_agg_bar_ts_utc timestamptz,
   enabled boolean NOT NULL DEFAULT true,
   registered_at_utc timestamptz NOT NULL DEFAULT now(),
@@ -80,8 +82,8 @@ CREATE TABLE data_agg_state (
 -- The catch-up JSON history: one row per run that did work or failed.
 CREATE TABLE data_agg_runs (
   run_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  canonical_symbol text NOT NULL,
-  timeframe text NOT NULL,
+  canonical_symbol text COLLATE "C" NOT NULL,
+  timeframe text COLLATE "C" NOT NULL,
   started_at_utc timestamptz NOT NULL,
   finished_at_utc timestamptz NOT NULL,
   ok boolean NOT NULL,
