@@ -20,6 +20,7 @@ export interface TileLayout {
 const MIN_TILE_WIDTH_VH = 40;
 const MIN_TILE_HEIGHT_VH = 21;
 const MAX_TILE_HEIGHT_VH = 27;
+const ROOMY_TILE_HEIGHT_VH = 24;
 
 /**
  * How many tiles fit in the area (columns from the width, rows from the height), and how tall
@@ -66,7 +67,7 @@ export function ProblemTiles({ problems, problemCount, totalPairs }: { problems:
             style={{ gridTemplateColumns: `repeat(${layout.columns}, minmax(0, 1fr))`, gridAutoRows: layout.tileHeight, gap: layout.gap }}
           >
             {visible.map((pair) => (
-              <WallTile key={`${pair.symbol}/${pair.timeframe}`} pair={pair} />
+              <WallTile key={`${pair.symbol}/${pair.timeframe}`} pair={pair} roomy={layout.tileHeight >= ROOMY_TILE_HEIGHT_VH * (window.innerHeight / 100)} />
             ))}
           </div>
         ) : null}

@@ -4,7 +4,7 @@ import { trendText } from '@/components/status/trend-label';
 import { formatCount, formatMinutes } from '@/components/ui/format';
 
 /** One problem pair, readable from across the room: state, pair, why. */
-export function WallTile({ pair }: { pair: PairHealth }) {
+export function WallTile({ pair, roomy }: { pair: PairHealth; /** tall enough for a third line of reason */ roomy: boolean }) {
   const meta = STATE_META[pair.state];
   const Icon = meta.icon;
   return (
@@ -28,7 +28,7 @@ export function WallTile({ pair }: { pair: PairHealth }) {
       <p className="mt-[0.8vh] truncate font-mono text-[3.6vh] leading-tight font-bold text-white">
         {pair.symbol} <span className="text-slate-400">{pair.timeframe}</span>
       </p>
-      <p className="mt-[0.4vh] line-clamp-3 text-[2vh] leading-snug text-slate-200">{pair.reason}</p>
+      <p className={`mt-[0.4vh] text-[2.3vh] leading-snug text-slate-200 ${roomy ? 'line-clamp-3' : 'line-clamp-2'}`}>{pair.reason}</p>
       <p className="mt-auto truncate pt-[0.4vh] text-[1.8vh] text-slate-300">{trendText(pair.trend, pair.etaMinutes)}</p>
     </article>
   );

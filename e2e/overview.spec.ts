@@ -1,0 +1,84 @@
+import { expect, test, type Page } from '@playwright/test';
+import { HEALTH_STATES } from '../lib/types';
+import { expectedCounts, PRESET_EXPECTED, PROBLEM_PAIRS, SEEDED_PAIRS } from './fixtures/seed';
+
+/** "SYMBOL/TF" of every table row currently rendered, in order. */
+async function rowKeys(page: Page): Promise<string[]> {
+  return page.getByTestId('health-row').evaluateAll((rows) =>
+    rows.map((row) => {
+      const cells = row.querySelectorAll('td');
+      return `${cells[1]?.textContent?.trim()}/${cells[2]?.textContent?.trim()}`;
+    }),
+  );
+}
+
+test('every health state appears on the overview: counts, heatmap and table', async ({ page }) => {
+  const counts = expectedCounts();
+  await page.goto('/');
+  for (const state of HEALTH_STATES) {
+    expect(counts[state], `the seed must produce ${state}`).toBeGreaterThan(0);
+    await expect(page.getByTestId(`count-value-${state}`)).toHaveText(String(counts[state]));
+    await expect(page.locator(`[data-testid="heatmap-cell"][data-state="${state}"]`)).toHaveCount(counts[state]);
+  }
+  await expect(page.getByTestId('heatmap-cell')).toHaveCount(SEEDED_PAIRS.length);
+  await expect(page.getByTestId('table-count')).toHaveText(`${SEEDED_PAIRS.length} of ${SEEDED_PAIRS.length} matching`);
+
+  // Worst first: the problem pairs (severity order) lead the table, each with its reason.
+  const problems = PROBLEM_PAIRS.filter((pair) => pair.state !== 'DISABLED');
+  await expect.poll(async () => (await rowKeys(page)).slice(0, problems.length).sort()).toEqual(
+    problems.map((pair) => `${pair.symbol}/${pair.timeframe}`).sort(),
+  );
+  const states = await page.getByTestId('health-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-state')));
+  expect(states.slice(0, problems.length)).toEqual(problems.map((pair) => pair.state));
+  await expect(page.getByTestId('health-row').first()).toContainText('Cursor ahead');
+
+  // Each heatmap square names its pair, state and reason for people who cannot see colour.
+  await expect(page.getByRole('link', { name: /^USDCAD 5m: Stalled — no success for \d+ min, threshold 60$/ })).toBeVisible();
+  await expect(page.getByRole('link', { name: /^SOLUSD 5m: No cursor — cursor is NULL: never bootstrapped$/ })).toBeVisible();
+});
+
+test('filters and search live in the URL: a reload restores the view', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('health-row').first()).toBeVisible();
+  await page.getByTestId('count-FAILING').click();
+  await page.getByTestId('count-SOURCE_STALE').click();
+  await expect(page).toHaveURL(/\?state=FAILING%2CSOURCE_STALE$|\?state=FAILING,SOURCE_STALE$/);
+  await expect(page.getByTestId('health-row')).toHaveCount(3);
+  await page.getByRole('searchbox', { name: 'Search symbols' }).fill('xag');
+  await expect(page).toHaveURL(/q=xag/);
+  await expect(page.getByTestId('health-row')).toHaveCount(2);
+
+  await page.reload();
+  await expect(page.getByTestId('health-row')).toHaveCount(2);
+  expect((await rowKeys(page)).sort()).toEqual(['XAGUSD/1h', 'XAGUSD/5m']);
+  await expect(page.getByRole('searchbox', { name: 'Search symbols' })).toHaveValue('xag');
+  await expect(page.getByTestId('count-FAILING')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('count-SOURCE_STALE')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('count-OK')).toHaveAttribute('aria-pressed', 'false');
+
+  // A shared link: timeframe filter and a sort order.
+  await page.goto('/?timeframe=1h&sort=symbol&dir=desc');
+  const oneHour = SEEDED_PAIRS.filter((pair) => pair.timeframe === '1h').map((pair) => `${pair.symbol}/1h`);
+  await expect(page.getByTestId('health-row')).toHaveCount(oneHour.length);
+  expect(await rowKeys(page)).toEqual([...oneHour].sort().reverse());
+  await expect(page.getByRole('button', { name: '1h', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('columnheader', { name: /Symbol/ })).toHaveAttribute('aria-sort', 'descending');
+
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(page).toHaveURL(/\/\?sort=symbol&dir=desc$/);
+  await expect(page.getByTestId('table-count')).toHaveText(`${SEEDED_PAIRS.length} of ${SEEDED_PAIRS.length} matching`);
+});
+
+test("the seed's three queries are one-click presets", async ({ page }) => {
+  await page.goto('/');
+  for (const [preset, expected] of Object.entries(PRESET_EXPECTED)) {
+    const button = page.getByTestId(`preset-${preset}`);
+    await button.click();
+    await expect(button).toHaveAttribute('aria-pressed', 'true');
+    await expect(page).toHaveURL(new RegExp(`preset=${preset}`));
+    await expect(page.getByTestId('health-row')).toHaveCount(expected.length);
+    expect((await rowKeys(page)).sort()).toEqual([...expected].sort());
+    await button.click(); // off again
+    await expect(page.getByTestId('table-count')).toHaveText(`${SEEDED_PAIRS.length} of ${SEEDED_PAIRS.length} matching`);
+  }
+});

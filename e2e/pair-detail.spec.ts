@@ -1,0 +1,65 @@
+import { expect, test } from '@playwright/test';
+import { FAILING_ERROR, HISTORY_PAIR } from './fixtures/seed';
+
+test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
+
+test('the pair charts draw the run history, with failures marked on the time axis', async ({ page }) => {
+  const { symbol, timeframe, runs, failedRuns } = HISTORY_PAIR;
+  await page.goto(`/pairs/${symbol}/${timeframe}`);
+  await expect(page.getByTestId('pair-verdict')).toContainText('30 bars behind, threshold 3');
+  await expect(page.getByTestId('pair-facts')).toContainText(/Catching up — ETA ~\d+ min/);
+
+  const frontier = page.getByTestId('chart-frontier');
+  await expect(frontier.locator('path.recharts-line-curve')).toHaveCount(2); // cursor and source frontier
+  for (const path of await frontier.locator('path.recharts-line-curve').all()) {
+    // one segment per run at least: a line through the history, not an empty path
+    expect((await path.getAttribute('d'))?.match(/[LHV]/g)?.length ?? 0).toBeGreaterThanOrEqual(runs - failedRuns - 1);
+  }
+  await expect(page.getByTestId('chart-bars-behind').locator('path.recharts-area-area')).toHaveAttribute('d', /^M[\d.]+,[\d.]+.*[LHV]/);
+  await expect(page.getByTestId('chart-bars-per-run').locator('.recharts-bar-rectangle')).toHaveCount(runs - failedRuns);
+  await expect(page.getByTestId('chart-duration').locator('.recharts-line-dot')).toHaveCount(runs);
+  for (const chart of ['chart-frontier', 'chart-bars-behind', 'chart-bars-per-run', 'chart-duration']) {
+    await expect(page.getByTestId(chart).locator('.recharts-reference-line-line[stroke-dasharray="4 3"]')).toHaveCount(failedRuns);
+  }
+});
+
+test('recent runs page backwards and show their raw JSON, with a copy button', async ({ page }) => {
+  const { symbol, timeframe, runs } = HISTORY_PAIR;
+  await page.goto(`/pairs/${symbol}/${timeframe}`);
+  await expect(page.getByTestId('run-row')).toHaveCount(25);
+  await page.getByRole('button', { name: 'Load older runs' }).click();
+  await expect(page.getByTestId('run-row')).toHaveCount(runs);
+  await expect(page.getByText('That is the oldest run kept.')).toBeVisible();
+  await expect(page.getByTestId('run-row').filter({ hasText: 'failed' })).toHaveCount(HISTORY_PAIR.failedRuns);
+
+  const newest = page.getByTestId('run-row').first().getByRole('button', { expanded: false });
+  await newest.click();
+  const json = page.getByTestId('run-json');
+  await expect(json).toContainText('"bars_behind": 30');
+  await expect(json).toContainText('"stop_reason": "max_windows"');
+  await json.getByRole('button', { name: 'Copy JSON' }).click();
+  await expect(json.getByRole('button', { name: 'Copied' })).toBeVisible();
+  const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as { result: { symbol: string } };
+  expect(copied.result.symbol).toBe(symbol);
+});
+
+test('a failing pair shows its last error and the remediation SQL to copy, and links back', async ({ page }) => {
+  await page.goto('/pairs/NZDUSD/1h');
+  await expect(page.getByTestId('pair-verdict')).toContainText('3 consecutive failed runs: aggregate window returned no source_count');
+  await expect(page.getByTestId('last-error')).toContainText(FAILING_ERROR);
+  const sql = page.getByTestId('remediation-sql');
+  await expect(sql).toContainText("FROM data_agg_runs WHERE canonical_symbol = 'NZDUSD' AND timeframe = '1h' AND NOT ok");
+  await sql.getByRole('button', { name: 'Copy SQL' }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await sql.locator('code').textContent());
+
+  await page.getByRole('link', { name: 'All NZDUSD timeframes' }).click();
+  await expect(page).toHaveURL(/\/\?q=NZDUSD$/);
+  await expect(page.getByTestId('health-row')).toHaveCount(6);
+  await expect(page.getByTestId('health-row').first()).toHaveAttribute('data-state', 'FAILING');
+});
+
+test('an unknown pair says so', async ({ page }) => {
+  await page.goto('/pairs/NOPE/5m');
+  await expect(page.getByRole('alert').filter({ hasText: 'No such pair.' })).toContainText('no pair NOPE/5m');
+  await expect(page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Overview' })).toBeVisible();
+});

@@ -1,0 +1,65 @@
+import { expect, test, type Page } from '@playwright/test';
+import type { HealthSummaryResponse } from '../lib/types';
+import { expectedCounts, PROBLEM_PAIRS } from './fixtures/seed';
+
+const PROBLEMS = PROBLEM_PAIRS.filter((pair) => pair.state !== 'DISABLED');
+
+async function expectNoScrolling(page: Page) {
+  const size = await page.evaluate(() => ({
+    scrollHeight: document.documentElement.scrollHeight,
+    scrollWidth: document.documentElement.scrollWidth,
+    bodyHeight: document.body.scrollHeight,
+    innerHeight: window.innerHeight,
+    innerWidth: window.innerWidth,
+  }));
+  expect(size.scrollHeight).toBeLessThanOrEqual(size.innerHeight);
+  expect(size.bodyHeight).toBeLessThanOrEqual(size.innerHeight);
+  expect(size.scrollWidth).toBeLessThanOrEqual(size.innerWidth);
+  // Nothing is cut off either: every tile lies inside the screen.
+  for (const box of await page.getByTestId('wall-tile').evaluateAll((tiles) => tiles.map((tile) => tile.getBoundingClientRect().toJSON() as DOMRect))) {
+    expect(box.bottom).toBeLessThanOrEqual(size.innerHeight);
+    expect(box.right).toBeLessThanOrEqual(size.innerWidth);
+  }
+}
+
+for (const viewport of [
+  { width: 1920, height: 1080 },
+  { width: 1280, height: 720 },
+]) {
+  test(`the wall at ${viewport.width}×${viewport.height}: problems first, no scrollbars, no controls`, async ({ page }) => {
+    await page.setViewportSize(viewport);
+    await page.goto('/wall');
+    const tiles = page.getByTestId('wall-tile');
+    await expect(tiles).toHaveCount(PROBLEMS.length);
+    // Worst first, the same order as the health rules' severity.
+    expect(await tiles.evaluateAll((list) => list.map((tile) => tile.getAttribute('data-state')))).toEqual(PROBLEMS.map((pair) => pair.state));
+    await expect(tiles.first()).toContainText('USDCHF 15m');
+    await expect(page.getByTestId('wall-count-OK')).toContainText(String(expectedCounts().OK));
+    await expect(page.getByTestId('wall-clock')).toHaveText(/^\d\d:\d\d:\d\dUTC$/);
+    await expect(page.getByTestId('updated-ago')).toContainText(/updated \d+ s ago/);
+    await expect(page.getByRole('link')).toHaveCount(0);
+    await expect(page.getByRole('button')).toHaveCount(0);
+    await expectNoScrolling(page);
+  });
+}
+
+test('the wall pages through problems that do not fit on one screen', async ({ page, request }) => {
+  // 48 problems: the seeded ones under six symbol prefixes, served in place of the real summary.
+  const real = (await (await request.get('/api/health/summary')).json()) as HealthSummaryResponse;
+  const problems = ['A', 'B', 'C', 'D', 'E', 'F'].flatMap((prefix) => real.problems.map((pair) => ({ ...pair, symbol: `${prefix}${pair.symbol}` })));
+  await page.route('**/api/health/summary', (route) => route.fulfill({ json: { ...real, problems } }));
+
+  await page.goto('/wall');
+  const pager = page.getByTestId('wall-page');
+  await expect(pager).toHaveText(/^Page 1 of \d+/);
+  const perPage = await page.getByTestId('wall-tile').count();
+  expect(perPage).toBeGreaterThanOrEqual(8);
+  expect(perPage).toBeLessThan(problems.length);
+  await expect(pager).toContainText(`of ${Math.ceil(problems.length / perPage)}`);
+  const firstPage = await page.getByTestId('wall-tile').first().textContent();
+  await expectNoScrolling(page);
+
+  await expect(pager).toHaveText(/^Page 2 of/, { timeout: 15_000 });
+  expect(await page.getByTestId('wall-tile').first().textContent()).not.toBe(firstPage);
+  await expectNoScrolling(page);
+});
