@@ -2,7 +2,7 @@ import { compareWorstFirst, isProblem } from '../health';
 import { HEALTH_STATES, type HealthListResponse, type HealthState, type HealthSummaryResponse, type PairHealth } from '../types';
 import { badRequest, quoted } from './errors';
 import type { HealthListQuery, Preset, SortKey } from './health-params';
-import { getHealthSnapshot, getTimeframes } from './snapshot';
+import { getHealthSnapshot, getTimeframes, type HealthSnapshot } from './snapshot';
 
 /** The seed's queries, verbatim (their literal 60 and 0.01, not the configured thresholds). */
 const PRESET_FILTERS: Record<Preset, (pair: PairHealth) => boolean> = {
@@ -33,12 +33,43 @@ function comparator(sort: SortKey, dir: 'asc' | 'desc'): (a: PairHealth, b: Pair
 }
 
 export async function listHealth(query: HealthListQuery): Promise<HealthListResponse> {
+  await checkTimeframes(query);
+  return selectRows(await getHealthSnapshot(), query);
+}
+
+// Serialized answers per snapshot: the full list of 30,000 pairs is ~20 MB of JSON, and every
+// open overview asks for the same one. Keyed weakly, so a replaced snapshot takes them along.
+// Bounded in characters: queries are chosen by callers, and full lists are large.
+const MAX_CACHED_CHARS = 64_000_000;
+const bodies = new WeakMap<HealthSnapshot, { byQuery: Map<string, string>; chars: number }>();
+
+/** listHealth as JSON text, serialized once per snapshot and distinct query. */
+export async function listHealthJson(query: HealthListQuery): Promise<string> {
+  await checkTimeframes(query);
+  const snapshot = await getHealthSnapshot();
+  let cached = bodies.get(snapshot);
+  if (!cached) bodies.set(snapshot, (cached = { byQuery: new Map(), chars: 0 }));
+  const key = JSON.stringify(query);
+  let body = cached.byQuery.get(key);
+  if (body === undefined) {
+    body = JSON.stringify(selectRows(snapshot, query));
+    if (cached.chars + body.length <= MAX_CACHED_CHARS) {
+      cached.byQuery.set(key, body);
+      cached.chars += body.length;
+    }
+  }
+  return body;
+}
+
+async function checkTimeframes(query: HealthListQuery): Promise<void> {
   if (query.timeframes.length > 0) {
     const known = (await getTimeframes()).map((timeframe) => timeframe.timeframe);
     const unknown = query.timeframes.find((timeframe) => !known.includes(timeframe));
     if (unknown !== undefined) throw badRequest(`timeframe must be one of ${known.join(', ')}, got ${quoted(unknown)}`);
   }
-  const snapshot = await getHealthSnapshot();
+}
+
+function selectRows(snapshot: HealthSnapshot, query: HealthListQuery): HealthListResponse {
   const states = new Set<HealthState>(query.states);
   const timeframes = new Set(query.timeframes);
   const preset = query.preset ? PRESET_FILTERS[query.preset] : null;

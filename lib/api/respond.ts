@@ -9,6 +9,11 @@ export function json<T>(body: T, status = 200): Response {
   return Response.json(body, { status, headers: NO_STORE });
 }
 
+/** A body that is already JSON text (serialized once, sent to many). */
+export function jsonText(text: string, status = 200): Response {
+  return new Response(text, { status, headers: { ...NO_STORE, 'content-type': 'application/json' } });
+}
+
 export function errorJson(status: number, code: string, message: string): Response {
   const body: ApiErrorBody = { error: { code, message } };
   return json(body, status);

@@ -1,15 +1,24 @@
 import type { CursorStatus, FrontierRow } from '../types';
 
 /**
+ * A timestamptz as ISO-8601 UTC text (as Date.toISOString writes it). For 30,000 rows the
+ * database formats these far cheaper than node-postgres parses Dates that are turned back
+ * into strings anyway.
+ */
+export function iso(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column.replace(/^\w+\./, '')}`;
+}
+
+/**
  * The select list shared by the list query and the one-pair query: the view joined with the
  * two state columns the rules need (recent_bars ring, the timeframe's step). The one place
  * these columns are mapped to camelCase.
  */
 export const FRONTIER_SELECT = `
 SELECT v.canonical_symbol, v.timeframe, extract(epoch FROM t.step) / 60 AS step_minutes, v.enabled,
-       v.cursor_utc, v.source_max_ts_utc, v.cursor_status, v.gap_minutes, v.bars_behind,
-       v.source_age_minutes, v.last_attempt_utc, v.last_success_utc, v.minutes_since_success,
-       v.last_error, v.last_error_utc, v.consecutive_failures, v.total_runs, v.total_bars_written,
+       ${iso('v.cursor_utc')}, ${iso('v.source_max_ts_utc')}, v.cursor_status, v.gap_minutes, v.bars_behind,
+       v.source_age_minutes, ${iso('v.last_attempt_utc')}, ${iso('v.last_success_utc')}, v.minutes_since_success,
+       v.last_error, ${iso('v.last_error_utc')}, v.consecutive_failures, v.total_runs, v.total_bars_written,
        v.bars_per_run, s.recent_bars
   FROM v_aggregation_frontier_health v
   JOIN data_agg_state s ON s.canonical_symbol = v.canonical_symbol AND s.timeframe = v.timeframe
@@ -21,17 +30,17 @@ export interface FrontierDbRow {
   timeframe: string;
   step_minutes: number;
   enabled: boolean;
-  cursor_utc: Date | null;
-  source_max_ts_utc: Date | null;
+  cursor_utc: string | null;
+  source_max_ts_utc: string | null;
   cursor_status: CursorStatus;
   gap_minutes: number | null;
   bars_behind: number | null;
   source_age_minutes: number | null;
-  last_attempt_utc: Date | null;
-  last_success_utc: Date | null;
+  last_attempt_utc: string | null;
+  last_success_utc: string | null;
   minutes_since_success: number | null;
   last_error: string | null;
-  last_error_utc: Date | null;
+  last_error_utc: string | null;
   consecutive_failures: number;
   total_runs: number;
   total_bars_written: number;
@@ -39,25 +48,23 @@ export interface FrontierDbRow {
   recent_bars: number[] | null;
 }
 
-export const isoOrNull = (value: Date | null): string | null => (value ? value.toISOString() : null);
-
 export function toFrontierRow(row: FrontierDbRow): FrontierRow {
   return {
     symbol: row.canonical_symbol,
     timeframe: row.timeframe,
     stepMinutes: row.step_minutes,
     enabled: row.enabled,
-    cursorUtc: isoOrNull(row.cursor_utc),
-    sourceMaxTsUtc: isoOrNull(row.source_max_ts_utc),
+    cursorUtc: row.cursor_utc,
+    sourceMaxTsUtc: row.source_max_ts_utc,
     cursorStatus: row.cursor_status,
     gapMinutes: row.gap_minutes,
     barsBehind: row.bars_behind,
     sourceAgeMinutes: row.source_age_minutes,
-    lastAttemptUtc: isoOrNull(row.last_attempt_utc),
-    lastSuccessUtc: isoOrNull(row.last_success_utc),
+    lastAttemptUtc: row.last_attempt_utc,
+    lastSuccessUtc: row.last_success_utc,
     minutesSinceSuccess: row.minutes_since_success,
     lastError: row.last_error,
-    lastErrorUtc: isoOrNull(row.last_error_utc),
+    lastErrorUtc: row.last_error_utc,
     consecutiveFailures: row.consecutive_failures,
     totalRuns: row.total_runs,
     totalBarsWritten: row.total_bars_written,

@@ -1,5 +1,4 @@
 import type { RunRecord } from '../types';
-import { isoOrNull } from './frontier-columns';
 
 /** The data_agg_runs columns the API shows; the one place they are mapped to camelCase. */
 export const RUN_COLUMNS = 'r.run_id, r.started_at_utc, r.finished_at_utc, r.ok, r.result, r.error';
@@ -20,8 +19,8 @@ function asObject(value: unknown): Record<string, unknown> | null {
 export function toRunRecord(row: RunDbRow): RunRecord {
   return {
     runId: row.run_id,
-    startedAtUtc: isoOrNull(row.started_at_utc) ?? '',
-    finishedAtUtc: isoOrNull(row.finished_at_utc) ?? '',
+    startedAtUtc: row.started_at_utc.toISOString(),
+    finishedAtUtc: row.finished_at_utc.toISOString(),
     ok: row.ok,
     result: asObject(row.result),
     error: row.error,

@@ -68,7 +68,8 @@ describe('GET /api/metrics', () => {
     expect(value('frontier_pair_consecutive_failures{symbol="AUDUSD",timeframe="5m"}')).toBe('3');
     expect(Number(value('frontier_pair_seconds_since_success{symbol="USDJPY",timeframe="5m"}'))).toBeGreaterThanOrEqual(73 * 60 - 3);
     expect(value('frontier_pair_state{symbol="USDJPY",timeframe="5m",state="STALLED"}')).toBe('1');
-    expect(value('frontier_pair_severity{symbol="USDJPY",timeframe="5m"}')).toBe('3');
+    expect(Number(value('frontier_symbol_source_age_seconds{symbol="XAUUSD"}'))).toBeGreaterThanOrEqual(31 * 60);
+    expect(lines.filter((line) => line.startsWith('frontier_symbol_source_age_seconds{'))).toHaveLength(10);
     expect(value('frontier_pairs{state="OK"}')).toBe('3');
     expect(value('frontier_pairs{state="LAGGING"}')).toBe('1');
     // One state series per pair; no bars_behind series for a NULL cursor (absent, not 0).
