@@ -13,7 +13,7 @@ import { env, resetEnvCache } from '../lib/env';
 import { log, redact } from '../lib/log';
 import { migrateDatabase } from '../lib/migrate';
 import { runningEmbedded } from '../lib/ops/embedded';
-import { runCommand, runInOwnProcessGroup, stopProcessGroup, waitForHttp } from '../lib/ops/processes';
+import { assertPortFree, runCommand, runInOwnProcessGroup, stopProcessGroup, waitForHttp } from '../lib/ops/processes';
 import { EMBEDDED_DATA_DIR } from '../lib/paths';
 import { createWorkerPool } from '../lib/worker/pool';
 import { Worker, workerSettingsFromEnv } from '../lib/worker/worker';
@@ -102,6 +102,7 @@ async function serveDashboard(url: string): Promise<void> {
     if (shuttingDown) return;
     if (code !== 0) throw new Error(`npx next build failed with exit code ${code}; see its output above`);
   }
+  await assertPortFree(config.HOST, config.PORT);
   const server = spawn(
     'npx', ['next', 'start', '-p', String(config.PORT), '-H', config.HOST],
     { stdio: 'inherit', env: childEnv, detached: true },
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
   if (runInOwnProcessGroup()) return;
   installSignalHandlers();
   const config = env();
+  await assertPortFree(config.HOST, config.PORT); // before anything is started: fail fast
   let url = config.DATABASE_URL;
   if (url) {
     log.info('using DATABASE_URL: no embedded database, no demo feed', { database: redact(url), worker: args.has('--worker') });

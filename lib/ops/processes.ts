@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 
 /**
  * Ctrl-C in a terminal signals the whole foreground process group: the embedded postgres
@@ -66,4 +67,14 @@ export async function waitForHttp(url: string, timeoutMs: number, stillRunning: 
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** Fails clearly when something already listens there: otherwise "ready" could be someone else's server answering. */
+export function assertPortFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(`${host}:${port} is already in use${error.code ? ` (${error.code})` : ''}: stop what listens there or set PORT`, { cause: error })));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }

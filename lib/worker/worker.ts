@@ -56,9 +56,12 @@ export interface PassSummary {
   interrupted: boolean;
 }
 
-// Individual failure lines per pass; the rest are counted in the summary. A thousand pairs
-// with a NULL cursor must not bury the log.
+// A failing pair is logged when it starts failing or its error changes, not every pass (the
+// database keeps every failure in data_agg_runs), and at most this many lines a pass: a
+// thousand pairs with a NULL cursor must not bury the log. The pass line counts them all.
 const FAILURE_LINES_PER_PASS = 10;
+// Bounds the memory of failing pairs; past it, repeated failures are logged again.
+const REMEMBERED_FAILURES = 100_000;
 
 /**
  * Runs run_catchup for every enabled pair, WORKER_CONCURRENCY at a time, pass after pass.
@@ -70,6 +73,9 @@ export class Worker {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** pair key -> the error last logged for it */
+  private readonly failing = new Map<string, string>();
+  private failureLines = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -108,6 +114,7 @@ export class Worker {
       pass, pairs: pairs.length, ok: 0, idle: 0, failed: 0, skipped: 0, bars: 0, behind: 0, pruned: 0, ms: 0,
       interrupted: false,
     };
+    this.failureLines = 0;
     let next = 0;
     const lane = async (): Promise<void> => {
       while (!this.stopping && !summary.interrupted) {
@@ -122,8 +129,8 @@ export class Worker {
       summary.pruned = await this.prune(summary);
     }
     summary.ms = Math.round(performance.now() - started);
-    if (summary.failed > FAILURE_LINES_PER_PASS) {
-      this.log.warn('more failed pairs not logged individually', { pass, count: summary.failed - FAILURE_LINES_PER_PASS });
+    if (this.failureLines > FAILURE_LINES_PER_PASS) {
+      this.log.warn('more newly failing pairs not logged individually', { pass, count: this.failureLines - FAILURE_LINES_PER_PASS });
     }
     return summary;
   }
@@ -140,6 +147,9 @@ export class Worker {
       }
       summary.ok += 1;
       summary.bars += outcome.bars;
+      if (this.failing.delete(`${pair.symbol}/${pair.timeframe}`)) {
+        this.log.info('pair recovered', { symbol: pair.symbol, timeframe: pair.timeframe });
+      }
       if (outcome.windows === 0) summary.idle += 1;
       if (outcome.stopReason === 'max_windows') summary.behind += 1;
     } catch (error) {
@@ -151,8 +161,12 @@ export class Worker {
       }
       summary.failed += 1;
       const message = errorMessage(error);
-      if (summary.failed <= FAILURE_LINES_PER_PASS) {
-        this.log.warn('pair failed', { symbol: pair.symbol, timeframe: pair.timeframe, code: errorCode(error), error: message });
+      const key = `${pair.symbol}/${pair.timeframe}`;
+      if (this.failing.get(key) !== message) {
+        if (++this.failureLines <= FAILURE_LINES_PER_PASS) {
+          this.log.warn('pair failed', { symbol: pair.symbol, timeframe: pair.timeframe, code: errorCode(error), error: message });
+        }
+        if (this.failing.size < REMEMBERED_FAILURES || this.failing.has(key)) this.failing.set(key, message);
       }
       try {
         await recordFailure(this.pool, pair, message, startedAt);
