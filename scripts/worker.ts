@@ -2,7 +2,7 @@
 // Database: DATABASE_URL, or the embedded one a running `npm start` keeps under .data/.
 import { env } from '../lib/env';
 import { log, redact } from '../lib/log';
-import { embeddedUrl, runningEmbedded } from '../lib/ops/connection';
+import { embeddedUrl, runningEmbedded } from '../lib/ops/embedded';
 import { createWorkerPool } from '../lib/worker/pool';
 import { Worker, workerSettingsFromEnv } from '../lib/worker/worker';
 
