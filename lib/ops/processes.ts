@@ -16,11 +16,16 @@ export function runInOwnProcessGroup(marker = 'FRONTIER_START_SUPERVISED'): bool
     stdio: 'inherit',
     env: { ...process.env, [marker]: '1' },
   });
+  let firstAt = 0;
   let forwarded = 0;
   const forward = (): void => {
+    // One Ctrl-C arrives twice (from the terminal and relayed by tsx): pass on one SIGTERM,
+    // and a second only when it comes later, as a deliberate second Ctrl-C.
+    const now = Date.now();
+    if (forwarded === 0) firstAt = now;
+    else if (forwarded >= 2 || now - firstAt < 1_000) return;
     forwarded += 1;
-    // A second Ctrl-C is passed on too: the child then says it is still stopping.
-    if (forwarded <= 2) child.kill('SIGTERM');
+    child.kill('SIGTERM');
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, forward);
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
