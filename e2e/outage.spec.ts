@@ -22,7 +22,7 @@ test('a database outage: the last good data stays under a stale banner, and clea
     const banner = wall.getByTestId('stale-banner');
     await expect(banner).toBeVisible({ timeout: ONE_POLL });
     await expect(banner).toContainText(/Data is \d+ (s|min \d+ s) old/);
-    await expect(banner).toContainText('Database unavailable');
+    await expect(banner).toContainText('The database is unavailable (the API answered 503)');
     // The data stays, dimmed, and still fits the screen under the banner.
     await expect(wall.getByTestId('wall-content')).toHaveAttribute('data-stale', 'true');
     await expect(wall.getByTestId('wall-tile')).toHaveCount(PROBLEM_COUNT);

@@ -7,7 +7,7 @@ test('the pair charts draw the run history, with failures marked on the time axi
   const { symbol, timeframe, runs, failedRuns } = HISTORY_PAIR;
   await page.goto(`/pairs/${symbol}/${timeframe}`);
   await expect(page.getByTestId('pair-verdict')).toContainText('30 bars behind, threshold 3');
-  await expect(page.getByTestId('pair-facts')).toContainText(/Catching up — ETA ~\d+ min/);
+  await expect(page.getByTestId('pair-facts')).toContainText(/Catching up, ETA ~\d+ min/);
 
   const frontier = page.getByTestId('chart-frontier');
   await expect(frontier.locator('path.recharts-line-curve')).toHaveCount(2); // cursor and source frontier

@@ -6,6 +6,8 @@ import type { RunRecord } from '@/lib/types';
  * A failed run only carries the cursor it failed at; its other values are null, not 0, so a
  * line does not dive to zero at every failure.
  */
+const MIN_SPAN_MS = 2 * 60_000;
+
 export interface RunPoint {
   runId: number;
   /** when the run finished, ms since epoch: the x axis of every chart */
@@ -22,8 +24,9 @@ export interface RunPoint {
 
 export interface RunSeries {
   points: RunPoint[];
-  /** finish times of failed runs, for the markers on the time axis */
+  /** distinct finish times of failed runs, for the markers on the time axis */
   failures: number[];
+  failedRuns: number;
   domain: [number, number];
 }
 
@@ -76,11 +79,15 @@ export function buildRunSeries(history: readonly RunRecord[]): RunSeries {
     if (!point.ok) failures.push(point.atMs);
   }
   points.sort((a, b) => a.atMs - b.atMs);
+  // Failures recorded in the same millisecond draw one marker (and React needs unique keys).
+  const uniqueFailures = [...new Set(failures)].sort((a, b) => a - b);
   const first = points[0]?.atMs ?? 0;
   const last = points[points.length - 1]?.atMs ?? 0;
-  // One run still gets a visible axis: a minute either side.
-  const domain: [number, number] = first === last ? [first - 60_000, last + 60_000] : [first, last];
-  return { points, failures, domain };
+  // Runs a few milliseconds apart (one batch of failures) would stretch over the whole width
+  // with no tick between them: show at least two minutes around them.
+  const middle = (first + last) / 2;
+  const domain: [number, number] = last - first < MIN_SPAN_MS ? [middle - MIN_SPAN_MS / 2, middle + MIN_SPAN_MS / 2] : [first, last];
+  return { points, failures: uniqueFailures, failedRuns: failures.length, domain };
 }
 
 /** Ticks as clock time within a day, with the date when the history spans days. */
@@ -101,8 +108,8 @@ function niceStep(span: number, target: number): number {
   return (NICE_MINUTES.find((minutes) => span / (minutes * MINUTE) <= target) ?? 43200) * MINUTE;
 }
 
-/** Ticks on whole minutes, quarter hours, hours… — about `target` of them across the domain. */
-export function timeTicks([from, to]: [number, number], target = 6): number[] {
+/** Ticks on whole minutes, quarter hours, hours… — at most `target` of them across the domain. */
+export function timeTicks([from, to]: [number, number], target = 8): number[] {
   const step = niceStep(to - from, target);
   const ticks: number[] = [];
   for (let tick = Math.ceil(from / step) * step; tick <= to; tick += step) ticks.push(tick);

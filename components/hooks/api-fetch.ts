@@ -18,7 +18,8 @@ export class ApiError extends Error {
 /** The sentence a person sees for a failed poll. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.code === 'db_unavailable') return `Database unavailable: ${error.message}`;
+    // The API's message for this one is generic; say what it means here.
+    if (error.code === 'db_unavailable') return 'The database is unavailable (the API answered 503)';
     return error.message;
   }
   return error instanceof Error ? error.message : 'Unknown error';

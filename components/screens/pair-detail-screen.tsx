@@ -106,7 +106,7 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
                 <PairVerdict pair={pair} />
                 <PairFacts pair={pair} />
 
-                <div className="grid gap-5 xl:grid-cols-2">
+                <div className={`grid gap-5 ${detail.data?.remediationSql && pair.lastError ? 'xl:grid-cols-2' : ''}`}>
                   {detail.data?.remediationSql && (
                     <Section title="Remediation SQL" id="remediation-title">
                       <p className="text-sm text-slate-600">For the {pair.state} state of this pair; the destructive steps come after the look that shows what they change.</p>
@@ -125,7 +125,7 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
                 </div>
 
                 <Section title={`Run history — last ${series.points.length} runs`} id="charts-title">
-                  <FailureKey count={series.failures.length} />
+                  <FailureKey count={series.failedRuns} />
                   <div className="grid gap-4 lg:grid-cols-2">
                     <FrontierChart series={series} />
                     <BarsBehindChart series={series} lagBars={summary.data?.thresholds.lagBars ?? null} />

@@ -26,10 +26,10 @@ const COLUMNS: Column[] = [
   { id: 'state', label: 'Status', width: '150px', sort: 'severity' },
   { id: 'symbol', label: 'Symbol', width: '116px', sort: 'symbol' },
   { id: 'timeframe', label: 'TF', width: '64px', sort: 'timeframe' },
-  { id: 'why', label: 'Why', width: '31%' },
+  { id: 'why', label: 'Why', width: '30%' },
   { id: 'action', label: 'What to do', width: '24%' },
   { id: 'behind', label: 'Behind', width: '92px', sort: 'bars_behind', align: 'right', hint: 'bars behind: complete windows not aggregated yet' },
-  { id: 'trend', label: 'Trend / ETA', width: '196px' },
+  { id: 'trend', label: 'Trend / ETA', width: '200px' },
   { id: 'success', label: 'Since OK', width: '112px', sort: 'minutes_since_success', align: 'right', hint: 'minutes since the last successful run' },
   { id: 'gap', label: 'Gap', width: '104px', sort: 'gap', align: 'right', hint: 'source frontier minus cursor' },
   { id: 'fails', label: 'Fails', width: '68px', align: 'right', hint: 'consecutive failures' },
@@ -133,7 +133,7 @@ export function HealthTable({
   return (
     <div
       ref={scrollRef}
-      className={`h-[calc(100vh-7rem)] min-h-[420px] overflow-auto rounded-lg border border-slate-200 bg-white transition-opacity ${dimmed ? 'opacity-60' : ''}`}
+      className={`max-h-[calc(100vh-7rem)] min-h-[160px] overflow-auto rounded-lg border border-slate-200 bg-white transition-opacity ${dimmed ? 'opacity-60' : ''}`}
       data-testid="health-table-scroll"
     >
       <table className="w-full min-w-[1180px] table-fixed border-collapse" aria-rowcount={rows.length + 1} data-testid="health-table">

@@ -22,7 +22,7 @@ export function WallTile({ pair, roomy }: { pair: PairHealth; /** tall enough fo
         </span>
         <span className="truncate text-[1.8vh] text-slate-400 tabular">
           {pair.barsBehind !== null && pair.barsBehind > 0 ? `${formatCount(pair.barsBehind)} behind · ` : ''}
-          {pair.minutesSinceSuccess !== null ? `ok ${formatMinutes(pair.minutesSinceSuccess)} ago` : 'never ok'}
+          {pair.lastSuccessUtc !== null && pair.minutesSinceSuccess !== null ? `ok ${formatMinutes(pair.minutesSinceSuccess)} ago` : 'never succeeded'}
         </span>
       </div>
       <p className="mt-[0.8vh] truncate font-mono text-[3.6vh] leading-tight font-bold text-white">

@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { HISTORY_PAIR, PROBLEM_PAIRS } from './fixtures/seed';
+
+/**
+ * The screenshots in docs/screenshots, taken from the seeded e2e data:
+ *   SCREENSHOTS=1 npx playwright test --project=screenshots
+ * (after `npx next build`). Not part of `npm test`.
+ */
+const OUT = path.resolve(import.meta.dirname, '..', 'docs', 'screenshots');
+const PROBLEMS = PROBLEM_PAIRS.filter((pair) => pair.state !== 'DISABLED').length;
+
+async function shoot(page: Page, name: string, fullPage = false) {
+  // The clock and the "updated N s ago" text tick; hide the caret and wait for fonts.
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: path.join(OUT, name), fullPage, caret: 'hide', animations: 'disabled' });
+}
+
+test.use({ viewport: { width: 1920, height: 1080 } });
+
+test('overview', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('heatmap-cell').first()).toBeVisible();
+  await expect(page.getByTestId('updated-ago')).toContainText('Updated');
+  await shoot(page, 'overview.png');
+});
+
+test('pair detail', async ({ page }) => {
+  await page.goto(`/pairs/${HISTORY_PAIR.symbol}/${HISTORY_PAIR.timeframe}`);
+  await expect(page.getByTestId('chart-duration').locator('.recharts-line-dot')).toHaveCount(HISTORY_PAIR.runs);
+  await expect(page.getByTestId('run-row').first()).toBeVisible();
+  await shoot(page, 'pair-detail.png', true);
+});
+
+test('failing pair detail', async ({ page }) => {
+  await page.goto('/pairs/NZDUSD/1h');
+  await expect(page.getByTestId('last-error')).toBeVisible();
+  await expect(page.getByTestId('run-row').first()).toBeVisible();
+  await shoot(page, 'pair-detail-failing.png');
+});
+
+for (const viewport of [
+  { width: 1920, height: 1080, name: 'wall.png' },
+  { width: 1280, height: 720, name: 'wall-1280x720.png' },
+]) {
+  test(`wall ${viewport.width}×${viewport.height}`, async ({ page }) => {
+    await page.setViewportSize(viewport);
+    await page.goto('/wall');
+    await expect(page.getByTestId('wall-tile')).toHaveCount(PROBLEMS);
+    await shoot(page, viewport.name);
+  });
+}
+
+test('wall during an outage', async ({ page }) => {
+  await page.goto('/wall');
+  await expect(page.getByTestId('wall-tile')).toHaveCount(PROBLEMS);
+  // From now on the API answers as it does when the database is down.
+  await page.route(/\/api\/health\/summary$/, (route) =>
+    route.fulfill({ status: 503, json: { error: { code: 'db_unavailable', message: 'the database is unavailable; try again shortly' } } }),
+  );
+  await expect(page.getByTestId('stale-banner')).toBeVisible({ timeout: 40_000 });
+  await expect(page.getByTestId('wall-content')).toHaveAttribute('data-stale', 'true');
+  await shoot(page, 'wall-outage.png');
+});
+
+test('overview during an outage', async ({ page }) => {
+  await page.goto('/?state=FAILING,STALLED,SOURCE_STALE');
+  await expect(page.getByTestId('health-row').first()).toBeVisible();
+  await page.route(/\/api\/health(\/summary)?(\?|$)/, (route) =>
+    route.fulfill({ status: 503, json: { error: { code: 'db_unavailable', message: 'the database is unavailable; try again shortly' } } }),
+  );
+  await expect(page.getByTestId('stale-banner')).toBeVisible({ timeout: 40_000 });
+  await shoot(page, 'overview-outage.png');
+});
