@@ -19,7 +19,8 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
   if (!url) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'frontier-bench-'));
     chmodSync(dir, 0o755);
-    const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), persistent: false });
+    // Durable settings (fsync on), as a production server runs; the directory goes afterwards.
+    const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), persistent: true });
     url = server.url;
     stop = async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); };
   }

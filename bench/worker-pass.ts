@@ -2,6 +2,7 @@
 // polled, few have work), against the floor of the same protocol, one trivial round trip per
 // pair at the same concurrency, measured in the same run. Then a 1-day backlog cleared.
 import type pg from 'pg';
+import { createWorkerPool } from '../lib/worker/pool';
 import { Worker, type WorkerSettings } from '../lib/worker/worker';
 import { round, timed, type BenchDatabase } from './support';
 
@@ -42,7 +43,9 @@ export interface WorkerPassResult {
 export async function benchWorkerPass(db: BenchDatabase, symbols: number, concurrency: number): Promise<WorkerPassResult> {
   await seedPairs(db.pool, symbols, 30, true);
   const pairs = symbols * 6;
-  const worker = new Worker(db.pool, settings(concurrency), quiet);
+  const pool = workerPool(db, concurrency);
+  try {
+  const worker = new Worker(pool, settings(concurrency), quiet);
   let summary = await worker.runPass(); // warm-up pass: plans cached, pages in memory
   if (summary.failed > 0) throw new Error(`${summary.failed} pairs failed in the warm-up pass`);
   await db.pool.query('UPDATE data_agg_state SET last_attempt_utc = NULL');
@@ -51,12 +54,20 @@ export async function benchWorkerPass(db: BenchDatabase, symbols: number, concur
 
   let next = 0;
   const floorMs = await timed(() => Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next++ < pairs) await db.pool.query({ name: 'bench_floor', text: 'SELECT 1' });
+    while (next++ < pairs) await pool.query({ name: 'bench_floor', text: 'SELECT 1' });
   })));
   return {
     pairs, concurrency, passMs: round(passMs), pairsPerSecond: Math.round(pairs / (passMs / 1000)),
     floorPairsPerSecond: Math.round(pairs / (floorMs / 1000)), ratioToFloor: round(floorMs / passMs),
   };
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The worker's own pool, with the settings `npm run worker` uses. */
+function workerPool(db: BenchDatabase, concurrency: number): pg.Pool {
+  return createWorkerPool({ connectionString: db.url, concurrency, statementTimeoutMs: 120_000, connectTimeoutMs: 5_000 });
 }
 
 export interface BacklogResult { symbols: number; pairs: number; sourceRows: number; passes: number; minutes: number; bars: number }
@@ -64,7 +75,8 @@ export interface BacklogResult { symbols: number; pairs: number; sourceRows: num
 /** A day of bars for every symbol, all cursors at the start: passes until no pair is behind. */
 export async function benchBacklog(db: BenchDatabase, symbols: number, concurrency: number): Promise<BacklogResult> {
   await seedPairs(db.pool, symbols, 1440, false);
-  const worker = new Worker(db.pool, settings(concurrency), quiet);
+  const pool = workerPool(db, concurrency);
+  const worker = new Worker(pool, settings(concurrency), quiet);
   let passes = 0;
   let bars = 0;
   const ms = await timed(async () => {
@@ -76,7 +88,7 @@ export async function benchBacklog(db: BenchDatabase, symbols: number, concurren
       if (summary.failed > 0) throw new Error(`${summary.failed} pairs failed`);
       if (summary.behind === 0) break;
     }
-  });
+  }).finally(() => pool.end());
   const [{ behind }] = (await db.pool.query<{ behind: number }>(
     'SELECT count(*)::int AS behind FROM v_aggregation_frontier_health WHERE bars_behind > 1')).rows as [{ behind: number }];
   if (behind > 0) throw new Error(`${behind} pairs still behind after the backlog passes`);

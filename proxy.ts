@@ -1,0 +1,61 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { env } from './lib/env';
+import { decideAccess, KIOSK_COOKIE, kioskCookieValue, securityHeaders } from './lib/security';
+
+/** Access control and security headers for every page and API route (see lib/security.ts). */
+export function proxy(request: NextRequest): NextResponse {
+  const config = env();
+  const { pathname, searchParams } = request.nextUrl;
+  if (!decodable(pathname)) {
+    // Next.js would answer a bare 500 text page for a broken %-escape before any handler runs.
+    return NextResponse.json({ error: { code: 'bad_request', message: 'the path has an invalid %-escape' } }, { status: 400 });
+  }
+  const decision = decideAccess(
+    { basicUser: config.BASIC_AUTH_USER, basicPassword: config.BASIC_AUTH_PASSWORD, kioskToken: config.KIOSK_TOKEN },
+    {
+      pathname,
+      method: request.method,
+      authorization: request.headers.get('authorization'),
+      kioskCookie: request.cookies.get(KIOSK_COOKIE)?.value,
+      tokenParam: searchParams.get('token'),
+    },
+  );
+  const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
+  const headers = securityHeaders(nonce, config.FRAME_ANCESTORS, process.env.NODE_ENV === 'development');
+
+  let response: NextResponse;
+  if (!decision.allow) {
+    response = NextResponse.json({ error: { code: decision.status === 401 ? 'unauthorized' : 'forbidden', message: decision.reason } },
+      { status: decision.status });
+    if (decision.status === 401) response.headers.set('WWW-Authenticate', 'Basic realm="Frontier Monitor", charset="UTF-8"');
+  } else if (decision.setKioskCookie && request.method === 'GET' && pathname === '/wall') {
+    // Trade the token in the URL for a cookie, so it leaves the address bar and the history.
+    const clean = request.nextUrl.clone();
+    clean.searchParams.delete('token');
+    response = NextResponse.redirect(clean, 303);
+    response.cookies.set(KIOSK_COOKIE, kioskCookieValue(config.KIOSK_TOKEN!), {
+      httpOnly: true, sameSite: 'strict', path: '/', maxAge: 60 * 60 * 24 * 365,
+      secure: request.nextUrl.protocol === 'https:',
+    });
+  } else {
+    const requestHeaders = new Headers(request.headers);
+    requestHeaders.set('x-nonce', nonce);
+    requestHeaders.set('Content-Security-Policy', headers['Content-Security-Policy']!);
+    response = NextResponse.next({ request: { headers: requestHeaders } });
+  }
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}
+
+function decodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const config = {
+  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+};
