@@ -82,3 +82,13 @@ test("the seed's three queries are one-click presets", async ({ page }) => {
     await expect(page.getByTestId('table-count')).toHaveText(`${SEEDED_PAIRS.length} of ${SEEDED_PAIRS.length} matching`);
   }
 });
+
+test('a link with a filter the API refuses says so instead of showing stale data', async ({ page }) => {
+  await page.goto('/?timeframe=2m');
+  const banner = page.getByTestId('stale-banner');
+  await expect(banner).toContainText('The API refused this view');
+  await expect(banner).toContainText('timeframe must be one of');
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(banner).toHaveCount(0);
+  await expect(page.getByTestId('health-row').first()).toBeVisible();
+});

@@ -10,7 +10,7 @@ import {
   Unplug,
   type LucideIcon,
 } from 'lucide-react';
-import { HEALTH_STATES, type HealthState } from '@/lib/types';
+import type { HealthState } from '@/lib/types';
 
 export interface StateMeta {
   label: string;
@@ -109,9 +109,3 @@ export const STATE_META: Record<HealthState, StateMeta> = {
     text: 'text-state-disabled',
   },
 };
-
-const STATE_SET: ReadonlySet<string> = new Set(HEALTH_STATES);
-
-export function isHealthState(value: string): value is HealthState {
-  return STATE_SET.has(value);
-}

@@ -49,7 +49,7 @@ function Fact({ term, children, hint }: { term: string; children: ReactNode; hin
       <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase" title={hint}>
         {term}
       </dt>
-      <dd className="mt-0.5 truncate text-sm font-medium text-slate-900 tabular">{children}</dd>
+      <dd className="mt-0.5 text-sm font-medium break-words text-slate-900 tabular">{children}</dd>
     </div>
   );
 }
@@ -57,7 +57,7 @@ function Fact({ term, children, hint }: { term: string; children: ReactNode; hin
 /** The numbers behind the verdict, straight from v_aggregation_frontier_health. */
 export function PairFacts({ pair }: { pair: PairHealth }) {
   return (
-    <dl className="grid grid-cols-2 gap-x-6 gap-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-6" data-testid="pair-facts">
+    <dl className="grid grid-cols-2 gap-x-6 gap-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-4 2xl:grid-cols-6" data-testid="pair-facts">
       <Fact term="Cursor" hint="last_agg_bar_ts_utc: start of the newest finished window">
         {formatUtc(pair.cursorUtc)} <span className="text-xs text-slate-500">({pair.cursorStatus})</span>
       </Fact>
@@ -71,7 +71,7 @@ export function PairFacts({ pair }: { pair: PairHealth }) {
         {formatCount(pair.barsBehind)}
       </Fact>
       <Fact term="Trend / ETA">
-        <TrendLabel trend={pair.trend} etaMinutes={pair.etaMinutes} />
+        <TrendLabel trend={pair.trend} etaMinutes={pair.etaMinutes} wrap />
       </Fact>
       <Fact term="Source age">{formatMinutes(pair.sourceAgeMinutes)}</Fact>
       <Fact term="Last success">

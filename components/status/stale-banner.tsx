@@ -1,7 +1,7 @@
 'use client';
 
 import { CloudOff } from 'lucide-react';
-import { describeError } from '@/components/hooks/api-fetch';
+import { ApiError, describeError } from '@/components/hooks/api-fetch';
 import { useNow } from '@/components/hooks/useNow';
 import { formatAge } from '@/lib/polling';
 
@@ -26,9 +26,13 @@ export function isStale(input: Pick<StaleInput, 'isError' | 'failureCount'>): bo
 export function StaleBanner({ input, intervalMs, tone = 'light' }: { input: StaleInput; intervalMs: number; tone?: 'light' | 'wall' }) {
   const now = useNow(1_000);
   if (!isStale(input)) return null;
-  const reason = describeError(input.error ?? input.failureReason).replace(/\.$/, '');
+  const failure = input.error ?? input.failureReason;
+  const reason = describeError(failure).replace(/\.$/, '');
+  // A 4xx is a question the API will not answer (a bad filter in a shared link): asking
+  // again will not help, so do not promise that it will.
+  const refused = failure instanceof ApiError && failure.status >= 400 && failure.status < 500;
   const age = input.hasData && input.dataUpdatedAt && now ? formatAge(now - input.dataUpdatedAt) : null;
-  const headline = age ? `Data is ${age} old` : 'No data yet';
+  const headline = refused ? 'The API refused this view' : age ? `Data is ${age} old` : 'No data yet';
   const styles =
     tone === 'wall'
       ? 'border-amber-400 bg-amber-400 text-black text-[2.4vh] px-[1.5vw] py-[1vh]'
@@ -38,9 +42,11 @@ export function StaleBanner({ input, intervalMs, tone = 'light' }: { input: Stal
       <CloudOff aria-hidden className={tone === 'wall' ? 'size-[3.2vh] shrink-0' : 'size-5 shrink-0'} />
       <p>
         <strong className="font-bold">{headline}</strong>
-        {age ? ' — showing the last good update. ' : ' — '}
+        {age && !refused ? ' — showing the last good update. ' : ' — '}
         <span>{reason}.</span>{' '}
-        <span className="opacity-80">Retrying every {Math.round(intervalMs / 1000)} s.</span>
+        <span className="opacity-80">
+          {refused ? 'Check the filters in the address.' : `Retrying every ${Math.round(intervalMs / 1000)} s.`}
+        </span>
       </p>
     </div>
   );

@@ -31,7 +31,7 @@ export function StateCounts({
               onClick={() => onToggle(state)}
               data-testid={`count-${state}`}
               title={`${meta.meaning} Click to ${pressed ? 'remove this filter' : 'show only these pairs'}.`}
-              className={`group flex w-full flex-col items-start gap-1 rounded-lg border bg-white px-3 py-2 text-left shadow-sm transition hover:border-slate-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 ${
+              className={`group flex h-full w-full flex-col items-start gap-1 rounded-lg border bg-white px-3 py-2 text-left shadow-sm transition hover:border-slate-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 ${
                 pressed ? 'border-slate-900 ring-2 ring-slate-900' : 'border-slate-200'
               }`}
             >
@@ -42,7 +42,7 @@ export function StateCounts({
               <span className={`text-2xl font-bold tabular ${quiet ? 'text-slate-400' : 'text-slate-900'}`} data-testid={`count-value-${state}`}>
                 {formatCount(count)}
               </span>
-              <span aria-hidden className={`h-1 w-full rounded-full ${quiet ? 'bg-slate-100' : ''}`} style={quiet ? undefined : { background: meta.color }} />
+              <span aria-hidden className={`mt-auto h-1 w-full rounded-full ${quiet ? 'bg-slate-100' : ''}`} style={quiet ? undefined : { background: meta.color }} />
             </button>
           </li>
         );

@@ -17,16 +17,28 @@ export function trendText(trend: Trend, etaMinutes: number | null): string {
 }
 
 /** The direction of bars behind over recent runs, and when it reaches 0 at that rate. */
-export function TrendLabel({ trend, etaMinutes, compact = false }: { trend: Trend; etaMinutes: number | null; compact?: boolean }) {
+export function TrendLabel({
+  trend,
+  etaMinutes,
+  compact = false,
+  wrap = false,
+}: {
+  trend: Trend;
+  etaMinutes: number | null;
+  /** icon only (the words stay for screen readers) */
+  compact?: boolean;
+  /** may wrap onto a second line instead of being cut off */
+  wrap?: boolean;
+}) {
   const meta = TRENDS[trend];
   const Icon = meta.icon;
   return (
-    <span className={`inline-flex max-w-full items-center gap-1 whitespace-nowrap ${meta.className}`} title={trendText(trend, etaMinutes)}>
+    <span className={`inline-flex max-w-full items-center gap-1 ${wrap ? '' : 'whitespace-nowrap'} ${meta.className}`} title={trendText(trend, etaMinutes)}>
       <Icon aria-hidden className="size-4 shrink-0" />
       {compact ? (
         <span className="sr-only">{trendText(trend, etaMinutes)}</span>
       ) : (
-        <span className="truncate">{trendText(trend, etaMinutes)}</span>
+        <span className={wrap ? '' : 'truncate'}>{trendText(trend, etaMinutes)}</span>
       )}
     </span>
   );
