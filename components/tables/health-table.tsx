@@ -26,10 +26,10 @@ const COLUMNS: Column[] = [
   { id: 'state', label: 'Status', width: '150px', sort: 'severity' },
   { id: 'symbol', label: 'Symbol', width: '116px', sort: 'symbol' },
   { id: 'timeframe', label: 'TF', width: '64px', sort: 'timeframe' },
-  { id: 'why', label: 'Why', width: '30%' },
-  { id: 'action', label: 'What to do', width: '24%' },
+  // The rest of the width: why it is in this state, and what to do about it.
+  { id: 'why', label: 'Why → what to do', width: 'auto' },
   { id: 'behind', label: 'Behind', width: '92px', sort: 'bars_behind', align: 'right', hint: 'bars behind: complete windows not aggregated yet' },
-  { id: 'trend', label: 'Trend / ETA', width: '200px' },
+  { id: 'trend', label: 'Trend / ETA', width: '224px' },
   { id: 'success', label: 'Since OK', width: '112px', sort: 'minutes_since_success', align: 'right', hint: 'minutes since the last successful run' },
   { id: 'gap', label: 'Gap', width: '104px', sort: 'gap', align: 'right', hint: 'source frontier minus cursor' },
   { id: 'fails', label: 'Fails', width: '68px', align: 'right', hint: 'consecutive failures' },
@@ -48,14 +48,16 @@ const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairHealth; i
         </Link>
       </td>
       <td className="px-3 font-mono text-sm text-slate-700">{pair.timeframe}</td>
-      <td className="px-3 text-sm text-slate-900" title={pair.reasons.join('\n')}>
-        <div className="line-clamp-2 leading-snug">
+      <td className="px-3 text-sm" title={`${pair.reasons.join('\n')}\n→ ${pair.action}`}>
+        <div className="truncate font-medium text-slate-900">
           {pair.reason}
-          {more > 0 && <span className="ml-1 text-xs font-medium text-slate-500">+{more} more</span>}
+          {more > 0 && <span className="ml-1.5 text-xs font-medium text-slate-500">+{more} more</span>}
         </div>
-      </td>
-      <td className="px-3 text-sm text-slate-600" title={pair.action}>
-        <div className="line-clamp-2 leading-snug">{pair.action}</div>
+        <div className="truncate text-slate-600">
+          <span aria-hidden>→ </span>
+          <span className="sr-only">What to do: </span>
+          {pair.action}
+        </div>
       </td>
       <td className="px-3 text-right text-sm tabular">{formatCount(pair.barsBehind)}</td>
       <td className="overflow-hidden px-3 text-sm">
@@ -136,7 +138,7 @@ export function HealthTable({
       className={`max-h-[calc(100vh-7rem)] min-h-[160px] overflow-auto rounded-lg border border-slate-200 bg-white transition-opacity ${dimmed ? 'opacity-60' : ''}`}
       data-testid="health-table-scroll"
     >
-      <table className="w-full min-w-[1180px] table-fixed border-collapse" aria-rowcount={rows.length + 1} data-testid="health-table">
+      <table className="w-full min-w-[1100px] table-fixed border-collapse" aria-rowcount={rows.length + 1} data-testid="health-table">
         <caption className="sr-only">Pairs, {rows.length} rows, sorted by {sort} {dir === 'asc' ? 'ascending' : 'descending'}</caption>
         <colgroup>
           {COLUMNS.map((column) => (
