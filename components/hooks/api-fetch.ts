@@ -25,13 +25,24 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : 'Unknown error';
 }
 
+/** AbortSignal.any where the browser has it (wall displays run old browsers for years). */
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const controller = new AbortController();
+  const abort = (source: AbortSignal) => () => controller.abort(source.reason);
+  if (a.aborted || b.aborted) controller.abort((a.aborted ? a : b).reason);
+  a.addEventListener('abort', abort(a), { once: true, signal: controller.signal });
+  b.addEventListener('abort', abort(b), { once: true, signal: controller.signal });
+  return controller.signal;
+}
+
 /**
  * GETs a JSON resource of the API and checks it against its schema. A request that hangs is
  * abandoned after REQUEST_TIMEOUT_MS so that a dead network cannot freeze the polling.
  */
 export async function fetchJson<T>(path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
   const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  const combined = signal ? anySignal(signal, timeout) : timeout;
   let response: Response;
   try {
     response = await fetch(path, { signal: combined, cache: 'no-store', headers: { accept: 'application/json' } });
