@@ -32,7 +32,11 @@ export async function metricsText(): Promise<string> {
   return built.text;
 }
 
+/** How many times the text was rendered (tests read it). */
+export let metricsRenders = 0;
+
 export function renderMetrics(snapshot: HealthSnapshot): Promise<string> {
+  metricsRenders += 1;
   const registry = new Registry();
   const pairLabels = ['symbol', 'timeframe'] as const;
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>

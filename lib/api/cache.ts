@@ -3,26 +3,55 @@
  * value is reused for ttlMs after it settles. This is what keeps database load flat however
  * many dashboards and wall displays poll at once. Failures are not cached: every waiter of
  * the failed load gets the error, the next call tries again.
+ *
+ * With staleMs > 0 a value past its TTL is still answered for staleMs more while one refresh
+ * runs in the background (stale-while-revalidate): no request waits for a rebuild that a
+ * previous value can stand in for. Responses carry their generatedAt, so the age stays visible.
+ * A refresh that fails leaves the old value until it is too stale; then callers get the error.
  */
+interface Entry<T> {
+  promise: Promise<T>;
+  /** when the value settled; undefined while the first load is in flight */
+  settledAt?: number;
+  refreshing?: Promise<T>;
+}
+
 export class SingleFlightCache<T> {
-  private readonly entries = new Map<string, { promise: Promise<T>; expiresAt: number }>();
+  private readonly entries = new Map<string, Entry<T>>();
   /** How many times a loader actually ran (tests and the bench read it). */
   loads = 0;
 
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries = 1_000,
+    private readonly staleMs = 0,
   ) {}
 
   get(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.entries.get(key);
-    if (hit && hit.expiresAt > Date.now()) return hit.promise;
-    // In flight until it settles: never expires while nobody knows the answer yet.
-    const entry = { promise: Promise.resolve().then(load), expiresAt: Number.POSITIVE_INFINITY };
+    if (hit) {
+      if (hit.settledAt === undefined) return hit.promise;
+      const age = Date.now() - hit.settledAt;
+      if (age <= this.ttlMs) return hit.promise;
+      if (age <= this.ttlMs + this.staleMs) {
+        if (!hit.refreshing) this.refresh(key, hit, load);
+        return hit.promise;
+      }
+    }
+    return this.start(key, load);
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.loads = 0;
+  }
+
+  private start(key: string, load: () => Promise<T>): Promise<T> {
+    const entry: Entry<T> = { promise: Promise.resolve().then(load) };
     this.loads += 1;
     entry.promise.then(
       () => {
-        entry.expiresAt = Date.now() + this.ttlMs;
+        entry.settledAt = Date.now();
       },
       () => {
         if (this.entries.get(key) === entry) this.entries.delete(key);
@@ -34,16 +63,28 @@ export class SingleFlightCache<T> {
     return entry.promise;
   }
 
-  clear(): void {
-    this.entries.clear();
-    this.loads = 0;
+  private refresh(key: string, stale: Entry<T>, load: () => Promise<T>): void {
+    this.loads += 1;
+    const refreshing = Promise.resolve().then(load);
+    stale.refreshing = refreshing;
+    refreshing.then(
+      () => {
+        if (this.entries.get(key) !== stale) return;
+        this.entries.set(key, { promise: refreshing, settledAt: Date.now() });
+      },
+      () => {
+        stale.refreshing = undefined; // keep answering the old value; the next call retries
+      },
+    );
   }
 
   /** Bounded: per-pair keys come from URLs, and URLs are chosen by whoever sends them. */
   private evict(): void {
     if (this.entries.size <= this.maxEntries) return;
     const now = Date.now();
-    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+    for (const [key, entry] of this.entries) {
+      if (entry.settledAt !== undefined && entry.settledAt + this.ttlMs + this.staleMs <= now) this.entries.delete(key);
+    }
     for (const key of this.entries.keys()) {
       if (this.entries.size <= this.maxEntries) break;
       this.entries.delete(key);

@@ -18,10 +18,15 @@ export interface HealthSnapshot {
 
 /** Short enough that the wall's "updated N s ago" stays honest, long enough to absorb bursts. */
 export const SNAPSHOT_TTL_MS = 2_000;
+/**
+ * Past its TTL a snapshot is still served for this long while one rebuild runs in the
+ * background: at 30,000 pairs a rebuild takes about a second, and no request should wait it.
+ */
+export const SNAPSHOT_STALE_MS = 4_000;
 /** Timeframes change with a migration, not while a page polls. */
 const TIMEFRAMES_TTL_MS = 60_000;
 
-export const snapshotCache = new SingleFlightCache<HealthSnapshot>(SNAPSHOT_TTL_MS, 1);
+export const snapshotCache = new SingleFlightCache<HealthSnapshot>(SNAPSHOT_TTL_MS, 1, SNAPSHOT_STALE_MS);
 const timeframesCache = new SingleFlightCache<Timeframe[]>(TIMEFRAMES_TTL_MS, 1);
 
 export interface HealthConfig {

@@ -12,7 +12,7 @@ import { closePool } from '../../lib/db';
 import type { ApiErrorBody } from '../../lib/types';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedEveryState } from './fixture';
-import { SNAPSHOT_TTL_MS } from '../../lib/api/snapshot';
+import { SNAPSHOT_STALE_MS, SNAPSHOT_TTL_MS } from '../../lib/api/snapshot';
 import { call, pointApiAt, type Answer } from './support';
 
 /** A TCP proxy to the test database that can be switched off (all connections cut) and on. */
@@ -185,9 +185,14 @@ describe('a database without the schema, then recovery', () => {
     await pointApiAt(url.toString());
     expect((await call(healthGET, '/api/health')).status).toBe(200);
     await proxy.stop();
-    // Within the 2 s TTL the cached snapshot still answers; after it, the outage shows.
+    // Within the TTL the cached snapshot answers; within the stale window too (its refresh
+    // fails in the background); after that, the outage shows.
     expect((await call(healthGET, '/api/health')).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_TTL_MS + 100));
+    const stale = await call<{ generatedAt: string }>(healthGET, '/api/health');
+    expect(stale.status).toBe(200);
+    expect(Date.now() - Date.parse(stale.body.generatedAt)).toBeGreaterThan(SNAPSHOT_TTL_MS);
+    await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_STALE_MS));
     expect((await call(healthGET, '/api/health')).status).toBe(503);
     expect((await call(healthGET, '/api/health')).status).toBe(503);
     await proxy.start();
