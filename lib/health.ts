@@ -72,6 +72,19 @@ interface Finding {
   action: string;
 }
 
+/** How far the cursor's window reaches past the last source minute (AHEAD means > 0). */
+function aheadMinutes(row: FrontierRow): number {
+  const windowEnd = Date.parse(row.cursorUtc ?? '') + row.stepMinutes * 60_000;
+  return Math.round((windowEnd - (Date.parse(row.sourceMaxTsUtc ?? '') + 60_000)) / 60_000);
+}
+
+/** "45 min", "5 h", "3 d": short enough for a wall tile. */
+export function formatSpan(minutes: number): string {
+  if (minutes < 120) return `${minutes} min`;
+  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} h`;
+  return `${Math.round(minutes / 1440)} d`;
+}
+
 /** Every problem of an enabled pair, most severe first. */
 export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
   const found: Finding[] = [];
@@ -86,7 +99,7 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
     found.push({
       state: 'AHEAD',
       reason: row.sourceMaxTsUtc
-        ? `cursor ${row.cursorUtc} is ahead of the source frontier ${row.sourceMaxTsUtc}`
+        ? `cursor is ahead of the source frontier by ${formatSpan(aheadMinutes(row))}: cursor ${row.cursorUtc}, frontier ${row.sourceMaxTsUtc}`
         : `cursor ${row.cursorUtc} is set but ${row.symbol} has no source bars`,
       action: 'run the reset dry run: SELECT * FROM reset_aggregation_cursors(true); then with false',
     });

@@ -63,7 +63,9 @@ const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairHealth; i
       <td className="overflow-hidden px-3 text-sm">
         <TrendLabel trend={pair.trend} etaMinutes={pair.etaMinutes} />
       </td>
-      <td className="px-3 text-right text-sm whitespace-nowrap tabular">{formatMinutes(pair.minutesSinceSuccess)}</td>
+      <td className="px-3 text-right text-sm whitespace-nowrap tabular">
+        {pair.lastSuccessUtc ? formatMinutes(pair.minutesSinceSuccess) : <span title={`registered ${formatMinutes(pair.minutesSinceSuccess)} ago`}>never</span>}
+      </td>
       <td className="px-3 text-right text-sm whitespace-nowrap tabular">{formatMinutes(pair.gapMinutes)}</td>
       <td className={`px-3 text-right text-sm tabular ${pair.consecutiveFailures > 0 ? 'font-bold text-red-700' : 'text-slate-500'}`}>
         {pair.consecutiveFailures}

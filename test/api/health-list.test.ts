@@ -49,7 +49,7 @@ describe('GET /api/health', () => {
       reason: `3 consecutive failed runs: ${CORRUPT_ERROR}`, action: 'look at the last error: fix or delete the bad bars_1m rows; the next run carries on' });
     const ahead = byKey.get('NZDUSD/5m')!;
     expect(ahead).toMatchObject({ cursorStatus: 'AHEAD', gapMinutes: -6, barsBehind: 0,
-      reason: `cursor ${ahead.cursorUtc} is ahead of the source frontier ${ahead.sourceMaxTsUtc}` });
+      reason: `cursor is ahead of the source frontier by 10 min: cursor ${ahead.cursorUtc}, frontier ${ahead.sourceMaxTsUtc}` });
     expect(Date.parse(ahead.cursorUtc!) - Date.parse(ahead.sourceMaxTsUtc!)).toBe(6 * 60_000);
     expect(byKey.get('USDCAD/5m')).toMatchObject({ cursorUtc: null, barsBehind: null, gapMinutes: null, trend: 'unknown',
       action: "bootstrap it: SELECT bootstrap_aggregation_cursor('USDCAD', '5m');" });
