@@ -1,14 +1,8 @@
 import type pg from 'pg';
+import type { DemoBar } from '../../lib/demo/bars';
 
-export interface MinuteBar {
-  symbol: string;
-  ts: Date;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-}
+/** One 1m source bar, as the demo feed makes them. */
+export type MinuteBar = DemoBar;
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failing case can be replayed. */
 export function seededRandom(seed: number): () => number {
