@@ -5,7 +5,8 @@ import { benchCatchupThroughput } from './catchup-throughput';
 import { benchFrontierView } from './frontier-view';
 import { benchBacklog, benchWorkerPass } from './worker-pass';
 import { benchApiLoad } from './api-load';
-import { round, startBenchDatabase } from './support';
+import { benchBrowser } from './browser';
+import { median, round, startBenchDatabase } from './support';
 
 const args = process.argv.slice(2);
 const full = args.includes('--full');
@@ -59,6 +60,22 @@ async function main(): Promise<void> {
         const many = rows.find((r) => r.path === path && r.clients === 200)!;
         console.log(`${path}: transactions at 200 clients / at 1 client = ${round(many.dbTransactions / Math.max(1, one.dbTransactions))} (target ≤ 1.5); p99 at 200 clients ${many.p99} ms (target < 100)`);
       }
+    }
+    if (selected('browser')) {
+      const o = { symbols: 5_000, loadRuns: full ? 5 : 3, scrollRows: 5_000, scrollSeconds: full ? 180 : 25, wallSeconds: full ? 600 : 60, heapEveryMs: full ? 60_000 : 15_000 };
+      console.log(`\n## browser: ${o.symbols * 6} pairs, built app and Chromium on 127.0.0.1, 1920×1080; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+      const r = await benchBrowser(db, o);
+      const ms = (l: { usableMs: number[] }) => `median ${median(l.usableMs)} ms (runs ${l.usableMs.join(', ')})`;
+      console.log(`${r.chromium}; states ${JSON.stringify(r.states)}`);
+      console.log(`overview usable (rows visible, count shows all): ${r.large.pairs} pairs ${ms(r.large)}, long tasks ${r.large.longTasks} (${r.large.longTaskMs} ms); ` +
+        `${r.small.pairs} pairs ${ms(r.small)} → ${round(median(r.large.usableMs) / median(r.small.usableMs))}× the small overview`);
+      const s = r.scroll;
+      console.log(`scroll by wheel, 10 rows per event: ${s.rowsReached} of ${s.rows} rows in ${s.seconds} s (limit ${o.scrollSeconds} s): ${s.frames} frames, median ${s.medianFrameMs} ms, p95 ${s.p95FrameMs} ms, max ${s.maxFrameMs} ms ` +
+        `(idle: median ${s.idleMedianFrameMs}, p95 ${s.idleP95FrameMs} → p95 ${round(s.p95FrameMs / s.idleP95FrameMs)}× idle); long tasks ${s.longTasks} (${s.longTaskMs} ms); at most ${s.maxRowsInDom} rows in the DOM`);
+      for (const p of r.js) console.log(`first-load JS ${p.path.padEnd(17)} ${p.files} files, ${p.gzipKb} kB gzip (${p.rawKb} kB raw), of which ${p.sharedGzipKb} kB shared by all three pages`);
+      const w = r.wall;
+      console.log(`wall ?poll=${w.pollMs} for ${w.seconds} s: ${w.polls} polls (${w.failedPolls} failed, mean request ${w.meanPollRequestMs} ms; the next starts ${w.pollMs} ms after one ends); JS heap after GC ${w.heapMb.map((h) => `${h.atS}s ${h.mb}`).join(', ')} MB; ` +
+        `start ${w.startMb} MB → end ${w.endMb} MB: growth ${w.growthMb} MB = ${w.growthPct}% of the heap at start; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     }
   } finally {
     await db.close();

@@ -16,8 +16,8 @@ import { WallCounts } from '@/components/wall/wall-counts';
  * when a poll fails the last good data stays up, dimmed, under a banner that says how old it
  * is, and the next successful poll clears it without anyone touching the screen.
  */
-export function WallScreen() {
-  const summary = useHealthSummaryQuery({ intervalMs: WALL_POLL_MS, pollInBackground: true });
+export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number }) {
+  const summary = useHealthSummaryQuery({ intervalMs, pollInBackground: true });
   const data = summary.data;
   const stale = isStale(summary);
   const problemCount = data ? HEALTH_STATES.filter(isProblem).reduce((sum, state) => sum + data.byState[state], 0) : 0;
@@ -39,7 +39,7 @@ export function WallScreen() {
 
       <StaleBanner
         tone="wall"
-        intervalMs={WALL_POLL_MS}
+        intervalMs={intervalMs}
         input={{
           isError: summary.isError,
           failureCount: summary.failureCount,
