@@ -3,7 +3,8 @@
 //   DATABASE_URL:    the dashboard only (plus the worker with --worker)
 // Ctrl-C / SIGTERM: dashboard, feed, worker (after its current transactions), then the database.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { closePool, getPool } from '../lib/db';
@@ -90,11 +91,27 @@ async function startDemo(url: string): Promise<void> {
   cleanups.push({ name: 'the demo feed', run: feed.stop });
 }
 
+/** Why the dashboard needs a build, or undefined when .next is newer than every source file. */
+function dashboardBuildIsStale(): string | undefined {
+  if (!existsSync('.next/BUILD_ID')) return 'no build yet; the first takes a minute or two';
+  const builtAt = statSync('.next/BUILD_ID').mtimeMs;
+  const newer = (entry: string): boolean => {
+    if (!existsSync(entry)) return false;
+    const stat = statSync(entry);
+    if (!stat.isDirectory()) return stat.mtimeMs > builtAt;
+    return readdirSync(entry).some((name) => newer(path.join(entry, name)));
+  };
+  const sources = ['app', 'components', 'lib', 'proxy.ts', 'next.config.ts', 'postcss.config.mjs', 'package-lock.json'];
+  const changed = sources.find(newer);
+  return changed ? `${changed} changed since the last build` : undefined;
+}
+
 async function serveDashboard(url: string): Promise<void> {
   const config = env();
   const childEnv = { ...process.env, DATABASE_URL: url };
-  if (!existsSync('.next/BUILD_ID')) {
-    log.info('building the dashboard (npx next build); the first time takes a few minutes');
+  const stale = dashboardBuildIsStale();
+  if (stale) {
+    log.info(`building the dashboard (npx next build): ${stale}`);
     const code = await runCommand('npx', ['next', 'build'], childEnv, (child) => {
       children.add(child);
       child.once('exit', () => children.delete(child));
