@@ -1,7 +1,8 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../lib/embedded-postgres';
 import { migrateDatabase } from '../lib/migrate';
 import { e2eEnvironment } from './fixtures/environment';
@@ -12,6 +13,9 @@ import { seedDatabase } from './fixtures/seed';
  * (e2e/fixtures/seed.ts), on the port the webServer's DATABASE_URL already names. A control
  * endpoint lets the outage spec stop it and start it again on the same data directory and
  * port. The returned function is the teardown.
+ *
+ * The app servers connect as the read-only role of db/roles/dashboard-readonly.sql, created
+ * here after the seed with the password their DATABASE_URL already names.
  *
  * The data directory is a fresh temp directory removed at teardown. The server itself runs
  * with persistent: true because embedded-postgres deletes a non-persistent directory on every
@@ -30,6 +34,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   await migrateDatabase(database.url);
   await seedDatabase(database.url);
+  await createDashboardRole(database.url, environment.dashboardPassword);
 
   // One action at a time: a start racing a stop would leave the server in an unknown state.
   let queue: Promise<unknown> = Promise.resolve();
@@ -60,5 +65,19 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await queue.catch(() => {});
     await database?.stop();
     rmSync(root, { recursive: true, force: true });
+    rmSync(environment.authServerLog, { force: true });
   };
+}
+
+/** db/roles/dashboard-readonly.sql as an operator runs it, then the role's password. */
+async function createDashboardRole(url: string, password: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(readFileSync(path.join(import.meta.dirname, '..', 'db', 'roles', 'dashboard-readonly.sql'), 'utf8'));
+    const { rows } = await client.query<{ sql: string }>(`SELECT format('ALTER ROLE frontier_dashboard PASSWORD %L', $1::text) AS sql`, [password]);
+    await client.query(rows[0]!.sql);
+  } finally {
+    await client.end();
+  }
 }
