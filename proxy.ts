@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { env } from './lib/env';
-import { decideAccess, KIOSK_COOKIE, kioskCookieValue, securityHeaders } from './lib/security';
+import { decideAccess, KIOSK_COOKIE, kioskCookieValue, RAW_PATH_HEADER, securityHeaders } from './lib/security';
 
 /** Access control and security headers for every page and API route (see lib/security.ts). */
 export function proxy(request: NextRequest): NextResponse {
@@ -41,6 +41,9 @@ export function proxy(request: NextRequest): NextResponse {
     const requestHeaders = new Headers(request.headers);
     requestHeaders.set('x-nonce', nonce);
     requestHeaders.set('Content-Security-Policy', headers['Content-Security-Policy']!);
+    // The path as the browser sent it, still %-encoded: the pair page decodes its segments from
+    // it exactly once (Next.js hands pages their params decoded for some characters, not others).
+    requestHeaders.set(RAW_PATH_HEADER, pathname);
     response = NextResponse.next({ request: { headers: requestHeaders } });
   }
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);

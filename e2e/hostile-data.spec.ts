@@ -107,12 +107,8 @@ test('the page of every hostile pair builds no markup from its address', async (
 });
 
 test.describe('the pair page of a symbol with URL-escaped characters', () => {
-  // KNOWN BUG (app/pairs/[symbol]/[timeframe]/page.tsx): Next.js 16 hands a page its dynamic
-  // segments still percent-encoded (route handlers get them decoded; vercel/next.js#48058), so
-  // /pairs/%3Cimg…/5m looks up the symbol "%3Cimg…" and says "No such pair". The page must
-  // decode each segment once. test.fail: this turns red the day the page is fixed; then
-  // delete the line and these assertions guard the page as they do the overview and the wall.
-  test.fail();
+  // Next.js 16 hands a page its dynamic segments still percent-encoded (vercel/next.js#48058);
+  // the page decodes each once. These assertions guard that, as they do the overview and wall.
 
   test('finds its pair and shows its name, error and remediation SQL as text', async ({ page }) => {
     const guards = await guardPage(page);

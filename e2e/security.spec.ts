@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
 import { e2eEnvironment } from './fixtures/environment';
-import { guardPage, isZodEvalProbe, unexpectedCspViolations } from './fixtures/page-guards';
+import { guardPage, unexpectedCspViolations } from './fixtures/page-guards';
 import { expectedCounts, HISTORY_PAIR, PROBLEM_PAIRS, SEEDED_PAIRS } from './fixtures/seed';
 
 /**
@@ -210,7 +210,7 @@ test('every response carries the CSP with a fresh nonce, nosniff, no-referrer an
 
 test('under the CSP the pages run their own scripts: data rendered, no violation, no page error', async ({ page }) => {
   const guards = await guardPage(page);
-  const cspConsole = () => guards.consoleErrors.filter((text) => /Content Security Policy/i.test(text) && !isZodEvalProbe(text));
+  const cspConsole = () => guards.consoleErrors.filter((text) => /Content Security Policy/i.test(text));
 
   await page.goto('/');
   await expect(page.getByTestId('count-value-OK')).toHaveText(String(expectedCounts().OK));
