@@ -3,7 +3,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
 import Link from 'next/link';
-import { memo, useRef } from 'react';
+import { memo, useCallback, useRef } from 'react';
 import type { PairHealth } from '@/lib/types';
 import { StateBadge } from '@/components/status/state-badge';
 import { TrendLabel } from '@/components/status/trend-label';
@@ -120,16 +120,15 @@ export function HealthTable({
   dimmed: boolean;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-    getItemKey: (index) => {
-      const row = rows[index];
-      return row ? `${row.symbol}\u0000${row.timeframe}` : index;
-    },
-  });
+  // Stable callbacks: a new getItemKey or estimateSize each render makes react-virtual rebuild
+  // its measurements for every row (30,000) on every scroll frame.
+  const getItemKey = useCallback((index: number) => {
+    const row = rows[index];
+    return row ? `${row.symbol}\u0000${row.timeframe}` : index;
+  }, [rows]);
+  const estimateSize = useCallback(() => ROW_HEIGHT, []);
+  const getScrollElement = useCallback(() => scrollRef.current, []);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement, estimateSize, overscan: 10, getItemKey });
   const items = virtualizer.getVirtualItems();
   const top = items[0]?.start ?? 0;
   const bottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);

@@ -93,8 +93,17 @@ function selectRows(snapshot: HealthSnapshot, query: HealthListQuery): HealthLis
 
 export const MAX_PROBLEMS = 50;
 
-export async function healthSummary(): Promise<HealthSummaryResponse> {
+const summaries = new WeakMap<HealthSnapshot, string>();
+
+/** healthSummary as JSON text, built once per snapshot: every wall display polls it. */
+export async function healthSummaryJson(): Promise<string> {
   const snapshot = await getHealthSnapshot();
+  let body = summaries.get(snapshot);
+  if (body === undefined) summaries.set(snapshot, (body = JSON.stringify(summarize(snapshot))));
+  return body;
+}
+
+function summarize(snapshot: HealthSnapshot): HealthSummaryResponse {
   const byState = Object.fromEntries(HEALTH_STATES.map((state) => [state, 0])) as Record<HealthState, number>;
   for (const pair of snapshot.rows) byState[pair.state] += 1;
   return {

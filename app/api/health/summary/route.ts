@@ -1,6 +1,6 @@
-import { healthSummary } from '@/lib/api/health-list';
+import { healthSummaryJson } from '@/lib/api/health-list';
 import { rejectUnknownAndRepeated } from '@/lib/api/params';
-import { handle, json } from '@/lib/api/respond';
+import { handle, jsonText } from '@/lib/api/respond';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,6 +8,6 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<Response> {
   return handle('GET /api/health/summary', async () => {
     rejectUnknownAndRepeated(new URL(request.url).searchParams, []);
-    return json(await healthSummary());
+    return jsonText(await healthSummaryJson());
   });
 }
