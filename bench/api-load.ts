@@ -1,24 +1,10 @@
 // API under many viewers: 1, 50 and 200 concurrent clients polling /api/health (on 127.0.0.1,
 // bounded in time) against the built app; latency and the database transactions actually issued.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { freePort } from '../lib/embedded-postgres';
-import { round, type BenchDatabase } from './support';
+import { round, startDashboard, type BenchDatabase } from './support';
 import { seedPairs } from './worker-pass';
 
 export interface LoadRow { path: string; clients: number; requests: number; p50: number; p99: number; errors: number; dbTransactions: number }
-
-async function waitForServer(url: string, child: ChildProcess): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < 60_000;) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch { /* not listening yet */ }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('the dashboard did not become ready within 60 s');
-}
 
 async function transactions(db: BenchDatabase): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, 1_200)); // backends flush their counters about once a second
@@ -28,23 +14,14 @@ async function transactions(db: BenchDatabase): Promise<number> {
 }
 
 export async function benchApiLoad(db: BenchDatabase, symbols: number, seconds: number): Promise<LoadRow[]> {
-  if (!existsSync('.next/BUILD_ID')) {
-    console.log('building the dashboard (next build)…');
-    if (spawnSync('npx', ['next', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('next build failed');
-  }
   await seedPairs(db.pool, symbols, 30, true);
   // Autovacuum's own transactions would be counted as the dashboard's: off for this benchmark.
   for (const table of ['bars_1m', 'bars_agg', 'data_agg_state', 'data_agg_runs', 'agg_timeframes']) {
     await db.pool.query(`ALTER TABLE ${table} SET (autovacuum_enabled = false)`);
   }
-  const port = await freePort();
-  const server = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    env: { ...process.env, DATABASE_URL: db.url, NODE_ENV: 'production' }, stdio: 'ignore', detached: true,
-  });
-  const base = `http://127.0.0.1:${port}`;
+  const { base, stop } = await startDashboard(db.url);
   const rows: LoadRow[] = [];
   try {
-    await waitForServer(`${base}/api/healthz`, server);
     for (const path of ['/api/health?limit=100', '/api/health/summary']) {
       await fetch(base + path); // warm-up: compile, plan, first snapshot
       for (const clients of [1, 50, 200]) {
@@ -58,7 +35,7 @@ export async function benchApiLoad(db: BenchDatabase, symbols: number, seconds: 
       }
     }
   } finally {
-    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+    stop();
   }
   return rows.map((r) => ({ ...r, p50: round(r.p50), p99: round(r.p99) }));
 }

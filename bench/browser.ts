@@ -2,12 +2,10 @@
 // overview time-to-usable at N pairs vs at 60 pairs, scrolling the virtualised table vs idle
 // frames, first-load JavaScript per page (gzip), and the wall polled every second for minutes
 // (JS heap growth vs the heap at start).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { freePort } from '../lib/embedded-postgres';
-import { median, percentile, round, type BenchDatabase } from './support';
+import { median, percentile, round, startDashboard, type BenchDatabase } from './support';
 import { seedPairs } from './worker-pass';
 
 export interface BrowserOptions { symbols: number; loadRuns: number; scrollRows: number; scrollSeconds: number; wallSeconds: number; heapEveryMs: number }
@@ -43,17 +41,6 @@ async function seedVariety(db: BenchDatabase): Promise<void> {
       enabled = NOT (n % 29 = 0 AND timeframe = '1d')
       FROM (SELECT canonical_symbol AS sym, substr(canonical_symbol, 2)::int AS n FROM data_agg_state GROUP BY 1) s
      WHERE canonical_symbol = s.sym AND (n % 29 = 0 OR n % 37 = 0 OR n % 41 = 0 OR n % 53 = 0)`);
-}
-
-async function waitForServer(url: string, child: ChildProcess): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < 60_000;) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch { /* not listening yet */ }
-    await sleep(250);
-  }
-  throw new Error('the dashboard did not become ready within 60 s');
 }
 
 /** Seeds `symbols` × 6 pairs and waits for the API's snapshot (2 s TTL) to show them. */
@@ -239,22 +226,9 @@ async function measureWall(browser: Browser, base: string, seconds: number, heap
 }
 
 export async function benchBrowser(db: BenchDatabase, options: BrowserOptions): Promise<BrowserResult> {
-  if (!existsSync('.next/BUILD_ID')) {
-    console.log('building the dashboard (next build)…');
-    if (spawnSync('npx', ['next', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('next build failed');
-  }
-  const port = await freePort();
-  const server = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    env: {
-      ...process.env, DATABASE_URL: db.url, NODE_ENV: 'production', LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1',
-      BASIC_AUTH_USER: '', BASIC_AUTH_PASSWORD: '', KIOSK_TOKEN: '', // the pages are measured, not the access rules
-    },
-    stdio: 'ignore', detached: true,
-  });
-  const base = `http://127.0.0.1:${port}`;
+  const { base, stop } = await startDashboard(db.url);
   let browser: Browser | undefined;
   try {
-    await waitForServer(`${base}/api/healthz`, server);
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     const smallSymbols = 10;
     await seed(db, base, smallSymbols);
@@ -268,6 +242,6 @@ export async function benchBrowser(db: BenchDatabase, options: BrowserOptions): 
     return { chromium: `${chromiumPath ?? "Playwright's chromium"} ${browser.version()}`, states, small: small.load, large: large.load, scroll, js, wall };
   } finally {
     await browser?.close();
-    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+    stop();
   }
 }

@@ -1,8 +1,9 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../lib/embedded-postgres';
+import { freePort, startEmbeddedPostgres } from '../lib/embedded-postgres';
 import { migrateDatabase } from '../lib/migrate';
 
 export interface BenchDatabase {
@@ -49,3 +50,48 @@ export async function timed(work: () => Promise<unknown>): Promise<number> {
 }
 
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export interface RunningDashboard {
+  base: string;
+  stop: () => void;
+}
+
+/**
+ * The built dashboard (`next build` first when there is no build) on a free 127.0.0.1 port,
+ * against the given database, ready when /api/healthz answers. Access rules off: the
+ * benchmarks measure the pages and the API, not authentication.
+ */
+export async function startDashboard(databaseUrl: string): Promise<RunningDashboard> {
+  if (!existsSync('.next/BUILD_ID')) {
+    console.log('building the dashboard (next build)…');
+    if (spawnSync('npx', ['next', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('next build failed');
+  }
+  const port = await freePort();
+  const server = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    env: {
+      ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'production', LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1',
+      BASIC_AUTH_USER: '', BASIC_AUTH_PASSWORD: '', KIOSK_TOKEN: '',
+    },
+    stdio: 'ignore', detached: true,
+  });
+  const stop = () => { if (server.pid && server.exitCode === null) process.kill(-server.pid, 'SIGTERM'); };
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitForServer(`${base}/api/healthz`, server);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { base, stop };
+}
+
+async function waitForServer(url: string, child: ChildProcess): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < 60_000;) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch { /* not listening yet */ }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('the dashboard did not become ready within 60 s');
+}
