@@ -45,21 +45,21 @@ export async function benchWorkerPass(db: BenchDatabase, symbols: number, concur
   const pairs = symbols * 6;
   const pool = workerPool(db, concurrency);
   try {
-  const worker = new Worker(pool, settings(concurrency), quiet);
-  let summary = await worker.runPass(); // warm-up pass: plans cached, pages in memory
-  if (summary.failed > 0) throw new Error(`${summary.failed} pairs failed in the warm-up pass`);
-  await db.pool.query('UPDATE data_agg_state SET last_attempt_utc = NULL');
-  const passMs = await timed(async () => { summary = await worker.runPass(); });
-  if (summary.ok !== pairs) throw new Error(`pass ran ${summary.ok} of ${pairs} pairs (failed ${summary.failed}, skipped ${summary.skipped})`);
+    const worker = new Worker(pool, settings(concurrency), quiet);
+    let summary = await worker.runPass(); // warm-up pass: plans cached, pages in memory
+    if (summary.failed > 0) throw new Error(`${summary.failed} pairs failed in the warm-up pass`);
+    await db.pool.query('UPDATE data_agg_state SET last_attempt_utc = NULL');
+    const passMs = await timed(async () => { summary = await worker.runPass(); });
+    if (summary.ok !== pairs) throw new Error(`pass ran ${summary.ok} of ${pairs} pairs (failed ${summary.failed}, skipped ${summary.skipped})`);
 
-  let next = 0;
-  const floorMs = await timed(() => Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next++ < pairs) await pool.query({ name: 'bench_floor', text: 'SELECT 1' });
-  })));
-  return {
-    pairs, concurrency, passMs: round(passMs), pairsPerSecond: Math.round(pairs / (passMs / 1000)),
-    floorPairsPerSecond: Math.round(pairs / (floorMs / 1000)), ratioToFloor: round(floorMs / passMs),
-  };
+    let next = 0;
+    const floorMs = await timed(() => Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next++ < pairs) await pool.query({ name: 'bench_floor', text: 'SELECT 1' });
+    })));
+    return {
+      pairs, concurrency, passMs: round(passMs), pairsPerSecond: Math.round(pairs / (passMs / 1000)),
+      floorPairsPerSecond: Math.round(pairs / (floorMs / 1000)), ratioToFloor: round(floorMs / passMs),
+    };
   } finally {
     await pool.end();
   }
