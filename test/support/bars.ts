@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { DemoBar } from '../../lib/demo/bars';
+import { insertDemoBars, type DemoBar } from '../../lib/demo/bars';
 
 /** One 1m source bar, as the demo feed makes them. */
 export type MinuteBar = DemoBar;
@@ -38,22 +38,11 @@ export function minutesBetween(from: Date, to: Date): Date[] {
   return result;
 }
 
-/** Inserts bars with one statement per 5,000 rows. */
+/**
+ * Inserts bars with the demo feed's bulk insert. Stricter than the feed: test data must not
+ * hold a bar twice, so a bar that was already there is an error, not silently kept.
+ */
 export async function insertBars(pool: pg.Pool | pg.PoolClient, bars: MinuteBar[]): Promise<void> {
-  for (let i = 0; i < bars.length; i += 5_000) {
-    const chunk = bars.slice(i, i + 5_000);
-    await pool.query(
-      `INSERT INTO bars_1m (canonical_symbol, ts_utc, open, high, low, close, volume)
-       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[], $7::numeric[])`,
-      [
-        chunk.map((bar) => bar.symbol),
-        chunk.map((bar) => bar.ts.toISOString()),
-        chunk.map((bar) => bar.open),
-        chunk.map((bar) => bar.high),
-        chunk.map((bar) => bar.low),
-        chunk.map((bar) => bar.close),
-        chunk.map((bar) => bar.volume),
-      ],
-    );
-  }
+  const inserted = await insertDemoBars(pool, bars);
+  if (inserted !== bars.length) throw new Error(`insertBars: ${bars.length - inserted} of ${bars.length} bars were already in bars_1m`);
 }
