@@ -1,5 +1,7 @@
-import type { TestDatabase } from '../support/database';
-import { MINUTE, currentWindow, insertFrontier, registerPair } from './support';
+import { afterAll, beforeAll } from 'vitest';
+import { closePool } from '../../lib/db';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { MINUTE, currentWindow, insertFrontier, pointApiAt, registerPair } from './support';
 
 export const CORRUPT_ERROR =
   'corrupt source data for AUDUSD/5m window [2026-01-01 00:00:00+00,2026-01-01 00:05:00+00): 1 bar(s) with high < low, a price <= 0 or volume < 0';
@@ -42,3 +44,21 @@ export const WORST_FIRST = [
   'EURUSD/15m:OK',
   'BTCUSD/5m:DISABLED',
 ];
+
+/**
+ * For a suite: its own database seeded with every state, the API pointed at it, dropped
+ * afterwards. Returns a getter, as the database exists only once beforeAll ran.
+ */
+export function useEveryStateDatabase(): () => TestDatabase {
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await seedEveryState(db);
+    await pointApiAt(db.url);
+  });
+  afterAll(async () => {
+    await closePool();
+    await db?.drop();
+  });
+  return () => db!;
+}

@@ -1,24 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { GET } from '../../app/api/health/route';
 import type { ApiErrorBody, HealthListResponse } from '../../lib/types';
-import { closePool } from '../../lib/db';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { CORRUPT_ERROR, WORST_FIRST, seedEveryState } from './fixture';
-import { call, pointApiAt } from './support';
+import { CORRUPT_ERROR, WORST_FIRST, useEveryStateDatabase } from './fixture';
+import { call } from './support';
 
-let db: TestDatabase;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await seedEveryState(db);
-  await pointApiAt(db.url);
-});
-
-afterAll(async () => {
-  await closePool();
-  await db.drop();
-});
+useEveryStateDatabase();
 
 const list = (query = '') => call<HealthListResponse>(GET, `/api/health${query}`);
 const names = (body: HealthListResponse) => body.rows.map((row) => `${row.symbol}/${row.timeframe}:${row.state}`);

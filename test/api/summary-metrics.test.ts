@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { GET as summaryGET } from '../../app/api/health/summary/route';
 import { GET as healthzGET } from '../../app/api/healthz/route';
 import { GET as metricsGET } from '../../app/api/metrics/route';
-import { closePool } from '../../lib/db';
 import type { ApiErrorBody, HealthSummaryResponse } from '../../lib/types';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { WORST_FIRST, seedEveryState } from './fixture';
-import { call, pointApiAt, resetApiCaches } from './support';
+import { WORST_FIRST, useEveryStateDatabase } from './fixture';
+import { call, resetApiCaches } from './support';
 
-let db: TestDatabase;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await seedEveryState(db);
-  await pointApiAt(db.url);
-});
-
-afterAll(async () => {
-  await closePool();
-  await db.drop();
-});
+const database = useEveryStateDatabase();
 
 describe('GET /api/health/summary', () => {
   test('counts per state and the problems worst first', async () => {
@@ -31,14 +18,14 @@ describe('GET /api/health/summary', () => {
   });
 
   test('at most 50 problems', async () => {
-    await db.sql(`INSERT INTO data_agg_state (canonical_symbol, timeframe)
+    await database().sql(`INSERT INTO data_agg_state (canonical_symbol, timeframe)
                   SELECT 'NEW' || g, '5m' FROM generate_series(1, 60) g`);
     resetApiCaches();
     const { body } = await call<HealthSummaryResponse>(summaryGET, '/api/health/summary');
     expect(body.byState.NULL).toBe(61);
     expect(body.problems).toHaveLength(50);
     expect(body.problems[0]!.state).toBe('AHEAD');
-    await db.sql(`DELETE FROM data_agg_state WHERE canonical_symbol LIKE 'NEW%'`);
+    await database().sql(`DELETE FROM data_agg_state WHERE canonical_symbol LIKE 'NEW%'`);
     resetApiCaches();
   });
 
@@ -82,11 +69,11 @@ describe('GET /api/metrics', () => {
   });
 
   test('label values with quotes and backslashes are escaped', async () => {
-    await db.sql(`INSERT INTO data_agg_state (canonical_symbol, timeframe) VALUES ('A"B\\C', '5m')`);
+    await database().sql(`INSERT INTO data_agg_state (canonical_symbol, timeframe) VALUES ('A"B\\C', '5m')`);
     resetApiCaches();
     const { body } = await call<string>(metricsGET, '/api/metrics');
     expect(body).toContain('frontier_pair_state{symbol="A\\"B\\\\C",timeframe="5m",state="NULL"} 1');
-    await db.sql(`DELETE FROM data_agg_state WHERE canonical_symbol = 'A"B\\C'`);
+    await database().sql(`DELETE FROM data_agg_state WHERE canonical_symbol = 'A"B\\C'`);
     resetApiCaches();
   });
 });
