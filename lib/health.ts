@@ -1,3 +1,4 @@
+import { isStalled, SEED_STALL_MINUTES } from './stall-rule';
 import { DEFAULT_RUN_INTERVAL_MINUTES, trendFromState } from './trend';
 import { HEALTH_STATES, type FrontierRow, type HealthState, type HealthThresholds, type PairHealth } from './types';
 
@@ -7,7 +8,7 @@ import { HEALTH_STATES, type FrontierRow, type HealthState, type HealthThreshold
  */
 
 export const DEFAULT_THRESHOLDS: HealthThresholds = {
-  stallMinutes: 60,
+  stallMinutes: SEED_STALL_MINUTES,
   lagBars: 3,
   sourceStaleMinutes: 15,
   minBarsPerRun: 0.01,
@@ -92,7 +93,7 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
   const failing = row.consecutiveFailures > 0;
   // Idle runs (nothing complete to aggregate) still set last_success_utc, so a quiet market
   // never stalls; only a worker that does not run, or runs that fail, do.
-  const stalled = row.minutesSinceSuccess !== null && row.minutesSinceSuccess >= t.stallMinutes;
+  const stalled = isStalled(row.minutesSinceSuccess, t.stallMinutes);
   const behind = row.barsBehind ?? 0;
 
   if (row.cursorStatus === 'AHEAD') {

@@ -1,3 +1,4 @@
+import { isStalled } from './stall-rule';
 import type { FrontierRow, PairHealth, RunRecord, Trend } from './types';
 
 /**
@@ -39,7 +40,7 @@ function roundEta(minutes: number): number {
 /** Reasons a pair clears nothing right now, whatever its recent rate said. */
 function notClearing(row: FrontierRow, context: TrendContext): TrendEstimate | null {
   if (!row.enabled || row.cursorStatus !== 'OK' || row.barsBehind === null) return UNKNOWN;
-  const stalled = row.minutesSinceSuccess !== null && row.minutesSinceSuccess >= context.stallMinutes;
+  const stalled = isStalled(row.minutesSinceSuccess, context.stallMinutes);
   if (row.consecutiveFailures > 0 || stalled) {
     return { trend: row.barsBehind > 0 ? 'falling_behind' : 'unknown', etaMinutes: null };
   }

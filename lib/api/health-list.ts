@@ -1,4 +1,5 @@
 import { compareWorstFirst, isProblem } from '../health';
+import { isStalled, SEED_STALL_MINUTES } from '../stall-rule';
 import { HEALTH_STATES, type HealthListResponse, type HealthState, type HealthSummaryResponse, type PairHealth } from '../types';
 import { badRequest, quoted } from './errors';
 import type { HealthListQuery, Preset, SortKey } from './health-params';
@@ -7,7 +8,7 @@ import { getHealthSnapshot, getTimeframes, type HealthSnapshot } from './snapsho
 /** The seed's queries, verbatim (their literal 60 and 0.01, not the configured thresholds). */
 const PRESET_FILTERS: Record<Preset, (pair: PairHealth) => boolean> = {
   ahead: (pair) => pair.cursorStatus === 'AHEAD',
-  stalled: (pair) => pair.minutesSinceSuccess !== null && pair.minutesSinceSuccess > 60,
+  stalled: (pair) => isStalled(pair.minutesSinceSuccess, SEED_STALL_MINUTES),
   inefficient: (pair) => pair.barsPerRun !== null && pair.barsPerRun < 0.01,
 };
 

@@ -105,3 +105,27 @@ test('its plan finds the frontier by index look-up, never a sequential scan of b
   const { n } = await db.one<{ n: string }>(`SELECT count(*) AS n FROM v_aggregation_frontier_health`);
   expect(Number(n)).toBe(Number((await db.sql<{ n: string }>(`SELECT count(*) AS n FROM data_agg_state`))[0]!.n));
 });
+
+test('the stall boundary: exactly 60.0 minutes is not in the seed query, 60.1 is (STALLED uses the same >)', async () => {
+  // One transaction: now() stands still, so "exactly 60 minutes ago" stays exact.
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`INSERT INTO data_agg_state (canonical_symbol, timeframe, last_agg_bar_ts_utc, last_success_utc, registered_at_utc) VALUES
+      ('EDGE60', '5m', NULL, now() - interval '60 minutes', now() - interval '1 day'),
+      ('EDGE61', '5m', NULL, now() - interval '60 minutes 6 seconds', now() - interval '1 day')`);
+    const { rows } = await client.query<{ canonical_symbol: string; minutes_since_success: number }>(
+      `SELECT canonical_symbol, minutes_since_success FROM v_aggregation_frontier_health
+        WHERE canonical_symbol LIKE 'EDGE%' ORDER BY 1`);
+    expect(rows).toEqual([
+      { canonical_symbol: 'EDGE60', minutes_since_success: 60 },
+      { canonical_symbol: 'EDGE61', minutes_since_success: 60.1 },
+    ]);
+    const stalled = await client.query<{ canonical_symbol: string }>(
+      `SELECT canonical_symbol FROM v_aggregation_frontier_health WHERE minutes_since_success > 60 AND canonical_symbol LIKE 'EDGE%'`);
+    expect(stalled.rows.map((row) => row.canonical_symbol)).toEqual(['EDGE61']);
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
+});
