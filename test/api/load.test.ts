@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { GET as healthGET } from '../../app/api/health/route';
 import { GET as summaryGET } from '../../app/api/health/summary/route';
 import { GET as metricsGET } from '../../app/api/metrics/route';
@@ -98,7 +98,9 @@ describe('many dashboards at once share one database round trip', () => {
   test('after the TTL the next burst costs exactly one more query', async () => {
     resetApiCaches(); // no refresh of an earlier test may still be in flight
     await call(healthGET, '/api/health?limit=1');
-    await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_TTL_MS + 100));
+    // Only Date is faked, so the database driver's own timers run as usual.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + SNAPSHOT_TTL_MS + 100);
     const queries = countQueries();
     const loads = snapshotCache.loads;
     const answers = await Promise.all(Array.from({ length: 100 }, () => call(healthGET, '/api/health?limit=1')));
@@ -107,6 +109,7 @@ describe('many dashboards at once share one database round trip', () => {
     expect(snapshotCache.loads - loads).toBe(1);
     expect(queries.stop()).toBe(1);
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    vi.useRealTimers();
   });
 
   test('50 people opening one pair page: one row query and one history query', async () => {
@@ -130,40 +133,62 @@ describe('many dashboards at once share one database round trip', () => {
 });
 
 describe('SingleFlightCache', () => {
+  // The cache's own clock is what these tests move: fake timers, no sleeping.
+  beforeEach(() => { vi.useFakeTimers(); });
+  afterEach(() => { vi.useRealTimers(); });
+  /** A load that settles after ms with value()'s result, or its exception as the rejection. */
+  const after = <T>(ms: number, value: () => T) =>
+    new Promise<T>((resolve, reject) => setTimeout(() => {
+      try { resolve(value()); } catch (error) { reject(error); }
+    }, ms));
+  /** Runs a call while the fake clock moves on, so its timers (and the loads they wait on) fire. */
+  async function settle<T>(promise: Promise<T>, ms = 100): Promise<T> {
+    await vi.advanceTimersByTimeAsync(ms);
+    return promise;
+  }
+
   test('joins in-flight loads, does not keep failures, honours the TTL and its size bound', async () => {
     const cache = new SingleFlightCache<number>(50, 2);
     let calls = 0;
-    const slow = () => new Promise<number>((resolve) => setTimeout(() => resolve(++calls), 20));
-    expect(await Promise.all([cache.get('a', slow), cache.get('a', slow), cache.get('a', slow)])).toEqual([1, 1, 1]);
+    const slow = () => after(20, () => ++calls);
+    expect(await settle(Promise.all([cache.get('a', slow), cache.get('a', slow), cache.get('a', slow)]), 20)).toEqual([1, 1, 1]);
     expect(await cache.get('a', slow)).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(await cache.get('a', slow)).toBe(2);
+    await vi.advanceTimersByTimeAsync(50); // TTL 50 ms, counted from when the load settled
+    expect(await cache.get('a', slow)).toBe(1); // exactly at the TTL: still fresh
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await settle(cache.get('a', slow), 20)).toBe(2);
     const failing = () => Promise.reject(new Error('down'));
     await expect(Promise.all([cache.get('b', failing), cache.get('b', failing)])).rejects.toThrow('down');
-    expect(await cache.get('b', slow)).toBe(3);
-    await cache.get('c', slow);
-    await cache.get('d', slow);
+    expect(await settle(cache.get('b', slow), 20)).toBe(3);
+    await settle(cache.get('c', slow), 20);
+    await settle(cache.get('d', slow), 20);
     expect(cache.loads).toBe(6);
-    expect(await cache.get('a', slow)).toBe(6); // evicted: at most 2 keys are kept
+    expect(await settle(cache.get('a', slow), 20)).toBe(6); // evicted: at most 2 keys are kept
   });
 
   test('stale-while-revalidate: past the TTL the old value answers at once while one refresh runs', async () => {
     const cache = new SingleFlightCache<number>(30, 10, 200);
     let calls = 0;
     let fail = false;
-    const slow = () => new Promise<number>((resolve, reject) => setTimeout(() => (fail ? reject(new Error('down')) : resolve(++calls)), 40));
-    expect(await cache.get('k', slow)).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const started = Date.now();
-    expect(await Promise.all([cache.get('k', slow), cache.get('k', slow)])).toEqual([1, 1]); // stale, no wait
-    expect(Date.now() - started).toBeLessThan(30);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(await cache.get('k', slow)).toBe(2); // the refresh landed
+    const slow = () => after(40, () => {
+      if (fail) throw new Error('down');
+      return ++calls;
+    });
+    expect(await settle(cache.get('k', slow), 40)).toBe(1);
+    await vi.advanceTimersByTimeAsync(31); // past the TTL, within the stale window
+    // Answered from the old value without the clock moving: nobody waits for the refresh.
+    expect(await Promise.all([cache.get('k', slow), cache.get('k', slow)])).toEqual([1, 1]);
+    await vi.advanceTimersByTimeAsync(40); // the one refresh lands
+    expect(await cache.get('k', slow)).toBe(2);
     expect(cache.loads).toBe(2);
     fail = true;
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    expect(await cache.get('k', slow)).toBe(2); // refresh fails in the background: old value kept
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    await expect(cache.get('k', slow)).rejects.toThrow('down'); // too stale: the error shows
+    await vi.advanceTimersByTimeAsync(31);
+    expect(await cache.get('k', slow)).toBe(2); // refresh starts, and fails in the background
+    await vi.advanceTimersByTimeAsync(40);
+    expect(await cache.get('k', slow)).toBe(2); // old value kept while still within the stale window
+    await vi.advanceTimersByTimeAsync(200); // too stale: a fresh load runs, and its error shows
+    const tooStale = expect(cache.get('k', slow)).rejects.toThrow('down');
+    await vi.advanceTimersByTimeAsync(40);
+    await tooStale;
   });
 });
