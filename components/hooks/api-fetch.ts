@@ -1,19 +1,9 @@
 import type { z } from 'zod';
+import { ApiError } from '@/lib/api-error';
 import { REQUEST_TIMEOUT_MS } from '@/lib/polling';
 import { apiErrorSchema } from './api-schemas';
 
-/** A failed API call, with the API's own error code when it sent one. */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-
-  constructor(status: number, code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-  }
-}
+export { ApiError };
 
 /** The sentence a person sees for a failed poll. */
 export function describeError(error: unknown): string {

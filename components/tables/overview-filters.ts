@@ -1,4 +1,5 @@
 import { compareWorstFirst } from '@/lib/health';
+import { SEEDED_TIMEFRAMES } from '@/lib/timeframes';
 import { HEALTH_STATES, type HealthState, type PairHealth } from '@/lib/types';
 
 /**
@@ -133,4 +134,4 @@ export function timeframeMinutes(name: string): number {
 }
 
 /** The timeframes seeded by sql/001; more appear as soon as rows carry them. */
-export const KNOWN_TIMEFRAMES = ['5m', '15m', '30m', '1h', '4h', '1d'];
+export const KNOWN_TIMEFRAMES: readonly string[] = SEEDED_TIMEFRAMES;

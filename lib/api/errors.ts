@@ -1,15 +1,6 @@
-/** An error the API answers as it is: status, code and a message meant for the caller. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: 'bad_request' | 'not_found' | 'db_unavailable' | 'internal',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'ApiError';
-  }
-}
+import { ApiError } from '../api-error';
+
+export { ApiError };
 
 export const badRequest = (message: string) => new ApiError(400, 'bad_request', message);
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HEALTH_STATES, type HealthState } from '../types';
-import { quoted } from './errors';
+import { timeframeSchema } from '../pair-key';
 import { intParam, listValues, oneOf, parseParams, rejectUnknownAndRepeated } from './params';
 
 /** The query parameters of GET /api/health; docs/HEALTH.md lists them with examples. */
@@ -14,8 +14,6 @@ export const MAX_OFFSET = 10_000_000;
 export const MAX_QUERY_LENGTH = 64;
 
 const LIST_PARAMS = ['state', 'timeframe', 'q', 'sort', 'dir', 'preset', 'limit', 'offset'] as const;
-/** Syntax only; whether the timeframe exists is checked against agg_timeframes later. */
-const TIMEFRAME_SYNTAX = /^[0-9A-Za-z]{1,16}$/;
 
 export interface HealthListQuery {
   states: HealthState[];
@@ -31,9 +29,8 @@ export interface HealthListQuery {
 
 const schema = z.object({
   state: z.array(oneOf('state', HEALTH_STATES)),
-  timeframe: z.array(
-    z.string().regex(TIMEFRAME_SYNTAX, { error: (issue) => `timeframe must be a timeframe such as 5m or 1h, got ${quoted(String(issue.input))}` }),
-  ),
+  // Syntax only; whether the timeframe exists is checked against agg_timeframes later.
+  timeframe: z.array(timeframeSchema),
   q: z
     .string()
     .trim()

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { quoted } from './errors';
+import { MAX_SYMBOL_LENGTH, symbolSchema, timeframeSchema } from '../pair-key';
 import { intParam, parseParams, rejectUnknownAndRepeated } from './params';
 
 /** Path and query parameters of /api/pairs/[symbol]/[timeframe](/runs). */
-export const MAX_SYMBOL_LENGTH = 64;
+export { MAX_SYMBOL_LENGTH };
 export const MAX_RUNS_LIMIT = 500;
 export const DEFAULT_RUNS_LIMIT = 50;
 
@@ -13,15 +13,8 @@ export interface PairKey {
 }
 
 const pairSchema = z.object({
-  symbol: z
-    .string()
-    .min(1, { error: 'symbol must not be empty' })
-    .max(MAX_SYMBOL_LENGTH, { error: `symbol must be at most ${MAX_SYMBOL_LENGTH} characters` })
-    // Control characters never occur in a symbol; refusing them keeps them out of logs.
-    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), { error: 'symbol must not contain control characters' }),
-  timeframe: z
-    .string()
-    .regex(/^[0-9A-Za-z]{1,16}$/, { error: (issue) => `timeframe must be a timeframe such as 5m or 1h, got ${quoted(String(issue.input))}` }),
+  symbol: symbolSchema,
+  timeframe: timeframeSchema,
 });
 
 /** Next.js hands the path segments over decoded. */

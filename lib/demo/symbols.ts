@@ -1,11 +1,13 @@
+import { SEEDED_TIMEFRAMES, type SeededTimeframe } from '../timeframes';
+
 /**
  * The demo market: a dozen symbols, each with a part to play so that the dashboard shows
  * every health state at once. All trade around the clock here (even equities), so that
  * "healthy" never turns into "source stale" overnight.
  */
 
-export const ALL_TIMEFRAMES = ['5m', '15m', '30m', '1h', '4h', '1d'] as const;
-export type DemoTimeframe = (typeof ALL_TIMEFRAMES)[number];
+export const ALL_TIMEFRAMES = SEEDED_TIMEFRAMES;
+export type DemoTimeframe = SeededTimeframe;
 
 export type DemoRole =
   /** bootstrapped and caught up at the first seed; the worker keeps it so */

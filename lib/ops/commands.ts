@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { formatTable, formatTime } from './table';
+import { symbolProblem, TIMEFRAME_SYNTAX } from '../pair-key';
 
 /** The operator commands of `npm run ops -- <command>`; parsing is separate so that it needs no database. */
 export type OpsCommand =
@@ -22,12 +23,11 @@ timeframes: 5m 15m 30m 1h 4h 1d. Database: DATABASE_URL, else the embedded one u
 
 export class UsageError extends Error {}
 
-const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,31}$/;
-const TIMEFRAME = /^[0-9]+[mhd]$/;
 
 function symbolArg(value: string | undefined): string {
   if (!value) throw new UsageError('missing SYMBOL');
-  if (!SYMBOL.test(value)) throw new UsageError(`not a symbol: ${JSON.stringify(value)}`);
+  const problem = symbolProblem(value);
+  if (problem) throw new UsageError(`not a symbol: ${JSON.stringify(value)} (${problem})`);
   return value;
 }
 
@@ -35,7 +35,7 @@ function timeframesArg(value: string | undefined): string[] | 'all' {
   if (!value) throw new UsageError('missing TF (a timeframe such as 5m, a comma-separated list, or all)');
   if (value === 'all') return 'all';
   const list = value.split(',').map((tf) => tf.trim()).filter(Boolean);
-  const bad = list.filter((tf) => !TIMEFRAME.test(tf));
+  const bad = list.filter((tf) => !TIMEFRAME_SYNTAX.test(tf));
   if (list.length === 0 || bad.length > 0) throw new UsageError(`not a timeframe: ${JSON.stringify(bad[0] ?? value)}`);
   return list;
 }

@@ -38,8 +38,11 @@ describe('operator commands', () => {
     expect(refused(['reset'])).toBe('reset needs --dry-run (look) or --apply (do it)');
     expect(refused(['health'])).toBe('missing SYMBOL');
     expect(refused(['register', 'EURUSD'])).toMatch(/^missing TF/);
-    expect(refused(['register', 'EURUSD', '5x'])).toBe('not a timeframe: "5x"');
-    expect(refused(['enable', "x'; drop", '5m'])).toMatch(/^not a symbol/);
+    // Syntax is checked here (lib/pair-key.ts); whether 5x exists is agg_timeframes' to say.
+    expect(refused(['register', 'EURUSD', '5-m'])).toBe('not a timeframe: "5-m"');
+    // The API's symbol rules (lib/pair-key.ts): any text the pipeline may hold, but not blank or with control characters.
+    expect(refused(['enable', '  ', '5m'])).toBe('not a symbol: "  " (symbol must not be blank)');
+    expect(refused(['enable', 'EUR\nUSD', '5m'])).toMatch(/^not a symbol: .*control characters/);
     expect(refused(['health', 'EURUSD', 'extra'])).toBe('unexpected argument: "extra"');
   });
 
