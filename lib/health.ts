@@ -1,4 +1,7 @@
+import { bootstrapSql, enableSql, RESET_DRY_RUN_SQL } from './remediation-statements';
 import { isStalled, SEED_STALL_MINUTES } from './stall-rule';
+
+export { sqlLiteral } from './remediation-statements';
 import { DEFAULT_RUN_INTERVAL_MINUTES, trendFromState } from './trend';
 import { HEALTH_STATES, type FrontierRow, type HealthState, type HealthThresholds, type PairHealth } from './types';
 
@@ -44,11 +47,6 @@ export function formatMinutes(minutes: number): string {
 
 const bars = (count: number) => `${count} bar${count === 1 ? '' : 's'}`;
 
-/** A SQL string literal; symbols come from the database and may contain quotes. */
-export function sqlLiteral(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
 /** What to do about a failure, from the message prefixes the SQL functions raise. */
 export function failureHint(lastError: string | null): string {
   const error = lastError ?? '';
@@ -89,7 +87,7 @@ export function formatSpan(minutes: number): string {
 /** Every problem of an enabled pair, most severe first. */
 export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
   const found: Finding[] = [];
-  const bootstrap = `SELECT bootstrap_aggregation_cursor(${sqlLiteral(row.symbol)}, ${sqlLiteral(row.timeframe)});`;
+  const bootstrap = bootstrapSql(row.symbol, row.timeframe);
   const failing = row.consecutiveFailures > 0;
   // Idle runs (nothing complete to aggregate) still set last_success_utc, so a quiet market
   // never stalls; only a worker that does not run, or runs that fail, do.
@@ -102,7 +100,7 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
       reason: row.sourceMaxTsUtc
         ? `cursor is ahead of the source frontier by ${formatSpan(aheadMinutes(row))}: cursor ${row.cursorUtc}, frontier ${row.sourceMaxTsUtc}`
         : `cursor ${row.cursorUtc} is set but ${row.symbol} has no source bars`,
-      action: 'run the reset dry run: SELECT * FROM reset_aggregation_cursors(true); then with false',
+      action: `run the reset dry run: ${RESET_DRY_RUN_SQL} then with false`,
     });
   }
   if (row.cursorStatus === 'NULL') {
@@ -177,7 +175,7 @@ export function derivePairHealth(
     : [{
         state: 'DISABLED',
         reason: 'disabled: the worker skips this pair',
-        action: `nothing to do unless it should run: UPDATE data_agg_state SET enabled = true WHERE canonical_symbol = ${sqlLiteral(row.symbol)} AND timeframe = ${sqlLiteral(row.timeframe)};`,
+        action: `nothing to do unless it should run: ${enableSql(row.symbol, row.timeframe)}`,
       }];
   const primary = found[0] ?? healthy(row, thresholds);
   const trend = trendFromState(row, { runIntervalMinutes, stallMinutes: thresholds.stallMinutes });

@@ -1,4 +1,5 @@
-import { failureHint, sqlLiteral } from './health';
+import { failureHint } from './health';
+import { bootstrapSql, enableSql, RESET_APPLY_SQL, RESET_DRY_RUN_SQL, sqlLiteral } from './remediation-statements';
 import type { PairHealth } from './types';
 
 /**
@@ -20,14 +21,14 @@ export function remediationSql(pair: PairHealth): string | null {
     case 'NULL':
       return [
         pair.sourceMaxTsUtc ? '-- the cursor was never set: start it at the first source bar' : '-- no source bars yet: this raises until the feed delivers some',
-        `SELECT bootstrap_aggregation_cursor(${symbol}, ${timeframe});`,
+        bootstrapSql(pair.symbol, pair.timeframe),
       ].join('\n');
     case 'AHEAD':
       return [
         '-- 1. see what the reset would change (writes nothing)',
-        'SELECT * FROM reset_aggregation_cursors(true);',
+        RESET_DRY_RUN_SQL,
         '-- 2. move every NULL/AHEAD cursor to a safe position, validated before commit',
-        'SELECT * FROM reset_aggregation_cursors(false);',
+        RESET_APPLY_SQL,
         '-- 3. check',
         `SELECT * FROM v_aggregation_frontier_health WHERE ${where};`,
       ].join('\n');
@@ -61,7 +62,7 @@ export function remediationSql(pair: PairHealth): string | null {
     case 'INEFFICIENT':
       return ['-- is bars_behind shrinking run by run, and why did each run stop?', recentRuns].join('\n');
     case 'DISABLED':
-      return ['-- only if it should be aggregated again', `UPDATE data_agg_state SET enabled = true WHERE ${where};`].join('\n');
+      return ['-- only if it should be aggregated again', enableSql(pair.symbol, pair.timeframe)].join('\n');
     case 'OK':
       return null;
   }
