@@ -32,31 +32,59 @@ const thresholdsSchema: z.ZodType<HealthThresholds> = z.object({
 const STATES: ReadonlySet<unknown> = new Set(HEALTH_STATES);
 const TRENDS: ReadonlySet<unknown> = new Set(['catching_up', 'steady', 'falling_behind', 'unknown']);
 const CURSOR_STATUSES: ReadonlySet<unknown> = new Set(['OK', 'AHEAD', 'NULL']);
-const STRINGS = ['symbol', 'timeframe', 'reason', 'action'] as const;
-const NUMBERS = ['stepMinutes', 'severity', 'consecutiveFailures', 'totalRuns', 'totalBarsWritten'] as const;
-const NULLABLE_NUMBERS = ['gapMinutes', 'barsBehind', 'sourceAgeMinutes', 'minutesSinceSuccess', 'barsPerRun', 'etaMinutes'] as const;
-const NULLABLE_STRINGS = ['cursorUtc', 'sourceMaxTsUtc', 'lastAttemptUtc', 'lastSuccessUtc', 'lastError', 'lastErrorUtc'] as const;
+
+type FieldCheck = (value: unknown) => boolean;
+const string: FieldCheck = (value) => typeof value === 'string';
+const number: FieldCheck = (value) => typeof value === 'number';
+const nullable = (check: FieldCheck): FieldCheck => (value) => value === null || check(value);
+const oneOf = (values: ReadonlySet<unknown>): FieldCheck => (value) => values.has(value);
 
 /**
- * Checks a PairHealth field by field. A hand-written guard rather than a zod object: the list
- * holds up to 30,000 rows every poll, and this is ten times cheaper than a schema walk (about
- * 170 ms of main thread per poll saved at 30,000 rows).
+ * One check per field of PairHealth. `satisfies Record<keyof PairHealth, …>` ties the list to
+ * the type: a field added to PairHealth (lib/types.ts) and not checked here fails the type
+ * check, and so does a check of a field that no longer exists.
+ */
+const PAIR_HEALTH_FIELDS = {
+  symbol: string,
+  timeframe: string,
+  stepMinutes: number,
+  enabled: (value) => typeof value === 'boolean',
+  cursorUtc: nullable(string),
+  sourceMaxTsUtc: nullable(string),
+  cursorStatus: oneOf(CURSOR_STATUSES),
+  gapMinutes: nullable(number),
+  barsBehind: nullable(number),
+  sourceAgeMinutes: nullable(number),
+  lastAttemptUtc: nullable(string),
+  lastSuccessUtc: nullable(string),
+  minutesSinceSuccess: nullable(number),
+  lastError: nullable(string),
+  lastErrorUtc: nullable(string),
+  consecutiveFailures: number,
+  totalRuns: number,
+  totalBarsWritten: number,
+  barsPerRun: nullable(number),
+  recentBars: Array.isArray,
+  state: oneOf(STATES),
+  severity: number,
+  reason: string,
+  reasons: Array.isArray,
+  action: string,
+  trend: oneOf(TRENDS),
+  etaMinutes: nullable(number),
+} satisfies Record<keyof PairHealth, FieldCheck>;
+const PAIR_HEALTH_CHECKS = Object.entries(PAIR_HEALTH_FIELDS);
+
+/**
+ * Checks a PairHealth field by field. Plain checks rather than a zod object: the list holds up
+ * to 30,000 rows every poll, and this is ten times cheaper than a schema walk (about 170 ms of
+ * main thread per poll saved at 30,000 rows).
  */
 export function isPairHealth(value: unknown): value is PairHealth {
   if (typeof value !== 'object' || value === null) return false;
   const row = value as Record<string, unknown>;
-  for (const key of STRINGS) if (typeof row[key] !== 'string') return false;
-  for (const key of NUMBERS) if (typeof row[key] !== 'number') return false;
-  for (const key of NULLABLE_NUMBERS) if (row[key] !== null && typeof row[key] !== 'number') return false;
-  for (const key of NULLABLE_STRINGS) if (row[key] !== null && typeof row[key] !== 'string') return false;
-  return (
-    typeof row.enabled === 'boolean' &&
-    STATES.has(row.state) &&
-    TRENDS.has(row.trend) &&
-    CURSOR_STATUSES.has(row.cursorStatus) &&
-    Array.isArray(row.reasons) &&
-    Array.isArray(row.recentBars)
-  );
+  for (const [key, check] of PAIR_HEALTH_CHECKS) if (!check(row[key])) return false;
+  return true;
 }
 
 export const pairHealthSchema = z.custom<PairHealth>(isPairHealth, { error: 'not a PairHealth row' });
