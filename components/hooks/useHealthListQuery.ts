@@ -1,6 +1,7 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { listSearch } from '@/lib/health-list-contract';
 import { OVERVIEW_POLL_MS } from '@/lib/polling';
 import type { HealthListResponse, PairHealth } from '@/lib/types';
 import type { ApiFilters } from '@/components/tables/overview-filters';
@@ -13,15 +14,7 @@ export const HEALTH_PAGE_SIZE = 10_000;
 export const HEALTH_MAX_ROWS = 100_000;
 
 function searchOf(filters: ApiFilters, offset: number): string {
-  const params = new URLSearchParams();
-  if (filters.states.length) params.set('state', filters.states.join(','));
-  if (filters.timeframes.length) params.set('timeframe', filters.timeframes.join(','));
-  if (filters.q) params.set('q', filters.q);
-  if (filters.preset) params.set('preset', filters.preset);
-  params.set('sort', 'severity');
-  params.set('limit', String(HEALTH_PAGE_SIZE));
-  params.set('offset', String(offset));
-  return params.toString();
+  return listSearch({ ...filters, limit: HEALTH_PAGE_SIZE, offset });
 }
 
 /**

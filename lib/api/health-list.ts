@@ -1,37 +1,9 @@
-import { compareWorstFirst, isProblem } from '../health';
-import { isStalled, SEED_STALL_MINUTES } from '../stall-rule';
-import { HEALTH_STATES, type HealthListResponse, type HealthState, type HealthSummaryResponse, type PairHealth } from '../types';
+import { isProblem } from '../health';
+import { comparePairs, pairMatcher } from '../health-list-contract';
+import { HEALTH_STATES, type HealthListResponse, type HealthState, type HealthSummaryResponse } from '../types';
 import { badRequest, quoted } from './errors';
-import type { HealthListQuery, Preset, SortKey } from './health-params';
+import type { HealthListQuery } from './health-params';
 import { getHealthSnapshot, getTimeframes, type HealthSnapshot } from './snapshot';
-
-/** The seed's queries, verbatim (their literal 60 and 0.01, not the configured thresholds). */
-const PRESET_FILTERS: Record<Preset, (pair: PairHealth) => boolean> = {
-  ahead: (pair) => pair.cursorStatus === 'AHEAD',
-  stalled: (pair) => isStalled(pair.minutesSinceSuccess, SEED_STALL_MINUTES),
-  inefficient: (pair) => pair.barsPerRun !== null && pair.barsPerRun < 0.01,
-};
-
-const NUMERIC: Partial<Record<SortKey, (pair: PairHealth) => number | null>> = {
-  bars_behind: (pair) => pair.barsBehind,
-  minutes_since_success: (pair) => pair.minutesSinceSuccess,
-  gap: (pair) => pair.gapMinutes,
-};
-
-function comparator(sort: SortKey, dir: 'asc' | 'desc'): (a: PairHealth, b: PairHealth) => number {
-  const sign = dir === 'asc' ? 1 : -1;
-  if (sort === 'severity') return (a, b) => sign * compareWorstFirst(a, b);
-  if (sort === 'symbol') return (a, b) => sign * (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0) || compareWorstFirst(a, b);
-  if (sort === 'timeframe') return (a, b) => sign * (a.stepMinutes - b.stepMinutes) || compareWorstFirst(a, b);
-  const value = NUMERIC[sort]!;
-  return (a, b) => {
-    const x = value(a);
-    const y = value(b);
-    // Pairs without the number (NULL cursor, no source) go last in either direction.
-    if (x === null || y === null) return (x === null ? 1 : 0) - (y === null ? 1 : 0) || compareWorstFirst(a, b);
-    return sign * (x - y) || compareWorstFirst(a, b);
-  };
-}
 
 export async function listHealth(query: HealthListQuery): Promise<HealthListResponse> {
   await checkTimeframes(query);
@@ -71,18 +43,9 @@ async function checkTimeframes(query: HealthListQuery): Promise<void> {
 }
 
 function selectRows(snapshot: HealthSnapshot, query: HealthListQuery): HealthListResponse {
-  const states = new Set<HealthState>(query.states);
-  const timeframes = new Set(query.timeframes);
-  const preset = query.preset ? PRESET_FILTERS[query.preset] : null;
-  const matching = snapshot.rows.filter(
-    (pair) =>
-      (states.size === 0 || states.has(pair.state)) &&
-      (timeframes.size === 0 || timeframes.has(pair.timeframe)) &&
-      (query.q === null || pair.symbol.toLowerCase().includes(query.q)) &&
-      (preset === null || preset(pair)),
-  );
+  const matching = snapshot.rows.filter(pairMatcher(query));
   // The snapshot is already worst first: the default order needs no sort.
-  if (!(query.sort === 'severity' && query.dir === 'asc')) matching.sort(comparator(query.sort, query.dir));
+  if (!(query.sort === 'severity' && query.dir === 'asc')) matching.sort(comparePairs(query.sort, query.dir));
   const end = query.limit === null ? undefined : query.offset + query.limit;
   return {
     generatedAt: snapshot.generatedAt,

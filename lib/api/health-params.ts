@@ -1,28 +1,26 @@
 import { z } from 'zod';
-import { HEALTH_STATES, type HealthState } from '../types';
+import {
+  DEFAULT_DIR,
+  PRESET_IDS,
+  SORT_KEYS,
+  type HealthListFilters,
+  type SortDir,
+  type SortKey,
+} from '../health-list-contract';
+import { HEALTH_STATES } from '../types';
 import { timeframeSchema } from '../pair-key';
 import { intParam, listValues, oneOf, parseParams, rejectUnknownAndRepeated } from './params';
 
-/** The query parameters of GET /api/health; docs/HEALTH.md lists them with examples. */
-export const SORT_KEYS = ['severity', 'symbol', 'timeframe', 'bars_behind', 'minutes_since_success', 'gap'] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
-/** The seed's three queries (production-hardening-summary.md "Usage"). */
-export const PRESETS = ['ahead', 'stalled', 'inefficient'] as const;
-export type Preset = (typeof PRESETS)[number];
+/** The query parameters of GET /api/health (docs/HEALTH.md); their names and values are lib/health-list-contract.ts's. */
 export const MAX_LIMIT = 50_000;
 export const MAX_OFFSET = 10_000_000;
 export const MAX_QUERY_LENGTH = 64;
 
 const LIST_PARAMS = ['state', 'timeframe', 'q', 'sort', 'dir', 'preset', 'limit', 'offset'] as const;
 
-export interface HealthListQuery {
-  states: HealthState[];
-  timeframes: string[];
-  /** symbol substring, lower-cased */
-  q: string | null;
+export interface HealthListQuery extends HealthListFilters {
   sort: SortKey;
-  dir: 'asc' | 'desc';
-  preset: Preset | null;
+  dir: SortDir;
   limit: number | null;
   offset: number;
 }
@@ -38,25 +36,16 @@ const schema = z.object({
     .optional(),
   sort: oneOf('sort', SORT_KEYS).optional(),
   dir: oneOf('dir', ['asc', 'desc']).optional(),
-  preset: oneOf('preset', PRESETS).optional(),
+  preset: oneOf('preset', PRESET_IDS).optional(),
   limit: intParam('limit', 1, MAX_LIMIT).optional(),
   offset: intParam('offset', 0, MAX_OFFSET).optional(),
 });
 
-/** Numbers read biggest-first by default; names and severity read top-down. */
-const DEFAULT_DIR: Record<SortKey, 'asc' | 'desc'> = {
-  severity: 'asc',
-  symbol: 'asc',
-  timeframe: 'asc',
-  bars_behind: 'desc',
-  minutes_since_success: 'desc',
-  gap: 'desc',
-};
-
 export function parseHealthListQuery(params: URLSearchParams): HealthListQuery {
   rejectUnknownAndRepeated(params, LIST_PARAMS, ['state', 'timeframe']);
   const raw = {
-    // States are matched case-insensitively: ?state=failing is what people type.
+    // States are matched case-insensitively: ?state=failing is what people type. Strict: an
+    // empty entry (?state=OK,) is refused, where the overview's URL reader drops it.
     state: listValues(params, 'state').map((value) => value.toUpperCase()),
     timeframe: listValues(params, 'timeframe'),
     q: params.get('q') ?? undefined,
@@ -72,7 +61,7 @@ export function parseHealthListQuery(params: URLSearchParams): HealthListQuery {
     states: [...new Set(parsed.state)],
     timeframes: [...new Set(parsed.timeframe)],
     // An emptied search box means "no filter", not an error.
-    q: parsed.q ? parsed.q.toLowerCase() : null,
+    q: parsed.q ?? '',
     sort,
     dir: parsed.dir ?? DEFAULT_DIR[sort],
     preset: parsed.preset ?? null,
