@@ -83,12 +83,12 @@ test("the seed's three queries are one-click presets", async ({ page }) => {
   }
 });
 
-test('a link with a filter the API refuses says so instead of showing stale data', async ({ page }) => {
+test('a link with a timeframe no pair has says so instead of an empty table', async ({ page }) => {
   await page.goto('/?timeframe=2m');
-  const banner = page.getByTestId('stale-banner');
-  await expect(banner).toContainText('The API refused this view');
-  await expect(banner).toContainText('timeframe must be one of');
+  const notice = page.getByTestId('filter-notice');
+  await expect(notice).toContainText('No pair has timeframe 2m (pairs have 5m, 15m, 30m, 1h, 4h, 1d)');
+  await expect(page.getByTestId('health-row')).toHaveCount(0);
   await page.getByRole('button', { name: 'Clear filters' }).click();
-  await expect(banner).toHaveCount(0);
+  await expect(notice).toHaveCount(0);
   await expect(page.getByTestId('health-row').first()).toBeVisible();
 });

@@ -1,7 +1,8 @@
 'use client';
 
 import { useSearchParams } from 'next/navigation';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useDeferredValue, useMemo } from 'react';
+import { NO_FILTERS, pairMatcher } from '@/lib/health-list-contract';
 import { OVERVIEW_POLL_MS } from '@/lib/polling';
 import type { HealthState } from '@/lib/types';
 import { HealthHeatmap } from '@/components/charts/health-heatmap';
@@ -53,19 +54,28 @@ export function OverviewScreen() {
     else window.history.replaceState(null, '', url);
   }, []);
 
-  const list = useHealthListQuery(query);
+  // Every pair, fetched once per poll whatever the filters: filtering and sorting happen here,
+  // over the rows already held, so a keystroke shows its matches without a round trip. The
+  // deferred view keeps typing responsive while 30,000 rows are filtered behind it.
+  const list = useHealthListQuery(NO_FILTERS);
+  const view = useDeferredValue(filters);
+  const viewQuery = useMemo(() => apiFilters(view), [view]);
+  const filtered = useMemo(
+    () => (list.data ? list.data.rows.filter(pairMatcher(viewQuery)) : []),
+    [list.data, viewQuery],
+  );
   const summary = useHealthSummaryQuery({ intervalMs: OVERVIEW_POLL_MS });
 
-  const sorted = useMemo(
-    () => (list.data ? [...list.data.rows].sort(comparePairs(filters.sort, filters.dir)) : []),
-    [list.data, filters.sort, filters.dir],
-  );
+  const sorted = useMemo(() => [...filtered].sort(comparePairs(view.sort, view.dir)), [filtered, view.sort, view.dir]);
 
-  const timeframes = useMemo(() => {
-    const names = new Set([...KNOWN_TIMEFRAMES, ...filters.timeframes]);
-    for (const row of list.data?.rows ?? []) names.add(row.timeframe);
-    return [...names].sort((a, b) => timeframeMinutes(a) - timeframeMinutes(b));
-  }, [list.data, filters.timeframes]);
+  const rowTimeframes = useMemo(() => new Set((list.data?.rows ?? []).map((row) => row.timeframe)), [list.data]);
+  const timeframes = useMemo(
+    () => [...new Set([...KNOWN_TIMEFRAMES, ...filters.timeframes, ...rowTimeframes])].sort((a, b) => timeframeMinutes(a) - timeframeMinutes(b)),
+    [rowTimeframes, filters.timeframes],
+  );
+  // A shared link may name a timeframe no pair has (a typo, a retired timeframe): say so, rather
+  // than show an empty table as if every pair were filtered out by health.
+  const unknownTimeframes = list.data ? filters.timeframes.filter((timeframe) => !rowTimeframes.has(timeframe)) : [];
 
   const onToggleState = useCallback((state: HealthState) => update((f) => ({ ...f, states: toggle(f.states, state) })), [update]);
   const onToggleTimeframe = useCallback((tf: string) => update((f) => ({ ...f, timeframes: toggle(f.timeframes, tf) })), [update]);
@@ -83,8 +93,10 @@ export function OverviewScreen() {
 
   const staleSource = isStale(list) ? list : summary;
   const total = summary.data?.total;
-  const shown = list.data?.rows.length ?? 0;
-  const matching = list.data?.total ?? 0;
+  const loaded = list.data?.rows.length ?? 0;
+  // More pairs than one tab loads (HEALTH_MAX_ROWS): the filters apply to the loaded ones.
+  const truncated = list.data !== undefined && list.data.total > loaded;
+  const shown = filtered.length;
 
   return (
     <>
@@ -138,11 +150,18 @@ export function OverviewScreen() {
           />
         </div>
 
+        {unknownTimeframes.length > 0 && (
+          <p role="status" data-testid="filter-notice" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950">
+            No pair has timeframe {unknownTimeframes.join(', ')} (pairs have {[...rowTimeframes].sort((a, b) => timeframeMinutes(a) - timeframeMinutes(b)).join(', ')}).
+            Clear the filter to see every pair.
+          </p>
+        )}
+
         <section aria-labelledby="heatmap-title" className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
           <h2 id="heatmap-title" className="mb-2 text-sm font-semibold text-slate-700">
             Symbol × timeframe <span className="font-normal text-slate-500">— worst symbols first; hover or focus a square for the reason</span>
           </h2>
-          {list.data ? <HealthHeatmap rows={list.data.rows} /> : <Placeholder loading={list.isPending} />}
+          {list.data ? <HealthHeatmap rows={filtered} /> : <Placeholder loading={list.isPending} />}
         </section>
 
         <section aria-labelledby="table-title" className="space-y-2">
@@ -150,16 +169,18 @@ export function OverviewScreen() {
             <h2 id="table-title" className="text-sm font-semibold text-slate-700">
               Pairs
               <span className="ml-2 font-normal text-slate-500 tabular" data-testid="table-count">
-                {list.data ? `${formatCount(shown)} of ${formatCount(matching)} matching` : ''}
-                {list.isPlaceholderData ? ' · updating…' : ''}
+                {list.data ? `${formatCount(shown)} of ${formatCount(shown)} matching` : ''}
+                {view !== filters ? ' · updating…' : ''}
               </span>
             </h2>
-            {matching > shown && (
-              <p className="text-xs text-amber-800">Only the first {formatCount(shown)} are loaded; narrow the filters to see the rest.</p>
+            {truncated && (
+              <p className="text-xs text-amber-800">
+                Only the first {formatCount(loaded)} of {formatCount(list.data?.total)} pairs are loaded; filters apply to those.
+              </p>
             )}
           </div>
           {list.data ? (
-            <HealthTable rows={sorted} sort={filters.sort} dir={filters.dir} onSort={onSort} dimmed={list.isPlaceholderData} />
+            <HealthTable rows={sorted} sort={view.sort} dir={view.dir} onSort={onSort} dimmed={view !== filters} />
           ) : (
             <Placeholder loading={list.isPending} />
           )}
