@@ -19,7 +19,8 @@ export interface WallResult {
   seconds: number; pollMs: number; polls: number; failedPolls: number; meanPollRequestMs: number;
   heapMb: Array<{ atS: number; mb: number }>; startMb: number; endMb: number; growthMb: number; growthPct: number;
 }
-export interface BrowserResult { chromium: string; states: Record<string, number>; small: LoadTimes; large: LoadTimes; scroll: ScrollResult; js: PageJs[]; wall: WallResult }
+export interface SearchTimes { pairs: number; symbol: string; ms: number[] }
+export interface BrowserResult { chromium: string; states: Record<string, number>; small: LoadTimes; large: LoadTimes; smallSearch: SearchTimes; largeSearch: SearchTimes; scroll: ScrollResult; js: PageJs[]; wall: WallResult }
 
 const ROW_HEIGHT = 52; // components/tables/health-table.tsx
 const WALL_POLL_MS = 1_000;
@@ -95,6 +96,29 @@ async function measureLoads(browser: Browser, base: string, pairs: number, runs:
     if (run === runs - 1) return { load, page }; // the last page stays open for the scroll
     await page.context().close();
   }
+}
+
+/**
+ * ms from the keystrokes of a symbol in the overview's search box until the table shows only
+ * that symbol's rows, `runs` times (the box is cleared, and every pair shown again, in between).
+ */
+async function measureSearch(page: Page, pairs: number, symbol: string, runs: number): Promise<SearchTimes> {
+  const box = page.getByRole('searchbox', { name: 'Search symbols' });
+  const all = `${pairs.toLocaleString('en-US')} of ${pairs.toLocaleString('en-US')} matching`;
+  const times: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    await box.fill('');
+    await page.waitForFunction((text) => document.querySelector('[data-testid="table-count"]')?.textContent === text, all, { timeout: 60_000 });
+    const started = await page.evaluate(() => performance.now());
+    await box.fill(symbol);
+    const handle = await page.waitForFunction((wanted) => {
+      const rows = [...document.querySelectorAll('[data-testid="health-row"]')];
+      const count = document.querySelector('[data-testid="table-count"]')?.textContent ?? '';
+      return rows.length > 0 && !count.includes('updating') && rows.every((row) => row.textContent?.includes(wanted)) ? performance.now() : 0;
+    }, symbol, { polling: 'raf', timeout: 60_000 });
+    times.push(round((await handle.jsonValue()) - started, 0));
+  }
+  return { pairs, symbol, ms: times };
 }
 
 /** Frame intervals (rAF) while `work` runs. */
@@ -233,13 +257,14 @@ export async function benchBrowser(db: BenchDatabase, options: BrowserOptions): 
     const smallSymbols = 10;
     await seed(db, base, smallSymbols);
     const small = await measureLoads(browser, base, smallSymbols * 6, options.loadRuns);
-    await small.page.context().close();
+    const smallSearch = await measureSearch(small.page, smallSymbols * 6, 'W00007', options.loadRuns).finally(() => small.page.context().close());
     const states = await seed(db, base, options.symbols);
     const large = await measureLoads(browser, base, options.symbols * 6, options.loadRuns);
+    const largeSearch = await measureSearch(large.page, options.symbols * 6, 'W01234', options.loadRuns);
     const scroll = await measureScroll(large.page, Math.min(options.scrollRows, options.symbols * 6 - 30), options.scrollSeconds).finally(() => large.page.context().close());
     const js = await measureJs(browser, base, ['/', '/pairs/W00001/5m', '/wall']);
     const wall = await measureWall(browser, base, options.wallSeconds, options.heapEveryMs);
-    return { chromium: `${chromiumPath ?? "Playwright's chromium"} ${browser.version()}`, states, small: small.load, large: large.load, scroll, js, wall };
+    return { chromium: `${chromiumPath ?? "Playwright's chromium"} ${browser.version()}`, states, small: small.load, large: large.load, smallSearch, largeSearch, scroll, js, wall };
   } finally {
     await browser?.close();
     stop();

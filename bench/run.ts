@@ -69,6 +69,9 @@ async function main(): Promise<void> {
       console.log(`${r.chromium}; states ${JSON.stringify(r.states)}`);
       console.log(`overview usable (rows visible, count shows all): ${r.large.pairs} pairs ${ms(r.large)}, long tasks ${r.large.longTasks} (${r.large.longTaskMs} ms); ` +
         `${r.small.pairs} pairs ${ms(r.small)} → ${round(median(r.large.usableMs) / median(r.small.usableMs))}× the small overview`);
+      const search = (t: { ms: number[] }) => `median ${median(t.ms)} ms (runs ${t.ms.join(', ')})`;
+      console.log(`search "${r.largeSearch.symbol}" to its rows: ${r.largeSearch.pairs} pairs ${search(r.largeSearch)} (target ≤ 150 ms); ` +
+        `${r.smallSearch.pairs} pairs ${search(r.smallSearch)} → ${round(median(r.largeSearch.ms) / Math.max(1, median(r.smallSearch.ms)))}× the small overview`);
       const s = r.scroll;
       console.log(`scroll by wheel, 10 rows per event: ${s.rowsReached} of ${s.rows} rows in ${s.seconds} s (limit ${o.scrollSeconds} s): ${s.frames} frames, median ${s.medianFrameMs} ms, p95 ${s.p95FrameMs} ms, max ${s.maxFrameMs} ms ` +
         `(idle: median ${s.idleMedianFrameMs}, p95 ${s.idleP95FrameMs} → p95 ${round(s.p95FrameMs / s.idleP95FrameMs)}× idle); long tasks ${s.longTasks} (${s.longTaskMs} ms); at most ${s.maxRowsInDom} rows in the DOM`);
