@@ -7,6 +7,7 @@ import type { PairHealth } from '@/lib/types';
 import { useElementSize } from '@/components/hooks/useElementSize';
 import { STATE_META } from '@/components/status/health-state-meta';
 import { pairHref } from '@/components/ui/pair-href';
+import { cn } from '@/components/ui/cn';
 
 interface SymbolRow {
   symbol: string;
@@ -60,7 +61,7 @@ const Cell = memo(function Cell({ pair }: { pair: PairHealth }) {
       title={label}
       data-state={pair.state}
       data-testid="heatmap-cell"
-      className={`flex shrink-0 items-center justify-center rounded-[3px] focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-slate-900 ${meta.solid}`}
+      className={cn('flex shrink-0 items-center justify-center rounded-[3px] focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-slate-900', meta.solid)}
       style={{ width: CELL, height: CELL }}
     >
       {pair.state === 'OK' ? null : <Icon aria-hidden className="size-3.5" strokeWidth={2.5} />}

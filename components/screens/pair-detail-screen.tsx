@@ -22,6 +22,7 @@ import { AppHeader } from '@/components/ui/app-header';
 import { CodeBlock } from '@/components/ui/code-block';
 import { formatUtc } from '@/components/ui/format';
 import { overviewHref } from '@/components/ui/pair-href';
+import { cn } from '@/components/ui/cn';
 
 function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
   return (
@@ -106,7 +107,7 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
                 <PairVerdict pair={pair} />
                 <PairFacts pair={pair} />
 
-                <div className={`grid gap-5 ${detail.data?.remediationSql && pair.lastError ? 'xl:grid-cols-2' : ''}`}>
+                <div className={cn('grid gap-5', detail.data?.remediationSql && pair.lastError ? 'xl:grid-cols-2' : '')}>
                   {detail.data?.remediationSql && (
                     <Section title="Remediation SQL" id="remediation-title">
                       <p className="text-sm text-slate-600">For the {pair.state} state of this pair; the destructive steps come after the look that shows what they change.</p>

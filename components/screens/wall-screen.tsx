@@ -10,6 +10,7 @@ import { isStale, StaleBanner } from '@/components/status/stale-banner';
 import { ProblemTiles } from '@/components/wall/problem-tiles';
 import { WallClock } from '@/components/wall/wall-clock';
 import { WallCounts } from '@/components/wall/wall-counts';
+import { cn } from '@/components/ui/cn';
 
 /**
  * The wall: one screen, no scrolling, nothing to click. It polls in the background forever;
@@ -51,7 +52,7 @@ export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number 
       />
 
       {data ? (
-        <div className={`flex min-h-0 flex-1 flex-col gap-[1.6vh] transition-[opacity,filter] duration-700 ${stale ? 'opacity-45 grayscale' : ''}`} data-testid="wall-content" data-stale={stale}>
+        <div className={cn('flex min-h-0 flex-1 flex-col gap-[1.6vh] transition-[opacity,filter] duration-700', stale ? 'opacity-45 grayscale' : '')} data-testid="wall-content" data-stale={stale}>
           <WallCounts byState={data.byState} />
           <ProblemTiles problems={data.problems} problemCount={problemCount} totalPairs={data.total} />
         </div>

@@ -3,6 +3,7 @@
 import { RefreshCw } from 'lucide-react';
 import { useNow } from '@/components/hooks/useNow';
 import { formatAge, nextPollAt, type PollTiming } from '@/lib/polling';
+import { cn } from '@/components/ui/cn';
 
 /**
  * "Updated 4 s ago · next update in 11 s". Ticks by itself every second so that the screen
@@ -23,7 +24,7 @@ export function PollStatus({
   const countdown = timing.isFetching ? 'updating…' : next && now ? `next in ${formatAge(Math.max(0, next - now))}` : '';
   const muted = tone === 'dark' ? 'text-slate-300' : 'text-slate-600';
   return (
-    <div className={`flex items-center gap-2 text-sm tabular ${muted}`} data-testid="poll-status">
+    <div className={cn('flex items-center gap-2 text-sm tabular', muted)} data-testid="poll-status">
       <span data-testid="updated-ago">{updated}</span>
       {countdown && (
         <span aria-hidden className="opacity-80">
@@ -37,7 +38,7 @@ export function PollStatus({
           disabled={timing.isFetching}
           className="ml-1 inline-flex items-center gap-1 rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50"
         >
-          <RefreshCw aria-hidden className={`size-3.5 ${timing.isFetching ? 'animate-spin' : ''}`} />
+          <RefreshCw aria-hidden className={cn('size-3.5', timing.isFetching ? 'animate-spin' : '')} />
           Refresh
         </button>
       )}

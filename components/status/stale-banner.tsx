@@ -4,6 +4,7 @@ import { CloudOff } from 'lucide-react';
 import { ApiError, describeError } from '@/components/hooks/api-fetch';
 import { useNow } from '@/components/hooks/useNow';
 import { formatAge } from '@/lib/polling';
+import { cn } from '@/components/ui/cn';
 
 export interface StaleInput {
   isError: boolean;
@@ -38,7 +39,7 @@ export function StaleBanner({ input, intervalMs, tone = 'light' }: { input: Stal
       ? 'border-amber-400 bg-amber-400 text-black text-[2.4vh] px-[1.5vw] py-[1vh]'
       : 'border-amber-300 bg-amber-50 text-amber-950 text-sm px-4 py-3';
   return (
-    <div role="alert" data-testid="stale-banner" className={`flex items-center gap-3 rounded-lg border font-medium ${styles}`}>
+    <div role="alert" data-testid="stale-banner" className={cn('flex items-center gap-3 rounded-lg border font-medium', styles)}>
       <CloudOff aria-hidden className={tone === 'wall' ? 'size-[3.2vh] shrink-0' : 'size-5 shrink-0'} />
       <p>
         <strong className="font-bold">{headline}</strong>

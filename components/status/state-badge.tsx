@@ -1,5 +1,6 @@
 import type { HealthState } from '@/lib/types';
 import { STATE_META } from './health-state-meta';
+import { cn } from '@/components/ui/cn';
 
 const SIZES = {
   sm: 'gap-1 px-1.5 py-0.5 text-xs [&>svg]:size-3.5',
@@ -13,7 +14,7 @@ export function StateBadge({ state, size = 'sm' }: { state: HealthState; size?: 
   const Icon = meta.icon;
   return (
     <span
-      className={`inline-flex items-center rounded-full font-semibold whitespace-nowrap ring-1 ring-inset ${meta.badge} ${SIZES[size]}`}
+      className={cn('inline-flex items-center rounded-full font-semibold whitespace-nowrap ring-1 ring-inset', meta.badge, SIZES[size])}
       data-state={state}
       title={meta.meaning}
     >

@@ -1,6 +1,7 @@
 import { HEALTH_STATES, type HealthState } from '@/lib/types';
 import { formatCount } from '@/components/ui/format';
 import { STATE_META } from './health-state-meta';
+import { cn } from '@/components/ui/cn';
 
 /**
  * One button per state with its count; pressing one filters the table to that state (and
@@ -31,18 +32,16 @@ export function StateCounts({
               onClick={() => onToggle(state)}
               data-testid={`count-${state}`}
               title={`${meta.meaning} Click to ${pressed ? 'remove this filter' : 'show only these pairs'}.`}
-              className={`group flex h-full w-full flex-col items-start gap-1 rounded-lg border bg-white px-3 py-2 text-left shadow-sm transition hover:border-slate-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 ${
-                pressed ? 'border-slate-900 ring-2 ring-slate-900' : 'border-slate-200'
-              }`}
+              className={cn('group flex h-full w-full flex-col items-start gap-1 rounded-lg border bg-white px-3 py-2 text-left shadow-sm transition hover:border-slate-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600', pressed ? 'border-slate-900 ring-2 ring-slate-900' : 'border-slate-200')}
             >
-              <span className={`flex items-center gap-1.5 text-xs font-semibold tracking-wide uppercase ${quiet ? 'text-slate-500' : meta.text}`}>
+              <span className={cn('flex items-center gap-1.5 text-xs font-semibold tracking-wide uppercase', quiet ? 'text-slate-500' : meta.text)}>
                 <Icon aria-hidden className="size-4" strokeWidth={2.5} />
                 {meta.label}
               </span>
-              <span className={`text-2xl font-bold tabular ${quiet ? 'text-slate-400' : 'text-slate-900'}`} data-testid={`count-value-${state}`}>
+              <span className={cn('text-2xl font-bold tabular', quiet ? 'text-slate-400' : 'text-slate-900')} data-testid={`count-value-${state}`}>
                 {formatCount(count)}
               </span>
-              <span aria-hidden className={`mt-auto h-1 w-full rounded-full ${quiet ? 'bg-slate-100' : ''}`} style={quiet ? undefined : { background: meta.color }} />
+              <span aria-hidden className={cn('mt-auto h-1 w-full rounded-full', quiet ? 'bg-slate-100' : '')} style={quiet ? undefined : { background: meta.color }} />
             </button>
           </li>
         );

@@ -2,6 +2,7 @@
 
 import { Search, X } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
+import { cn } from '@/components/ui/cn';
 
 /**
  * Search and timeframe filters. Each keystroke goes to the URL at once: the overview filters
@@ -67,9 +68,7 @@ export function FilterBar({
               type="button"
               aria-pressed={pressed}
               onClick={() => onToggleTimeframe(timeframe)}
-              className={`rounded-md border px-2 py-1 font-mono text-xs font-semibold transition ${
-                pressed ? 'border-slate-900 bg-slate-900 text-white' : 'border-slate-300 bg-white text-slate-700 hover:bg-slate-50'
-              }`}
+              className={cn('rounded-md border px-2 py-1 font-mono text-xs font-semibold transition', pressed ? 'border-slate-900 bg-slate-900 text-white' : 'border-slate-300 bg-white text-slate-700 hover:bg-slate-50')}
             >
               {timeframe}
             </button>

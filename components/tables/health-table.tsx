@@ -10,6 +10,7 @@ import { TrendLabel } from '@/components/status/trend-label';
 import { formatCount, formatMinutes } from '@/components/ui/format';
 import { pairHref } from '@/components/ui/pair-href';
 import type { SortDir, SortKey } from './overview-filters';
+import { cn } from '@/components/ui/cn';
 
 const ROW_HEIGHT = 52;
 
@@ -67,7 +68,7 @@ const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairHealth; i
         {pair.lastSuccessUtc ? formatMinutes(pair.minutesSinceSuccess) : <span title={`registered ${formatMinutes(pair.minutesSinceSuccess)} ago`}>never</span>}
       </td>
       <td className="px-3 text-right text-sm whitespace-nowrap tabular">{formatMinutes(pair.gapMinutes)}</td>
-      <td className={`px-3 text-right text-sm tabular ${pair.consecutiveFailures > 0 ? 'font-bold text-red-700' : 'text-slate-500'}`}>
+      <td className={cn('px-3 text-right text-sm tabular', pair.consecutiveFailures > 0 ? 'font-bold text-red-700' : 'text-slate-500')}>
         {pair.consecutiveFailures}
       </td>
     </tr>
@@ -84,16 +85,16 @@ function SortHeader({ column, sort, dir, onSort }: { column: Column; sort: SortK
       scope="col"
       aria-sort={ariaSort}
       title={column.hint}
-      className={`bg-slate-50 px-3 py-2 text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase ${column.align === 'right' ? 'text-right' : 'text-left'}`}
+      className={cn('bg-slate-50 px-3 py-2 text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase', column.align === 'right' ? 'text-right' : 'text-left')}
     >
       {columnSort ? (
         <button
           type="button"
           onClick={() => onSort(columnSort)}
-          className={`inline-flex items-center gap-1 uppercase hover:text-slate-900 ${active ? 'text-slate-900' : ''}`}
+          className={cn('inline-flex items-center gap-1 uppercase hover:text-slate-900', active ? 'text-slate-900' : '')}
         >
           {column.label}
-          <Icon aria-hidden className={`size-3.5 ${active ? '' : 'opacity-40'}`} />
+          <Icon aria-hidden className={cn('size-3.5', active ? '' : 'opacity-40')} />
         </button>
       ) : (
         column.label
@@ -136,7 +137,7 @@ export function HealthTable({
   return (
     <div
       ref={scrollRef}
-      className={`max-h-[calc(100vh-7rem)] min-h-[160px] overflow-auto rounded-lg border border-slate-200 bg-white transition-opacity ${dimmed ? 'opacity-60' : ''}`}
+      className={cn('max-h-[calc(100vh-7rem)] min-h-[160px] overflow-auto rounded-lg border border-slate-200 bg-white transition-opacity', dimmed ? 'opacity-60' : '')}
       data-testid="health-table-scroll"
     >
       <table className="w-full min-w-[1100px] table-fixed border-collapse" aria-rowcount={rows.length + 1} data-testid="health-table">

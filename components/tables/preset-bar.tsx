@@ -1,5 +1,6 @@
 import { Database } from 'lucide-react';
 import { PRESETS, type PresetId } from './overview-filters';
+import { cn } from '@/components/ui/cn';
 
 /** The seed's three monitoring queries as one-click views, with the SQL they stand for. */
 export function PresetBar({ active, onSelect }: { active: PresetId | null; onSelect: (preset: PresetId | null) => void }) {
@@ -18,12 +19,10 @@ export function PresetBar({ active, onSelect }: { active: PresetId | null; onSel
             aria-pressed={pressed}
             onClick={() => onSelect(pressed ? null : preset.id)}
             data-testid={`preset-${preset.id}`}
-            className={`flex items-baseline gap-2 rounded-md border px-2.5 py-1.5 text-sm transition focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 ${
-              pressed ? 'border-slate-900 bg-slate-900 text-white' : 'border-slate-300 bg-white text-slate-800 hover:bg-slate-50'
-            }`}
+            className={cn('flex items-baseline gap-2 rounded-md border px-2.5 py-1.5 text-sm transition focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600', pressed ? 'border-slate-900 bg-slate-900 text-white' : 'border-slate-300 bg-white text-slate-800 hover:bg-slate-50')}
           >
             <span className="font-medium">{preset.label}</span>
-            <code className={`font-mono text-xs ${pressed ? 'text-slate-200' : 'text-slate-500'}`}>{preset.sql}</code>
+            <code className={cn('font-mono text-xs', pressed ? 'text-slate-200' : 'text-slate-500')}>{preset.sql}</code>
           </button>
         );
       })}

@@ -6,6 +6,7 @@ import type { RunRecord } from '@/lib/types';
 import { toRunPoint } from '@/components/charts/run-series';
 import { CodeBlock } from '@/components/ui/code-block';
 import { formatCount, formatDuration, formatUtc } from '@/components/ui/format';
+import { cn } from '@/components/ui/cn';
 
 /** The run exactly as stored: the result JSON, and the error text of a failed run. */
 export function rawRunJson(run: RunRecord): string {
@@ -21,7 +22,7 @@ function RunRow({ run, open, onToggle }: { run: RunRecord; open: boolean; onTogg
   const detailId = `run-${run.runId}-json`;
   return (
     <Fragment>
-      <tr className={`border-b border-slate-100 ${run.ok ? '' : 'bg-red-50/60'}`} data-testid="run-row">
+      <tr className={cn('border-b border-slate-100', run.ok ? '' : 'bg-red-50/60')} data-testid="run-row">
         <td className="px-3 py-2">
           <button
             type="button"

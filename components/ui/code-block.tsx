@@ -1,4 +1,5 @@
 import { CopyButton } from './copy-button';
+import { cn } from '@/components/ui/cn';
 
 /** Pre-formatted text (SQL, JSON, an error) with a copy button in its corner. */
 export function CodeBlock({
@@ -21,7 +22,7 @@ export function CodeBlock({
   return (
     <figure className="relative" aria-label={label} data-testid={testId}>
       <pre
-        className={`overflow-auto rounded-lg p-4 pr-28 font-mono text-[13px] leading-relaxed whitespace-pre-wrap break-words ${colours}`}
+        className={cn('overflow-auto rounded-lg p-4 pr-28 font-mono text-[13px] leading-relaxed whitespace-pre-wrap break-words', colours)}
         style={{ maxHeight }}
         tabIndex={0}
       >

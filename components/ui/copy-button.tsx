@@ -2,6 +2,7 @@
 
 import { Check, Copy } from 'lucide-react';
 import { useEffect, useState } from 'react';
+import { cn } from '@/components/ui/cn';
 
 /**
  * Copies text to the clipboard and says so. Falls back to a hidden textarea where the
@@ -42,7 +43,7 @@ export function CopyButton({ text, label = 'Copy', className = '' }: { text: str
     <button
       type="button"
       onClick={copy}
-      className={`inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs font-medium text-slate-700 shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 ${className}`}
+      className={cn('inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs font-medium text-slate-700 shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600', className)}
     >
       {state === 'copied' ? <Check aria-hidden className="size-3.5 text-green-600" /> : <Copy aria-hidden className="size-3.5" />}
       <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed — select the text' : label}</span>

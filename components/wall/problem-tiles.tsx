@@ -7,6 +7,7 @@ import type { PairHealth } from '@/lib/types';
 import { useElementSize } from '@/components/hooks/useElementSize';
 import { formatCount } from '@/components/ui/format';
 import { WallTile } from './wall-tile';
+import { cn } from '@/components/ui/cn';
 
 export interface TileLayout {
   columns: number;
@@ -83,7 +84,7 @@ export function ProblemTiles({ problems, problemCount, totalPairs }: { problems:
             Page {shownPage + 1} of {pageCount}
             <span aria-hidden className="flex gap-[0.6vh]">
               {Array.from({ length: pageCount }, (_, index) => (
-                <span key={index} className={`size-[1.2vh] rounded-full ${index === shownPage ? 'bg-slate-200' : 'bg-slate-700'}`} />
+                <span key={index} className={cn('size-[1.2vh] rounded-full', index === shownPage ? 'bg-slate-200' : 'bg-slate-700')} />
               ))}
             </span>
           </span>

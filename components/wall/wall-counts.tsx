@@ -2,6 +2,7 @@ import { HEALTH_STATES, type HealthState } from '@/lib/types';
 import { STATE_META } from '@/components/status/health-state-meta';
 import { formatCount } from '@/components/ui/format';
 import { isProblem } from '@/lib/health';
+import { cn } from '@/components/ui/cn';
 
 /** Nine big numbers; a problem state with pairs in it lights up in its colour. */
 export function WallCounts({ byState }: { byState: Record<HealthState, number> | undefined }) {
@@ -16,14 +17,12 @@ export function WallCounts({ byState }: { byState: Record<HealthState, number> |
           <li
             key={state}
             data-testid={`wall-count-${state}`}
-            className={`flex min-w-0 flex-col justify-between rounded-[1vh] px-[1.2vh] py-[1vh] ${
-              lit ? meta.solid : 'bg-slate-900 text-slate-300 ring-1 ring-slate-700'
-            }`}
+            className={cn('flex min-w-0 flex-col justify-between rounded-[1vh] px-[1.2vh] py-[1vh]', lit ? meta.solid : 'bg-slate-900 text-slate-300 ring-1 ring-slate-700')}
           >
             <span className="truncate text-[2vh] font-semibold">{meta.label}</span>
             <span className="flex items-center gap-[1vh]">
               <Icon aria-hidden className="size-[4vh] shrink-0" strokeWidth={2.5} />
-              <span className={`text-[6vh] leading-none font-black tabular ${count === 0 ? 'opacity-40' : ''}`}>
+              <span className={cn('text-[6vh] leading-none font-black tabular', count === 0 ? 'opacity-40' : '')}>
                 {byState ? formatCount(count) : '—'}
               </span>
             </span>

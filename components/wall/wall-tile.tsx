@@ -2,6 +2,7 @@ import type { PairHealth } from '@/lib/types';
 import { STATE_META } from '@/components/status/health-state-meta';
 import { trendText } from '@/components/status/trend-label';
 import { formatCount, formatMinutes } from '@/components/ui/format';
+import { cn } from '@/components/ui/cn';
 
 /** One problem pair, readable from across the room: state, pair, why. */
 export function WallTile({ pair, roomy }: { pair: PairHealth; /** tall enough for a third line of reason */ roomy: boolean }) {
@@ -16,7 +17,7 @@ export function WallTile({ pair, roomy }: { pair: PairHealth; /** tall enough fo
       aria-label={`${pair.symbol} ${pair.timeframe}: ${meta.label} — ${pair.reason}`}
     >
       <div className="flex items-center justify-between gap-[1vh]">
-        <span className={`inline-flex items-center gap-[0.6vh] rounded-[0.6vh] px-[0.8vh] py-[0.2vh] text-[1.8vh] font-bold uppercase ${meta.solid}`}>
+        <span className={cn('inline-flex items-center gap-[0.6vh] rounded-[0.6vh] px-[0.8vh] py-[0.2vh] text-[1.8vh] font-bold uppercase', meta.solid)}>
           <Icon aria-hidden className="size-[2vh]" strokeWidth={2.5} />
           {meta.label}
         </span>
@@ -28,7 +29,7 @@ export function WallTile({ pair, roomy }: { pair: PairHealth; /** tall enough fo
       <p className="mt-[0.8vh] truncate font-mono text-[3.6vh] leading-tight font-bold text-white">
         {pair.symbol} <span className="text-slate-400">{pair.timeframe}</span>
       </p>
-      <p className={`mt-[0.4vh] text-[2.3vh] leading-snug text-slate-200 ${roomy ? 'line-clamp-3' : 'line-clamp-2'}`}>{pair.reason}</p>
+      <p className={cn('mt-[0.4vh] text-[2.3vh] leading-snug text-slate-200', roomy ? 'line-clamp-3' : 'line-clamp-2')}>{pair.reason}</p>
       <p className="mt-auto truncate pt-[0.4vh] text-[1.8vh] text-slate-300">{trendText(pair.trend, pair.etaMinutes)}</p>
     </article>
   );
