@@ -1,7 +1,9 @@
+import { formatMinutes, formatSpan } from './duration';
 import { bootstrapSql, enableSql, RESET_DRY_RUN_SQL } from './remediation-statements';
 import { isStalled, SEED_STALL_MINUTES } from './stall-rule';
 
 export { sqlLiteral } from './remediation-statements';
+export { formatMinutes, formatSpan } from './duration';
 import { DEFAULT_RUN_INTERVAL_MINUTES, trendFromState } from './trend';
 import { HEALTH_STATES, type FrontierRow, type HealthState, type HealthThresholds, type PairHealth } from './types';
 
@@ -36,15 +38,6 @@ export function severityOf(state: HealthState): number {
   return HEALTH_STATES.indexOf(state);
 }
 
-/** "73 min", "3 h 5 min", "2 d 4 h": whole units, rounded down so a sentence never overstates. */
-export function formatMinutes(minutes: number): string {
-  const total = Math.max(0, Math.floor(minutes));
-  if (total < 120) return `${total} min`;
-  const hours = Math.floor(total / 60);
-  if (hours < 48) return `${hours} h ${total % 60} min`;
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
-}
-
 const bars = (count: number) => `${count} bar${count === 1 ? '' : 's'}`;
 
 /** What to do about a failure, from the message prefixes the SQL functions raise. */
@@ -75,13 +68,6 @@ interface Finding {
 function aheadMinutes(row: FrontierRow): number {
   const windowEnd = Date.parse(row.cursorUtc ?? '') + row.stepMinutes * 60_000;
   return Math.round((windowEnd - (Date.parse(row.sourceMaxTsUtc ?? '') + 60_000)) / 60_000);
-}
-
-/** "45 min", "5 h", "3 d": short enough for a wall tile. */
-export function formatSpan(minutes: number): string {
-  if (minutes < 120) return `${minutes} min`;
-  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} h`;
-  return `${Math.round(minutes / 1440)} d`;
 }
 
 /** Every problem of an enabled pair, most severe first. */

@@ -70,13 +70,4 @@ export function nextPollAt(timing: PollTiming): number | null {
   return settled === 0 ? null : settled + timing.intervalMs;
 }
 
-/** "4 s", "3 min 12 s", "2 h 5 min": a duration for people. */
-export function formatAge(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${minutes % 60} min`;
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
-}
+export { formatAge } from './duration';

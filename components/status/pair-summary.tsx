@@ -1,7 +1,7 @@
 import { Wrench } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { PairHealth } from '@/lib/types';
-import { formatCount, formatDecimal, formatMinutes, formatUtc } from '@/components/ui/format';
+import { formatCount, formatDecimal, formatMinutesRounded, formatUtc } from '@/components/ui/format';
 import { STATE_META } from './health-state-meta';
 import { StateBadge } from './state-badge';
 import { TrendLabel } from './trend-label';
@@ -65,7 +65,7 @@ export function PairFacts({ pair }: { pair: PairHealth }) {
         {formatUtc(pair.sourceMaxTsUtc)}
       </Fact>
       <Fact term="Gap" hint="source frontier minus cursor">
-        {formatMinutes(pair.gapMinutes)}
+        {formatMinutesRounded(pair.gapMinutes)}
       </Fact>
       <Fact term="Bars behind" hint="complete windows not aggregated yet">
         {formatCount(pair.barsBehind)}
@@ -73,10 +73,10 @@ export function PairFacts({ pair }: { pair: PairHealth }) {
       <Fact term="Trend / ETA">
         <TrendLabel trend={pair.trend} etaMinutes={pair.etaMinutes} wrap />
       </Fact>
-      <Fact term="Source age">{formatMinutes(pair.sourceAgeMinutes)}</Fact>
+      <Fact term="Source age">{formatMinutesRounded(pair.sourceAgeMinutes)}</Fact>
       <Fact term="Last success">
         {formatUtc(pair.lastSuccessUtc)}
-        {pair.minutesSinceSuccess !== null && <span className="text-xs text-slate-500"> ({formatMinutes(pair.minutesSinceSuccess)} ago)</span>}
+        {pair.minutesSinceSuccess !== null && <span className="text-xs text-slate-500"> ({formatMinutesRounded(pair.minutesSinceSuccess)} ago)</span>}
       </Fact>
       <Fact term="Last attempt">{formatUtc(pair.lastAttemptUtc)}</Fact>
       <Fact term="Consecutive failures">

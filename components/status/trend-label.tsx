@@ -1,6 +1,6 @@
 import { CircleHelp, Minus, TrendingDown, TrendingUp } from 'lucide-react';
 import type { Trend } from '@/lib/types';
-import { formatMinutes } from '@/components/ui/format';
+import { formatMinutesRounded } from '@/components/ui/format';
 import { cn } from '@/components/ui/cn';
 
 const TRENDS: Record<Trend, { label: string; icon: typeof Minus; className: string }> = {
@@ -13,7 +13,7 @@ const TRENDS: Record<Trend, { label: string; icon: typeof Minus; className: stri
 export function trendText(trend: Trend, etaMinutes: number | null): string {
   // lib/trend.ts reports a pair with nothing behind as steady with an ETA of 0.
   if (etaMinutes === 0) return 'Caught up';
-  const eta = etaMinutes === null ? '' : `, ETA ${etaMinutes < 1 ? '< 1 min' : `~${formatMinutes(etaMinutes)}`}`;
+  const eta = etaMinutes === null ? '' : `, ETA ${etaMinutes < 1 ? '< 1 min' : `~${formatMinutesRounded(etaMinutes)}`}`;
   return `${TRENDS[trend].label}${eta}`;
 }
 

@@ -7,7 +7,7 @@ import { memo, useCallback, useRef } from 'react';
 import type { PairHealth } from '@/lib/types';
 import { StateBadge } from '@/components/status/state-badge';
 import { TrendLabel } from '@/components/status/trend-label';
-import { formatCount, formatMinutes } from '@/components/ui/format';
+import { formatCount, formatMinutesRounded } from '@/components/ui/format';
 import { pairHref } from '@/components/ui/pair-href';
 import type { SortDir, SortKey } from './overview-filters';
 import { cn } from '@/components/ui/cn';
@@ -65,9 +65,9 @@ const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairHealth; i
         <TrendLabel trend={pair.trend} etaMinutes={pair.etaMinutes} />
       </td>
       <td className="px-3 text-right text-sm whitespace-nowrap tabular">
-        {pair.lastSuccessUtc ? formatMinutes(pair.minutesSinceSuccess) : <span title={`registered ${formatMinutes(pair.minutesSinceSuccess)} ago`}>never</span>}
+        {pair.lastSuccessUtc ? formatMinutesRounded(pair.minutesSinceSuccess) : <span title={`registered ${formatMinutesRounded(pair.minutesSinceSuccess)} ago`}>never</span>}
       </td>
-      <td className="px-3 text-right text-sm whitespace-nowrap tabular">{formatMinutes(pair.gapMinutes)}</td>
+      <td className="px-3 text-right text-sm whitespace-nowrap tabular">{formatMinutesRounded(pair.gapMinutes)}</td>
       <td className={cn('px-3 text-right text-sm tabular', pair.consecutiveFailures > 0 ? 'font-bold text-red-700' : 'text-slate-500')}>
         {pair.consecutiveFailures}
       </td>

@@ -11,17 +11,7 @@ export function formatDecimal(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : decimal.format(value);
 }
 
-/** 73 → "73 min", 125 → "2 h 5 min", 4000 → "2 d 18 h". */
-export function formatMinutes(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '—';
-  const minutes = Math.round(value);
-  if (Math.abs(minutes) < 60) return `${minutes} min`;
-  const hours = Math.floor(Math.abs(minutes) / 60);
-  const sign = minutes < 0 ? '−' : '';
-  if (hours < 48) return `${sign}${hours} h${minutes % 60 ? ` ${Math.abs(minutes) % 60} min` : ''}`;
-  const days = Math.floor(hours / 24);
-  return `${sign}${days} d${hours % 24 ? ` ${hours % 24} h` : ''}`;
-}
+export { formatMinutesRounded } from '@/lib/duration';
 
 /** "2025-11-28 14:03:07 UTC": the pipeline thinks in UTC, so does the dashboard. */
 export function formatUtc(iso: string | null | undefined): string {

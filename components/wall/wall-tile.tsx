@@ -1,7 +1,7 @@
 import type { PairHealth } from '@/lib/types';
 import { STATE_META } from '@/components/status/health-state-meta';
 import { trendText } from '@/components/status/trend-label';
-import { formatCount, formatMinutes } from '@/components/ui/format';
+import { formatCount, formatMinutesRounded } from '@/components/ui/format';
 import { cn } from '@/components/ui/cn';
 
 /** One problem pair, readable from across the room: state, pair, why. */
@@ -23,7 +23,7 @@ export function WallTile({ pair, roomy }: { pair: PairHealth; /** tall enough fo
         </span>
         <span className="truncate text-[1.8vh] text-slate-400 tabular">
           {pair.barsBehind !== null && pair.barsBehind > 0 ? `${formatCount(pair.barsBehind)} behind · ` : ''}
-          {pair.lastSuccessUtc !== null && pair.minutesSinceSuccess !== null ? `ok ${formatMinutes(pair.minutesSinceSuccess)} ago` : 'never succeeded'}
+          {pair.lastSuccessUtc !== null && pair.minutesSinceSuccess !== null ? `ok ${formatMinutesRounded(pair.minutesSinceSuccess)} ago` : 'never succeeded'}
         </span>
       </div>
       <p className="mt-[0.8vh] truncate font-mono text-[3.6vh] leading-tight font-bold text-white">
