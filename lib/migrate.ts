@@ -40,7 +40,7 @@ export async function migrateDatabase(
   client.on('notice', (notice) => logger(`NOTICE: ${notice.message}`));
   await client.connect();
   try {
-    await client.query(`SELECT pg_advisory_lock(${RUNNER_LOCK})`);
+    await takeRunnerLock(client);
     try {
       const adoption = await adoptIfNeeded(client, { dryRun: options.dryRun ?? false, logger, sqlDir: directory });
       if (options.dryRun) {
@@ -53,6 +53,19 @@ export async function migrateDatabase(
     }
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Polls for the lock as postgres-migrations does. Not pg_advisory_lock(): a session waiting in
+ * it holds a snapshot, and the other runner's CREATE INDEX CONCURRENTLY waits for every older
+ * snapshot to go away — a deadlock.
+ */
+async function takeRunnerLock(client: pg.Client): Promise<void> {
+  for (;;) {
+    const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${RUNNER_LOCK}) AS ok`);
+    if (rows[0]!.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
