@@ -43,6 +43,7 @@ export async function inspectDatabase(client: pg.ClientBase, objectNames: string
   const migrations = await client.query<{ exists: boolean }>(
     // The same test postgres-migrations makes before deciding a database is new.
     `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE relname = 'migrations' AND relkind = 'r') AS exists`);
+  if (migrations.rows[0]!.exists) await assertOwnMigrationsTable(client);
   const tables = new Map<string, TableInfo>();
   for (const spec of TABLE_SPECS) {
     const info = await inspectTable(client, spec.name);
@@ -112,4 +113,19 @@ export async function firstDuplicate(client: pg.ClientBase, table: string, colum
   const result = await client.query<{ key: string }>(
     `SELECT row(${list})::text AS key FROM ${table} GROUP BY ${list} HAVING count(*) > 1 LIMIT 1`);
   return result.rows[0]?.key ?? null;
+}
+
+/**
+ * A `migrations` table another tool made (knex, Rails, …) would be taken for ours by the
+ * runner, which would then try 001 on a database full of tables. Say so instead.
+ */
+async function assertOwnMigrationsTable(client: pg.ClientBase): Promise<void> {
+  const columns = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_attribute WHERE attrelid = to_regclass('migrations') AND attname IN ('id', 'name', 'hash') AND NOT attisdropped`);
+  const ours = columns.rows[0]!.n === 3
+    && (await client.query(`SELECT 1 FROM migrations WHERE id = 0 AND name = 'create-migrations-table'`)).rows.length === 1;
+  if (!ours) {
+    throw new Error('a table named "migrations" exists but was not made by this project\'s runner (postgres-migrations: columns id, name, hash and a row 0 create-migrations-table); ' +
+      'it would be mistaken for this project\'s history. Fix: rename it (ALTER TABLE migrations RENAME TO migrations_other) or use another database or search_path');
+  }
 }

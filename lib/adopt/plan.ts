@@ -71,7 +71,9 @@ export function planAdoption(info: DatabaseInfo, sqlDir: string): AdoptionPlan {
     const table = info.tables.get(spec.name);
     if (!table) {
       for (const statement of schema.filter((s) => s.table === spec.name)) {
-        transaction.push({ description: `${spec.name} is missing: create it as 001 does`, sql: statement.sql });
+        const what = statement.sql.startsWith('CREATE TABLE') ? 'create it as 001 does'
+          : statement.sql.startsWith('INSERT') ? 'seed it as 001 does' : `its index ${/^CREATE INDEX (\w+)/.exec(statement.sql)?.[1]}`;
+        transaction.push({ description: `${spec.name} is missing: ${what}`, sql: statement.sql });
       }
       continue;
     }
@@ -86,7 +88,7 @@ export function planAdoption(info: DatabaseInfo, sqlDir: string): AdoptionPlan {
     }
   }
   const agg = info.tables.get('bars_agg');
-  if (agg && !usableKeyIndex(agg, BARS_AGG.uniqueKey)) {
+  if (agg && !usableKeyIndex(agg, BARS_AGG)) {
     if (agg.indexes.some((i) => i.name === 'bars_agg_symbol_tf_ts')) {
       concurrent.push({ description: 'an earlier adoption was interrupted while building bars_agg_symbol_tf_ts: drop the invalid index it left',
         sql: 'DROP INDEX CONCURRENTLY IF EXISTS bars_agg_symbol_tf_ts;' });
@@ -104,7 +106,7 @@ export function planAdoption(info: DatabaseInfo, sqlDir: string): AdoptionPlan {
     }
   }
   const state = info.tables.get('data_agg_state');
-  if (state && !usableKeyIndex(state, DATA_AGG_STATE.uniqueKey)) {
+  if (state && !usableKeyIndex(state, DATA_AGG_STATE)) {
     // One row per pair (tens of thousands at most): built in the transaction in milliseconds.
     transaction.push({ description: 'data_agg_state has no unique key per pair: add it',
       sql: `CREATE UNIQUE INDEX data_agg_state_pair ON data_agg_state (${DATA_AGG_STATE.uniqueKey.join(', ')});` });

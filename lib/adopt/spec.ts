@@ -26,6 +26,8 @@ export interface TableSpec {
   addable: AddableColumn[];
   /** Unique key this project relies on (ON CONFLICT, index look-ups), in this column order. */
   uniqueKey: string[];
+  /** Whether an index on the key's columns in another order will not do. */
+  keyOrderMatters?: boolean;
   /** Whether adoption may build that key when it is missing (false: refuse and say how). */
   mayBuildKey: boolean;
 }
@@ -39,6 +41,7 @@ export const BARS_1M: TableSpec = {
   required: [text('canonical_symbol'), ts('ts_utc'), num('open'), num('high'), num('low'), num('close'), num('volume')],
   addable: [],
   uniqueKey: ['canonical_symbol', 'ts_utc'],
+  keyOrderMatters: true,
   // Never built by adoption: on billions of rows that is the DBA's call (and the source is never altered).
   mayBuildKey: false,
 };

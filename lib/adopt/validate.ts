@@ -10,10 +10,15 @@ export interface Refusal {
   message: string;
 }
 
-/** The unique index adoption can use for spec.uniqueKey, if the table has one. */
-export function usableKeyIndex(table: TableInfo, key: string[]): string | undefined {
+/**
+ * The unique index adoption can use for the spec's key, if the table has one. For bars_1m the
+ * column order matters (the frontier look-up reads (symbol, ts) backwards); for the others any
+ * order serves ON CONFLICT, which infers the index from the set of columns.
+ */
+export function usableKeyIndex(table: TableInfo, spec: TableSpec): string | undefined {
+  const key = spec.uniqueKey;
   return table.indexes.find((i) => i.unique && i.usable && i.columns.length === key.length
-    && i.columns.every((c, n) => c === key[n]))?.name;
+    && (spec.keyOrderMatters ? i.columns.every((c, n) => c === key[n]) : key.every((c) => i.columns.includes(c))))?.name;
 }
 
 function columnRefusals(spec: TableSpec, table: TableInfo): Refusal[] {
@@ -51,7 +56,7 @@ function typeFix(table: string, column: string, actual: string, need: string): s
 }
 
 function keyRefusal(spec: TableSpec, table: TableInfo): Refusal | undefined {
-  if (!spec.uniqueKey.length || usableKeyIndex(table, spec.uniqueKey)) return undefined;
+  if (!spec.uniqueKey.length || usableKeyIndex(table, spec)) return undefined;
   const key = spec.uniqueKey.join(', ');
   if (spec.name === 'bars_1m') {
     const fix = table.kind === 'p'
@@ -81,7 +86,7 @@ export async function validateDatabase(client: pg.ClientBase, info: DatabaseInfo
     if (columns.length) continue;
     const key = keyRefusal(spec, table);
     if (key) { refusals.push(key); continue; }
-    if (spec.mayBuildKey && !usableKeyIndex(table, spec.uniqueKey)) {
+    if (spec.mayBuildKey && !usableKeyIndex(table, spec)) {
       const duplicate = await firstDuplicate(client, spec.name, spec.uniqueKey);
       if (duplicate) {
         refusals.push({ table: spec.name, column: spec.uniqueKey.join(', '),

@@ -40,6 +40,19 @@ test('a plain bars_1m and aggregates without keys: the keys are built (bars_agg 
     .toEqual({ n: 48, counted: 48 });
 });
 
+test('keys in another column order serve bars_agg and data_agg_state (ON CONFLICT infers from the set): nothing is built', async () => {
+  db = await createEmptyDatabase();
+  await createLegacyTables(db.pool, { partitioned: true, keyedAggregates: false });
+  await db.sql(`ALTER TABLE bars_agg ADD PRIMARY KEY (ts_utc, canonical_symbol, timeframe); ALTER TABLE data_agg_state ADD PRIMARY KEY (timeframe, canonical_symbol)`);
+  await fillLegacyRows(db.pool);
+  const plan: string[] = [];
+  await migrateDatabase(db.url, (l) => plan.push(l), SQL_DIR, { dryRun: true });
+  expect(plan.join('\n')).not.toMatch(/CREATE UNIQUE INDEX/);
+  await migrateDatabase(db.url);
+  const { r } = await db.one<{ r: { bars_written: number } }>(`SELECT run_catchup('USDJPY', '5m', 10, 0) AS r`);
+  expect(r.bars_written).toBe(1);
+});
+
 test('a database migrated by an earlier version (001–006 applied) keeps migrating: the later files only', async () => {
   db = await createEmptyDatabase();
   const old = mkdtempSync(path.join(os.tmpdir(), 'frontier-old-sql-'));

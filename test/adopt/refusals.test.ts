@@ -73,3 +73,13 @@ test('a function of the same name as one this project installs', async () => {
   const message = await refusal(`CREATE FUNCTION catchup_aggregation_range(p_symbol text) RETURNS int LANGUAGE sql AS 'SELECT 1'`);
   expect(message).toContain('function catchup_aggregation_range(text) already exists and this project installs its own catchup_aggregation_range. Fix: rename the old one (e.g. ALTER FUNCTION catchup_aggregation_range(text) RENAME TO catchup_aggregation_range_legacy)');
 });
+
+test('a "migrations" table another tool made is not taken for this project\'s history', async () => {
+  db = await createEmptyDatabase();
+  await createLegacyTables(db.pool, { partitioned: false, keyedAggregates: true });
+  await db.sql(`CREATE TABLE migrations (id serial PRIMARY KEY, version text, run_on timestamptz)`);
+  const catalog = await catalogSnapshot(db.pool);
+  const message = await errorOf(migrateDatabase(db.url));
+  expect(message).toMatch(/^a table named "migrations" exists but was not made by this project's runner .* Fix: rename it \(ALTER TABLE migrations RENAME TO migrations_other\)/);
+  expect(await catalogSnapshot(db.pool)).toBe(catalog);
+});
