@@ -83,9 +83,11 @@ export async function validateDatabase(client: pg.ClientBase, info: DatabaseInfo
     if (!table) continue;
     const columns = columnRefusals(spec, table);
     refusals.push(...columns);
-    if (columns.length) continue;
+    if (table.kind !== 'r' && table.kind !== 'p') continue;
+    // The key is checked even when a column was refused: the DBA gets the whole list at once.
     const key = keyRefusal(spec, table);
-    if (key) { refusals.push(key); continue; }
+    if (key) refusals.push(key);
+    if (columns.length || key) continue;
     if (spec.mayBuildKey && !usableKeyIndex(table, spec)) {
       const duplicate = await firstDuplicate(client, spec.name, spec.uniqueKey);
       if (duplicate) {
@@ -104,8 +106,12 @@ export async function validateDatabase(client: pg.ClientBase, info: DatabaseInfo
         message: `${kind} already exists and this project installs its own ${name}. Fix: rename the old one (e.g. ALTER ${kind.startsWith('function') ? 'FUNCTION ' + kind.slice('function '.length) : kind.toUpperCase() + ' ' + name} RENAME TO ${name}_legacy) once nothing calls it` });
     }
   }
-  if (refusals.length) return refusals;
-  return refusals.concat(await timeframeRefusals(client, info));
+  // Timeframes are read only from tables whose columns passed (a query on a missing column would fail).
+  const readable = (name: string) => info.tables.has(name) && !refusals.some((r) => r.table === name);
+  if (readable('data_agg_state') && (!info.tables.has('agg_timeframes') || readable('agg_timeframes'))) {
+    refusals.push(...await timeframeRefusals(client, info));
+  }
+  return refusals;
 }
 
 async function timeframeRefusals(client: pg.ClientBase, info: DatabaseInfo): Promise<Refusal[]> {

@@ -83,3 +83,13 @@ test('a "migrations" table another tool made is not taken for this project\'s hi
   expect(message).toMatch(/^a table named "migrations" exists but was not made by this project's runner .* Fix: rename it \(ALTER TABLE migrations RENAME TO migrations_other\)/);
   expect(await catalogSnapshot(db.pool)).toBe(catalog);
 });
+
+test('every problem is listed at once: a type, a missing key and an unknown timeframe', async () => {
+  const message = await refusal(`DROP TABLE bars_1m; CREATE TABLE bars_1m (canonical_symbol text, ts_utc text, open numeric, high numeric, low numeric, close numeric, volume numeric);
+    INSERT INTO data_agg_state VALUES ('EURUSD', '2h', NULL)`, false);
+  expect(message.split('\n').slice(1).map((line) => line.slice(0, 57))).toEqual([
+    '  - bars_1m.ts_utc is text; adoption needs timestamptz. Fix',
+    '  - bars_1m has no primary key or unique index on exactly (',
+    "  - data_agg_state has timeframe(s) '2h' that this project ",
+  ]);
+});
