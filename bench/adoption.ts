@@ -22,6 +22,8 @@ export interface AdoptionBenchResult {
   /** Inserts that took over 100 ms during adoption. */
   slowInserts: number;
   lockWaitMs: number;
+  /** How many times the inserter was sampled (the lock wait's resolution is one sample). */
+  samples: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -98,10 +100,12 @@ export async function benchAdoption(db: BenchDatabase, symbols: number, minutes:
 
       let done = false;
       let lockSamples = 0;
+      let samples = 0;
       const SAMPLE_MS = 10;
       const sampling = (async () => {
         while (!done) {
           const { rows } = await sampler.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`, [pid]);
+          samples += 1;
           if (rows.length) lockSamples += 1;
           await sleep(SAMPLE_MS);
         }
@@ -126,6 +130,7 @@ export async function benchAdoption(db: BenchDatabase, symbols: number, minutes:
         maxStallMs: round(Math.max(...stalls), 1),
         slowInserts: latencies.filter((l) => l > 100).length,
         lockWaitMs: lockSamples * SAMPLE_MS,
+        samples,
       };
     } finally {
       await inserter.end();

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       console.log(`insert latency alone: ${r.baseline.inserts} inserts, median ${r.baseline.medianMs} ms, p99 ${r.baseline.p99Ms} ms, max ${r.baseline.maxMs} ms; ` +
         `during db:migrate: ${r.during.inserts} inserts, median ${r.during.medianMs} ms, p99 ${r.during.p99Ms} ms, max ${r.during.maxMs} ms ` +
         `→ max ${round(r.during.maxMs / r.baseline.maxMs)}× the baseline's max`);
-      console.log(`blocked by locks (the inserter sampled every 10 ms in wait_event_type 'Lock'): ${r.lockWaitMs} ms in total (target: under 1 s); ` +
+      console.log(`blocked by locks (the inserter sampled every 10 ms, ${r.samples} samples, in wait_event_type 'Lock'): ${r.lockWaitMs} ms in total (target: under 1 s); ` +
         `inserts over 100 ms: ${r.slowInserts}; time beyond the baseline median, summed: ${r.totalStallMs} ms, longest ${r.maxStallMs} ms ` +
         `(CPU and I/O shared with the adoption's own work on ${os.cpus().length} cores, not locks)`);
     }
