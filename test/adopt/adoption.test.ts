@@ -4,10 +4,12 @@ import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GET as healthList } from '../../app/api/health/route';
+import { GET as pairPage } from '../../app/api/pairs/[symbol]/[timeframe]/route';
+import { GET as pairRuns } from '../../app/api/pairs/[symbol]/[timeframe]/runs/route';
 import { closePool } from '../../lib/db';
 import { migrateDatabase, SQL_DIR } from '../../lib/migrate';
 import { BASELINE_FILES } from '../../lib/adopt/plan';
-import type { HealthListResponse } from '../../lib/types';
+import type { HealthListResponse, PairDetailResponse, RunsPage } from '../../lib/types';
 import { insertBars, minutesBetween, randomWalkBars } from '../support/bars';
 import { createEmptyDatabase, createTestDatabase, type TestDatabase } from '../support/database';
 import { call, pointApiAt } from '../api/support';
@@ -120,6 +122,15 @@ describe('adopting a pre-fix production database (partitioned bars_1m)', () => {
     const states = Object.fromEntries(body.rows.map((r) => [`${r.symbol}/${r.timeframe}`, r.cursorStatus]));
     expect(states).toEqual({ 'EURUSD/1h': 'AHEAD', 'EURUSD/5m': 'NULL', 'GBPUSD/15m': 'OK', 'GBPUSD/1d': 'AHEAD', 'NOSRC/5m': 'AHEAD', 'USDJPY/5m': 'OK' });
     expect(body.rows.find((r) => r.symbol === 'EURUSD' && r.timeframe === '5m')!.state).toBe('NULL');
+    // The pair page's data works on the adopted tables too (no run history yet).
+    const pair = await call<PairDetailResponse>(pairPage, '/api/pairs/EURUSD/1h', { symbol: 'EURUSD', timeframe: '1h' });
+    expect(pair.status).toBe(200);
+    expect(pair.body.pair.cursorStatus).toBe('AHEAD');
+    expect(pair.body.history).toEqual([]);
+    expect(pair.body.remediationSql).toContain('reset_aggregation_cursors(true)');
+    const runs = await call<RunsPage>(pairRuns, '/api/pairs/EURUSD/1h/runs', { symbol: 'EURUSD', timeframe: '1h' });
+    expect(runs.status).toBe(200);
+    expect(runs.body.runs).toEqual([]);
   });
 
   test('reset(true) lists, reset(false) repairs and validates, keeping every bar', async () => {
