@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { applyAdoption } from './apply';
 import { inspectDatabase, type DatabaseInfo } from './inspect';
 import { BASELINE_FILES, ownObjectNames, planAdoption, type AdoptionPlan } from './plan';
-import { validateDatabase, type Refusal } from './validate';
+import { typeWarnings, validateDatabase, type Refusal } from './validate';
 
 export class AdoptionRefusedError extends Error {
   constructor(readonly refusals: Refusal[]) {
@@ -54,6 +54,7 @@ export async function adoptIfNeeded(
   const refusals = await validateDatabase(client, info, objects);
   if (refusals.length) throw new AdoptionRefusedError(refusals);
   const plan = planAdoption(info, options.sqlDir);
+  for (const warning of typeWarnings(info)) options.logger(warning);
   if (options.dryRun) {
     for (const line of formatPlan(info, plan)) options.logger(line);
     return { adoption: true, plan };

@@ -139,3 +139,26 @@ async function timeframeRefusals(client: pg.ClientBase, info: DatabaseInfo): Pro
   }
   return refusals;
 }
+
+const INTEGER_TYPES = ['smallint', 'integer', 'bigint'];
+
+/**
+ * Not refusals: columns of bars_agg narrower than bars_1m's (an integer volume for fractional
+ * source volumes, fewer decimals, float for numeric) make every write round, and the audit
+ * would report those bars as drift for ever. Said before adoption; the DBA decides.
+ */
+export function typeWarnings(info: DatabaseInfo): string[] {
+  const source = info.tables.get('bars_1m');
+  const agg = info.tables.get('bars_agg');
+  if (!source || !agg) return [];
+  const warnings: string[] = [];
+  for (const name of ['open', 'high', 'low', 'close', 'volume']) {
+    const from = source.columns.find((c) => c.name === name)?.type;
+    const to = agg.columns.find((c) => c.name === name)?.type;
+    if (!from || !to || to === 'numeric' || to === from) continue;
+    if (name === 'volume' && INTEGER_TYPES.includes(from) && INTEGER_TYPES.slice(INTEGER_TYPES.indexOf(from)).includes(to)) continue;
+    warnings.push(`warning: bars_agg.${name} is ${to} but bars_1m.${name} is ${from}: what the catch-up writes is cast to ${to} (rounded), and the audit would report those bars as drift. ` +
+      `To keep them exact: ALTER TABLE bars_agg ALTER COLUMN ${name} TYPE numeric (rewrites bars_agg)`);
+  }
+  return warnings;
+}

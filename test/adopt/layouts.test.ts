@@ -53,6 +53,19 @@ test('keys in another column order serve bars_agg and data_agg_state (ON CONFLIC
   expect(r.bars_written).toBe(1);
 });
 
+test('bars_agg columns narrower than the source are adopted with a warning that names the fix', async () => {
+  db = await createEmptyDatabase();
+  await createLegacyTables(db.pool, { partitioned: false, keyedAggregates: true });
+  await db.sql(`ALTER TABLE bars_1m ALTER COLUMN volume TYPE numeric; ALTER TABLE bars_agg ALTER COLUMN close TYPE double precision`);
+  const lines: string[] = [];
+  await migrateDatabase(db.url, (l) => lines.push(l), SQL_DIR, { dryRun: true });
+  expect(lines.filter((l) => l.startsWith('warning: '))).toEqual([
+    'warning: bars_agg.close is double precision but bars_1m.close is numeric(18,6): what the catch-up writes is cast to double precision (rounded), and the audit would report those bars as drift. To keep them exact: ALTER TABLE bars_agg ALTER COLUMN close TYPE numeric (rewrites bars_agg)',
+    'warning: bars_agg.volume is bigint but bars_1m.volume is numeric: what the catch-up writes is cast to bigint (rounded), and the audit would report those bars as drift. To keep them exact: ALTER TABLE bars_agg ALTER COLUMN volume TYPE numeric (rewrites bars_agg)',
+  ]);
+  expect((await migrateDatabase(db.url)).adopted).toBe(true);
+});
+
 test('a database migrated by an earlier version (001–006 applied) keeps migrating: the later files only', async () => {
   db = await createEmptyDatabase();
   const old = mkdtempSync(path.join(os.tmpdir(), 'frontier-old-sql-'));
