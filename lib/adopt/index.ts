@@ -51,6 +51,9 @@ export async function adoptIfNeeded(
   const objects = ownObjectNames(options.sqlDir);
   const info = await inspectDatabase(client, objects);
   if (info.hasMigrationsTable || info.tables.size === 0) return { adoption: false };
+  // A role's statement_timeout must not cut off the duplicate check or an index build half-way
+  // on a large table (this client is adoption's own; it is closed after the migration).
+  await client.query('SET statement_timeout = 0');
   const refusals = await validateDatabase(client, info, objects);
   if (refusals.length) throw new AdoptionRefusedError(refusals);
   const plan = planAdoption(info, options.sqlDir);

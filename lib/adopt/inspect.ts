@@ -85,9 +85,8 @@ async function inspectTable(client: pg.ClientBase, name: string): Promise<TableI
        FROM pg_partition_tree($1::regclass) t JOIN pg_class c ON c.oid = t.relid
       WHERE t.isleaf AND t.relid <> $1::regclass ORDER BY 1`, [table.oid]);
   const own = await client.query<{ rows: number }>(`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = $1`, [table.oid]);
-  const estimatedRows = table.kind === 'p'
-    ? partitions.rows.reduce((sum, p) => sum + Math.max(0, p.rows), 0)
-    : own.rows[0]!.rows;
+  const estimatedRows = table.kind !== 'p' ? own.rows[0]!.rows
+    : partitions.rows.some((p) => p.rows < 0) ? -1 : partitions.rows.reduce((sum, p) => sum + p.rows, 0);
   return {
     name, kind: table.kind, columns: columns.rows, indexes: indexes.rows,
     partitions: partitions.rows.map((p) => p.name), estimatedRows,
