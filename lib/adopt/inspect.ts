@@ -24,6 +24,12 @@ export interface TableInfo {
   columns: ColumnInfo[];
   indexes: IndexInfo[];
   partitions: string[];
+  /** Leaf partitions with their indexes (a key is built on each before the parent's). */
+  leaves: { name: string; oid: number; indexes: IndexInfo[] }[];
+  /** Partitions that are partitioned themselves (adoption builds no key across those). */
+  multiLevel: boolean;
+  /** Columns of the partition key; null when it has an expression (or the table is not partitioned). */
+  partitionColumns: string[] | null;
   /** Approximate rows (pg_class.reltuples summed over partitions); -1 when never analyzed. */
   estimatedRows: number;
 }
@@ -72,25 +78,40 @@ async function inspectTable(client: pg.ClientBase, name: string): Promise<TableI
   const columns = await client.query<ColumnInfo>(
     `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attnotnull AS "notNull"
        FROM pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped ORDER BY attnum`, [table.oid]);
-  const indexes = await client.query<IndexInfo>(
+  const indexes = await indexesOf(client, table.oid);
+  const partitions = await client.query<{ name: string; oid: number; rows: number; leaf: boolean }>(
+    `SELECT c.oid::regclass::text AS name, c.oid, c.reltuples::float8 AS rows, t.isleaf AS leaf
+       FROM pg_partition_tree($1::regclass) t JOIN pg_class c ON c.oid = t.relid
+      WHERE t.relid <> $1::regclass ORDER BY 1`, [table.oid]);
+  const leaves = [];
+  for (const leaf of partitions.rows.filter((p) => p.leaf)) leaves.push({ name: leaf.name, oid: leaf.oid, indexes: await indexesOf(client, leaf.oid) });
+  const partitionKey = await client.query<{ columns: string[] | null }>(
+    `SELECT CASE WHEN 0 = ANY (p.partattrs::int2[]) THEN NULL ELSE
+              array(SELECT a.attname FROM unnest(p.partattrs::int2[]) k(attnum) JOIN pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = k.attnum)::text[] END AS columns
+       FROM pg_partitioned_table p WHERE p.partrelid = $1`, [table.oid]);
+  const own = await client.query<{ rows: number }>(`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = $1`, [table.oid]);
+  const leafRows = partitions.rows.filter((p) => p.leaf);
+  const estimatedRows = table.kind !== 'p' ? own.rows[0]!.rows
+    : leafRows.some((p) => p.rows < 0) ? -1 : leafRows.reduce((sum, p) => sum + p.rows, 0);
+  return {
+    name, kind: table.kind, columns: columns.rows, indexes,
+    partitions: leafRows.map((p) => p.name), leaves,
+    multiLevel: partitions.rows.some((p) => !p.leaf),
+    partitionColumns: partitionKey.rows[0]?.columns ?? null,
+    estimatedRows,
+  };
+}
+
+async function indexesOf(client: pg.ClientBase, oid: number): Promise<IndexInfo[]> {
+  const result = await client.query<IndexInfo>(
     `SELECT ic.relname AS name,
             array(SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY k(attnum, n)
                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.n)::text[] AS columns,
             i.indisunique AS unique,
             i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL AND NOT (0 = ANY (i.indkey::int2[])) AS usable
        FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
-      WHERE i.indrelid = $1 ORDER BY ic.relname`, [table.oid]);
-  const partitions = await client.query<{ name: string; rows: number }>(
-    `SELECT c.oid::regclass::text AS name, c.reltuples::float8 AS rows
-       FROM pg_partition_tree($1::regclass) t JOIN pg_class c ON c.oid = t.relid
-      WHERE t.isleaf AND t.relid <> $1::regclass ORDER BY 1`, [table.oid]);
-  const own = await client.query<{ rows: number }>(`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = $1`, [table.oid]);
-  const estimatedRows = table.kind !== 'p' ? own.rows[0]!.rows
-    : partitions.rows.some((p) => p.rows < 0) ? -1 : partitions.rows.reduce((sum, p) => sum + p.rows, 0);
-  return {
-    name, kind: table.kind, columns: columns.rows, indexes: indexes.rows,
-    partitions: partitions.rows.map((p) => p.name), estimatedRows,
-  };
+      WHERE i.indrelid = $1 ORDER BY ic.relname`, [oid]);
+  return result.rows;
 }
 
 /** Distinct timeframes of the legacy state rows, and of a legacy agg_timeframes with their steps. */

@@ -2,7 +2,7 @@
 // exactly what the real run executes.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { DatabaseInfo } from './inspect';
+import type { DatabaseInfo, TableInfo } from './inspect';
 import { BARS_AGG, DATA_AGG_STATE, STANDARD_TIMEFRAMES, TABLE_SPECS } from './spec';
 import { usableKeyIndex } from './validate';
 
@@ -89,12 +89,9 @@ export function planAdoption(info: DatabaseInfo, sqlDir: string): AdoptionPlan {
   }
   const agg = info.tables.get('bars_agg');
   if (agg && !usableKeyIndex(agg, BARS_AGG)) {
-    if (agg.indexes.some((i) => i.name === 'bars_agg_symbol_tf_ts')) {
-      concurrent.push({ description: 'an earlier adoption was interrupted while building bars_agg_symbol_tf_ts: drop the invalid index it left',
-        sql: 'DROP INDEX CONCURRENTLY IF EXISTS bars_agg_symbol_tf_ts;' });
-    }
-    concurrent.push({ description: 'bars_agg has no unique key for the catch-up\'s upsert: build it without blocking writers',
-      sql: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS bars_agg_symbol_tf_ts ON bars_agg (${BARS_AGG.uniqueKey.join(', ')});` });
+    const { concurrent: build, transaction: attach } = aggregateKeySteps(agg);
+    concurrent.push(...build);
+    transaction.push(...attach);
   }
   const runs = info.tables.get('data_agg_runs');
   if (runs) {
@@ -116,4 +113,44 @@ export function planAdoption(info: DatabaseInfo, sqlDir: string): AdoptionPlan {
       sql: `INSERT INTO agg_timeframes (timeframe, step) VALUES ${STANDARD_TIMEFRAMES.map(([tf, step]) => `('${tf}', interval '${step}')`).join(', ')} ON CONFLICT (timeframe) DO NOTHING;` });
   }
   return { tablesFound: [...info.tables.keys()], concurrent, transaction, installs: installSql(sqlDir) };
+}
+
+const AGG_KEY = 'bars_agg_symbol_tf_ts';
+
+/**
+ * The unique key of bars_agg that the catch-up's ON CONFLICT needs. On a plain table: one
+ * CREATE UNIQUE INDEX CONCURRENTLY. On a partitioned one (CONCURRENTLY is not allowed on the
+ * parent): a CONCURRENTLY-built index on each partition, then, in the transaction, the
+ * parent's index ON ONLY (catalog only) with every partition's attached — it becomes valid
+ * when the last one is.
+ */
+function aggregateKeySteps(agg: TableInfo): { concurrent: Step[]; transaction: Step[] } {
+  const columns = BARS_AGG.uniqueKey.join(', ');
+  const concurrent: Step[] = [];
+  const leftover = (indexes: TableInfo['indexes'], name: string) => indexes.some((i) => i.name === name && !i.usable);
+  if (agg.kind !== 'p') {
+    if (leftover(agg.indexes, AGG_KEY)) {
+      concurrent.push({ description: `an earlier adoption was interrupted while building ${AGG_KEY}: drop the invalid index it left`,
+        sql: `DROP INDEX CONCURRENTLY IF EXISTS ${AGG_KEY};` });
+    }
+    concurrent.push({ description: 'bars_agg has no unique key for the catch-up\'s upsert: build it without blocking writers',
+      sql: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${AGG_KEY} ON bars_agg (${columns});` });
+    return { concurrent, transaction: [] };
+  }
+  const transaction: Step[] = [{ description: 'the partitioned bars_agg\'s key: the parent\'s index, catalog only',
+    sql: `CREATE UNIQUE INDEX ${AGG_KEY} ON ONLY bars_agg (${columns});` }];
+  for (const leaf of agg.leaves) {
+    const existing = leaf.indexes.find((i) => i.unique && i.usable && i.columns.join(', ') === columns)?.name;
+    const name = existing ?? `bars_agg_p${leaf.oid}_key`;
+    if (!existing) {
+      if (leftover(leaf.indexes, name)) {
+        concurrent.push({ description: `an earlier adoption was interrupted while building ${name}: drop the invalid index it left`,
+          sql: `DROP INDEX CONCURRENTLY IF EXISTS ${name};` });
+      }
+      concurrent.push({ description: `bars_agg partition ${leaf.name}: its part of the key, without blocking writers`,
+        sql: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON ${leaf.name} (${columns});` });
+    }
+    transaction.push({ description: `attach ${leaf.name}'s index to the key`, sql: `ALTER INDEX ${AGG_KEY} ATTACH PARTITION ${name};` });
+  }
+  return { concurrent, transaction };
 }

@@ -69,9 +69,12 @@ function keyRefusal(spec: TableSpec, table: TableInfo): Refusal | undefined {
     return { table: spec.name, column: key,
       message: `${spec.name} has no unique index on (${key}); adoption needs one. Fix: CREATE UNIQUE INDEX ON ${spec.name} (${key})` };
   }
-  if (table.kind === 'p') {
+  if (table.kind === 'p' && (table.multiLevel || !table.partitionColumns || !table.partitionColumns.every((c) => spec.uniqueKey.includes(c)))) {
+    // PostgreSQL builds a unique index on a partitioned table only when it contains the
+    // partition key's columns; sub-partitions would need the recipe one level further down.
+    const why = table.multiLevel ? 'has sub-partitions' : `is partitioned by ${table.partitionColumns ? `(${table.partitionColumns.join(', ')})` : 'an expression'}, not by columns of the key`;
     return { table: spec.name, column: key,
-      message: `${spec.name} is partitioned and has no unique index on (${key}); adoption builds that index only on a plain table. Fix: create it on each partition CONCURRENTLY, then CREATE UNIQUE INDEX ON ONLY ${spec.name} (${key}) and ATTACH PARTITION each one` };
+      message: `${spec.name} has no unique index on (${key}) and ${why}, so adoption cannot build one. Fix: create a unique index on (${key}) on each partition CONCURRENTLY, then CREATE UNIQUE INDEX ON ONLY ${spec.name} (${key}) and ALTER INDEX … ATTACH PARTITION each one (or repartition by ts_utc)` };
   }
   return undefined;
 }

@@ -66,6 +66,41 @@ test('bars_agg columns narrower than the source are adopted with a warning that 
   expect((await migrateDatabase(db.url)).adopted).toBe(true);
 });
 
+test('a partitioned bars_agg without a key: each partition\'s index CONCURRENTLY, then the parent\'s ON ONLY with them attached', async () => {
+  db = await createEmptyDatabase();
+  await createLegacyTables(db.pool, { partitioned: true, keyedAggregates: true });
+  await db.sql(`DROP TABLE bars_agg;
+    CREATE TABLE bars_agg (canonical_symbol varchar(32) NOT NULL, timeframe varchar(8) NOT NULL, ts_utc timestamptz NOT NULL,
+      open numeric(18,6), high numeric(18,6), low numeric(18,6), close numeric(18,6), volume bigint) PARTITION BY RANGE (ts_utc);
+    CREATE TABLE bars_agg_2026_01 PARTITION OF bars_agg FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+    CREATE TABLE bars_agg_2026_02 PARTITION OF bars_agg FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+    CREATE TABLE bars_agg_2026_03 PARTITION OF bars_agg FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+    CREATE UNIQUE INDEX jan_key ON bars_agg_2026_01 (canonical_symbol, timeframe, ts_utc)`);
+  await fillLegacyRows(db.pool);
+  const before = await legacyChecksums(db.pool);
+  const plan: string[] = [];
+  await migrateDatabase(db.url, (l) => plan.push(l), SQL_DIR, { dryRun: true });
+  const oid = async (t: string) => (await db!.one<{ oid: number }>(`SELECT $1::regclass::oid::int AS oid`, [t])).oid;
+  const [feb, mar] = [await oid('bars_agg_2026_02'), await oid('bars_agg_2026_03')];
+  expect(plan.filter((l) => /INDEX/.test(l) && !l.includes('data_agg_runs'))).toEqual([
+    `  CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS bars_agg_p${feb}_key ON bars_agg_2026_02 (canonical_symbol, timeframe, ts_utc);`,
+    `  CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS bars_agg_p${mar}_key ON bars_agg_2026_03 (canonical_symbol, timeframe, ts_utc);`,
+    '  CREATE UNIQUE INDEX bars_agg_symbol_tf_ts ON ONLY bars_agg (canonical_symbol, timeframe, ts_utc);',
+    '  ALTER INDEX bars_agg_symbol_tf_ts ATTACH PARTITION jan_key;',
+    `  ALTER INDEX bars_agg_symbol_tf_ts ATTACH PARTITION bars_agg_p${feb}_key;`,
+    `  ALTER INDEX bars_agg_symbol_tf_ts ATTACH PARTITION bars_agg_p${mar}_key;`,
+  ]);
+  expect((await migrateDatabase(db.url)).adopted).toBe(true);
+  expect(await legacyChecksums(db.pool)).toEqual(before);
+  expect(await db.one(`SELECT indisunique AS unique, indisvalid AS valid FROM pg_index WHERE indexrelid = 'bars_agg_symbol_tf_ts'::regclass`))
+    .toEqual({ unique: true, valid: true });
+  // The upsert goes through the partitioned key: the legacy 15m bars are rewritten, not duplicated.
+  await db.sql(`UPDATE data_agg_state SET last_agg_bar_ts_utc = '2026-02-28T17:45:00Z' WHERE canonical_symbol = 'GBPUSD' AND timeframe = '15m'`);
+  await db.sql(`SELECT run_catchup('GBPUSD', '15m', 10000, 0)`);
+  expect(await db.one(`SELECT count(*)::int AS n, count(source_count)::int AS counted FROM bars_agg WHERE canonical_symbol = 'GBPUSD' AND timeframe = '15m'`))
+    .toEqual({ n: 48, counted: 48 });
+});
+
 test('a database migrated by an earlier version (001–006 applied) keeps migrating: the later files only', async () => {
   db = await createEmptyDatabase();
   const old = mkdtempSync(path.join(os.tmpdir(), 'frontier-old-sql-'));

@@ -93,3 +93,11 @@ test('every problem is listed at once: a type, a missing key and an unknown time
   expect(lines[1]).toMatch(/^  - bars_1m has no primary key or unique index on exactly \(canonical_symbol, ts_utc\)/);
   expect(lines[2]).toMatch(/^  - data_agg_state has timeframe\(s\) '2h' that this project does not know/);
 });
+
+test('a partitioned bars_agg without a key, partitioned by a column outside the key', async () => {
+  const message = await refusal(`DROP TABLE bars_agg;
+    CREATE TABLE bars_agg (canonical_symbol text, timeframe text, ts_utc timestamptz, open numeric, high numeric, low numeric, close numeric, volume numeric)
+      PARTITION BY RANGE (volume);
+    CREATE TABLE bars_agg_all PARTITION OF bars_agg FOR VALUES FROM (MINVALUE) TO (MAXVALUE)`);
+  expect(message).toContain('bars_agg has no unique index on (canonical_symbol, timeframe, ts_utc) and is partitioned by (volume), not by columns of the key, so adoption cannot build one. Fix: ');
+});
