@@ -21,11 +21,20 @@ function databaseUrl(name: string): string {
 
 /** A fresh, migrated database of its own, cloned from the run's template (about 100 ms). */
 export async function createTestDatabase(): Promise<TestDatabase> {
+  return createDatabaseFrom(inject('templateDatabase'));
+}
+
+/** A fresh EMPTY database (from template0): no tables, never migrated — for adoption tests. */
+export async function createEmptyDatabase(): Promise<TestDatabase> {
+  return createDatabaseFrom('template0');
+}
+
+async function createDatabaseFrom(template: string): Promise<TestDatabase> {
   const name = `frontier_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: inject('adminUrl') });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   } finally {
     await admin.end();
   }
