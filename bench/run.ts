@@ -6,6 +6,7 @@ import { benchFrontierView } from './frontier-view';
 import { benchBacklog, benchWorkerPass } from './worker-pass';
 import { benchApiLoad } from './api-load';
 import { benchBrowser } from './browser';
+import { benchMetrics } from './metrics';
 import { median, round, startBenchDatabase } from './support';
 
 const args = process.argv.slice(2);
@@ -59,6 +60,19 @@ async function main(): Promise<void> {
         const one = rows.find((r) => r.path === path && r.clients === 1)!;
         const many = rows.find((r) => r.path === path && r.clients === 200)!;
         console.log(`${path}: transactions at 200 clients / at 1 client = ${round(many.dbTransactions / Math.max(1, one.dbTransactions))} (target ≤ 1.5); p99 at 200 clients ${many.p99} ms (target < 100)`);
+      }
+    }
+    if (selected('metrics')) {
+      console.log(`\n## /api/metrics size at 30,000 pairs; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+      console.log('renderMetrics over an in-memory snapshot through the health rules; old = the renderer before issue 12');
+      const rows = await benchMetrics(5_000, [0, 2_000], full ? 9 : 5);
+      for (const r of rows) {
+        console.log(`${r.scenario.padEnd(28)} ${r.renderer}: ${r.bytes} bytes, ${r.series} series, render median ${r.medianMs} ms (fastest ${r.minMs} ms), CPU ${r.cpuMs} ms`);
+      }
+      for (const scenario of new Set(rows.map((r) => r.scenario))) {
+        const [now, old] = (['new', 'old'] as const).map((renderer) => rows.find((r) => r.scenario === scenario && r.renderer === renderer)!);
+        console.log(`${scenario}: new/old size ${round(now!.bytes / old!.bytes, 4)}, series ${round(now!.series / old!.series, 4)}, ` +
+          `render CPU ${round(now!.cpuMs / old!.cpuMs, 4)} (target ≤ 1 MB: ${now!.bytes <= 1_000_000 ? 'met' : 'MISSED'})`);
       }
     }
     if (selected('browser')) {

@@ -84,25 +84,24 @@ export function renderMetrics(input: MetricsInput): Promise<string> {
     .set(Date.parse(snapshot.generatedAt) / 1000);
 
   const pairs = gauge('frontier_pairs', `Pairs per health state and timeframe; every state × every timeframe, 0 included. States: ${HEALTH_STATES.join(', ')}.`, ['state', 'timeframe']);
-  const counts = new Map<string, number>();
-  const key = (state: string, timeframe: string) => `${state}\u0000${timeframe}`;
+  // One pass over up to 30,000 pairs: counts per state and timeframe, and the newest success.
+  // ISO timestamps of one fixed format compare as strings; only the winner is parsed.
+  const counts = new Map<string, Map<string, number>>(HEALTH_STATES.map((state) => [state, new Map()]));
   const timeframes = new Set(input.timeframes);
+  let newestSuccess = '';
   for (const pair of snapshot.rows) {
     timeframes.add(pair.timeframe);
-    counts.set(key(pair.state, pair.timeframe), (counts.get(key(pair.state, pair.timeframe)) ?? 0) + 1);
+    const byTimeframe = counts.get(pair.state)!;
+    byTimeframe.set(pair.timeframe, (byTimeframe.get(pair.timeframe) ?? 0) + 1);
+    if (pair.enabled && pair.lastSuccessUtc && pair.lastSuccessUtc > newestSuccess) newestSuccess = pair.lastSuccessUtc;
   }
   for (const timeframe of timeframes) {
-    for (const state of HEALTH_STATES) pairs.set({ state, timeframe }, counts.get(key(state, timeframe)) ?? 0);
+    for (const state of HEALTH_STATES) pairs.set({ state, timeframe }, counts.get(state)!.get(timeframe) ?? 0);
   }
-
   // The worker's heartbeat as the data shows it: a worker that stopped stops moving this.
-  let newestSuccess = -Infinity;
-  for (const pair of snapshot.rows) {
-    if (pair.enabled && pair.lastSuccessUtc) newestSuccess = Math.max(newestSuccess, Date.parse(pair.lastSuccessUtc));
-  }
-  if (Number.isFinite(newestSuccess)) {
+  if (newestSuccess) {
     gauge('frontier_last_success_timestamp_seconds', 'The newest successful run of any enabled pair (the worker is alive while this moves).')
-      .set(newestSuccess / 1000);
+      .set(Date.parse(newestSuccess) / 1000);
   }
   if (input.incidentsOpen !== undefined) gauge('frontier_incidents_open', 'Incidents not yet ended.').set(input.incidentsOpen);
 
