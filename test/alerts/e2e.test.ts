@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { closePool } from '../../lib/db';
@@ -77,9 +77,24 @@ describe('alerting end to end: dashboard → Prometheus → Alertmanager → web
     for (const [symbol, alertname] of Object.entries(expected)) {
       expect(forSymbol(symbol)[0]!.alerts.map((a) => a.labels.alertname), symbol).toEqual([alertname]);
     }
-    // XAUUSD/15m is FAILING, but the symbol's feed outage inhibits it.
+    // XAUUSD/15m is FAILING, but the symbol's feed outage inhibits it: Alertmanager has the
+    // alert, marked suppressed by the FrontierSourceStale alert.
+    await vi.waitFor(async () => {
+      const alerts = (await (await fetch(`${stack!.alertmanager.base}/api/v2/alerts?filter=${encodeURIComponent('symbol="XAUUSD"')}`)).json()) as
+        { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }[];
+      expect(alerts.map((a) => [a.labels.alertname, a.labels.timeframe, a.status.state, a.status.inhibitedBy.length]).sort()).toEqual([
+        ['FrontierPairFailing', '15m', 'suppressed', 1],
+        ['FrontierSourceStale', undefined, 'active', 0],
+      ]);
+    }, WAIT);
     expect(webhook!.received.flatMap((n) => n.alerts).filter((a) => a.labels.symbol === 'XAUUSD').map((a) => a.labels.alertname))
       .not.toContain('FrontierPairFailing');
+    // The Grafana panel's query answers from the same scrape: the fixture's problem states.
+    const panel = JSON.parse(readFileSync('deploy/grafana/frontier-pairs-by-state.json', 'utf8')) as { targets: { expr: string }[] };
+    const answer = (await (await fetch(`${stack!.prometheus.base}/api/v1/query?query=${encodeURIComponent(panel.targets[0]!.expr)}`)).json()) as
+      { data: { result: { metric: { state: string }; value: [number, string] }[] } };
+    expect(Object.fromEntries(answer.data.result.map((r) => [r.metric.state, r.value[1]]))).toMatchObject(
+      { AHEAD: '1', NULL: '1', FAILING: '2', STALLED: '1', SOURCE_STALE: '1', LAGGING: '1', INEFFICIENT: '1' });
     const paged = new Set(webhook!.received.flatMap((n) => n.alerts.map((a) => a.labels.symbol)));
     for (const quiet of ['GBPUSD', 'USDCHF', 'EURUSD', 'BRK.B', 'BTCUSD']) expect(paged.has(quiet), quiet).toBe(false);
   }, 90_000);
@@ -112,6 +127,8 @@ describe('alerting end to end: dashboard → Prometheus → Alertmanager → web
     expect(resolved).toMatchObject({ status: 'resolved', groupLabels: { symbol: 'EURUSD' } });
     expect(resolved.alerts.map((a) => [a.status, a.labels.alertname, a.labels.timeframe])).toEqual([['resolved', 'FrontierPairFailing', '5m']]);
     expect(Date.parse(resolved.alerts[0]!.endsAt)).toBeGreaterThan(Date.parse(resolved.alerts[0]!.startsAt));
+    // Over the whole run the inhibited XAUUSD/15m alert never reached the receiver.
+    expect(forSymbol('XAUUSD').flatMap((n) => n.alerts.map((a) => a.labels.alertname))).not.toContain('FrontierPairFailing');
   }, 120_000);
 });
 
