@@ -2,11 +2,11 @@ import { describe, expect, test } from 'vitest';
 import { GET as summaryGET } from '../../app/api/health/summary/route';
 import { GET as healthzGET } from '../../app/api/healthz/route';
 import { GET as metricsGET } from '../../app/api/metrics/route';
-import type { ApiErrorBody, HealthSummaryResponse } from '../../lib/types';
+import { HEALTH_STATES, type ApiErrorBody, type HealthSummaryResponse } from '../../lib/types';
 import { WORST_FIRST, useEveryStateDatabase } from './fixture';
 import { call, resetApiCaches } from './support';
 import { getHealthSnapshot } from '../../lib/api/snapshot';
-import { renderMetrics } from '../../lib/metrics';
+import { PAIR_SERIES_STATES, renderMetrics } from '../../lib/metrics';
 import { requireTool, runTool } from '../support/prometheus-tools';
 
 const database = useEveryStateDatabase();
@@ -55,15 +55,18 @@ describe('GET /api/metrics', () => {
     expect(status).toBe(200);
     expect(contentType).toContain('text/plain');
     // Every state × every configured timeframe (6), zeros included: a fixed label set.
-    expect(count(body, 'frontier_pairs{')).toBe(9 * 6);
+    expect(count(body, 'frontier_pairs{')).toBe(HEALTH_STATES.length * 6);
     expect(value(body, 'frontier_pairs{state="OK",timeframe="5m"}')).toBe('1');
     expect(value(body, 'frontier_pairs{state="OK",timeframe="15m"}')).toBe('1');
     expect(value(body, 'frontier_pairs{state="OK",timeframe="1h"}')).toBe('1');
     expect(value(body, 'frontier_pairs{state="LAGGING",timeframe="5m"}')).toBe('1');
     expect(value(body, 'frontier_pairs{state="FAILING",timeframe="4h"}')).toBe('0');
     expect(value(body, 'frontier_pairs{state="DISABLED",timeframe="5m"}')).toBe('1');
-    // One series per listed pair and problem state (7 states), 1 for its own state only.
-    expect(count(body, 'frontier_pair_state{')).toBe(7 * 7);
+    // One series per listed pair and problem state, 1 for its own state only. (7 problem states
+    // today; DRIFT, when it lands, makes 8: counted from the list so the test survives the merge.)
+    expect(PAIR_SERIES_STATES).toEqual(HEALTH_STATES.filter((state) => !['OK', 'CLOSED', 'DISABLED'].includes(state)));
+    expect(PAIR_SERIES_STATES.length).toBeGreaterThanOrEqual(7);
+    expect(count(body, 'frontier_pair_state{')).toBe(7 * PAIR_SERIES_STATES.length);
     expect(value(body, 'frontier_pair_state{symbol="USDJPY",timeframe="5m",state="STALLED"}')).toBe('1');
     expect(value(body, 'frontier_pair_state{symbol="USDJPY",timeframe="5m",state="FAILING"}')).toBe('0');
     expect(count(body, 'frontier_pair_state{') - lines(body).filter((l) => l.startsWith('frontier_pair_state{') && l.endsWith(' 0')).length).toBe(7);
@@ -99,7 +102,7 @@ describe('GET /api/metrics', () => {
 
   test('the cap keeps the worst pairs and counts the others as omitted', async () => {
     const text = await renderMetrics({ snapshot: await getHealthSnapshot(), timeframes: ['5m'], pairSeriesCap: 3 });
-    expect(count(text, 'frontier_pair_state{')).toBe(3 * 7);
+    expect(count(text, 'frontier_pair_state{')).toBe(3 * PAIR_SERIES_STATES.length);
     // Worst first: AHEAD, NULL, FAILING keep their series; STALLED and the rest are counted.
     expect(lines(text).filter((l) => l.startsWith('frontier_pair_state{') && l.endsWith(' 1')).map((l) => l.split('"')[1])).toEqual(['NZDUSD', 'USDCAD', 'AUDUSD']);
     expect(value(text, 'frontier_pairs_omitted')).toBe('4');
