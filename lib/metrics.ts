@@ -112,14 +112,14 @@ export function renderMetrics(input: MetricsInput): Promise<string> {
 type GaugeFactory = <L extends string>(name: string, help: string, labelNames?: readonly L[]) => Gauge<L>;
 
 /**
- * Per-pair series for problem pairs, worst first up to the cap. frontier_pair_state has one
+ * Per-pair series for problem pairs, most severe states first up to the cap. frontier_pair_state has one
  * series per pair and state of a FIXED set (0 or 1): a pair changing from FAILING to STALLED
  * flips two values instead of ending one series and starting another, so Prometheus sees no
  * churn and an alert is simply frontier_pair_state{state="FAILING"} == 1.
  */
 function renderPairSeries(gauge: GaugeFactory, snapshot: HealthSnapshot, cap: number): void {
   const pairLabels = ['symbol', 'timeframe'] as const;
-  const state = gauge('frontier_pair_state', `1 for the pair's health state, 0 for the others; only pairs not ${[...QUIET_STATES].join('/')}, worst first, at most METRICS_PAIR_SERIES_CAP.`, [...pairLabels, 'state']);
+  const state = gauge('frontier_pair_state', `1 for the pair's health state, 0 for the others; only pairs not ${[...QUIET_STATES].join('/')}, most severe states first, at most METRICS_PAIR_SERIES_CAP.`, [...pairLabels, 'state']);
   const barsBehind = gauge('frontier_pair_bars_behind', 'Complete windows not yet aggregated (listed pairs only).', pairLabels);
   const failures = gauge('frontier_pair_consecutive_failures', 'Failed runs since the last success (listed pairs only).', pairLabels);
   const sinceSuccess = gauge('frontier_pair_seconds_since_success', 'Seconds since the last successful run or registration (listed pairs only).', pairLabels);
@@ -128,15 +128,13 @@ function renderPairSeries(gauge: GaugeFactory, snapshot: HealthSnapshot, cap: nu
   const omitted = gauge('frontier_pairs_omitted', 'Pairs in a problem state left without per-pair series by METRICS_PAIR_SERIES_CAP (counted in frontier_pairs all the same).');
   gauge('frontier_pair_series_cap_pairs', 'METRICS_PAIR_SERIES_CAP: at most this many pairs get per-pair series.').set(cap);
 
-  let listed = 0;
-  let left = 0;
-  for (const pair of snapshot.rows) {
-    if (QUIET_STATES.has(pair.state)) continue;
-    if (listed >= cap) {
-      left += 1;
-      continue;
-    }
-    listed += 1;
+  const problems = snapshot.rows.filter((pair) => !QUIET_STATES.has(pair.state));
+  // When the cap binds, the most severe states first and, within a state, by name: not by
+  // "how bad" (the snapshot's order), which shifts every scrape and would swap pairs in and
+  // out at the boundary — ending and starting their series, resetting their alerts' for:.
+  const listed = problems.length <= cap ? problems
+    : [...problems].sort((a, b) => a.severity - b.severity || compareNames(a.symbol, b.symbol) || compareNames(a.timeframe, b.timeframe)).slice(0, cap);
+  for (const pair of listed) {
     const labels = { symbol: pair.symbol, timeframe: pair.timeframe };
     for (const name of PAIR_SERIES_STATES) state.set({ ...labels, state: name }, name === pair.state ? 1 : 0);
     // A missing number (NULL cursor, no source) is an absent series, not a fake 0.
@@ -145,9 +143,15 @@ function renderPairSeries(gauge: GaugeFactory, snapshot: HealthSnapshot, cap: nu
     if (pair.minutesSinceSuccess !== null) sinceSuccess.set(labels, Math.round(pair.minutesSinceSuccess * 60));
     if (pair.sourceAgeMinutes !== null) sourceAge.set({ symbol: pair.symbol }, Math.round(pair.sourceAgeMinutes * 60));
   }
+  const left = problems.length - listed.length;
   omitted.set(left);
 }
 
 export function resetMetricsCache(): void {
   built = undefined;
+}
+
+/** Code-point order, the same in every locale (symbols are compared, never shown, here). */
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -107,6 +107,15 @@ describe('GET /api/metrics', () => {
     expect(lines(text).filter((l) => l.startsWith('frontier_pair_state{') && l.endsWith(' 1')).map((l) => l.split('"')[1])).toEqual(['NZDUSD', 'USDCAD', 'AUDUSD']);
     expect(value(text, 'frontier_pairs_omitted')).toBe('4');
     expect(value(text, 'frontier_pairs{state="STALLED",timeframe="5m"}')).toBe('1');
+    // Within a state the cap keeps pairs by name, not by how bad they are this scrape: the
+    // listed set does not swap pairs in and out as their numbers move.
+    const snapshot = await getHealthSnapshot();
+    const lagging = snapshot.rows.find((row) => row.state === 'LAGGING')!;
+    const clones = (order: string[]) => order.map((symbol, i) => ({ ...lagging, symbol, barsBehind: 100 - i }));
+    for (const order of [['L5', 'L3', 'L1', 'L4', 'L2'], ['L2', 'L1', 'L4', 'L3', 'L5']]) {
+      const capped = await renderMetrics({ snapshot: { ...snapshot, rows: clones(order) }, timeframes: [], pairSeriesCap: 2 });
+      expect(lines(capped).filter((l) => l.startsWith('frontier_pair_bars_behind{')).map((l) => l.split('"')[1])).toEqual(['L1', 'L2']);
+    }
     const countsOnly = await renderMetrics({ snapshot: await getHealthSnapshot(), timeframes: [], pairSeriesCap: 0, incidentsOpen: 2 });
     expect(count(countsOnly, 'frontier_pair_')).toBe(1); // frontier_pair_series_cap_pairs 0
     expect(value(countsOnly, 'frontier_pairs_omitted')).toBe('7');
