@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFailed, test, vi } from 'vitest';
 import { closePool } from '../../lib/db';
 import { CORRUPT_ERROR, seedEveryState } from '../api/fixture';
 import { pointApiAt, registerPair } from '../api/support';
@@ -70,6 +70,7 @@ describe('alerting end to end: dashboard → Prometheus → Alertmanager → web
 
   test('the fixture\'s problems are paged per symbol; LAGGING, INEFFICIENT, OK and DISABLED are not', async (context) => {
     if (!stack) context.skip('the stack did not start (see the test before)');
+    onTestFailed(dumpLogs);
     const expected = { AUDUSD: 'FrontierPairFailing', USDJPY: 'FrontierPairStalled', NZDUSD: 'FrontierPairCursorAhead', USDCAD: 'FrontierPairCursorNull', XAUUSD: 'FrontierSourceStale' };
     await vi.waitFor(() => {
       for (const symbol of Object.keys(expected)) expect(forSymbol(symbol), symbol).not.toHaveLength(0);
@@ -101,6 +102,7 @@ describe('alerting end to end: dashboard → Prometheus → Alertmanager → web
 
   test('a pair made to fail is one notification under its symbol; fixed, one resolve', async (context) => {
     if (!stack) context.skip('the stack did not start (see the first test)');
+    onTestFailed(dumpLogs);
     await db!.sql(`UPDATE data_agg_state SET consecutive_failures = 4, last_error = $1, last_error_utc = now()
                     WHERE canonical_symbol = 'EURUSD' AND timeframe = '5m'`, [CORRUPT_ERROR]);
     await vi.waitFor(() => expect(forSymbol('EURUSD')).toHaveLength(1), WAIT);
@@ -131,6 +133,12 @@ describe('alerting end to end: dashboard → Prometheus → Alertmanager → web
     expect(forSymbol('XAUUSD').flatMap((n) => n.alerts.map((a) => a.labels.alertname))).not.toContain('FrontierPairFailing');
   }, 120_000);
 });
+
+/** On a failure, what the servers said and what the webhook got: enough to see which hop broke. */
+function dumpLogs(): void {
+  console.error(`prometheus log:\n${stack?.prometheus.log().slice(-3_000)}\nalertmanager log:\n${stack?.alertmanager.log().slice(-3_000)}`);
+  console.error(`notifications received:\n${JSON.stringify(webhook?.received.map((n) => [n.status, n.groupLabels, n.alerts.map((a) => a.labels.alertname)]))}`);
+}
 
 /** Kept for people to read (test-results/ is not committed). */
 function saveNotification(kind: string, body: Notification): void {

@@ -93,14 +93,13 @@ export interface Daemon {
 }
 
 /** Starts a Prometheus-family server and waits for its /-/ready (bounded). */
-async function startDaemon(file: string, args: string[], port: number, logFile: string): Promise<Daemon> {
+async function startDaemon(file: string, args: string[], port: number): Promise<Daemon> {
   let log = '';
   const child: ChildProcess = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
   const base = `http://127.0.0.1:${port}`;
   const stop = () => new Promise<void>((resolve) => {
-    writeFileSync(logFile, log);
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
@@ -160,13 +159,13 @@ scrape_configs:
   const alertmanager = await startDaemon(options.alertmanager, [
     `--config.file=${path.join(dir, 'alertmanager.yml')}`, `--storage.path=${path.join(dir, 'am-data')}`,
     `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=', '--log.level=warn',
-  ], amPort, path.join(dir, 'alertmanager.log'));
+  ], amPort);
   let prometheus: Daemon;
   try {
     prometheus = await startDaemon(options.prometheus, [
       `--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'prom-data')}`,
       `--web.listen-address=127.0.0.1:${promPort}`, '--rules.alert.resend-delay=1s', '--log.level=warn',
-    ], promPort, path.join(dir, 'prometheus.log'));
+    ], promPort);
   } catch (error) {
     await alertmanager.stop();
     throw error;
