@@ -11,7 +11,7 @@ import { HEALTH_STATES } from './types';
  *
  * Size stays bounded whatever the number of pairs (docs/ALERTS.md): counts per state and
  * timeframe always, per-pair series only for pairs in a problem state, at most
- * METRICS_PAIR_SERIES_CAP of them, most severe states first. 30,000 healthy pairs cost 59 series.
+ * METRICS_PAIR_SERIES_CAP of them, most severe states first. 30,000 healthy pairs cost a few dozen series.
  */
 
 /**
