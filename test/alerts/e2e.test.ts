@@ -6,7 +6,8 @@ import { CORRUPT_ERROR, seedEveryState } from '../api/fixture';
 import { pointApiAt, registerPair } from '../api/support';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { requireTool } from '../support/prometheus-tools';
-import { startMetricsServer, startStack, startWebhook, type Notification, type Stack } from './stack';
+import { startMetricsServer } from './metrics-server';
+import { startStack, startWebhook, type Notification, type Stack } from './stack';
 
 /**
  * End to end: the fixture database with every state, the dashboard's /api/metrics (basic auth
@@ -55,7 +56,7 @@ describe('alerting end to end: dashboard → Prometheus → Alertmanager → web
       ...tools,
       rulesFile: path.resolve('deploy/prometheus/alerts.yml'),
       alertmanagerFile: path.resolve('deploy/alertmanager/alertmanager.yml'),
-      metricsPort: metrics!.port,
+      target: `127.0.0.1:${metrics!.port}`,
       webhookUrl: webhook!.url,
       basicAuth: AUTH,
       dashboardUrl: DASHBOARD_URL,

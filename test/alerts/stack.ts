@@ -3,17 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { GET as metricsGET } from '../../app/api/metrics/route';
-import { freePort } from '../../lib/embedded-postgres';
-import { env } from '../../lib/env';
-import { decideAccess } from '../../lib/security';
+import net from 'node:net';
 
 /**
- * The pieces of the end-to-end alerting test, all on 127.0.0.1 in one temp directory:
- * the dashboard's real /api/metrics route handler behind a plain node HTTP server (with the
- * same basic-auth decision proxy.ts makes), a real Prometheus with the shipped rules (only
- * `for:` shortened), a real Alertmanager with the shipped route (only the receiver URL and the
- * group timers changed) and a webhook receiver that keeps every notification body.
+ * The pieces of the end-to-end alerting tests (test/alerts/e2e.test.ts, e2e/alerts.spec.ts),
+ * all on 127.0.0.1 in one temp directory: a real Prometheus with the shipped rules (only `for:`
+ * shortened), a real Alertmanager with the shipped route (only the receiver URL and the group
+ * timers changed) and a webhook receiver that keeps every notification body. No import of the
+ * app here: the browser suite's process uses this too.
  */
 
 export interface Notification {
@@ -44,32 +41,19 @@ export function testAlertmanagerConfig(shipped: string, url: string): string {
   return rewritten;
 }
 
-function listen(server: http.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
-/** /api/metrics as the built app answers it: access decided like proxy.ts, then the route handler. */
-export async function startMetricsServer(): Promise<{ port: number; scrapes: () => number; close: () => Promise<void> }> {
-  let scrapes = 0;
-  const server = http.createServer((request, response) => {
-    void (async () => {
-      const config = env();
-      const decision = decideAccess(
-        { basicUser: config.BASIC_AUTH_USER, basicPassword: config.BASIC_AUTH_PASSWORD, kioskToken: config.KIOSK_TOKEN },
-        { pathname: request.url ?? '/', method: request.method ?? 'GET', authorization: request.headers.authorization ?? null, kioskCookie: undefined, tokenParam: null },
-      );
-      if (!decision.allow || request.url !== '/api/metrics') {
-        response.writeHead(decision.allow ? 404 : decision.status).end();
-        return;
-      }
-      scrapes += 1;
-      const answer = await metricsGET();
-      response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' });
-      response.end(await answer.text());
-    })().catch((error: unknown) => response.writeHead(500).end(String(error)));
-  });
-  const port = await listen(server);
-  return { port, scrapes: () => scrapes, close: () => new Promise((resolve) => server.close(() => resolve())) };
+export function listen(server: http.Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
 }
 
 export async function startWebhook(): Promise<{ url: string; received: Notification[]; close: () => Promise<void> }> {
@@ -127,7 +111,8 @@ export interface StackOptions {
   alertmanager: string;
   rulesFile: string;
   alertmanagerFile: string;
-  metricsPort: number;
+  /** host:port of the dashboard to scrape */
+  target: string;
   webhookUrl: string;
   basicAuth: { user: string; password: string };
   dashboardUrl: string;
@@ -154,7 +139,7 @@ scrape_configs:
   - job_name: frontier
     metrics_path: /api/metrics
     basic_auth: { username: ${options.basicAuth.user}, password_file: ${path.join(dir, 'password')} }
-    static_configs: [{ targets: ['127.0.0.1:${options.metricsPort}'] }]
+    static_configs: [{ targets: ['${options.target}'] }]
 `);
   const alertmanager = await startDaemon(options.alertmanager, [
     `--config.file=${path.join(dir, 'alertmanager.yml')}`, `--storage.path=${path.join(dir, 'am-data')}`,

@@ -16,16 +16,29 @@ export const TOOLS = {
 
 export type Tool = keyof typeof TOOLS;
 
-/** The tool's path, or a skip (fail under .ci/run) saying which package is missing. */
-export function requireTool(context: TestContext, tool: Tool): string {
-  const file = process.env[`FRONTIER_${tool.toUpperCase()}`] ?? TOOLS[tool];
-  if (existsSync(file)) return file;
-  const pkg = tool === 'alertmanager' || tool === 'amtool' ? 'prometheus-alertmanager' : 'prometheus';
-  const reason = `skipped: ${file} not found — install Debian's ${pkg} package (apt-get install -y ${pkg}); .ci/run does`;
+export function toolFile(tool: Tool): string {
+  return process.env[`FRONTIER_${tool.toUpperCase()}`] ?? TOOLS[tool];
+}
+
+/**
+ * Why a test that needs these tools cannot run here, or undefined when they are all there.
+ * Under FRONTIER_REQUIRE_PROMETHEUS=1 (.ci/run) a missing tool throws instead: no skipping.
+ */
+export function missingTools(...tools: Tool[]): string | undefined {
+  const missing = tools.filter((tool) => !existsSync(toolFile(tool)));
+  if (missing.length === 0) return undefined;
+  const packages = [...new Set(missing.map((tool) => (tool === 'alertmanager' || tool === 'amtool' ? 'prometheus-alertmanager' : 'prometheus')))];
+  const reason = `skipped: ${missing.map(toolFile).join(', ')} not found — install Debian's ${packages.join(' and ')} (apt-get install -y ${packages.join(' ')}); .ci/run does`;
   if (process.env.FRONTIER_REQUIRE_PROMETHEUS === '1') throw new Error(`${reason} (FRONTIER_REQUIRE_PROMETHEUS=1 forbids skipping)`);
   console.warn(`[alerts] ${reason}`);
-  context.skip(reason);
-  return file; // not reached: skip() throws
+  return reason;
+}
+
+/** The tool's path for a vitest test, or a skip (a failure under .ci/run) saying what is missing. */
+export function requireTool(context: TestContext, tool: Tool): string {
+  const reason = missingTools(tool);
+  if (reason) context.skip(reason);
+  return toolFile(tool);
 }
 
 export interface ToolRun {
