@@ -7,6 +7,7 @@ import { benchBacklog, benchWorkerPass } from './worker-pass';
 import { benchApiLoad } from './api-load';
 import { benchBrowser } from './browser';
 import { benchAdoption } from './adoption';
+import { benchMetrics } from './metrics';
 import { median, round, startBenchDatabase } from './support';
 
 const args = process.argv.slice(2);
@@ -74,6 +75,19 @@ async function main(): Promise<void> {
       console.log(`blocked by locks (the inserter sampled every 10 ms, ${r.samples} samples, in wait_event_type 'Lock'): ${r.lockWaitMs} ms in total (target: under 1 s); ` +
         `inserts over 100 ms: ${r.slowInserts}; time beyond the baseline median, summed: ${r.totalStallMs} ms, longest ${r.maxStallMs} ms ` +
         `(CPU and I/O shared with the adoption's own work on ${os.cpus().length} cores, not locks)`);
+    }
+    if (selected('metrics')) {
+      console.log(`\n## /api/metrics size at 30,000 pairs; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+      console.log('renderMetrics over an in-memory snapshot through the health rules; old = the renderer before issue 12');
+      const rows = await benchMetrics(5_000, [0, 2_000], full ? 9 : 5);
+      for (const r of rows) {
+        console.log(`${r.scenario.padEnd(28)} ${r.renderer}: ${r.bytes} bytes, ${r.series} series, render median ${r.medianMs} ms (fastest ${r.minMs} ms), CPU ${r.cpuMs} ms`);
+      }
+      for (const scenario of new Set(rows.map((r) => r.scenario))) {
+        const [now, old] = (['new', 'old'] as const).map((renderer) => rows.find((r) => r.scenario === scenario && r.renderer === renderer)!);
+        console.log(`${scenario}: new/old size ${round(now!.bytes / old!.bytes, 4)}, series ${round(now!.series / old!.series, 4)}, ` +
+          `render CPU ${round(now!.cpuMs / old!.cpuMs, 4)} (target ≤ 1 MB: ${now!.bytes <= 1_000_000 ? 'met' : 'MISSED'})`);
+      }
     }
     if (selected('browser')) {
       const o = { symbols: 5_000, loadRuns: full ? 5 : 3, scrollRows: 5_000, scrollSeconds: full ? 180 : 25, wallSeconds: full ? 600 : 60, heapEveryMs: full ? 60_000 : 15_000 };

@@ -39,6 +39,9 @@ export const envSchema = z.object({
   HEALTH_SOURCE_STALE_MINUTES: positiveInt(15),
   HEALTH_MIN_BARS_PER_RUN: z.coerce.number().nonnegative().default(0.01),
 
+  // Pairs in a problem state that get per-pair series in /api/metrics (docs/ALERTS.md); 0 = counts only.
+  METRICS_PAIR_SERIES_CAP: nonNegativeInt(500),
+
   BASIC_AUTH_USER: optionalText,
   BASIC_AUTH_PASSWORD: optionalText,
   KIOSK_TOKEN: optionalText,

@@ -1,82 +1,158 @@
 import { Gauge, Registry } from 'prom-client';
-import { getHealthSnapshot, type HealthSnapshot } from './api/snapshot';
+import packageJson from '../package.json';
+import { getHealthSnapshot, getTimeframes, type HealthSnapshot } from './api/snapshot';
+import { env } from './env';
 import { HEALTH_STATES } from './types';
 
 /**
  * Prometheus text for GET /api/metrics, rebuilt from the same cached snapshot as the API (so a
  * scrape costs no extra query) into a Registry of its own: the global one would keep series of
  * pairs that no longer exist and would mix in whatever else registers there.
+ *
+ * Size stays bounded whatever the number of pairs (docs/ALERTS.md): counts per state and
+ * timeframe always, per-pair series only for pairs in a problem state, at most
+ * METRICS_PAIR_SERIES_CAP of them, most severe states first. 30,000 healthy pairs cost a few dozen series.
  */
 
 /**
- * prom-client needs seconds of CPU for the ~150,000 series of 30,000 pairs, so the text is
- * rebuilt at most this often (scrape intervals are 15 s and more); in between, and for
- * concurrent scrapes, the last text is served. frontier_snapshot_timestamp_seconds says how old.
+ * States that never get per-pair series and never page: healthy, market closed, switched off.
+ * Names, not HealthState values, so that a state added or not yet merged (CLOSED) still works.
  */
-export const METRICS_MIN_INTERVAL_MS = 10_000;
+const QUIET_STATES: ReadonlySet<string> = new Set(['OK', 'CLOSED', 'DISABLED']);
 
-let built: { snapshot: HealthSnapshot; builtAt: number; text: Promise<string> } | undefined;
+/** The fixed `state` label values of frontier_pair_state: every state a listed pair can be in. */
+export const PAIR_SERIES_STATES: readonly string[] = HEALTH_STATES.filter((state) => !QUIET_STATES.has(state));
 
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
-export async function metricsText(): Promise<string> {
-  if (built && Date.now() - built.builtAt < METRICS_MIN_INTERVAL_MS) return built.text;
-  const snapshot = await getHealthSnapshot();
-  if (built?.snapshot !== snapshot) {
-    const entry = { snapshot, builtAt: Date.now(), text: renderMetrics(snapshot) };
-    built = entry;
-    entry.text.catch(() => {
-      if (built === entry) built = undefined;
-    });
-  }
-  return built.text;
+/**
+ * Numbers other parts of the system may add. incidentsOpen is the hook for the incidents
+ * feature: when given, frontier_incidents_open is exported (absent otherwise, not a fake 0).
+ */
+export interface MetricsSources {
+  incidentsOpen?: () => Promise<number>;
 }
+
+export interface MetricsInput {
+  snapshot: HealthSnapshot;
+  /** every configured timeframe, so the counts have the same label set at every scrape */
+  timeframes: readonly string[];
+  pairSeriesCap: number;
+  incidentsOpen?: number;
+}
+
+/**
+ * One text per snapshot (the snapshot's own 2 s TTL is the only cache): rendering a bounded
+ * registry takes tens of milliseconds at 30,000 pairs (bench/metrics.ts), not the seconds of
+ * 150,000 series, so the old 10 s rebuild interval is gone and a scrape is never
+ * older than the snapshot behind it. Concurrent scrapes of one snapshot share one render.
+ */
+let built: { snapshot: HealthSnapshot; text: Promise<string> } | undefined;
 
 /** How many times the text was rendered (tests read it). */
 export let metricsRenders = 0;
 
-export function renderMetrics(snapshot: HealthSnapshot): Promise<string> {
+export async function metricsText(sources: MetricsSources = {}): Promise<string> {
+  const [snapshot, timeframes, incidentsOpen] = await Promise.all([
+    getHealthSnapshot(),
+    getTimeframes(),
+    sources.incidentsOpen?.(),
+  ]);
+  // A provider's number changes without a new snapshot: no sharing then.
+  if (built?.snapshot === snapshot && incidentsOpen === undefined) return built.text;
+  const text = Promise.resolve().then(() =>
+    renderMetrics({ snapshot, timeframes: timeframes.map((t) => t.timeframe), pairSeriesCap: env().METRICS_PAIR_SERIES_CAP, incidentsOpen }),
+  );
+  if (incidentsOpen === undefined) {
+    const entry = { snapshot, text };
+    built = entry;
+    text.catch(() => {
+      if (built === entry) built = undefined;
+    });
+  }
+  return text;
+}
+
+export function renderMetrics(input: MetricsInput): Promise<string> {
   metricsRenders += 1;
+  const { snapshot, pairSeriesCap } = input;
   const registry = new Registry();
-  const pairLabels = ['symbol', 'timeframe'] as const;
-  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Gauge<L>({ name, help, labelNames, registers: [registry] });
 
-  const barsBehind = gauge('frontier_pair_bars_behind', 'Complete windows not yet aggregated.', pairLabels);
-  const gapSeconds = gauge('frontier_pair_gap_seconds', 'Source frontier minus cursor (negative when the cursor is ahead).', pairLabels);
-  const sinceSuccess = gauge('frontier_pair_seconds_since_success', 'Seconds since the last successful run (or registration).', pairLabels);
-  const failures = gauge('frontier_pair_consecutive_failures', 'Failed runs since the last success.', pairLabels);
-  const state = gauge(
-    'frontier_pair_state',
-    `The pair's health state: one series per pair, value 1. Severity order: ${HEALTH_STATES.join(' > ')}.`,
-    [...pairLabels, 'state'],
-  );
-  // Per symbol, not per pair: the feed is the symbol's, whatever the timeframe.
-  const sourceAge = gauge('frontier_symbol_source_age_seconds', 'Seconds since the newest source bar of the symbol.', ['symbol']);
-  const byState = gauge('frontier_pairs', 'Pairs per health state.', ['state']);
-  const generated = gauge('frontier_snapshot_timestamp_seconds', 'When the health snapshot behind these numbers was read.', []);
+  gauge('frontier_build_info', 'The running dashboard; value 1.', ['version']).set({ version: packageJson.version }, 1);
+  gauge('frontier_snapshot_timestamp_seconds', 'When the health snapshot behind these numbers was read (age: time() - this).')
+    .set(Date.parse(snapshot.generatedAt) / 1000);
 
-  const counts = new Map(HEALTH_STATES.map((name) => [name, 0]));
-  const symbolsSeen = new Set<string>();
+  const pairs = gauge('frontier_pairs', `Pairs per health state and timeframe; every state × every timeframe, 0 included. States: ${HEALTH_STATES.join(', ')}.`, ['state', 'timeframe']);
+  // One pass over up to 30,000 pairs: counts per state and timeframe, and the newest success.
+  // ISO timestamps of one fixed format compare as strings; only the winner is parsed.
+  const counts = new Map<string, Map<string, number>>(HEALTH_STATES.map((state) => [state, new Map()]));
+  const timeframes = new Set(input.timeframes);
+  let newestSuccess = '';
   for (const pair of snapshot.rows) {
+    timeframes.add(pair.timeframe);
+    const byTimeframe = counts.get(pair.state)!;
+    byTimeframe.set(pair.timeframe, (byTimeframe.get(pair.timeframe) ?? 0) + 1);
+    if (pair.enabled && pair.lastSuccessUtc && pair.lastSuccessUtc > newestSuccess) newestSuccess = pair.lastSuccessUtc;
+  }
+  for (const timeframe of timeframes) {
+    for (const state of HEALTH_STATES) pairs.set({ state, timeframe }, counts.get(state)!.get(timeframe) ?? 0);
+  }
+  // The worker's heartbeat as the data shows it: a worker that stopped stops moving this.
+  if (newestSuccess) {
+    gauge('frontier_last_success_timestamp_seconds', 'The newest successful run of any enabled pair (the worker is alive while this moves).')
+      .set(Date.parse(newestSuccess) / 1000);
+  }
+  if (input.incidentsOpen !== undefined) gauge('frontier_incidents_open', 'Incidents not yet ended.').set(input.incidentsOpen);
+
+  renderPairSeries(gauge, snapshot, pairSeriesCap);
+  return registry.metrics();
+}
+
+type GaugeFactory = <L extends string>(name: string, help: string, labelNames?: readonly L[]) => Gauge<L>;
+
+/**
+ * Per-pair series for problem pairs, most severe states first up to the cap. frontier_pair_state has one
+ * series per pair and state of a FIXED set (0 or 1): a pair changing from FAILING to STALLED
+ * flips two values instead of ending one series and starting another, so Prometheus sees no
+ * churn and an alert is simply frontier_pair_state{state="FAILING"} == 1.
+ */
+function renderPairSeries(gauge: GaugeFactory, snapshot: HealthSnapshot, cap: number): void {
+  const pairLabels = ['symbol', 'timeframe'] as const;
+  const state = gauge('frontier_pair_state', `1 for the pair's health state, 0 for the others; only pairs not ${[...QUIET_STATES].join('/')}, most severe states first, at most METRICS_PAIR_SERIES_CAP.`, [...pairLabels, 'state']);
+  const barsBehind = gauge('frontier_pair_bars_behind', 'Complete windows not yet aggregated (listed pairs only).', pairLabels);
+  const failures = gauge('frontier_pair_consecutive_failures', 'Failed runs since the last success (listed pairs only).', pairLabels);
+  const sinceSuccess = gauge('frontier_pair_seconds_since_success', 'Seconds since the last successful run or registration (listed pairs only).', pairLabels);
+  // Per symbol, not per pair: the feed is the symbol's, whatever the timeframe.
+  const sourceAge = gauge('frontier_symbol_source_age_seconds', 'Seconds since the newest source bar of a symbol that has a listed pair.', ['symbol']);
+  const omitted = gauge('frontier_pairs_omitted', 'Pairs in a problem state left without per-pair series by METRICS_PAIR_SERIES_CAP (counted in frontier_pairs all the same).');
+  gauge('frontier_pair_series_cap_pairs', 'METRICS_PAIR_SERIES_CAP: at most this many pairs get per-pair series.').set(cap);
+
+  const problems = snapshot.rows.filter((pair) => !QUIET_STATES.has(pair.state));
+  // When the cap binds, the most severe states first and, within a state, by name: not by
+  // "how bad" (the snapshot's order), which shifts every scrape and would swap pairs in and
+  // out at the boundary — ending and starting their series, resetting their alerts' for:.
+  const listed = problems.length <= cap ? problems
+    : [...problems].sort((a, b) => a.severity - b.severity || compareNames(a.symbol, b.symbol) || compareNames(a.timeframe, b.timeframe)).slice(0, cap);
+  for (const pair of listed) {
     const labels = { symbol: pair.symbol, timeframe: pair.timeframe };
+    for (const name of PAIR_SERIES_STATES) state.set({ ...labels, state: name }, name === pair.state ? 1 : 0);
     // A missing number (NULL cursor, no source) is an absent series, not a fake 0.
     if (pair.barsBehind !== null) barsBehind.set(labels, pair.barsBehind);
-    if (pair.gapMinutes !== null) gapSeconds.set(labels, Math.round(pair.gapMinutes * 60));
-    if (pair.minutesSinceSuccess !== null) sinceSuccess.set(labels, Math.round(pair.minutesSinceSuccess * 60));
     failures.set(labels, pair.consecutiveFailures);
-    state.set({ ...labels, state: pair.state }, 1);
-    counts.set(pair.state, (counts.get(pair.state) ?? 0) + 1);
-    if (pair.sourceAgeMinutes !== null && !symbolsSeen.has(pair.symbol)) {
-      symbolsSeen.add(pair.symbol);
-      sourceAge.set({ symbol: pair.symbol }, Math.round(pair.sourceAgeMinutes * 60));
-    }
+    if (pair.minutesSinceSuccess !== null) sinceSuccess.set(labels, Math.round(pair.minutesSinceSuccess * 60));
+    if (pair.sourceAgeMinutes !== null) sourceAge.set({ symbol: pair.symbol }, Math.round(pair.sourceAgeMinutes * 60));
   }
-  for (const [name, count] of counts) byState.set({ state: name }, count);
-  generated.set(Date.parse(snapshot.generatedAt) / 1000);
-  return registry.metrics();
+  const left = problems.length - listed.length;
+  omitted.set(left);
 }
 
 export function resetMetricsCache(): void {
   built = undefined;
+}
+
+/** Code-point order, the same in every locale (symbols are compared, never shown, here). */
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

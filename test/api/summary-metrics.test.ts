@@ -2,9 +2,12 @@ import { describe, expect, test } from 'vitest';
 import { GET as summaryGET } from '../../app/api/health/summary/route';
 import { GET as healthzGET } from '../../app/api/healthz/route';
 import { GET as metricsGET } from '../../app/api/metrics/route';
-import type { ApiErrorBody, HealthSummaryResponse } from '../../lib/types';
+import { HEALTH_STATES, type ApiErrorBody, type HealthSummaryResponse } from '../../lib/types';
 import { WORST_FIRST, useEveryStateDatabase } from './fixture';
 import { call, resetApiCaches } from './support';
+import { getHealthSnapshot } from '../../lib/api/snapshot';
+import { PAIR_SERIES_STATES, renderMetrics } from '../../lib/metrics';
+import { requireTool, runTool } from '../support/prometheus-tools';
 
 const database = useEveryStateDatabase();
 
@@ -43,27 +46,47 @@ describe('GET /api/healthz', () => {
 });
 
 describe('GET /api/metrics', () => {
-  test('Prometheus text with a series per pair and counts per state', async () => {
+  const lines = (body: string) => body.split('\n');
+  const value = (body: string, series: string) => lines(body).find((line) => line.startsWith(`${series} `))?.split(' ')[1];
+  const count = (body: string, prefix: string) => lines(body).filter((line) => line.startsWith(prefix)).length;
+
+  test('counts per state and timeframe always; per-pair series only for the 7 problem pairs', async () => {
     const { status, body, contentType } = await call<string>(metricsGET, '/api/metrics');
     expect(status).toBe(200);
     expect(contentType).toContain('text/plain');
-    const lines = body.split('\n');
-    const value = (series: string) => lines.find((line) => line.startsWith(`${series} `))?.split(' ')[1];
-    expect(value('frontier_pair_bars_behind{symbol="GBPUSD",timeframe="5m"}')).toBe('42');
-    expect(value('frontier_pair_gap_seconds{symbol="GBPUSD",timeframe="5m"}')).toBe(String(214 * 60));
-    expect(value('frontier_pair_gap_seconds{symbol="NZDUSD",timeframe="5m"}')).toBe(String(-6 * 60));
-    expect(value('frontier_pair_consecutive_failures{symbol="AUDUSD",timeframe="5m"}')).toBe('3');
-    expect(Number(value('frontier_pair_seconds_since_success{symbol="USDJPY",timeframe="5m"}'))).toBeGreaterThanOrEqual(73 * 60 - 3);
-    expect(value('frontier_pair_state{symbol="USDJPY",timeframe="5m",state="STALLED"}')).toBe('1');
-    expect(Number(value('frontier_symbol_source_age_seconds{symbol="XAUUSD"}'))).toBeGreaterThanOrEqual(31 * 60);
-    expect(lines.filter((line) => line.startsWith('frontier_symbol_source_age_seconds{'))).toHaveLength(10);
-    expect(value('frontier_pairs{state="OK"}')).toBe('3');
-    expect(value('frontier_pairs{state="LAGGING"}')).toBe('1');
-    // One state series per pair; no bars_behind series for a NULL cursor (absent, not 0).
-    expect(lines.filter((line) => line.startsWith('frontier_pair_state{'))).toHaveLength(11);
-    expect(lines.filter((line) => line.startsWith('frontier_pair_bars_behind{'))).toHaveLength(10);
+    // Every state × every configured timeframe (6), zeros included: a fixed label set.
+    expect(count(body, 'frontier_pairs{')).toBe(HEALTH_STATES.length * 6);
+    expect(value(body, 'frontier_pairs{state="OK",timeframe="5m"}')).toBe('1');
+    expect(value(body, 'frontier_pairs{state="OK",timeframe="15m"}')).toBe('1');
+    expect(value(body, 'frontier_pairs{state="OK",timeframe="1h"}')).toBe('1');
+    expect(value(body, 'frontier_pairs{state="LAGGING",timeframe="5m"}')).toBe('1');
+    expect(value(body, 'frontier_pairs{state="FAILING",timeframe="4h"}')).toBe('0');
+    expect(value(body, 'frontier_pairs{state="DISABLED",timeframe="5m"}')).toBe('1');
+    // One series per listed pair and problem state, 1 for its own state only. (7 problem states
+    // today; DRIFT, when it lands, makes 8: counted from the list so the test survives the merge.)
+    expect(PAIR_SERIES_STATES).toEqual(HEALTH_STATES.filter((state) => !['OK', 'CLOSED', 'DISABLED'].includes(state)));
+    expect(PAIR_SERIES_STATES.length).toBeGreaterThanOrEqual(7);
+    expect(count(body, 'frontier_pair_state{')).toBe(7 * PAIR_SERIES_STATES.length);
+    expect(value(body, 'frontier_pair_state{symbol="USDJPY",timeframe="5m",state="STALLED"}')).toBe('1');
+    expect(value(body, 'frontier_pair_state{symbol="USDJPY",timeframe="5m",state="FAILING"}')).toBe('0');
+    expect(count(body, 'frontier_pair_state{') - lines(body).filter((l) => l.startsWith('frontier_pair_state{') && l.endsWith(' 0')).length).toBe(7);
+    expect(body).not.toContain('state="OK"}');
+    expect(body).not.toMatch(/frontier_pair_state\{symbol="(EURUSD|BRK\.B|BTCUSD)"/);
+    expect(value(body, 'frontier_pair_bars_behind{symbol="GBPUSD",timeframe="5m"}')).toBe('42');
+    expect(value(body, 'frontier_pair_consecutive_failures{symbol="AUDUSD",timeframe="5m"}')).toBe('3');
+    expect(Number(value(body, 'frontier_pair_seconds_since_success{symbol="USDJPY",timeframe="5m"}'))).toBeGreaterThanOrEqual(73 * 60 - 3);
+    expect(Number(value(body, 'frontier_symbol_source_age_seconds{symbol="XAUUSD"}'))).toBeGreaterThanOrEqual(31 * 60);
+    // No bars_behind series for a NULL cursor (absent, not 0); none for healthy pairs.
+    expect(count(body, 'frontier_pair_bars_behind{')).toBe(6);
     expect(body).not.toContain('frontier_pair_bars_behind{symbol="USDCAD"');
-    expect(body).toContain('# TYPE frontier_pair_state gauge');
+    expect(value(body, 'frontier_pairs_omitted')).toBe('0');
+    expect(value(body, 'frontier_pair_series_cap_pairs')).toBe('500');
+    // Heartbeat: the newest success of an enabled pair (1 min ago), not BTCUSD's (disabled).
+    expect(Date.now() / 1000 - Number(value(body, 'frontier_last_success_timestamp_seconds'))).toBeGreaterThanOrEqual(55);
+    expect(Date.now() / 1000 - Number(value(body, 'frontier_last_success_timestamp_seconds'))).toBeLessThan(120);
+    expect(body).toMatch(/^frontier_build_info\{version="\d+\.\d+\.\d+"\} 1$/m);
+    expect(Math.abs(Date.now() / 1000 - Number(value(body, 'frontier_snapshot_timestamp_seconds')))).toBeLessThan(10);
+    expect(body).not.toContain('frontier_incidents_open');
     // Its own registry: nothing of prom-client's default process metrics.
     expect(body).not.toContain('process_cpu');
   });
@@ -75,5 +98,34 @@ describe('GET /api/metrics', () => {
     expect(body).toContain('frontier_pair_state{symbol="A\\"B\\\\C",timeframe="5m",state="NULL"} 1');
     await database().sql(`DELETE FROM data_agg_state WHERE canonical_symbol = 'A"B\\C'`);
     resetApiCaches();
+  });
+
+  test('the cap keeps the worst pairs and counts the others as omitted', async () => {
+    const text = await renderMetrics({ snapshot: await getHealthSnapshot(), timeframes: ['5m'], pairSeriesCap: 3 });
+    expect(count(text, 'frontier_pair_state{')).toBe(3 * PAIR_SERIES_STATES.length);
+    // Worst first: AHEAD, NULL, FAILING keep their series; STALLED and the rest are counted.
+    expect(lines(text).filter((l) => l.startsWith('frontier_pair_state{') && l.endsWith(' 1')).map((l) => l.split('"')[1])).toEqual(['NZDUSD', 'USDCAD', 'AUDUSD']);
+    expect(value(text, 'frontier_pairs_omitted')).toBe('4');
+    expect(value(text, 'frontier_pairs{state="STALLED",timeframe="5m"}')).toBe('1');
+    // Within a state the cap keeps pairs by name, not by how bad they are this scrape: the
+    // listed set does not swap pairs in and out as their numbers move.
+    const snapshot = await getHealthSnapshot();
+    const lagging = snapshot.rows.find((row) => row.state === 'LAGGING')!;
+    const clones = (order: string[]) => order.map((symbol, i) => ({ ...lagging, symbol, barsBehind: 100 - i }));
+    for (const order of [['L5', 'L3', 'L1', 'L4', 'L2'], ['L2', 'L1', 'L4', 'L3', 'L5']]) {
+      const capped = await renderMetrics({ snapshot: { ...snapshot, rows: clones(order) }, timeframes: [], pairSeriesCap: 2 });
+      expect(lines(capped).filter((l) => l.startsWith('frontier_pair_bars_behind{')).map((l) => l.split('"')[1])).toEqual(['L1', 'L2']);
+    }
+    const countsOnly = await renderMetrics({ snapshot: await getHealthSnapshot(), timeframes: [], pairSeriesCap: 0, incidentsOpen: 2 });
+    expect(count(countsOnly, 'frontier_pair_')).toBe(1); // frontier_pair_series_cap_pairs 0
+    expect(value(countsOnly, 'frontier_pairs_omitted')).toBe('7');
+    expect(value(countsOnly, 'frontier_incidents_open')).toBe('2');
+  });
+
+  test('promtool check metrics finds nothing to complain about', async (context) => {
+    const promtool = requireTool(context, 'promtool');
+    const { body } = await call<string>(metricsGET, '/api/metrics');
+    const run = runTool(promtool, ['check', 'metrics'], body);
+    expect([run.status, run.output]).toEqual([0, '']);
   });
 });
