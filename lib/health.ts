@@ -85,6 +85,22 @@ export function formatSpan(minutes: number): string {
   return `${Math.round(minutes / 1440)} d`;
 }
 
+/** The SQL that re-audits and repairs the span an audit left unrepaired (docs/AUDIT.md). */
+export function driftRepairSql(row: FrontierRow): string {
+  const from = row.auditUnrepairedFromUtc ?? row.cursorUtc ?? '';
+  const to = row.auditUnrepairedToUtc ?? row.cursorUtc ?? '';
+  return `SELECT audit_aggregation_range(${sqlLiteral(row.symbol)}, ${sqlLiteral(row.timeframe)}, ${sqlLiteral(from)}, ${sqlLiteral(to)}, true);`;
+}
+
+function driftFinding(row: FrontierRow): Finding {
+  const windows = `${row.auditUnrepaired} finalized window${row.auditUnrepaired === 1 ? '' : 's'}`;
+  return {
+    state: 'DRIFT',
+    reason: `${windows} differ${row.auditUnrepaired === 1 ? 's' : ''} from bars_1m (audit, not repaired) in [${row.auditUnrepairedFromUtc}, ${row.auditUnrepairedToUtc})`,
+    action: `repair them: ${driftRepairSql(row)}`,
+  };
+}
+
 /** Every problem of an enabled pair, most severe first. */
 export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
   const found: Finding[] = [];
@@ -130,6 +146,7 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
       action: "check that a worker is running and not blocked on this pair's row lock",
     });
   }
+  if (row.auditUnrepaired > 0) found.push(driftFinding(row));
   if (row.sourceAgeMinutes !== null && row.sourceAgeMinutes >= t.sourceStaleMinutes) {
     const aggregator = failing || stalled ? '' : behind > t.lagBars ? '; the aggregator is succeeding' : '; the aggregator is fine';
     found.push({
@@ -203,6 +220,8 @@ function badness(pair: PairHealth): number {
       return pair.minutesSinceSuccess ?? 0;
     case 'SOURCE_STALE':
       return pair.sourceAgeMinutes ?? 0;
+    case 'DRIFT':
+      return pair.auditUnrepaired;
     case 'NULL':
       return pair.minutesSinceSuccess ?? 0;
     default:

@@ -33,9 +33,10 @@ const STATES: ReadonlySet<unknown> = new Set(HEALTH_STATES);
 const TRENDS: ReadonlySet<unknown> = new Set(['catching_up', 'steady', 'falling_behind', 'unknown']);
 const CURSOR_STATUSES: ReadonlySet<unknown> = new Set(['OK', 'AHEAD', 'NULL']);
 const STRINGS = ['symbol', 'timeframe', 'reason', 'action'] as const;
-const NUMBERS = ['stepMinutes', 'severity', 'consecutiveFailures', 'totalRuns', 'totalBarsWritten'] as const;
+const NUMBERS = ['stepMinutes', 'severity', 'consecutiveFailures', 'totalRuns', 'totalBarsWritten', 'auditUnrepaired', 'auditRepaired24h'] as const;
 const NULLABLE_NUMBERS = ['gapMinutes', 'barsBehind', 'sourceAgeMinutes', 'minutesSinceSuccess', 'barsPerRun', 'etaMinutes'] as const;
-const NULLABLE_STRINGS = ['cursorUtc', 'sourceMaxTsUtc', 'lastAttemptUtc', 'lastSuccessUtc', 'lastError', 'lastErrorUtc'] as const;
+const NULLABLE_STRINGS = ['cursorUtc', 'sourceMaxTsUtc', 'lastAttemptUtc', 'lastSuccessUtc', 'lastError', 'lastErrorUtc',
+  'auditUnrepairedFromUtc', 'auditUnrepairedToUtc', 'auditLastUtc'] as const;
 
 /**
  * Checks a PairHealth field by field. A hand-written guard rather than a zod object: the list

@@ -15,6 +15,8 @@ export const PRESETS = [
   { id: 'ahead', label: 'Cursor runaway', sql: "WHERE cursor_status = 'AHEAD'" },
   { id: 'stalled', label: 'Stalled aggregation', sql: 'WHERE minutes_since_success > 60' },
   { id: 'inefficient', label: 'Efficiency', sql: 'WHERE bars_per_run < 0.01' },
+  // The audit's (docs/AUDIT.md): finalized bars found wrong, repaired in the last 24 h or not yet.
+  { id: 'drift', label: 'Audit drift', sql: 'WHERE audit_unrepaired > 0 OR repaired in 24 h' },
 ] as const;
 export type PresetId = (typeof PRESETS)[number]['id'];
 

@@ -9,6 +9,8 @@ const PRESET_FILTERS: Record<Preset, (pair: PairHealth) => boolean> = {
   ahead: (pair) => pair.cursorStatus === 'AHEAD',
   stalled: (pair) => pair.minutesSinceSuccess !== null && pair.minutesSinceSuccess > 60,
   inefficient: (pair) => pair.barsPerRun !== null && pair.barsPerRun < 0.01,
+  // Not a seed query: pairs whose finalized bars an audit found wrong, repaired or not (docs/AUDIT.md).
+  drift: (pair) => pair.auditUnrepaired > 0 || pair.auditRepaired24h > 0,
 };
 
 const NUMERIC: Partial<Record<SortKey, (pair: PairHealth) => number | null>> = {

@@ -6,8 +6,8 @@ import { intParam, listValues, oneOf, parseParams, rejectUnknownAndRepeated } fr
 /** The query parameters of GET /api/health; docs/HEALTH.md lists them with examples. */
 export const SORT_KEYS = ['severity', 'symbol', 'timeframe', 'bars_behind', 'minutes_since_success', 'gap'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
-/** The seed's three queries (production-hardening-summary.md "Usage"). */
-export const PRESETS = ['ahead', 'stalled', 'inefficient'] as const;
+/** The seed's three queries (production-hardening-summary.md "Usage"), and the audit's drift. */
+export const PRESETS = ['ahead', 'stalled', 'inefficient', 'drift'] as const;
 export type Preset = (typeof PRESETS)[number];
 export const MAX_LIMIT = 50_000;
 export const MAX_OFFSET = 10_000_000;
