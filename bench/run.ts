@@ -6,6 +6,7 @@ import { benchFrontierView } from './frontier-view';
 import { benchBacklog, benchWorkerPass } from './worker-pass';
 import { benchApiLoad } from './api-load';
 import { benchBrowser } from './browser';
+import { benchAudit } from './audit';
 import { median, round, startBenchDatabase } from './support';
 
 const args = process.argv.slice(2);
@@ -26,6 +27,12 @@ async function main(): Promise<void> {
           `catch-up (one call) ${r.catchupMs} ms → ratio ${r.ratio} (target ≥ 0.5); ` +
           `in 1,000-window calls ${r.catchupBatchedMs} ms → ratio ${r.ratioBatched}`);
       }
+    }
+    if (selected('audit')) {
+      console.log('\n## audit: 30 days of one symbol, all six timeframes, vs one set-based INSERT … SELECT … GROUP BY date_bin per timeframe');
+      const r = await benchAudit(db, full ? 9 : 5);
+      console.log(`${r.sourceRows} source rows, ${r.bars} bars: set-based recompute ${r.baselineMs} ms, audit with repair (clean) ${r.auditMs} ms → ratio ${r.ratio} (target ≥ 0.5); ` +
+        `with ${r.driftedBars} drifted bars (1%) repaired ${r.auditDriftMs} ms → ratio ${r.ratioDrift}`);
     }
     if (selected('view')) {
       const size = full ? { symbols: 5_000, minutesPerSymbol: 4_000 } : { symbols: 1_000, minutesPerSymbol: 2_000 };
