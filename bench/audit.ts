@@ -99,3 +99,45 @@ export async function benchAudit(db: BenchDatabase, repetitions: number): Promis
     driftedBars, auditDriftMs: round(auditDriftMs), ratioDrift: round(baselineMs / auditDriftMs),
   };
 }
+
+export interface WorkerAuditResult {
+  pairs: number;
+  passMs: number;
+  pairsPerSecond: number;
+  audited: number;
+  auditMs: number;
+  auditedPerSecond: number;
+}
+
+/**
+ * The worker's sweep next to its catch-up pass: caught-up pairs with a day of history and their
+ * bars written, one catch-up pass (what the ≥ 2,000 pairs/s target is about), then one audit
+ * round of WORKER_AUDIT_PAIRS_PER_PASS pairs over a 24 h lookback, which runs after the pass.
+ */
+export async function benchWorkerAudit(db: BenchDatabase, symbols: number, pairsPerPass: number): Promise<WorkerAuditResult> {
+  const { seedPairs } = await import('./worker-pass');
+  const { createWorkerPool } = await import('../lib/worker/pool');
+  const { Worker } = await import('../lib/worker/worker');
+  await seedPairs(db.pool, symbols, 1440, false);
+  const pool = createWorkerPool({ connectionString: db.url, concurrency: 4, statementTimeoutMs: 120_000, connectTimeoutMs: 5_000 });
+  const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+  const worker = new Worker(pool, {
+    intervalMs: 0, maxWindows: 100_000, graceMinutes: 1, concurrency: 4, retentionDays: 7, pruneEveryPasses: 1_000_000,
+    pruneBatchSize: 1000, pruneMaxBatches: 1, backoffMaxMs: 1000, audit: { lookbackHours: 24, intervalMs: 1, pairsPerPass },
+  }, quiet);
+  try {
+    await worker.runPass(); // writes the day's bars
+    await db.pool.query('VACUUM ANALYZE');
+    await db.pool.query('UPDATE data_agg_state SET last_attempt_utc = NULL');
+    let pairs = 0;
+    const passMs = await timed(async () => { pairs = (await worker.runPass()).ok; });
+    let audited = 0;
+    const auditMs = await timed(async () => { audited = (await worker.auditor!.runDue(4, () => false, () => {})).audited; });
+    return {
+      pairs, passMs: round(passMs), pairsPerSecond: Math.round(pairs / (passMs / 1000)),
+      audited, auditMs: round(auditMs), auditedPerSecond: Math.round(audited / (auditMs / 1000)),
+    };
+  } finally {
+    await pool.end();
+  }
+}

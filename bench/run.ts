@@ -6,7 +6,7 @@ import { benchFrontierView } from './frontier-view';
 import { benchBacklog, benchWorkerPass } from './worker-pass';
 import { benchApiLoad } from './api-load';
 import { benchBrowser } from './browser';
-import { benchAudit } from './audit';
+import { benchAudit, benchWorkerAudit } from './audit';
 import { median, round, startBenchDatabase } from './support';
 
 const args = process.argv.slice(2);
@@ -33,6 +33,9 @@ async function main(): Promise<void> {
       const r = await benchAudit(db, full ? 9 : 5);
       console.log(`${r.sourceRows} source rows, ${r.bars} bars: set-based recompute ${r.baselineMs} ms, audit with repair (clean) ${r.auditMs} ms → ratio ${r.ratio} (target ≥ 0.5); ` +
         `with ${r.driftedBars} drifted bars (1%) repaired ${r.auditDriftMs} ms → ratio ${r.ratioDrift}`);
+      const w = await benchWorkerAudit(db, full ? 1_000 : 200, 500);
+      console.log(`worker: catch-up pass of ${w.pairs} caught-up pairs ${w.passMs} ms → ${w.pairsPerSecond} pairs/s (target ≥ 2000; the audit is not inside the pass); ` +
+        `then one audit round of ${w.audited} pairs × 24 h lookback ${w.auditMs} ms → ${w.auditedPerSecond} pairs audited/s`);
     }
     if (selected('view')) {
       const size = full ? { symbols: 5_000, minutesPerSymbol: 4_000 } : { symbols: 1_000, minutesPerSymbol: 2_000 };
