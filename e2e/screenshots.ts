@@ -40,7 +40,7 @@ test('failing pair detail', async ({ page }) => {
 });
 
 test('drift pair detail', async ({ page }) => {
-  await page.goto('/pairs/ETHUSD/1h');
+  await page.goto('/pairs/XAGUSD/1h');
   await expect(page.locator('[data-testid="run-row"][data-kind="audit"]')).toBeVisible();
   await shoot(page, 'pair-detail-drift.png', true);
 });
