@@ -36,7 +36,8 @@ afterAll(async () => { await db?.drop(); });
 
 describe('worker audit', () => {
   test('the next audit after a late minute repairs every timeframe; catch-up counters untouched; nothing found means no run row', async () => {
-    const { worker, close } = makeWorker(db.url, { audit: AUDIT });
+    const settings = { ...AUDIT, intervalMs: 2_000 }; // long enough that "not due yet" holds on a busy machine
+    const { worker, close } = makeWorker(db.url, { audit: settings });
     try {
       await worker.runPass();
       const first = await worker.auditor!.runDue(2, () => false, () => {});
@@ -47,7 +48,7 @@ describe('worker audit', () => {
       const counters = await db.sql(`SELECT timeframe, total_runs, total_bars_written, recent_bars FROM data_agg_state WHERE canonical_symbol = 'LATE1' ORDER BY 1`);
       // not due yet: audited less than the interval ago
       expect(await worker.auditor!.runDue(2, () => false, () => {})).toMatchObject({ audited: 0 });
-      await new Promise((resolve) => setTimeout(resolve, AUDIT.intervalMs));
+      await new Promise((resolve) => setTimeout(resolve, settings.intervalMs));
       const second = await worker.auditor!.runDue(2, () => false, () => {});
       expect(second).toMatchObject({ audited: 6, repaired: 3, failed: 0 }); // one window in each of LATE1's 3 timeframes
       for (const tf of ['5m', '15m', '1h']) {
