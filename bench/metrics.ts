@@ -42,6 +42,7 @@ function snapshot(symbols: number, failing: number): HealthSnapshot {
         minutesSinceSuccess: fails ? 20 : 0.5, lastError: fails ? 'corrupt source data for …' : null,
         lastErrorUtc: fails ? new Date(now).toISOString() : null, consecutiveFailures: fails ? 3 : 0,
         totalRuns: 100, totalBarsWritten: 100, barsPerRun: 1, recentBars: [1, 1, 1],
+        auditUnrepaired: 0, auditUnrepairedFromUtc: null, auditUnrepairedToUtc: null, auditRepaired24h: 0, auditLastUtc: null,
       };
       rows.push(derivePairHealth(row, DEFAULT_THRESHOLDS));
     }

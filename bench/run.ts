@@ -8,6 +8,7 @@ import { benchApiLoad } from './api-load';
 import { benchBrowser } from './browser';
 import { benchAdoption } from './adoption';
 import { benchMetrics } from './metrics';
+import { benchAudit, benchWorkerAudit } from './audit';
 import { median, round, startBenchDatabase } from './support';
 
 const args = process.argv.slice(2);
@@ -28,6 +29,15 @@ async function main(): Promise<void> {
           `catch-up (one call) ${r.catchupMs} ms → ratio ${r.ratio} (target ≥ 0.5); ` +
           `in 1,000-window calls ${r.catchupBatchedMs} ms → ratio ${r.ratioBatched}`);
       }
+    }
+    if (selected('audit')) {
+      console.log('\n## audit: 30 days of one symbol, all six timeframes, vs one set-based INSERT … SELECT … GROUP BY date_bin per timeframe');
+      const r = await benchAudit(db, full ? 9 : 5);
+      console.log(`${r.sourceRows} source rows, ${r.bars} bars: set-based recompute ${r.baselineMs} ms, audit with repair (clean) ${r.auditMs} ms → ratio ${r.ratio} (target ≥ 0.5); ` +
+        `with ${r.driftedBars} drifted bars (1%) repaired ${r.auditDriftMs} ms → ratio ${r.ratioDrift}`);
+      const w = await benchWorkerAudit(db, full ? 1_000 : 200, 500);
+      console.log(`worker: catch-up pass of ${w.pairs} caught-up pairs ${w.passMs} ms → ${w.pairsPerSecond} pairs/s (target ≥ 2000; the audit is not inside the pass); ` +
+        `then one audit round of ${w.audited} pairs × 24 h lookback ${w.auditMs} ms → ${w.auditedPerSecond} pairs audited/s`);
     }
     if (selected('view')) {
       const size = full ? { symbols: 5_000, minutesPerSymbol: 4_000 } : { symbols: 1_000, minutesPerSymbol: 2_000 };

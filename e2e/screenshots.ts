@@ -39,6 +39,12 @@ test('failing pair detail', async ({ page }) => {
   await shoot(page, 'pair-detail-failing.png');
 });
 
+test('drift pair detail', async ({ page }) => {
+  await page.goto('/pairs/XAGUSD/1h');
+  await expect(page.locator('[data-testid="run-row"][data-kind="audit"]')).toBeVisible();
+  await shoot(page, 'pair-detail-drift.png', true);
+});
+
 for (const viewport of [
   { width: 1920, height: 1080, name: 'wall.png' },
   { width: 1280, height: 720, name: 'wall-1280x720.png' },

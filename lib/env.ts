@@ -30,6 +30,11 @@ export const envSchema = z.object({
   WORKER_PRUNE_BATCH_SIZE: positiveInt(5_000),
   WORKER_PRUNE_MAX_BATCHES: positiveInt(10),
   WORKER_BACKOFF_MAX_MS: positiveInt(30_000),
+  // The late-data audit (docs/AUDIT.md): each pair's last 24 h re-checked every 15 min, at most
+  // 500 pairs after each pass (0 turns it off).
+  WORKER_AUDIT_LOOKBACK_HOURS: positiveInt(24),
+  WORKER_AUDIT_INTERVAL_MS: positiveInt(900_000),
+  WORKER_AUDIT_PAIRS_PER_PASS: nonNegativeInt(500),
   // npm start's demo runs the worker with few windows per run so that one symbol with a long
   // history stays visibly behind, catching up, for half an hour.
   DEMO_WORKER_MAX_WINDOWS: positiveInt(25),

@@ -47,6 +47,13 @@ export const PRESETS = [
     sql: 'WHERE bars_per_run < 0.01',
     matches: (pair: PairHealth) => pair.barsPerRun !== null && pair.barsPerRun < 0.01,
   },
+  {
+    // Not a seed query: pairs whose finalized bars an audit found wrong, repaired or not (docs/AUDIT.md).
+    id: 'drift',
+    label: 'Audit drift',
+    sql: 'audit: unrepaired drift, or repaired in the last 24 h',
+    matches: (pair: PairHealth) => pair.auditUnrepaired > 0 || pair.auditRepaired24h > 0,
+  },
 ] as const;
 export type PresetId = (typeof PRESETS)[number]['id'];
 export const PRESET_IDS = PRESETS.map((preset) => preset.id) as [PresetId, ...PresetId[]];

@@ -10,33 +10,9 @@ import {
 } from './health';
 import { behindPoints, refineTrendWithHistory, trendFromHistory, trendFromState } from './trend';
 import type { FrontierRow, HealthState, RunRecord } from './types';
+import { frontierRow } from '../test/support/frontier-row';
 
-/** A healthy, caught-up 5m pair whose worker ran a minute ago; each case changes a few fields. */
-function row(change: Partial<FrontierRow> = {}): FrontierRow {
-  return {
-    symbol: 'EURUSD',
-    timeframe: '5m',
-    stepMinutes: 5,
-    enabled: true,
-    cursorUtc: '2026-03-02T11:55:00.000Z',
-    sourceMaxTsUtc: '2026-03-02T11:59:00.000Z',
-    cursorStatus: 'OK',
-    gapMinutes: 4,
-    barsBehind: 0,
-    sourceAgeMinutes: 2,
-    lastAttemptUtc: '2026-03-02T12:00:00.000Z',
-    lastSuccessUtc: '2026-03-02T12:00:00.000Z',
-    minutesSinceSuccess: 1,
-    lastError: null,
-    lastErrorUtc: null,
-    consecutiveFailures: 0,
-    totalRuns: 100,
-    totalBarsWritten: 100,
-    barsPerRun: 1,
-    recentBars: [1, 1, 1, 1, 1],
-    ...change,
-  };
-}
+const row = frontierRow;
 
 const t = DEFAULT_THRESHOLDS;
 
@@ -82,13 +58,18 @@ describe('derivePairHealth: state and sentences', () => {
       ['disabled: the worker skips this pair']],
     ['disabled with a NULL cursor', { enabled: false, cursorStatus: 'NULL', cursorUtc: null, barsBehind: null }, 'DISABLED',
       ['disabled: the worker skips this pair']],
+    ['audit left drift', { auditUnrepaired: 2, auditUnrepairedFromUtc: '2026-03-02T01:00:00.000Z', auditUnrepairedToUtc: '2026-03-02T02:05:00.000Z' }, 'DRIFT',
+      ['2 finalized windows differ from bars_1m (audit, not repaired) in [2026-03-02T01:00:00.000Z, 2026-03-02T02:05:00.000Z)']],
+    ['stalled with drift: the stall first', { minutesSinceSuccess: 70, auditUnrepaired: 1, auditUnrepairedFromUtc: '2026-03-02T01:00:00.000Z', auditUnrepairedToUtc: '2026-03-02T01:05:00.000Z' }, 'STALLED',
+      ['no success for 70 min, threshold 60', '1 finalized window differs from bars_1m (audit, not repaired) in [2026-03-02T01:00:00.000Z, 2026-03-02T01:05:00.000Z)']],
+    ['repaired drift is no problem', { auditRepaired24h: 5 }, 'OK', ['caught up']],
     ['every number NULL', { gapMinutes: null, barsBehind: null, sourceAgeMinutes: null, minutesSinceSuccess: null, barsPerRun: null }, 'OK', ['caught up']],
   ])('%s', (_name, change, state, reasons) => {
     const health = derivePairHealth(row(change), t);
     expect(health.state).toBe(state);
     expect(health.reasons).toEqual(reasons);
     expect(health.reason).toBe(reasons[0]);
-    expect(health.severity).toBe(['AHEAD', 'NULL', 'FAILING', 'STALLED', 'SOURCE_STALE', 'LAGGING', 'INEFFICIENT', 'OK', 'DISABLED'].indexOf(state));
+    expect(health.severity).toBe(['AHEAD', 'NULL', 'FAILING', 'STALLED', 'DRIFT', 'SOURCE_STALE', 'LAGGING', 'INEFFICIENT', 'OK', 'DISABLED'].indexOf(state));
   });
 });
 

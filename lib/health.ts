@@ -1,5 +1,5 @@
 import { formatMinutes, formatSpan } from './duration';
-import { bootstrapSql, enableSql, RESET_DRY_RUN_SQL } from './remediation-statements';
+import { bootstrapSql, driftRepairSql, enableSql, RESET_DRY_RUN_SQL } from './remediation-statements';
 import { isStalled, SEED_STALL_MINUTES } from './stall-rule';
 
 export { sqlLiteral } from './remediation-statements';
@@ -70,6 +70,15 @@ function aheadMinutes(row: FrontierRow): number {
   return Math.round((windowEnd - (Date.parse(row.sourceMaxTsUtc ?? '') + 60_000)) / 60_000);
 }
 
+function driftFinding(row: FrontierRow): Finding {
+  const windows = `${row.auditUnrepaired} finalized window${row.auditUnrepaired === 1 ? '' : 's'}`;
+  return {
+    state: 'DRIFT',
+    reason: `${windows} differ${row.auditUnrepaired === 1 ? 's' : ''} from bars_1m (audit, not repaired) in [${row.auditUnrepairedFromUtc}, ${row.auditUnrepairedToUtc})`,
+    action: `repair them: ${driftRepairSql(row)}`,
+  };
+}
+
 /** Every problem of an enabled pair, most severe first. */
 export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
   const found: Finding[] = [];
@@ -115,6 +124,7 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
       action: "check that a worker is running and not blocked on this pair's row lock",
     });
   }
+  if (row.auditUnrepaired > 0) found.push(driftFinding(row));
   if (row.sourceAgeMinutes !== null && row.sourceAgeMinutes >= t.sourceStaleMinutes) {
     const aggregator = failing || stalled ? '' : behind > t.lagBars ? '; the aggregator is succeeding' : '; the aggregator is fine';
     found.push({
@@ -188,6 +198,8 @@ function badness(pair: PairHealth): number {
       return pair.minutesSinceSuccess ?? 0;
     case 'SOURCE_STALE':
       return pair.sourceAgeMinutes ?? 0;
+    case 'DRIFT':
+      return pair.auditUnrepaired;
     case 'NULL':
       return pair.minutesSinceSuccess ?? 0;
     default:

@@ -1,5 +1,5 @@
 import { failureHint } from './health';
-import { bootstrapSql, enableSql, RESET_APPLY_SQL, RESET_DRY_RUN_SQL, sqlLiteral } from './remediation-statements';
+import { bootstrapSql, driftRepairSql, enableSql, RESET_APPLY_SQL, RESET_DRY_RUN_SQL, sqlLiteral } from './remediation-statements';
 import type { PairHealth } from './types';
 
 /**
@@ -52,6 +52,15 @@ export function remediationSql(pair: PairHealth): string | null {
         "  FROM pg_stat_activity WHERE query ILIKE '%run_catchup%' ORDER BY xact_start;",
         '-- one run by hand (max 1000 windows, 1 minute grace)',
         `SELECT run_catchup(${symbol}, ${timeframe}, 1000, 1);`,
+      ].join('\n');
+    case 'DRIFT':
+      return [
+        `-- the audit found ${pair.auditUnrepaired} finalized window(s) that differ from bars_1m and left them:`,
+        '-- re-audit that span and rewrite the missing and drifted bars (idempotent; orphans are kept)',
+        driftRepairSql(pair),
+        '-- what the audits did (kind = audit)',
+        `SELECT run_id, finished_at_utc, result->>'missing' AS missing, result->>'drifted' AS drifted, result->>'repaired' AS repaired`,
+        `  FROM data_agg_runs WHERE ${where} AND result->>'kind' = 'audit' ORDER BY run_id DESC LIMIT 20;`,
       ].join('\n');
     case 'SOURCE_STALE':
       return [

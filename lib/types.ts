@@ -9,6 +9,7 @@ export const HEALTH_STATES = [
   'NULL',
   'FAILING',
   'STALLED',
+  'DRIFT',
   'SOURCE_STALE',
   'LAGGING',
   'INEFFICIENT',
@@ -50,6 +51,13 @@ export interface FrontierRow {
   barsPerRun: number | null;
   /** bars written by the last runs that had work (oldest first), from data_agg_state.recent_bars */
   recentBars: number[];
+  /** Audit (docs/AUDIT.md): windows found missing or drifted and not repaired yet, the span
+   * [from, to) they lie in, windows repaired in the last 24 h, and when the pair was last audited. */
+  auditUnrepaired: number;
+  auditUnrepairedFromUtc: string | null;
+  auditUnrepairedToUtc: string | null;
+  auditRepaired24h: number;
+  auditLastUtc: string | null;
 }
 
 export interface PairHealth extends FrontierRow {

@@ -1,5 +1,5 @@
 // npm run ops -- <command>: register, health, reset, enable, disable (see lib/ops/commands.ts).
-// Exit codes: 0 done, 1 failed (database error, nothing found), 2 bad arguments.
+// Exit codes: 0 done, 1 failed (database error, nothing found), 2 bad arguments, 3 audit found drift it did not repair.
 import pg from 'pg';
 import { env } from '../lib/env';
 import { redact } from '../lib/log';
@@ -26,8 +26,9 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof OpsFailure) {
+      for (const line of error.output) console.log(line);
       console.error(`ops: ${error.message}`);
-      return 1;
+      return error.exitCode;
     }
     throw error;
   } finally {

@@ -48,9 +48,10 @@ async function shutdown(code: number, reason: string): Promise<never> {
   process.exit(code);
 }
 
-function startWorker(url: string, maxWindows: number): Worker {
+function startWorker(url: string, maxWindows: number, auditIntervalMs?: number): Worker {
   const config = env();
-  const settings = { ...workerSettingsFromEnv(config), maxWindows };
+  const fromEnv = workerSettingsFromEnv(config);
+  const settings = { ...fromEnv, maxWindows, audit: fromEnv.audit && auditIntervalMs ? { ...fromEnv.audit, intervalMs: auditIntervalMs } : fromEnv.audit };
   const pool: pg.Pool = createWorkerPool({
     connectionString: url, concurrency: settings.concurrency,
     statementTimeoutMs: config.WORKER_STATEMENT_TIMEOUT_MS, connectTimeoutMs: config.PG_CONNECT_TIMEOUT_MS,
@@ -155,7 +156,9 @@ async function main(): Promise<void> {
     await startDemo(url);
     // A modest WORKER_MAX_WINDOWS keeps the long-history demo symbol catching up for a while,
     // unless the environment chose one.
-    startWorker(url, process.env.WORKER_MAX_WINDOWS ? config.WORKER_MAX_WINDOWS : config.DEMO_WORKER_MAX_WINDOWS);
+    // The demo's audit runs every minute so that its late corrections are repaired while you watch.
+    startWorker(url, process.env.WORKER_MAX_WINDOWS ? config.WORKER_MAX_WINDOWS : config.DEMO_WORKER_MAX_WINDOWS,
+      process.env.WORKER_AUDIT_INTERVAL_MS ? undefined : 60_000);
   }
   await serveDashboard(url);
 }

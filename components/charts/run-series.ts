@@ -49,6 +49,17 @@ function textAt(result: Record<string, unknown> | null, key: string): string | n
   return typeof value === 'string' ? value : null;
 }
 
+/** A run of audit_aggregation_range (docs/AUDIT.md): listed with the runs, kept off the catch-up charts. */
+export function isAuditRun(run: RunRecord): boolean {
+  return run.result?.kind === 'audit';
+}
+
+/** The audit's counts, for the runs list. */
+export function auditSummary(run: RunRecord): string {
+  const n = (key: string) => numberAt(run.result, key) ?? 0;
+  return `audit: ${n('missing')} missing, ${n('drifted')} drifted, ${n('orphaned')} orphaned, ${n('repaired')} repaired`;
+}
+
 export function toRunPoint(run: RunRecord): RunPoint | null {
   const atMs = Date.parse(run.finishedAtUtc);
   if (!Number.isFinite(atMs)) return null;
@@ -73,7 +84,7 @@ export function buildRunSeries(history: readonly RunRecord[]): RunSeries {
   const points: RunPoint[] = [];
   const failures: number[] = [];
   for (const run of history) {
-    const point = toRunPoint(run);
+    const point = isAuditRun(run) ? null : toRunPoint(run);
     if (!point) continue;
     points.push(point);
     if (!point.ok) failures.push(point.atMs);

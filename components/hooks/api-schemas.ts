@@ -72,6 +72,11 @@ const PAIR_HEALTH_FIELDS = {
   action: string,
   trend: oneOf(TRENDS),
   etaMinutes: nullable(number),
+  auditUnrepaired: number,
+  auditUnrepairedFromUtc: nullable(string),
+  auditUnrepairedToUtc: nullable(string),
+  auditRepaired24h: number,
+  auditLastUtc: nullable(string),
 } satisfies Record<keyof PairHealth, FieldCheck>;
 const PAIR_HEALTH_CHECKS = Object.entries(PAIR_HEALTH_FIELDS);
 

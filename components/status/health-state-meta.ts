@@ -4,6 +4,7 @@ import {
   CirclePause,
   FastForward,
   Hourglass,
+  GitCompareArrows,
   OctagonX,
   Snail,
   TimerOff,
@@ -62,6 +63,15 @@ export const STATE_META: Record<HealthState, StateMeta> = {
     badge: 'bg-orange-50 text-orange-800 ring-orange-300',
     solid: 'bg-state-stalled text-white',
     text: 'text-state-stalled',
+  },
+  DRIFT: {
+    label: 'Drift',
+    meaning: 'An audit found finalized bars that differ from bars_1m (late or corrected minutes) and did not repair them.',
+    icon: GitCompareArrows,
+    color: 'var(--color-state-drift)',
+    badge: 'bg-violet-50 text-violet-800 ring-violet-300',
+    solid: 'bg-state-drift text-white',
+    text: 'text-state-drift',
   },
   SOURCE_STALE: {
     label: 'Source stale',

@@ -89,6 +89,12 @@ export function PairFacts({ pair }: { pair: PairHealth }) {
         {formatCount(pair.totalRuns)} / {formatCount(pair.totalBarsWritten)}
       </Fact>
       <Fact term="Enabled">{pair.enabled ? 'yes' : 'no'}</Fact>
+      <Fact term="Audit: repaired 24 h / unrepaired" hint="finalized windows the audit rewrote in the last 24 h / found wrong and left (docs/AUDIT.md)">
+        <span data-testid="audit-counts">
+          {formatCount(pair.auditRepaired24h)} / <span className={pair.auditUnrepaired > 0 ? 'text-violet-700' : ''}>{formatCount(pair.auditUnrepaired)}</span>
+        </span>
+      </Fact>
+      <Fact term="Last audit">{formatUtc(pair.auditLastUtc)}</Fact>
     </dl>
   );
 }

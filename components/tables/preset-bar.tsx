@@ -2,13 +2,13 @@ import { Database } from 'lucide-react';
 import { PRESETS, type PresetId } from './overview-filters';
 import { cn } from '@/components/ui/cn';
 
-/** The seed's three monitoring queries as one-click views, with the SQL they stand for. */
+/** The seed's three monitoring queries and the audit's drift as one-click views, with the SQL they stand for. */
 export function PresetBar({ active, onSelect }: { active: PresetId | null; onSelect: (preset: PresetId | null) => void }) {
   return (
-    <div role="group" aria-label="Seed queries" className="flex flex-wrap items-center gap-2">
+    <div role="group" aria-label="Preset queries" className="flex flex-wrap items-center gap-2">
       <span className="flex items-center gap-1.5 text-xs font-semibold tracking-wide text-slate-500 uppercase">
         <Database aria-hidden className="size-4" />
-        Seed queries
+        Queries
       </span>
       {PRESETS.map((preset) => {
         const pressed = active === preset.id;

@@ -1,9 +1,9 @@
 'use client';
 
-import { ChevronDown, ChevronRight, CircleCheck, OctagonX } from 'lucide-react';
+import { ChevronDown, ChevronRight, CircleCheck, GitCompareArrows, OctagonX } from 'lucide-react';
 import { Fragment, useState } from 'react';
 import type { RunRecord } from '@/lib/types';
-import { toRunPoint } from '@/components/charts/run-series';
+import { auditSummary, isAuditRun, toRunPoint } from '@/components/charts/run-series';
 import { CodeBlock } from '@/components/ui/code-block';
 import { formatCount, formatDuration, formatUtc } from '@/components/ui/format';
 import { cn } from '@/components/ui/cn';
@@ -19,10 +19,14 @@ export function rawRunJson(run: RunRecord): string {
 
 function RunRow({ run, open, onToggle }: { run: RunRecord; open: boolean; onToggle: () => void }) {
   const point = toRunPoint(run);
+  // An audit run: windows checked, bars repaired, and its findings where a catch-up has its stop reason.
+  const audit = run.ok && isAuditRun(run);
+  const windows = audit ? (run.result?.windows_checked as number | undefined) : point?.windows;
+  const bars = audit ? (run.result?.repaired as number | undefined) : point?.barsWritten;
   const detailId = `run-${run.runId}-json`;
   return (
     <Fragment>
-      <tr className={cn('border-b border-slate-100', run.ok ? '' : 'bg-red-50/60')} data-testid="run-row">
+      <tr className={cn('border-b border-slate-100', run.ok ? (audit ? 'bg-violet-50/50' : '') : 'bg-red-50/60')} data-testid="run-row" data-kind={audit ? 'audit' : 'catchup'}>
         <td className="px-3 py-2">
           <button
             type="button"
@@ -38,7 +42,11 @@ function RunRow({ run, open, onToggle }: { run: RunRecord; open: boolean; onTogg
         </td>
         <td className="px-3 py-2 text-sm whitespace-nowrap tabular">{formatUtc(run.finishedAtUtc)}</td>
         <td className="px-3 py-2">
-          {run.ok ? (
+          {audit ? (
+            <span className="inline-flex items-center gap-1 text-sm font-medium text-violet-800">
+              <GitCompareArrows aria-hidden className="size-4" /> audit
+            </span>
+          ) : run.ok ? (
             <span className="inline-flex items-center gap-1 text-sm font-medium text-green-800">
               <CircleCheck aria-hidden className="size-4" /> ok
             </span>
@@ -49,11 +57,11 @@ function RunRow({ run, open, onToggle }: { run: RunRecord; open: boolean; onTogg
           )}
         </td>
         <td className="px-3 py-2 text-right text-sm tabular">{formatDuration(point?.durationMs)}</td>
-        <td className="px-3 py-2 text-right text-sm tabular">{formatCount(point?.windows)}</td>
-        <td className="px-3 py-2 text-right text-sm tabular">{formatCount(point?.barsWritten)}</td>
-        <td className="px-3 py-2 text-right text-sm tabular">{formatCount(point?.barsBehind)}</td>
-        <td className="max-w-0 truncate px-3 py-2 text-sm text-slate-700" title={run.error ?? point?.stopReason ?? undefined}>
-          {run.ok ? <code className="font-mono text-xs">{point?.stopReason ?? '—'}</code> : <span className="text-red-800">{run.error}</span>}
+        <td className="px-3 py-2 text-right text-sm tabular">{formatCount(windows)}</td>
+        <td className="px-3 py-2 text-right text-sm tabular">{formatCount(bars)}</td>
+        <td className="px-3 py-2 text-right text-sm tabular">{formatCount(audit ? undefined : point?.barsBehind)}</td>
+        <td className="max-w-0 truncate px-3 py-2 text-sm text-slate-700" title={run.error ?? (audit ? auditSummary(run) : point?.stopReason) ?? undefined}>
+          {audit ? <span className="text-xs text-violet-900">{auditSummary(run)}</span> : run.ok ? <code className="font-mono text-xs">{point?.stopReason ?? '—'}</code> : <span className="text-red-800">{run.error}</span>}
         </td>
       </tr>
       {open && (

@@ -4,10 +4,10 @@ import { formatCount } from '@/components/ui/format';
 import { isProblem } from '@/lib/health';
 import { cn } from '@/components/ui/cn';
 
-/** Nine big numbers; a problem state with pairs in it lights up in its colour. */
+/** One big number per state; a problem state with pairs in it lights up in its colour. */
 export function WallCounts({ byState }: { byState: Record<HealthState, number> | undefined }) {
   return (
-    <ul className="grid grid-cols-9 gap-[1vh]" aria-label="Pairs per state">
+    <ul className="grid gap-[1vh]" style={{ gridTemplateColumns: `repeat(${HEALTH_STATES.length}, minmax(0, 1fr))` }} aria-label="Pairs per state">
       {HEALTH_STATES.map((state) => {
         const meta = STATE_META[state];
         const Icon = meta.icon;

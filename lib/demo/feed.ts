@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { log } from '../log';
 import { floorMinute, insertDemoBars, lastBars, MINUTE_MS, walkBars, type DemoBar } from './bars';
 import { DEMO_SYMBOLS, isLive, type DemoSymbol } from './symbols';
+import { correctLateMinute, LATE_EVERY_MINUTES } from './late';
 
 /**
  * Appends the bars of every finished minute since each live symbol's last bar. Filling the
@@ -42,6 +43,7 @@ export function startDemoFeed(pool: pg.Pool): DemoFeed {
   const tick = async (): Promise<void> => {
     try {
       const inserted = await appendLiveBars(pool);
+      if (new Date().getUTCMinutes() % LATE_EVERY_MINUTES === 0) await correctLateMinute(pool); // for the audit to repair
       if (failing) log.info('demo feed: database reachable again', { bars: inserted });
       failing = false;
       log.debug('demo feed: bars appended', { bars: inserted });

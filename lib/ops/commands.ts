@@ -1,13 +1,15 @@
 import type pg from 'pg';
 import { formatTable, formatTime } from './table';
 import { symbolProblem, TIMEFRAME_SYNTAX } from '../pair-key';
+import { AUDIT_USAGE, AuditUsageError, parseAuditArgs, runAudit, type AuditCommand } from './audit';
 
 /** The operator commands of `npm run ops -- <command>`; parsing is separate so that it needs no database. */
 export type OpsCommand =
   | { kind: 'register'; symbol: string; timeframes: string[] | 'all' }
   | { kind: 'health'; symbol: string }
   | { kind: 'reset'; dryRun: boolean }
-  | { kind: 'enable' | 'disable'; symbol: string; timeframes: string[] | 'all' };
+  | { kind: 'enable' | 'disable'; symbol: string; timeframes: string[] | 'all' }
+  | AuditCommand;
 
 export const USAGE = `usage: npm run ops -- <command>
 
@@ -18,6 +20,7 @@ export const USAGE = `usage: npm run ops -- <command>
   reset --apply                  move them (reset_aggregation_cursors), print rows and notices
   enable SYMBOL TF[,TF…]|all     let the worker run the pair(s) again
   disable SYMBOL TF[,TF…]|all    stop the worker running the pair(s)
+${AUDIT_USAGE}
 
 timeframes: 5m 15m 30m 1h 4h 1d. Database: DATABASE_URL, else the embedded one under .data/.`;
 
@@ -66,6 +69,15 @@ export function parseOpsArgs(argv: string[]): OpsCommand {
       if (mode === '--apply') return { kind: 'reset', dryRun: false };
       throw new UsageError('reset needs --dry-run (look) or --apply (do it)');
     }
+    case 'audit':
+      try {
+        return parseAuditArgs(rest, symbolArg, (tf) => {
+          if (!tf || !TIMEFRAME_SYNTAX.test(tf)) throw new UsageError(`not a timeframe: ${JSON.stringify(tf ?? '')}`);
+          return tf;
+        });
+      } catch (error) {
+        throw error instanceof AuditUsageError ? new UsageError(error.message) : error;
+      }
     case undefined:
       throw new UsageError('missing command');
     default:
@@ -73,7 +85,12 @@ export function parseOpsArgs(argv: string[]): OpsCommand {
   }
 }
 
-export class OpsFailure extends Error {}
+/** exitCode and output (printed before the message) let a command fail after reporting. */
+export class OpsFailure extends Error {
+  constructor(message: string, readonly exitCode = 1, readonly output: string[] = []) {
+    super(message);
+  }
+}
 
 async function resolveTimeframes(client: pg.ClientBase, timeframes: string[] | 'all'): Promise<string[]> {
   const known = (await client.query<{ timeframe: string }>('SELECT timeframe FROM agg_timeframes ORDER BY step')).rows.map((r) => r.timeframe);
@@ -84,8 +101,15 @@ async function resolveTimeframes(client: pg.ClientBase, timeframes: string[] | '
 }
 
 /** Runs one command; returns the lines to print. Throws OpsFailure when it did nothing useful. */
-export async function runOpsCommand(client: pg.ClientBase, command: OpsCommand): Promise<string[]> {
+export async function runOpsCommand(
+  client: pg.ClientBase, command: OpsCommand, progress: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<string[]> {
   switch (command.kind) {
+    case 'audit': {
+      const outcome = await runAudit(client, command, progress);
+      if (outcome.exitCode === 0) return outcome.lines;
+      throw new OpsFailure(outcome.lines.at(-1) ?? 'audit failed', outcome.exitCode, outcome.lines.slice(0, -1));
+    }
     case 'register': return register(client, command.symbol, command.timeframes);
     case 'health': return health(client, command.symbol);
     case 'reset': return reset(client, command.dryRun);

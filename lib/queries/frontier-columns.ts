@@ -19,7 +19,10 @@ SELECT v.canonical_symbol, v.timeframe, extract(epoch FROM t.step) / 60 AS step_
        ${iso('v.cursor_utc')}, ${iso('v.source_max_ts_utc')}, v.cursor_status, v.gap_minutes, v.bars_behind,
        v.source_age_minutes, ${iso('v.last_attempt_utc')}, ${iso('v.last_success_utc')}, v.minutes_since_success,
        v.last_error, ${iso('v.last_error_utc')}, v.consecutive_failures, v.total_runs, v.total_bars_written,
-       v.bars_per_run, s.recent_bars
+       v.bars_per_run, s.recent_bars, s.audit_unrepaired, ${iso('s.audit_unrepaired_from')}, ${iso('s.audit_unrepaired_to')},
+       CASE WHEN cardinality(s.audit_repairs_utc) = 0 THEN 0
+            ELSE agg_audit_repaired_since(s.audit_repairs_utc, s.audit_repairs_n, now() - interval '24 hours') END AS audit_repaired_24h,
+       ${iso('s.audit_last_utc')}
   FROM v_aggregation_frontier_health v
   JOIN data_agg_state s ON s.canonical_symbol = v.canonical_symbol AND s.timeframe = v.timeframe
   JOIN agg_timeframes t ON t.timeframe = v.timeframe`;
@@ -46,6 +49,11 @@ export interface FrontierDbRow {
   total_bars_written: number;
   bars_per_run: number | null;
   recent_bars: number[] | null;
+  audit_unrepaired: number;
+  audit_unrepaired_from: string | null;
+  audit_unrepaired_to: string | null;
+  audit_repaired_24h: number;
+  audit_last_utc: string | null;
 }
 
 export function toFrontierRow(row: FrontierDbRow): FrontierRow {
@@ -70,5 +78,10 @@ export function toFrontierRow(row: FrontierDbRow): FrontierRow {
     totalBarsWritten: row.total_bars_written,
     barsPerRun: row.bars_per_run,
     recentBars: row.recent_bars ?? [],
+    auditUnrepaired: row.audit_unrepaired,
+    auditUnrepairedFromUtc: row.audit_unrepaired_from,
+    auditUnrepairedToUtc: row.audit_unrepaired_to,
+    auditRepaired24h: row.audit_repaired_24h,
+    auditLastUtc: row.audit_last_utc,
   };
 }

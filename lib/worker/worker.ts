@@ -3,6 +3,7 @@ import { log as defaultLog } from '../log';
 import type { Env } from '../env';
 import { backoffDelay, errorCode, errorMessage, isConnectionError, OutageTracker } from './outage';
 import { listPairs, ping, pruneBatch, recordFailure, runPair, type Pair } from './statements';
+import { Auditor, type AuditSettings } from './audit';
 
 export interface WorkerSettings {
   intervalMs: number;
@@ -14,6 +15,8 @@ export interface WorkerSettings {
   pruneBatchSize: number;
   pruneMaxBatches: number;
   backoffMaxMs: number;
+  /** the late-data sweep after each pass (lib/worker/audit.ts); absent: none */
+  audit?: AuditSettings;
 }
 
 export function workerSettingsFromEnv(config: Env): WorkerSettings {
@@ -27,6 +30,7 @@ export function workerSettingsFromEnv(config: Env): WorkerSettings {
     pruneBatchSize: config.WORKER_PRUNE_BATCH_SIZE,
     pruneMaxBatches: config.WORKER_PRUNE_MAX_BATCHES,
     backoffMaxMs: config.WORKER_BACKOFF_MAX_MS,
+    audit: { lookbackHours: config.WORKER_AUDIT_LOOKBACK_HOURS, intervalMs: config.WORKER_AUDIT_INTERVAL_MS, pairsPerPass: config.WORKER_AUDIT_PAIRS_PER_PASS },
   };
 }
 
@@ -69,6 +73,7 @@ const REMEMBERED_FAILURES = 100_000;
  */
 export class Worker {
   readonly outage: OutageTracker;
+  readonly auditor: Auditor | undefined;
   private passes = 0;
   private stopping = false;
   private loop: Promise<void> | undefined;
@@ -83,6 +88,7 @@ export class Worker {
     private readonly log: WorkerLogger = defaultLog,
   ) {
     this.outage = new OutageTracker(log);
+    this.auditor = settings.audit ? new Auditor(pool, settings.audit, log) : undefined;
   }
 
   get passCount(): number {
@@ -225,6 +231,11 @@ export class Worker {
             pass: summary.pass, pairs: summary.pairs, ok: summary.ok, idle: summary.idle, failed: summary.failed,
             skipped: summary.skipped, behind: summary.behind, bars: summary.bars, pruned: summary.pruned, ms: summary.ms,
           });
+        }
+        // After the pass, never inside it: catch-up throughput does not pay for the audit.
+        if (this.auditor && !summary.interrupted && !this.outage.down && !this.stopping) {
+          const audit = await this.auditor.runDue(this.settings.concurrency, () => this.stopping, (e) => this.outage.markDown(e));
+          if (audit.audited + audit.failed > 0) this.log.info('audit', { ...audit });
         }
       } catch (error) {
         if (isConnectionError(error)) {

@@ -52,7 +52,7 @@ describe('GET /api/health', () => {
     expect(hourly.gapMinutes).toBe((Date.parse(hourly.sourceMaxTsUtc!) - Date.parse(hourly.cursorUtc!)) / 60_000);
     expect(hourly.gapMinutes! % 5).toBe(4);
     expect(byKey.get('EURUSD/5m')).toMatchObject({ barsBehind: 0, gapMinutes: 4, reason: 'caught up', trend: 'steady', etaMinutes: 0 });
-    expect(byKey.get('BTCUSD/5m')).toMatchObject({ enabled: false, severity: 8, reason: 'disabled: the worker skips this pair' });
+    expect(byKey.get('BTCUSD/5m')).toMatchObject({ enabled: false, severity: 9, reason: 'disabled: the worker skips this pair' });
   });
 
   test.each([
@@ -94,8 +94,8 @@ describe('GET /api/health', () => {
   });
 
   test.each([
-    ['?state=', 'state must be one of AHEAD, NULL, FAILING, STALLED, SOURCE_STALE, LAGGING, INEFFICIENT, OK, DISABLED, got ""'],
-    ['?state=OK,', 'state must be one of AHEAD, NULL, FAILING, STALLED, SOURCE_STALE, LAGGING, INEFFICIENT, OK, DISABLED, got ""'],
+    ['?state=', 'state must be one of AHEAD, NULL, FAILING, STALLED, DRIFT, SOURCE_STALE, LAGGING, INEFFICIENT, OK, DISABLED, got ""'],
+    ['?state=OK,', 'state must be one of AHEAD, NULL, FAILING, STALLED, DRIFT, SOURCE_STALE, LAGGING, INEFFICIENT, OK, DISABLED, got ""'],
     ['?state=BROKEN', 'got "BROKEN"'],
     ['?timeframe=7m', 'timeframe must be one of 5m, 15m, 30m, 1h, 4h, 1d, got "7m"'],
     ['?timeframe=', 'timeframe must be a timeframe such as 5m or 1h, got ""'],
@@ -103,7 +103,7 @@ describe('GET /api/health', () => {
     [`?q=${'x'.repeat(65)}`, 'q must be at most 64 characters'],
     ['?sort=price', 'sort must be one of severity, symbol, timeframe, bars_behind, minutes_since_success, gap, got "price"'],
     ['?dir=up', 'dir must be one of asc, desc, got "up"'],
-    ['?preset=all', 'preset must be one of ahead, stalled, inefficient, got "all"'],
+    ['?preset=all', 'preset must be one of ahead, stalled, inefficient, drift, got "all"'],
     ['?limit=0', 'limit must be an integer from 1 to 50000, got "0"'],
     ['?limit=50001', 'limit must be an integer from 1 to 50000, got "50001"'],
     ['?limit=-1', 'got "-1"'],

@@ -3,15 +3,9 @@ import { expect, test } from 'vitest';
 import { isPairHealth } from '../../components/hooks/api-schemas';
 import { DEFAULT_THRESHOLDS, derivePairHealth } from '../../lib/health';
 import type { PairHealth } from '../../lib/types';
+import { frontierRow } from '../support/frontier-row';
 
-const pair: PairHealth = derivePairHealth({
-  symbol: 'EURUSD', timeframe: '5m', stepMinutes: 5, enabled: true,
-  cursorUtc: '2026-03-02T11:55:00.000Z', sourceMaxTsUtc: '2026-03-02T11:59:00.000Z', cursorStatus: 'OK',
-  gapMinutes: 4, barsBehind: 0, sourceAgeMinutes: 2,
-  lastAttemptUtc: '2026-03-02T12:00:00.000Z', lastSuccessUtc: '2026-03-02T12:00:00.000Z', minutesSinceSuccess: 1,
-  lastError: null, lastErrorUtc: null, consecutiveFailures: 0, totalRuns: 100, totalBarsWritten: 100,
-  barsPerRun: 1, recentBars: [1, 1, 1],
-}, DEFAULT_THRESHOLDS);
+const pair: PairHealth = derivePairHealth(frontierRow(), DEFAULT_THRESHOLDS);
 
 test('a row derived by lib/health.ts passes, after a JSON round trip as the browser sees it', () => {
   expect(isPairHealth(JSON.parse(JSON.stringify(pair)))).toBe(true);

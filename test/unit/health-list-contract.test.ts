@@ -3,23 +3,13 @@
 import { expect, test } from 'vitest';
 import { DEFAULT_THRESHOLDS, derivePairHealth } from '../../lib/health';
 import { listSearch, pairMatcher, readListView } from '../../lib/health-list-contract';
-import type { FrontierRow } from '../../lib/types';
+import { frontierRow } from '../support/frontier-row';
 
-function frontierRow(minutesSinceSuccess: number): FrontierRow {
-  return {
-    symbol: 'EURUSD', timeframe: '5m', stepMinutes: 5, enabled: true,
-    cursorUtc: '2026-03-02T11:55:00.000Z', sourceMaxTsUtc: '2026-03-02T11:59:00.000Z', cursorStatus: 'OK',
-    gapMinutes: 4, barsBehind: 0, sourceAgeMinutes: 2,
-    lastAttemptUtc: null, lastSuccessUtc: null, minutesSinceSuccess,
-    lastError: null, lastErrorUtc: null, consecutiveFailures: 0, totalRuns: 1, totalBarsWritten: 1,
-    barsPerRun: 1, recentBars: [1],
-  };
-}
 
 test.each([[59.9, false], [60, false], [60.1, true], [61, true]])(
   'at %s min since success: STALLED and the "stalled" preset agree (%s)',
   (minutes, stalled) => {
-    const pair = derivePairHealth(frontierRow(minutes), DEFAULT_THRESHOLDS);
+    const pair = derivePairHealth(frontierRow({ minutesSinceSuccess: minutes }), DEFAULT_THRESHOLDS);
     expect(pair.state === 'STALLED').toBe(stalled);
     expect(pairMatcher({ states: [], timeframes: [], q: '', preset: 'stalled' })(pair)).toBe(stalled);
   },
@@ -38,7 +28,7 @@ test('a view read from its own query string is the same view; defaults stay out 
 });
 
 test('search is case-insensitive on the symbol', () => {
-  const pair = derivePairHealth(frontierRow(1), DEFAULT_THRESHOLDS);
+  const pair = derivePairHealth(frontierRow(), DEFAULT_THRESHOLDS);
   expect(pairMatcher({ states: [], timeframes: [], q: 'eUr', preset: null })(pair)).toBe(true);
   expect(pairMatcher({ states: [], timeframes: [], q: 'gbp', preset: null })(pair)).toBe(false);
 });
