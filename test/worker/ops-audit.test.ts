@@ -46,7 +46,7 @@ describe('ops audit', () => {
     expect(refused(['audit', '--days', '1', '--since', '2026-01-01'])).toBe('--since and --days together: give one of --days N or --since ISO');
     expect(refused(['audit', '--since', 'yesterday'])).toMatch(/^--since must be an ISO date/);
     expect(refused(['audit', '--symbol'])).toBe('--symbol needs a value');
-    expect(refused(['audit', '--timeframe', '5x'])).toBe('not a timeframe: "5x"');
+    expect(refused(['audit', '--timeframe', '5-m'])).toBe('not a timeframe: "5-m"');
     expect(refused(['audit', '--fix'])).toBe('unexpected argument: "--fix"');
   });
 
