@@ -12,6 +12,7 @@ export const HEALTH_STATES = [
   'SOURCE_STALE',
   'LAGGING',
   'INEFFICIENT',
+  'CLOSED',
   'OK',
   'DISABLED',
 ] as const;
@@ -50,6 +51,8 @@ export interface FrontierRow {
   barsPerRun: number | null;
   /** bars written by the last runs that had work (oldest first), from data_agg_state.recent_bars */
   recentBars: number[];
+  /** the symbol's market session (sql/010); null or absent: no calendar, always open */
+  market?: import('./market-session').MarketSession | null;
 }
 
 export interface PairHealth extends FrontierRow {

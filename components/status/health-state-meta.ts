@@ -4,6 +4,7 @@ import {
   CirclePause,
   FastForward,
   Hourglass,
+  Moon,
   OctagonX,
   Snail,
   TimerOff,
@@ -89,6 +90,15 @@ export const STATE_META: Record<HealthState, StateMeta> = {
     badge: 'bg-sky-50 text-sky-800 ring-sky-300',
     solid: 'bg-state-inefficient text-white',
     text: 'text-state-inefficient',
+  },
+  CLOSED: {
+    label: 'Closed',
+    meaning: "The symbol's market is closed by its calendar: a quiet feed is expected, not a problem.",
+    icon: Moon,
+    color: 'var(--color-state-closed)',
+    badge: 'bg-indigo-50 text-indigo-800 ring-indigo-300',
+    solid: 'bg-state-closed text-white',
+    text: 'text-state-closed',
   },
   OK: {
     label: 'OK',

@@ -3,10 +3,10 @@ import { STATE_META } from '@/components/status/health-state-meta';
 import { formatCount } from '@/components/ui/format';
 import { isProblem } from '@/lib/health';
 
-/** Nine big numbers; a problem state with pairs in it lights up in its colour. */
+/** One big number per state; a problem state with pairs in it lights up in its colour (CLOSED stays quiet). */
 export function WallCounts({ byState }: { byState: Record<HealthState, number> | undefined }) {
   return (
-    <ul className="grid grid-cols-9 gap-[1vh]" aria-label="Pairs per state">
+    <ul className="grid auto-cols-fr grid-flow-col gap-[1vh]" aria-label="Pairs per state">
       {HEALTH_STATES.map((state) => {
         const meta = STATE_META[state];
         const Icon = meta.icon;

@@ -1,4 +1,5 @@
 import type { CursorStatus, FrontierRow } from '../types';
+import { MARKET_SELECT, toMarketSession, type MarketDbColumns } from './market-columns';
 
 /**
  * A timestamptz as ISO-8601 UTC text (as Date.toISOString writes it). For 30,000 rows the
@@ -19,13 +20,14 @@ SELECT v.canonical_symbol, v.timeframe, extract(epoch FROM t.step) / 60 AS step_
        ${iso('v.cursor_utc')}, ${iso('v.source_max_ts_utc')}, v.cursor_status, v.gap_minutes, v.bars_behind,
        v.source_age_minutes, ${iso('v.last_attempt_utc')}, ${iso('v.last_success_utc')}, v.minutes_since_success,
        v.last_error, ${iso('v.last_error_utc')}, v.consecutive_failures, v.total_runs, v.total_bars_written,
-       v.bars_per_run, s.recent_bars
+       v.bars_per_run, s.recent_bars, ${MARKET_SELECT}
   FROM v_aggregation_frontier_health v
   JOIN data_agg_state s ON s.canonical_symbol = v.canonical_symbol AND s.timeframe = v.timeframe
-  JOIN agg_timeframes t ON t.timeframe = v.timeframe`;
+  JOIN agg_timeframes t ON t.timeframe = v.timeframe
+  LEFT JOIN v_symbol_market_session m ON m.canonical_symbol = v.canonical_symbol`;
 
 /** As node-postgres returns it (NUMERIC and INT8 parse as numbers, see lib/db.ts). */
-export interface FrontierDbRow {
+export interface FrontierDbRow extends MarketDbColumns {
   canonical_symbol: string;
   timeframe: string;
   step_minutes: number;
@@ -70,5 +72,6 @@ export function toFrontierRow(row: FrontierDbRow): FrontierRow {
     totalBarsWritten: row.total_bars_written,
     barsPerRun: row.bars_per_run,
     recentBars: row.recent_bars ?? [],
+    market: toMarketSession(row),
   };
 }
