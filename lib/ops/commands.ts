@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { CALENDAR_USAGE, parseCalendarArgs, runCalendarCommand, type CalendarCommand } from './calendar-commands';
+import { OpsFailure, UsageError } from './errors';
 import { formatTable, formatTime } from './table';
 
 /** The operator commands of `npm run ops -- <command>`; parsing is separate so that it needs no database. */
@@ -6,7 +8,8 @@ export type OpsCommand =
   | { kind: 'register'; symbol: string; timeframes: string[] | 'all' }
   | { kind: 'health'; symbol: string }
   | { kind: 'reset'; dryRun: boolean }
-  | { kind: 'enable' | 'disable'; symbol: string; timeframes: string[] | 'all' };
+  | { kind: 'enable' | 'disable'; symbol: string; timeframes: string[] | 'all' }
+  | CalendarCommand;
 
 export const USAGE = `usage: npm run ops -- <command>
 
@@ -16,11 +19,11 @@ export const USAGE = `usage: npm run ops -- <command>
   reset --dry-run                which NULL/AHEAD cursors a reset would move; writes nothing
   reset --apply                  move them (reset_aggregation_cursors), print rows and notices
   enable SYMBOL TF[,TF…]|all     let the worker run the pair(s) again
-  disable SYMBOL TF[,TF…]|all    stop the worker running the pair(s)
+  disable SYMBOL TF[,TF…]|all    stop the worker running the pair(s)${CALENDAR_USAGE}
 
 timeframes: 5m 15m 30m 1h 4h 1d. Database: DATABASE_URL, else the embedded one under .data/.`;
 
-export class UsageError extends Error {}
+export { OpsFailure, UsageError };
 
 const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,31}$/;
 const TIMEFRAME = /^[0-9]+[mhd]$/;
@@ -66,14 +69,14 @@ export function parseOpsArgs(argv: string[]): OpsCommand {
       if (mode === '--apply') return { kind: 'reset', dryRun: false };
       throw new UsageError('reset needs --dry-run (look) or --apply (do it)');
     }
+    case 'calendar':
+      return parseCalendarArgs(rest);
     case undefined:
       throw new UsageError('missing command');
     default:
       throw new UsageError(`unknown command: ${JSON.stringify(name)}`);
   }
 }
-
-export class OpsFailure extends Error {}
 
 async function resolveTimeframes(client: pg.ClientBase, timeframes: string[] | 'all'): Promise<string[]> {
   const known = (await client.query<{ timeframe: string }>('SELECT timeframe FROM agg_timeframes ORDER BY step')).rows.map((r) => r.timeframe);
@@ -91,6 +94,7 @@ export async function runOpsCommand(client: pg.ClientBase, command: OpsCommand):
     case 'reset': return reset(client, command.dryRun);
     case 'enable':
     case 'disable': return setEnabled(client, command.symbol, command.timeframes, command.kind === 'enable');
+    case 'calendar': return runCalendarCommand(client, command);
   }
 }
 
