@@ -69,7 +69,7 @@ CREATE INDEX market_calendar_assignments_calendar ON market_calendar_assignments
 CREATE FUNCTION market_calendar_state(p_calendar text, p_at timestamptz)
 RETURNS TABLE (is_open boolean, opened_at_utc timestamptz, closes_at_utc timestamptz,
                next_opens_at_utc timestamptz, last_closed_at_utc timestamptz)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE ROWS 1 AS $$
 DECLARE
   v_zone text;
   v_day date;
@@ -114,24 +114,28 @@ BEGIN
     (SELECT max(upper(r)) FROM unnest(v_open) r WHERE upper(r) <= p_at);
 END $$;
 
--- Every registered symbol that has a calendar, with the calendar's state now(); a symbol
--- missing here is always open. Each calendar's state is computed once, not per symbol, and
--- exact names are found by hash join, so 30,000 pairs cost a few milliseconds.
+-- Every symbol that has a calendar, with the calendar's state now(): exact names as assigned,
+-- and the registered symbols (data_agg_state) a LIKE pattern matches. A symbol missing here is
+-- always open. Each calendar's state is computed once (the MATERIALIZED CTE), not per symbol;
+-- the symbol list is read only when a LIKE pattern exists. 30,000 pairs: docs/SESSIONS.md.
 CREATE VIEW v_symbol_market_session AS
-WITH symbols AS (
+WITH symbols AS MATERIALIZED (
   SELECT DISTINCT canonical_symbol COLLATE "C" AS canonical_symbol FROM data_agg_state
+), patterns AS MATERIALIZED (
+  SELECT a.pattern, a.calendar FROM market_calendar_assignments a WHERE a.match = 'like'
 ), candidates AS (
-  SELECT s.canonical_symbol, a.calendar, a.match, a.pattern, 0 AS rank, 0 AS literal
-    FROM symbols s JOIN market_calendar_assignments a ON a.match = 'exact' AND a.pattern = s.canonical_symbol
+  SELECT a.pattern AS canonical_symbol, a.calendar, a.match, a.pattern, 0 AS rank, 0 AS literal
+    FROM market_calendar_assignments a WHERE a.match = 'exact'
   UNION ALL
-  SELECT s.canonical_symbol, a.calendar, a.match, a.pattern, 1,
-         length(replace(replace(a.pattern, '%', ''), '_', ''))
-    FROM symbols s JOIN market_calendar_assignments a ON a.match = 'like' AND s.canonical_symbol LIKE a.pattern
-), chosen AS (
+  -- LATERAL keeps the patterns outside: with no pattern the symbol list is never read.
+  SELECT s.canonical_symbol, p.calendar, 'like', p.pattern, 1, length(replace(replace(p.pattern, '%', ''), '_', ''))
+    FROM patterns p
+    CROSS JOIN LATERAL (SELECT y.canonical_symbol FROM symbols y WHERE y.canonical_symbol LIKE p.pattern) s
+), chosen AS MATERIALIZED (
   SELECT DISTINCT ON (canonical_symbol) canonical_symbol, calendar, match, pattern
     FROM candidates
    ORDER BY canonical_symbol, rank, literal DESC, pattern
-), states AS (
+), states AS MATERIALIZED (
   SELECT c.calendar, c.time_zone, st.*
     FROM market_calendars c
     CROSS JOIN LATERAL market_calendar_state(c.calendar, now()) st

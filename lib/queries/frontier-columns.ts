@@ -1,5 +1,5 @@
 import type { CursorStatus, FrontierRow } from '../types';
-import { MARKET_SELECT, toMarketSession, type MarketDbColumns } from './market-columns';
+import { MARKET_JOIN, MARKET_SELECT, toMarketSession, type MarketDbColumns } from './market-columns';
 
 /**
  * A timestamptz as ISO-8601 UTC text (as Date.toISOString writes it). For 30,000 rows the
@@ -24,7 +24,7 @@ SELECT v.canonical_symbol, v.timeframe, extract(epoch FROM t.step) / 60 AS step_
   FROM v_aggregation_frontier_health v
   JOIN data_agg_state s ON s.canonical_symbol = v.canonical_symbol AND s.timeframe = v.timeframe
   JOIN agg_timeframes t ON t.timeframe = v.timeframe
-  LEFT JOIN v_symbol_market_session m ON m.canonical_symbol = v.canonical_symbol`;
+  ${MARKET_JOIN}`;
 
 /** As node-postgres returns it (NUMERIC and INT8 parse as numbers, see lib/db.ts). */
 export interface FrontierDbRow extends MarketDbColumns {

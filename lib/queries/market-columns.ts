@@ -2,19 +2,26 @@ import type { MarketSession } from '../market-session';
 
 /**
  * The market-session columns of v_symbol_market_session (sql/010), joined into the frontier
- * queries as `m`: NULL for a symbol with no calendar. Timestamps formatted by the database,
- * as in frontier-columns.ts.
+ * queries as `m`: NULL for a symbol with no calendar. Formatted once per symbol inside the
+ * subquery (OFFSET 0 keeps the planner from moving it up), not once per pair: with every
+ * symbol on a calendar that is 5,000 rows formatted instead of 30,000.
  */
 const stamp = (column: string, as: string) =>
-  `to_char(m.${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${as}`;
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${as}`;
+
+export const MARKET_JOIN = `LEFT JOIN (
+    SELECT canonical_symbol, calendar AS market_calendar, time_zone AS market_time_zone, is_open AS market_is_open,
+           ${stamp('opened_at_utc', 'market_opened_at')}, ${stamp('closes_at_utc', 'market_closes_at')},
+           ${stamp('next_opens_at_utc', 'market_next_opens_at')}, ${stamp('last_closed_at_utc', 'market_last_closed_at')},
+           minutes_since_open AS market_minutes_since_open, minutes_until_close AS market_minutes_until_close,
+           minutes_until_open AS market_minutes_until_open, minutes_since_close AS market_minutes_since_close
+      FROM v_symbol_market_session OFFSET 0) m ON m.canonical_symbol = v.canonical_symbol`;
 
 export const MARKET_SELECT = [
-  'm.calendar AS market_calendar', 'm.time_zone AS market_time_zone', 'm.is_open AS market_is_open',
-  stamp('opened_at_utc', 'market_opened_at'), stamp('closes_at_utc', 'market_closes_at'),
-  stamp('next_opens_at_utc', 'market_next_opens_at'), stamp('last_closed_at_utc', 'market_last_closed_at'),
-  'm.minutes_since_open AS market_minutes_since_open', 'm.minutes_until_close AS market_minutes_until_close',
-  'm.minutes_until_open AS market_minutes_until_open', 'm.minutes_since_close AS market_minutes_since_close',
-].join(', ');
+  'market_calendar', 'market_time_zone', 'market_is_open', 'market_opened_at', 'market_closes_at', 'market_next_opens_at',
+  'market_last_closed_at', 'market_minutes_since_open', 'market_minutes_until_close', 'market_minutes_until_open',
+  'market_minutes_since_close',
+].map((column) => `m.${column}`).join(', ');
 
 export interface MarketDbColumns {
   market_calendar: string | null;

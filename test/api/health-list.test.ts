@@ -52,7 +52,7 @@ describe('GET /api/health', () => {
     expect(hourly.gapMinutes).toBe((Date.parse(hourly.sourceMaxTsUtc!) - Date.parse(hourly.cursorUtc!)) / 60_000);
     expect(hourly.gapMinutes! % 5).toBe(4);
     expect(byKey.get('EURUSD/5m')).toMatchObject({ barsBehind: 0, gapMinutes: 4, reason: 'caught up', trend: 'steady', etaMinutes: 0 });
-    expect(byKey.get('BTCUSD/5m')).toMatchObject({ enabled: false, severity: 8, reason: 'disabled: the worker skips this pair' });
+    expect(byKey.get('BTCUSD/5m')).toMatchObject({ enabled: false, severity: 9, reason: 'disabled: the worker skips this pair' });
   });
 
   test.each([
@@ -94,8 +94,8 @@ describe('GET /api/health', () => {
   });
 
   test.each([
-    ['?state=', 'state must be one of AHEAD, NULL, FAILING, STALLED, SOURCE_STALE, LAGGING, INEFFICIENT, OK, DISABLED, got ""'],
-    ['?state=OK,', 'state must be one of AHEAD, NULL, FAILING, STALLED, SOURCE_STALE, LAGGING, INEFFICIENT, OK, DISABLED, got ""'],
+    ['?state=', 'state must be one of AHEAD, NULL, FAILING, STALLED, SOURCE_STALE, LAGGING, INEFFICIENT, CLOSED, OK, DISABLED, got ""'],
+    ['?state=OK,', 'state must be one of AHEAD, NULL, FAILING, STALLED, SOURCE_STALE, LAGGING, INEFFICIENT, CLOSED, OK, DISABLED, got ""'],
     ['?state=BROKEN', 'got "BROKEN"'],
     ['?timeframe=7m', 'timeframe must be one of 5m, 15m, 30m, 1h, 4h, 1d, got "7m"'],
     ['?timeframe=', 'timeframe must be a timeframe such as 5m or 1h, got ""'],
