@@ -69,7 +69,10 @@ CREATE INDEX market_calendar_assignments_calendar ON market_calendar_assignments
 CREATE FUNCTION market_calendar_state(p_calendar text, p_at timestamptz)
 RETURNS TABLE (is_open boolean, opened_at_utc timestamptz, closes_at_utc timestamptz,
                next_opens_at_utc timestamptz, last_closed_at_utc timestamptz)
-LANGUAGE plpgsql STABLE ROWS 1 AS $$
+LANGUAGE plpgsql STABLE ROWS 1
+-- Runs with its owner's rights so that a read-only role needs SELECT on the view only; it
+-- reads nothing but the calendar tables, and takes its arguments as values.
+SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
   v_zone text;
   v_day date;
@@ -181,12 +184,11 @@ BEGIN
    WHERE c.calendar = v_assignment.calendar;
 END $$;
 
--- The read-only dashboard role (db/roles/dashboard-readonly.sql) reads the new view, and the
--- calendar function it calls reads the calendar tables with the caller's rights.
+-- The read-only dashboard role (db/roles/dashboard-readonly.sql) reads the new view; the
+-- calendar function reads the calendar tables with its owner's rights.
 DO $$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'frontier_dashboard') THEN
-    GRANT SELECT ON v_symbol_market_session, market_calendars, market_calendar_sessions,
-      market_calendar_closures, market_calendar_assignments TO frontier_dashboard;
+    GRANT SELECT ON v_symbol_market_session TO frontier_dashboard;
   END IF;
 END $$;
