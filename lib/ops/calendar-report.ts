@@ -20,7 +20,20 @@ export function describeSessions(sessions: SessionRow[]): string {
     groups.set(key, [...(groups.get(key) ?? []), s.open_dow]);
   }
   if (groups.size === 0) return '(no weekly hours: always closed)';
-  return [...groups].map(([hours, days]) => `${days.map((d) => DAYS[d]).join(',')} ${hours}`).join('; ');
+  return [...groups].map(([hours, days]) => `${dayList(days)} ${hours}`).join('; ');
+}
+
+/** "daily", "Mon-Fri", "Sun-Thu", "Mon,Wed": runs of three or more days as a range. */
+function dayList(days: number[]): string {
+  const sorted = [...new Set(days)].sort((a, b) => a - b);
+  if (sorted.length === 7) return 'daily';
+  const runs: number[][] = [];
+  for (const day of sorted) {
+    const last = runs.at(-1);
+    if (last && last.at(-1) === day - 1) last.push(day);
+    else runs.push([day]);
+  }
+  return runs.map((run) => (run.length >= 3 ? `${DAYS[run[0]!]}-${DAYS[run.at(-1)!]}` : run.map((d) => DAYS[d]).join(','))).join(',');
 }
 
 export async function listCalendars(client: pg.ClientBase): Promise<string[]> {

@@ -117,8 +117,8 @@ describe('calendar commands', () => {
     expect(esz6).toContain("  also matches LIKE 'ES%' (cme-globex): less specific, not used");
 
     const list = (await run('calendar', 'list')).join('\n');
-    expect(list).toMatch(/us-equities\s+America\/New_York\s+Mon 09:30-20:00; Tue,Wed,Thu,Fri 09:30-16:00\s+\d+ ahead \(last 2028-12-25\)\s+AAPL/); // Monday edited above
-    expect(list).toMatch(/cme-globex\s+America\/Chicago\s+Sun,Mon,Tue,Wed,Thu 17:00-16:00 next day\s+-\s+ESZ6 LIKE ES%/);
+    expect(list).toMatch(/us-equities\s+America\/New_York\s+Mon 09:30-20:00; Tue-Fri 09:30-16:00\s+\d+ ahead \(last 2028-12-25\)\s+AAPL/); // Monday edited above
+    expect(list).toMatch(/cme-globex\s+America\/Chicago\s+Sun-Thu 17:00-16:00 next day\s+-\s+ESZ6 LIKE ES%/);
     expect(list).toMatch(/fx\s+America\/New_York\s+Sun 17:00 - Fri 17:00/);
     expect(list).toContain('crypto-24x7'); // still a template
   });
