@@ -3,12 +3,16 @@
 // statement without it, in one run: with no calendar at all (every user before sql/010) and
 // with every symbol on a calendar (half by exact name, half by LIKE pattern).
 import { FRONTIER_SELECT } from '../lib/queries/frontier-columns';
-import { median, round, type BenchDatabase } from './support';
+import { median, round, timed, type BenchDatabase } from './support';
 
-export interface SessionBenchRow { setup: string; pairs: number; withMs: number; withoutMs: number; addedMs: number; viewMs: number }
+export interface SessionBenchRow {
+  setup: string; pairs: number; withMs: number; withoutMs: number; addedMs: number; viewMs: number;
+  /** the same statements read by node-postgres (transfer and parsing included) */
+  withReadMs: number; withoutReadMs: number;
+}
 
 const WITHOUT = FRONTIER_SELECT
-  .replace(/, m\.market_calendar[\s\S]*?(?=\n {2}FROM )/, '')
+  .replace(/, m\.market_json/, '')
   .replace(/\n {2}LEFT JOIN \([\s\S]*$/, '');
 
 async function serverMs(db: BenchDatabase, sql: string): Promise<number> {
@@ -20,19 +24,25 @@ async function compare(db: BenchDatabase, setup: string, repetitions: number): P
   const withJoin: number[] = [];
   const without: number[] = [];
   const view: number[] = [];
+  const withRead: number[] = [];
+  const withoutRead: number[] = [];
   for (let i = 0; i < repetitions + 1; i++) {
     const a = await serverMs(db, FRONTIER_SELECT);
     const b = await serverMs(db, WITHOUT);
     const c = await serverMs(db, 'SELECT * FROM v_symbol_market_session');
+    const d = await timed(() => db.pool.query(FRONTIER_SELECT));
+    const e = await timed(() => db.pool.query(WITHOUT));
     if (i === 0) continue; // warm-up
     withJoin.push(a);
     without.push(b);
     view.push(c);
+    withRead.push(d);
+    withoutRead.push(e);
   }
   const pairs = (await db.pool.query(FRONTIER_SELECT)).rowCount ?? 0;
   const w = median(withJoin);
   const o = median(without);
-  return { setup, pairs, withMs: round(w), withoutMs: round(o), addedMs: round(w - o), viewMs: round(median(view)) };
+  return { setup, pairs, withMs: round(w), withoutMs: round(o), addedMs: round(w - o), viewMs: round(median(view)), withReadMs: round(median(withRead)), withoutReadMs: round(median(withoutRead)) };
 }
 
 export async function benchMarketSessions(db: BenchDatabase, symbols: number, repetitions: number): Promise<SessionBenchRow[]> {

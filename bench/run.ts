@@ -40,7 +40,8 @@ async function main(): Promise<void> {
       console.log(`\n## market sessions in the health snapshot: ${symbols * 6} pairs, server time with v_symbol_market_session joined vs without`);
       for (const r of await benchMarketSessions(db, symbols, full ? 9 : 5)) {
         console.log(`${r.setup}: ${r.pairs} pairs, with sessions ${r.withMs} ms, without ${r.withoutMs} ms → ${r.addedMs >= 0 ? '+' : ''}${r.addedMs} ms; ` +
-          `v_symbol_market_session alone ${r.viewMs} ms (target: < 30 ms at 30,000 pairs)`);
+          `v_symbol_market_session alone ${r.viewMs} ms (target: < 30 ms at 30,000 pairs); ` +
+          `read by node-postgres ${r.withReadMs} ms vs ${r.withoutReadMs} ms`);
       }
     }
     if (selected('worker')) {

@@ -1,5 +1,5 @@
 import type { CursorStatus, FrontierRow } from '../types';
-import { MARKET_JOIN, MARKET_SELECT, toMarketSession, type MarketDbColumns } from './market-columns';
+import { MARKET_JOIN, MARKET_SELECT, marketParser, type MarketDbColumns } from './market-columns';
 
 /**
  * A timestamptz as ISO-8601 UTC text (as Date.toISOString writes it). For 30,000 rows the
@@ -50,7 +50,8 @@ export interface FrontierDbRow extends MarketDbColumns {
   recent_bars: number[] | null;
 }
 
-export function toFrontierRow(row: FrontierDbRow): FrontierRow {
+/** parseMarket: one marketParser() per query result, so each symbol's session is parsed once. */
+export function toFrontierRow(row: FrontierDbRow, parseMarket = marketParser()): FrontierRow {
   return {
     symbol: row.canonical_symbol,
     timeframe: row.timeframe,
@@ -72,6 +73,6 @@ export function toFrontierRow(row: FrontierDbRow): FrontierRow {
     totalBarsWritten: row.total_bars_written,
     barsPerRun: row.bars_per_run,
     recentBars: row.recent_bars ?? [],
-    market: toMarketSession(row),
+    market: parseMarket(row),
   };
 }
