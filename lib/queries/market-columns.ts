@@ -5,7 +5,8 @@ import type { MarketSession } from '../market-session';
  * queries as one text column, `market_json`: NULL for a symbol with no calendar. Built once
  * per symbol inside the subquery (OFFSET 0 keeps the planner from moving it up), and parsed
  * once per symbol below, not once per pair: with every symbol of a 30,000-pair book on a
- * calendar, 5,000 small JSON texts instead of eleven more columns on 30,000 rows.
+ * calendar, 5,000 small JSON texts instead of eleven more columns on 30,000 rows. The explicit
+ * COLLATE "C" lets the join work on an adopted database whose symbol columns have another one.
  */
 const stamp = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -16,7 +17,7 @@ export const MARKET_JOIN = `LEFT JOIN (
              'nextOpensAt', ${stamp('next_opens_at_utc')}, 'lastClosedAt', ${stamp('last_closed_at_utc')},
              'minutesSinceOpen', minutes_since_open, 'minutesUntilClose', minutes_until_close,
              'minutesUntilOpen', minutes_until_open, 'minutesSinceClose', minutes_since_close)::text AS market_json
-      FROM v_symbol_market_session OFFSET 0) m ON m.canonical_symbol = v.canonical_symbol`;
+      FROM v_symbol_market_session OFFSET 0) m ON m.canonical_symbol = v.canonical_symbol COLLATE "C"`;
 
 export const MARKET_SELECT = 'm.market_json';
 
