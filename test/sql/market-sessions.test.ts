@@ -152,6 +152,17 @@ describe('assignment', () => {
   });
 });
 
+test('an adopted database: symbols with another collation join the view with COLLATE "C", as the snapshot does', async () => {
+  // Legacy tables keep their symbol columns' collation (no COLLATE "C"); "POSIX" stands in for it.
+  await db.sql(`CREATE TABLE legacy_symbols (canonical_symbol text COLLATE "POSIX"); INSERT INTO legacy_symbols VALUES ('EURUSD'), ('ZZZ')`);
+  expect(await errorOf(db.sql(`SELECT * FROM legacy_symbols l LEFT JOIN v_symbol_market_session m ON m.canonical_symbol = l.canonical_symbol`)))
+    .toContain('could not determine which collation to use');
+  expect(await db.sql(`SELECT l.canonical_symbol, m.calendar FROM legacy_symbols l
+                         LEFT JOIN v_symbol_market_session m ON m.canonical_symbol = l.canonical_symbol COLLATE "C" ORDER BY 1`))
+    .toEqual([{ canonical_symbol: 'EURUSD', calendar: 'fx' }, { canonical_symbol: 'ZZZ', calendar: null }]);
+  expect(await db.one(`SELECT calendar FROM market_session_at((SELECT canonical_symbol FROM legacy_symbols LIMIT 1), now())`)).toEqual({ calendar: 'fx' });
+});
+
 describe('bad arguments', () => {
   test.each([
     ['SELECT * FROM market_session_at(NULL, now())', 'market_session_at: p_symbol must be a non-empty symbol'],
