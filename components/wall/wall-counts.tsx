@@ -20,7 +20,7 @@ export function WallCounts({ byState }: { byState: Record<HealthState, number> |
               lit ? meta.solid : 'bg-slate-900 text-slate-300 ring-1 ring-slate-700'
             }`}
           >
-            <span className="truncate text-[2vh] font-semibold">{meta.label}</span>
+            <span className="truncate text-[1.8vh] font-semibold" title={meta.label}>{meta.label}</span>
             <span className="flex items-center gap-[1vh]">
               <Icon aria-hidden className="size-[4vh] shrink-0" strokeWidth={2.5} />
               <span className={`text-[6vh] leading-none font-black tabular ${count === 0 ? 'opacity-40' : ''}`}>
