@@ -9,7 +9,9 @@ export type CalendarCommand =
   | { kind: 'calendar'; action: 'install'; template: string; years: [number, number] }
   | { kind: 'calendar'; action: 'assign'; calendar: string; match: 'exact' | 'like'; pattern: string }
   | { kind: 'calendar'; action: 'unassign'; match: 'exact' | 'like'; pattern: string }
-  | { kind: 'calendar'; action: 'check'; symbol: string; at: string | null };
+  | { kind: 'calendar'; action: 'check'; symbol: string; at: string | null }
+  | { kind: 'calendar'; action: 'close'; calendar: string; date: string; earlyClose: string | null; note: string }
+  | { kind: 'calendar'; action: 'reopen'; calendar: string; date: string };
 
 export const CALENDAR_USAGE = `
   calendar list                  calendars, their hours, closed dates and symbols; templates
@@ -21,11 +23,17 @@ export const CALENDAR_USAGE = `
   calendar unassign SYMBOL | --like PATTERN
   calendar check SYMBOL [INSTANT]
                                  what the calendar says at INSTANT (ISO with Z or an offset,
-                                 e.g. 2026-12-25T21:00Z; default now)`;
+                                 e.g. 2026-12-25T21:00Z; default now)
+  calendar close CALENDAR YYYY-MM-DD [--early HH:MM] [--note TEXT]
+                                 a closed date (local day), or an early close at HH:MM
+  calendar reopen CALENDAR YYYY-MM-DD
+                                 remove a closed date`;
 
 const CALENDAR = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,31}$/;
 const PATTERN = /^[A-Za-z0-9._:/%-]{1,64}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 function target(args: string[]): { match: 'exact' | 'like'; pattern: string } {
@@ -85,8 +93,31 @@ export function parseCalendarArgs(args: string[], now: Date = new Date()): Calen
       }
       return { kind: 'calendar', action, symbol, at: at ?? null };
     }
+    case 'close':
+    case 'reopen': {
+      const [calendar, date, ...flags] = rest;
+      const name = calendarArg(calendar);
+      if (!date || !DATE.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
+        throw new UsageError(`not a date: ${JSON.stringify(date ?? '')} (YYYY-MM-DD, the calendar's local day)`);
+      }
+      if (action === 'reopen') {
+        if (flags.length > 0) throw new UsageError(`unexpected argument: ${JSON.stringify(flags[0])}`);
+        return { kind: 'calendar', action, calendar: name, date };
+      }
+      let earlyClose: string | null = null;
+      let note = '';
+      for (let i = 0; i < flags.length; i += 2) {
+        const [flag, value] = [flags[i], flags[i + 1]];
+        if (flag === '--early' && value !== undefined && TIME.test(value)) earlyClose = value;
+        else if (flag === '--note' && value !== undefined) note = value;
+        else if (flag === '--early') throw new UsageError(`--early needs HH:MM, e.g. 13:00 (got ${JSON.stringify(value ?? '')})`);
+        else if (flag === '--note') throw new UsageError('--note needs a text');
+        else throw new UsageError(`unexpected argument: ${JSON.stringify(flag)}`);
+      }
+      return { kind: 'calendar', action, calendar: name, date, earlyClose, note };
+    }
     case undefined:
-      throw new UsageError('calendar needs list, install, assign, unassign or check');
+      throw new UsageError('calendar needs list, install, assign, unassign, check, close or reopen');
     default:
       throw new UsageError(`unknown calendar command: ${JSON.stringify(action)}`);
   }
@@ -99,6 +130,8 @@ export async function runCalendarCommand(client: pg.ClientBase, command: Calenda
     case 'assign': return assign(client, command.calendar, command.match, command.pattern);
     case 'unassign': return unassign(client, command.match, command.pattern);
     case 'check': return checkSymbol(client, command.symbol, command.at);
+    case 'close': return closeDate(client, command.calendar, command.date, command.earlyClose, command.note);
+    case 'reopen': return reopenDate(client, command.calendar, command.date);
   }
 }
 
@@ -175,4 +208,26 @@ async function unassign(client: pg.ClientBase, match: 'exact' | 'like', pattern:
   const what = match === 'exact' ? pattern : `pattern '${pattern}'`;
   if (result.rowCount === 0) throw new OpsFailure(`${what} has no calendar assignment of its own (see npm run ops -- calendar list)`);
   return [`${what} no longer follows ${result.rows[0]!.calendar}`];
+}
+
+async function closeDate(client: pg.ClientBase, calendar: string, date: string, earlyClose: string | null, note: string): Promise<string[]> {
+  const known = await client.query('SELECT 1 FROM market_calendars WHERE calendar = $1', [calendar]);
+  if (known.rowCount === 0) throw new OpsFailure(`no calendar ${calendar} (see npm run ops -- calendar list)`);
+  const result = await client.query<{ previous: string | null }>(
+    `WITH previous AS (SELECT coalesce('early close ' || to_char(early_close, 'HH24:MI'), 'closed all day') AS what
+                         FROM market_calendar_closures WHERE calendar = $1 AND closed_on = $2)
+     INSERT INTO market_calendar_closures (calendar, closed_on, early_close, note) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (calendar, closed_on) DO UPDATE SET early_close = EXCLUDED.early_close, note = EXCLUDED.note
+     RETURNING (SELECT what FROM previous) AS previous`,
+    [calendar, date, earlyClose, note],
+  );
+  const what = earlyClose ? `closes early at ${earlyClose}` : 'is closed all day';
+  const previous = result.rows[0]?.previous;
+  return [`${calendar}: ${date} ${what} (local time)${previous ? ` — was: ${previous}` : ''}`];
+}
+
+async function reopenDate(client: pg.ClientBase, calendar: string, date: string): Promise<string[]> {
+  const result = await client.query('DELETE FROM market_calendar_closures WHERE calendar = $1 AND closed_on = $2', [calendar, date]);
+  if (result.rowCount === 0) throw new OpsFailure(`${calendar} has no closed date ${date} (see npm run ops -- calendar list)`);
+  return [`${calendar}: ${date} follows the weekly hours again`];
 }

@@ -20,7 +20,12 @@ describe('calendar arguments', () => {
     expect(parseOpsArgs(['calendar', 'check', 'EURUSD', '2026-12-25T21:00Z'])).toEqual({ kind: 'calendar', action: 'check', symbol: 'EURUSD', at: '2026-12-25T21:00Z' });
     expect(parseOpsArgs(['calendar', 'assign', 'cme-globex', '--like', 'ES%'])).toEqual({ kind: 'calendar', action: 'assign', calendar: 'cme-globex', match: 'like', pattern: 'ES%' });
     expect(parseOpsArgs(['calendar', 'install', 'us-equities', '--years', '2026-2028'])).toMatchObject({ years: [2026, 2028] });
-    expect(refused(['calendar'])).toBe('calendar needs list, install, assign, unassign or check');
+    expect(refused(['calendar'])).toBe('calendar needs list, install, assign, unassign, check, close or reopen');
+    expect(parseOpsArgs(['calendar', 'close', 'fx', '2026-12-24', '--early', '13:00', '--note', 'Christmas Eve'])).toEqual({
+      kind: 'calendar', action: 'close', calendar: 'fx', date: '2026-12-24', earlyClose: '13:00', note: 'Christmas Eve' });
+    expect(refused(['calendar', 'close', 'fx', '2026-02-30'])).toBe(`not a date: "2026-02-30" (YYYY-MM-DD, the calendar's local day)`);
+    expect(refused(['calendar', 'close', 'fx', '2026-12-24', '--early', '25:00'])).toBe('--early needs HH:MM, e.g. 13:00 (got "25:00")');
+    expect(refused(['calendar', 'reopen', 'fx', '2026-12-24', '--note', 'x'])).toBe('unexpected argument: "--note"');
     expect(refused(['calendar', 'install', 'lse'])).toBe('unknown template "lse" (one of crypto-24x7, fx, us-equities, cme-globex)');
     expect(refused(['calendar', 'install', 'fx', '--years', '2028-2026'])).toBe('--years 2028-2026: between 1990 and 2100, at most 20 years, FROM <= TO');
     expect(refused(['calendar', 'check', 'EURUSD', '2026-12-25 21:00'])).toBe('not an instant: "2026-12-25 21:00" (ISO 8601 with Z or an offset, e.g. 2026-12-25T21:00Z)');
@@ -121,6 +126,19 @@ describe('calendar commands', () => {
     expect(list).toMatch(/cme-globex\s+America\/Chicago\s+Sun-Thu 17:00-16:00 next day\s+-\s+ESZ6 LIKE ES%/);
     expect(list).toMatch(/fx\s+America\/New_York\s+Sun 17:00 - Fri 17:00/);
     expect(list).toContain('crypto-24x7'); // still a template
+  });
+
+  it('closes a date, changes it to an early close, and reopens it', async () => {
+    expect(await run('calendar', 'close', 'fx', '2026-12-25', '--note', 'Christmas')).toEqual(['fx: 2026-12-25 is closed all day (local time)']);
+    expect((await run('calendar', 'check', 'EURUSD', '2026-12-25T12:00Z'))[0]).toContain(': CLOSED — calendar fx');
+    expect(await run('calendar', 'close', 'fx', '2026-12-25', '--early', '13:00')).toEqual([
+      'fx: 2026-12-25 closes early at 13:00 (local time) — was: closed all day']);
+    const early = await run('calendar', 'check', 'EURUSD', '2026-12-25T17:59Z'); // 12:59 in New York
+    expect(early[0]).toContain(': OPEN — calendar fx');
+    expect(early[2]).toBe('  session: opened 2026-12-20 22:00:00Z, closes 2026-12-25 18:00:00Z (in 1 min)');
+    expect(await run('calendar', 'reopen', 'fx', '2026-12-25')).toEqual(['fx: 2026-12-25 follows the weekly hours again']);
+    expect(await errorOf(run('calendar', 'reopen', 'fx', '2026-12-25'))).toBe('fx has no closed date 2026-12-25 (see npm run ops -- calendar list)');
+    expect(await errorOf(run('calendar', 'close', 'lse', '2026-12-25'))).toBe('no calendar lse (see npm run ops -- calendar list)');
   });
 
   it('unassigns, and fails clearly for what is not there', async () => {
