@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { benchCatchupThroughput } from './catchup-throughput';
 import { benchFrontierView } from './frontier-view';
+import { benchMarketSessions } from './market-sessions';
 import { benchBacklog, benchWorkerPass } from './worker-pass';
 import { benchApiLoad } from './api-load';
 import { benchBrowser } from './browser';
@@ -45,6 +46,15 @@ async function main(): Promise<void> {
       const r = await benchFrontierView(db, size, full ? 9 : 5);
       console.log(`full read of ${r.pairs} pairs over ${r.sourceRows} rows: view ${r.viewMs} ms (server ${r.viewServerMs} ms), ` +
         `seed formulation ${r.seedMs} ms (server ${r.seedServerMs} ms) → ${r.ratio}× faster (target: < 50 ms and ≥ 40×)`);
+    }
+    if (selected('sessions')) {
+      const symbols = full ? 5_000 : 1_000;
+      console.log(`\n## market sessions in the health snapshot: ${symbols * 6} pairs, server time with v_symbol_market_session joined vs without`);
+      for (const r of await benchMarketSessions(db, symbols, full ? 9 : 5)) {
+        console.log(`${r.setup}: ${r.pairs} pairs, with sessions ${r.withMs} ms, without ${r.withoutMs} ms → ${r.addedMs >= 0 ? '+' : ''}${r.addedMs} ms; ` +
+          `v_symbol_market_session alone ${r.viewMs} ms (target: < 30 ms at 30,000 pairs); ` +
+          `read by node-postgres ${r.withReadMs} ms vs ${r.withoutReadMs} ms`);
+      }
     }
     if (selected('worker')) {
       const symbols = full ? 5_000 : 1_000;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { HISTORY_PAIR, PROBLEM_PAIRS } from './fixtures/seed';
+import { CLOSED_SYMBOL, HISTORY_PAIR, PROBLEM_PAIRS } from './fixtures/seed';
 
 /**
  * The screenshots in docs/screenshots, taken from the seeded e2e data:
@@ -43,6 +43,12 @@ test('drift pair detail', async ({ page }) => {
   await page.goto('/pairs/XAGUSD/1h');
   await expect(page.locator('[data-testid="run-row"][data-kind="audit"]')).toBeVisible();
   await shoot(page, 'pair-detail-drift.png', true);
+});
+
+test('closed market pair detail', async ({ page }) => {
+  await page.goto(`/pairs/${CLOSED_SYMBOL}/5m`);
+  await expect(page.getByTestId('pair-market')).toContainText('market closed');
+  await shoot(page, 'pair-detail-closed.png');
 });
 
 for (const viewport of [

@@ -69,7 +69,7 @@ describe('derivePairHealth: state and sentences', () => {
     expect(health.state).toBe(state);
     expect(health.reasons).toEqual(reasons);
     expect(health.reason).toBe(reasons[0]);
-    expect(health.severity).toBe(['AHEAD', 'NULL', 'FAILING', 'STALLED', 'DRIFT', 'SOURCE_STALE', 'LAGGING', 'INEFFICIENT', 'OK', 'DISABLED'].indexOf(state));
+    expect(health.severity).toBe(['AHEAD', 'NULL', 'FAILING', 'STALLED', 'DRIFT', 'SOURCE_STALE', 'LAGGING', 'INEFFICIENT', 'CLOSED', 'OK', 'DISABLED'].indexOf(state));
   });
 });
 

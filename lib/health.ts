@@ -4,6 +4,7 @@ import { isStalled, SEED_STALL_MINUTES } from './stall-rule';
 
 export { sqlLiteral } from './remediation-statements';
 export { formatMinutes, formatSpan } from './duration';
+import { closedFinding, sourceSilence } from './market-session';
 import { DEFAULT_RUN_INTERVAL_MINUTES, trendFromState } from './trend';
 import { HEALTH_STATES, type FrontierRow, type HealthState, type HealthThresholds, type PairHealth } from './types';
 
@@ -125,11 +126,13 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
     });
   }
   if (row.auditUnrepaired > 0) found.push(driftFinding(row));
-  if (row.sourceAgeMinutes !== null && row.sourceAgeMinutes >= t.sourceStaleMinutes) {
+  // Market sessions (lib/market-session.ts): silence counts only while the market is open.
+  const silence = sourceSilence(row, t);
+  if (silence?.stale) {
     const aggregator = failing || stalled ? '' : behind > t.lagBars ? '; the aggregator is succeeding' : '; the aggregator is fine';
     found.push({
       state: 'SOURCE_STALE',
-      reason: `source feed silent for ${formatMinutes(row.sourceAgeMinutes)}, threshold ${t.sourceStaleMinutes}${aggregator}`,
+      reason: `source feed silent for ${formatMinutes(silence.minutes)}${silence.note}, threshold ${t.sourceStaleMinutes}${aggregator}`,
       action: `check the market-data feed for ${row.symbol}; a weekend or trading halt looks like this too`,
     });
   }
@@ -147,6 +150,8 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
       action: "look at the recent runs' stop_reason and errors: runs move the cursor but write almost nothing",
     });
   }
+  const closed = silence?.stale ? null : closedFinding(row);
+  if (closed) found.push({ state: 'CLOSED', ...closed });
   return found;
 }
 
@@ -218,7 +223,7 @@ export function compareWorstFirst(a: PairHealth, b: PairHealth): number {
   );
 }
 
-/** States that need someone's attention (everything but OK and DISABLED). */
+/** States that need someone's attention (everything but OK, CLOSED and DISABLED). */
 export function isProblem(state: HealthState): boolean {
-  return state !== 'OK' && state !== 'DISABLED';
+  return state !== 'OK' && state !== 'DISABLED' && state !== 'CLOSED';
 }

@@ -72,6 +72,11 @@ export function remediationSql(pair: PairHealth): string | null {
       return ['-- is bars_behind shrinking run by run, and why did each run stop?', recentRuns].join('\n');
     case 'DISABLED':
       return ['-- only if it should be aggregated again', enableSql(pair.symbol, pair.timeframe)].join('\n');
+    case 'CLOSED':
+      return [
+        "-- the symbol's market calendar, and its state now (docs/SESSIONS.md)",
+        `SELECT * FROM market_session_at(${symbol}, now());`,
+      ].join('\n');
     case 'OK':
       return null;
   }

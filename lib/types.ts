@@ -13,6 +13,7 @@ export const HEALTH_STATES = [
   'SOURCE_STALE',
   'LAGGING',
   'INEFFICIENT',
+  'CLOSED',
   'OK',
   'DISABLED',
 ] as const;
@@ -58,6 +59,8 @@ export interface FrontierRow {
   auditUnrepairedToUtc: string | null;
   auditRepaired24h: number;
   auditLastUtc: string | null;
+  /** the symbol's market session (sql/010); null or absent: no calendar, always open */
+  market?: import('./market-session').MarketSession | null;
 }
 
 export interface PairHealth extends FrontierRow {

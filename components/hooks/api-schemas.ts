@@ -77,6 +77,10 @@ const PAIR_HEALTH_FIELDS = {
   auditUnrepairedToUtc: nullable(string),
   auditRepaired24h: number,
   auditLastUtc: nullable(string),
+  // Absent (no calendar) or null, or the symbol's session (lib/market-session.ts).
+  market: (value) => value === undefined || value === null || (
+    typeof value === 'object' && typeof (value as Record<string, unknown>).calendar === 'string'
+    && typeof (value as Record<string, unknown>).isOpen === 'boolean'),
 } satisfies Record<keyof PairHealth, FieldCheck>;
 const PAIR_HEALTH_CHECKS = Object.entries(PAIR_HEALTH_FIELDS);
 

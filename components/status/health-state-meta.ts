@@ -5,6 +5,7 @@ import {
   FastForward,
   Hourglass,
   GitCompareArrows,
+  Moon,
   OctagonX,
   Snail,
   TimerOff,
@@ -99,6 +100,15 @@ export const STATE_META: Record<HealthState, StateMeta> = {
     badge: 'bg-sky-50 text-sky-800 ring-sky-300',
     solid: 'bg-state-inefficient text-white',
     text: 'text-state-inefficient',
+  },
+  CLOSED: {
+    label: 'Closed',
+    meaning: "The symbol's market is closed by its calendar: a quiet feed is expected, not a problem.",
+    icon: Moon,
+    color: 'var(--color-state-closed)',
+    badge: 'bg-indigo-50 text-indigo-800 ring-indigo-300',
+    solid: 'bg-state-closed text-white',
+    text: 'text-state-closed',
   },
   OK: {
     label: 'OK',

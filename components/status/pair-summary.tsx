@@ -1,6 +1,7 @@
 import { Wrench } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { PairHealth } from '@/lib/types';
+import { describeMarket } from '@/lib/market-session';
 import { formatCount, formatDecimal, formatMinutesRounded, formatUtc } from '@/components/ui/format';
 import { STATE_META } from './health-state-meta';
 import { StateBadge } from './state-badge';
@@ -95,6 +96,10 @@ export function PairFacts({ pair }: { pair: PairHealth }) {
         </span>
       </Fact>
       <Fact term="Last audit">{formatUtc(pair.auditLastUtc)}</Fact>
+      <Fact term="Market" hint="the symbol's market calendar (docs/SESSIONS.md)">
+        <span data-testid="pair-market">{describeMarket(pair.market)}</span>
+        {pair.market && <span className="text-xs text-slate-500"> ({pair.market.calendar}, {pair.market.timeZone})</span>}
+      </Fact>
     </dl>
   );
 }

@@ -17,7 +17,7 @@ export function StateCounts({
   onToggle: (state: HealthState) => void;
 }) {
   return (
-    <ul aria-label="Pairs per health state" className="grid grid-cols-3 gap-2 sm:grid-cols-5 xl:grid-cols-10">
+    <ul aria-label="Pairs per health state" className="grid grid-cols-3 gap-2 sm:grid-cols-5 xl:auto-cols-fr xl:grid-flow-col xl:grid-cols-none">
       {HEALTH_STATES.map((state) => {
         const meta = STATE_META[state];
         const Icon = meta.icon;

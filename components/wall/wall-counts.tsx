@@ -4,10 +4,10 @@ import { formatCount } from '@/components/ui/format';
 import { isProblem } from '@/lib/health';
 import { cn } from '@/components/ui/cn';
 
-/** One big number per state; a problem state with pairs in it lights up in its colour. */
+/** One big number per state; a problem state with pairs in it lights up in its colour (CLOSED stays quiet). */
 export function WallCounts({ byState }: { byState: Record<HealthState, number> | undefined }) {
   return (
-    <ul className="grid gap-[1vh]" style={{ gridTemplateColumns: `repeat(${HEALTH_STATES.length}, minmax(0, 1fr))` }} aria-label="Pairs per state">
+    <ul className="grid auto-cols-fr grid-flow-col gap-[1vh]" aria-label="Pairs per state">
       {HEALTH_STATES.map((state) => {
         const meta = STATE_META[state];
         const Icon = meta.icon;
@@ -19,7 +19,7 @@ export function WallCounts({ byState }: { byState: Record<HealthState, number> |
             data-testid={`wall-count-${state}`}
             className={cn('flex min-w-0 flex-col justify-between rounded-[1vh] px-[1.2vh] py-[1vh]', lit ? meta.solid : 'bg-slate-900 text-slate-300 ring-1 ring-slate-700')}
           >
-            <span className="truncate text-[2vh] font-semibold">{meta.label}</span>
+            <span className="truncate text-[1.8vh] font-semibold" title={meta.label}>{meta.label}</span>
             <span className="flex items-center gap-[1vh]">
               <Icon aria-hidden className="size-[4vh] shrink-0" strokeWidth={2.5} />
               <span className={cn('text-[6vh] leading-none font-black tabular', count === 0 ? 'opacity-40' : '')}>

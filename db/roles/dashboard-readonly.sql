@@ -1,4 +1,4 @@
--- The dashboard needs SELECT on four relations and nothing else. Run once per database as an
+-- The dashboard needs SELECT on five relations and nothing else. Run once per database as an
 -- owner of the pipeline's tables, then give the role a password:
 --   psql "$DATABASE_URL" -f db/roles/dashboard-readonly.sql
 --   psql "$DATABASE_URL" -c "ALTER ROLE frontier_dashboard PASSWORD '…'"
@@ -17,3 +17,6 @@ REVOKE ALL ON ALL TABLES IN SCHEMA public FROM frontier_dashboard;
 REVOKE CREATE ON SCHEMA public FROM frontier_dashboard;
 GRANT USAGE ON SCHEMA public TO frontier_dashboard;
 GRANT SELECT ON v_aggregation_frontier_health, data_agg_state, data_agg_runs, agg_timeframes TO frontier_dashboard;
+-- Market sessions (sql/010): the view the health snapshot joins (its calendar function reads
+-- the calendar tables with its owner's rights).
+GRANT SELECT ON v_symbol_market_session TO frontier_dashboard;

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { log } from '../log';
 import { floorMinute, insertDemoBars, lastBars, MINUTE_MS, walkBars, type DemoBar } from './bars';
+import { demoMarkets, fillFrom } from './calendar';
 import { DEMO_SYMBOLS, isLive, type DemoSymbol } from './symbols';
 import { correctLateMinute, LATE_EVERY_MINUTES } from './late';
 
@@ -19,9 +20,11 @@ export async function appendLiveBars(
   const last = await lastBars(pool, live.map((s) => s.symbol));
   const end = floorMinute(now);
   const bars: DemoBar[] = [];
+  const markets = await demoMarkets(pool, live.map((s) => s.symbol), end); // a closed market trades nothing
   for (const spec of live) {
     const previous = last.get(spec.symbol);
-    if (previous) bars.push(...walkBars(spec, previous.close, new Date(previous.ts.getTime() + MINUTE_MS), end, random));
+    const from = previous && fillFrom(previous.ts, markets.get(spec.symbol));
+    if (previous && from) bars.push(...walkBars(spec, previous.close, from, end, random));
   }
   return insertDemoBars(pool, bars);
 }

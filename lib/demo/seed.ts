@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { floorMinute, insertDemoBars, lastBars, MINUTE_MS, walkBars, type DemoBar } from './bars';
+import { backfillEnd, demoMarkets, fillFrom, seedDemoCalendar } from './calendar';
 import {
   AHEAD_BY_DAYS, ALL_TIMEFRAMES, CORRUPT_BAR_MINUTES_AGO, DEMO_SYMBOLS, historyMinutes, isLive,
   STALE_SOURCE_STOPPED_MINUTES, type DemoSymbol,
@@ -34,6 +35,8 @@ export async function seedDemo(pool: pg.Pool, options: SeedOptions = {}): Promis
   const random = options.random ?? Math.random;
   const end = floorMinute(options.now ?? new Date());
   const last = await lastBars(pool, symbols.map((s) => s.symbol));
+  await seedDemoCalendar(pool, end, symbols);
+  const markets = await demoMarkets(pool, symbols.map((s) => s.symbol), end); // no bars while a market is closed
 
   const backfilled: string[] = [];
   const bars: DemoBar[] = [];
@@ -41,9 +44,10 @@ export async function seedDemo(pool: pg.Pool, options: SeedOptions = {}): Promis
     const previous = last.get(spec.symbol);
     if (!previous) {
       backfilled.push(spec.symbol);
-      bars.push(...backfill(spec, end, random));
+      bars.push(...backfill(spec, backfillEnd(end, markets.get(spec.symbol)), random));
     } else if (isLive(spec)) {
-      bars.push(...walkBars(spec, previous.close, new Date(previous.ts.getTime() + MINUTE_MS), end, random));
+      const from = fillFrom(previous.ts, markets.get(spec.symbol));
+      if (from) bars.push(...walkBars(spec, previous.close, from, end, random));
     }
   }
   const barsInserted = await insertDemoBars(pool, bars);

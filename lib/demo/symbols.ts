@@ -3,7 +3,8 @@ import { SEEDED_TIMEFRAMES, type SeededTimeframe } from '../timeframes';
 /**
  * The demo market: a dozen symbols, each with a part to play so that the dashboard shows
  * every health state at once. All trade around the clock here (even equities), so that
- * "healthy" never turns into "source stale" overnight.
+ * "healthy" never turns into "source stale" overnight, except AAPL: its demo exchange is
+ * closed for the first hours of the demo (CLOSED), and its feed trades only when it is open.
  */
 
 export const ALL_TIMEFRAMES = SEEDED_TIMEFRAMES;
@@ -36,6 +37,8 @@ export interface DemoSymbol {
   aheadCursor?: DemoTimeframe;
   /** a timeframe registered with enabled = false */
   disabled?: DemoTimeframe;
+  /** on the demo exchange's calendar (lib/demo/calendar.ts): closed when the demo starts, so CLOSED */
+  demoExchange?: true;
 }
 
 export const DEMO_SYMBOLS: readonly DemoSymbol[] = [
@@ -46,7 +49,7 @@ export const DEMO_SYMBOLS: readonly DemoSymbol[] = [
   { symbol: 'BTCUSD', kind: 'crypto', startPrice: 67250, volatility: 0.0011, decimals: 2, volume: 40, role: 'healthy' },
   { symbol: 'ETHUSD', kind: 'crypto', startPrice: 3412.5, volatility: 0.0013, decimals: 2, volume: 350, role: 'healthy' },
   { symbol: 'SOLUSD', kind: 'crypto', startPrice: 148.3, volatility: 0.0019, decimals: 3, volume: 2_000, role: 'healthy' },
-  { symbol: 'AAPL', kind: 'equity', startPrice: 189.84, volatility: 0.0006, decimals: 2, volume: 25_000, role: 'healthy' },
+  { symbol: 'AAPL', kind: 'equity', startPrice: 189.84, volatility: 0.0006, decimals: 2, volume: 25_000, role: 'healthy', demoExchange: true },
   { symbol: 'MSFT', kind: 'equity', startPrice: 421.9, volatility: 0.0005, decimals: 2, volume: 12_000, role: 'healthy', disabled: '1d' },
   { symbol: 'NVDA', kind: 'equity', startPrice: 903.6, volatility: 0.0011, decimals: 2, volume: 30_000, role: 'healthy', aheadCursor: '1h' },
   { symbol: 'ESZ6', kind: 'future', startPrice: 5612.25, volatility: 0.0004, decimals: 2, volume: 1_500, role: 'far_behind' },

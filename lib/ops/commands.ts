@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { CALENDAR_USAGE, parseCalendarArgs, runCalendarCommand, type CalendarCommand } from './calendar-commands';
+import { OpsFailure, UsageError } from './errors';
 import { formatTable, formatTime } from './table';
 import { symbolProblem, TIMEFRAME_SYNTAX } from '../pair-key';
 import { AUDIT_USAGE, AuditUsageError, parseAuditArgs, runAudit, type AuditCommand } from './audit';
@@ -9,7 +11,8 @@ export type OpsCommand =
   | { kind: 'health'; symbol: string }
   | { kind: 'reset'; dryRun: boolean }
   | { kind: 'enable' | 'disable'; symbol: string; timeframes: string[] | 'all' }
-  | AuditCommand;
+  | AuditCommand
+  | CalendarCommand;
 
 export const USAGE = `usage: npm run ops -- <command>
 
@@ -19,12 +22,12 @@ export const USAGE = `usage: npm run ops -- <command>
   reset --dry-run                which NULL/AHEAD cursors a reset would move; writes nothing
   reset --apply                  move them (reset_aggregation_cursors), print rows and notices
   enable SYMBOL TF[,TF…]|all     let the worker run the pair(s) again
-  disable SYMBOL TF[,TF…]|all    stop the worker running the pair(s)
+  disable SYMBOL TF[,TF…]|all    stop the worker running the pair(s)${CALENDAR_USAGE}
 ${AUDIT_USAGE}
 
 timeframes: 5m 15m 30m 1h 4h 1d. Database: DATABASE_URL, else the embedded one under .data/.`;
 
-export class UsageError extends Error {}
+export { OpsFailure, UsageError };
 
 
 function symbolArg(value: string | undefined): string {
@@ -78,17 +81,12 @@ export function parseOpsArgs(argv: string[]): OpsCommand {
       } catch (error) {
         throw error instanceof AuditUsageError ? new UsageError(error.message) : error;
       }
+    case 'calendar':
+      return parseCalendarArgs(rest);
     case undefined:
       throw new UsageError('missing command');
     default:
       throw new UsageError(`unknown command: ${JSON.stringify(name)}`);
-  }
-}
-
-/** exitCode and output (printed before the message) let a command fail after reporting. */
-export class OpsFailure extends Error {
-  constructor(message: string, readonly exitCode = 1, readonly output: string[] = []) {
-    super(message);
   }
 }
 
@@ -115,6 +113,7 @@ export async function runOpsCommand(
     case 'reset': return reset(client, command.dryRun);
     case 'enable':
     case 'disable': return setEnabled(client, command.symbol, command.timeframes, command.kind === 'enable');
+    case 'calendar': return runCalendarCommand(client, command);
   }
 }
 

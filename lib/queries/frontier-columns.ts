@@ -1,4 +1,5 @@
 import type { CursorStatus, FrontierRow } from '../types';
+import { MARKET_JOIN, MARKET_SELECT, marketParser, type MarketDbColumns } from './market-columns';
 
 /**
  * A timestamptz as ISO-8601 UTC text (as Date.toISOString writes it). For 30,000 rows the
@@ -22,13 +23,14 @@ SELECT v.canonical_symbol, v.timeframe, extract(epoch FROM t.step) / 60 AS step_
        v.bars_per_run, s.recent_bars, s.audit_unrepaired, ${iso('s.audit_unrepaired_from')}, ${iso('s.audit_unrepaired_to')},
        CASE WHEN cardinality(s.audit_repairs_utc) = 0 THEN 0
             ELSE agg_audit_repaired_since(s.audit_repairs_utc, s.audit_repairs_n, now() - interval '24 hours') END AS audit_repaired_24h,
-       ${iso('s.audit_last_utc')}
+       ${iso('s.audit_last_utc')}, ${MARKET_SELECT}
   FROM v_aggregation_frontier_health v
   JOIN data_agg_state s ON s.canonical_symbol = v.canonical_symbol AND s.timeframe = v.timeframe
-  JOIN agg_timeframes t ON t.timeframe = v.timeframe`;
+  JOIN agg_timeframes t ON t.timeframe = v.timeframe
+  ${MARKET_JOIN}`;
 
 /** As node-postgres returns it (NUMERIC and INT8 parse as numbers, see lib/db.ts). */
-export interface FrontierDbRow {
+export interface FrontierDbRow extends MarketDbColumns {
   canonical_symbol: string;
   timeframe: string;
   step_minutes: number;
@@ -56,7 +58,8 @@ export interface FrontierDbRow {
   audit_last_utc: string | null;
 }
 
-export function toFrontierRow(row: FrontierDbRow): FrontierRow {
+/** parseMarket: one marketParser() per query result, so each symbol's session is parsed once. */
+export function toFrontierRow(row: FrontierDbRow, parseMarket = marketParser()): FrontierRow {
   return {
     symbol: row.canonical_symbol,
     timeframe: row.timeframe,
@@ -83,5 +86,6 @@ export function toFrontierRow(row: FrontierDbRow): FrontierRow {
     auditUnrepairedToUtc: row.audit_unrepaired_to,
     auditRepaired24h: row.audit_repaired_24h,
     auditLastUtc: row.audit_last_utc,
+    market: parseMarket(row),
   };
 }

@@ -94,8 +94,8 @@ describe('GET /api/health', () => {
   });
 
   test.each([
-    ['?state=', 'state must be one of AHEAD, NULL, FAILING, STALLED, DRIFT, SOURCE_STALE, LAGGING, INEFFICIENT, OK, DISABLED, got ""'],
-    ['?state=OK,', 'state must be one of AHEAD, NULL, FAILING, STALLED, DRIFT, SOURCE_STALE, LAGGING, INEFFICIENT, OK, DISABLED, got ""'],
+    ['?state=', 'state must be one of AHEAD, NULL, FAILING, STALLED, DRIFT, SOURCE_STALE, LAGGING, INEFFICIENT, CLOSED, OK, DISABLED, got ""'],
+    ['?state=OK,', 'state must be one of AHEAD, NULL, FAILING, STALLED, DRIFT, SOURCE_STALE, LAGGING, INEFFICIENT, CLOSED, OK, DISABLED, got ""'],
     ['?state=BROKEN', 'got "BROKEN"'],
     ['?timeframe=7m', 'timeframe must be one of 5m, 15m, 30m, 1h, 4h, 1d, got "7m"'],
     ['?timeframe=', 'timeframe must be a timeframe such as 5m or 1h, got ""'],

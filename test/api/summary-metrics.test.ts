@@ -16,7 +16,7 @@ describe('GET /api/health/summary', () => {
     const { status, body } = await call<HealthSummaryResponse>(summaryGET, '/api/health/summary');
     expect(status).toBe(200);
     expect(body.total).toBe(11);
-    expect(body.byState).toEqual({ AHEAD: 1, NULL: 1, FAILING: 1, STALLED: 1, DRIFT: 0, SOURCE_STALE: 1, LAGGING: 1, INEFFICIENT: 1, OK: 3, DISABLED: 1 });
+    expect(body.byState).toEqual({ AHEAD: 1, NULL: 1, FAILING: 1, STALLED: 1, DRIFT: 0, SOURCE_STALE: 1, LAGGING: 1, INEFFICIENT: 1, CLOSED: 0, OK: 3, DISABLED: 1 });
     expect(body.problems.map((p) => `${p.symbol}/${p.timeframe}:${p.state}`)).toEqual(WORST_FIRST.slice(0, 7));
   });
 

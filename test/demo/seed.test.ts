@@ -68,6 +68,13 @@ describe('the demo feed', () => {
     expect(view['ESZ6/5m']!.bars_behind).toBeGreaterThan(2_500);
     expect(view['ESZ6/5m']).toMatchObject({ cursor_status: 'OK', consecutive_failures: 0 });
     expect(view['MSFT/1d']!.enabled).toBe(false);
+    // AAPL's demo exchange is closed from 2 h before the start to 3 h after: no bars since its close.
+    expect(Number(view['AAPL/5m']!.source_age_minutes)).toBeGreaterThanOrEqual(120);
+    const market = await db.one<{ calendar: string; is_open: boolean; opens_in: number; closed_for: number }>(
+      `SELECT calendar, is_open, minutes_until_open AS opens_in, minutes_since_close AS closed_for FROM v_symbol_market_session WHERE canonical_symbol = 'AAPL'`);
+    expect(market).toMatchObject({ calendar: 'demo-exchange', is_open: false });
+    expect(Math.abs(market.opens_in - 180)).toBeLessThan(2); // seconds have passed since the seed
+    expect(Math.abs(market.closed_for - 120)).toBeLessThan(2);
 
     const insane = await db.sql<{ symbol: string; n: number }>(
       `SELECT canonical_symbol AS symbol, count(*)::int AS n FROM bars_1m
@@ -84,16 +91,24 @@ describe('the demo feed', () => {
 
     const later = new Date(started.getTime() + 30 * 60_000);
     const refill = await seedDemo(db.pool, { now: later });
-    expect(refill.barsInserted).toBe(30 * 11); // every live symbol; CLZ6's feed stays stopped
+    expect(refill.barsInserted).toBe(30 * 10); // every live symbol; CLZ6's feed stays stopped, AAPL's market is closed
     expect(await appendLiveBars(db.pool, later)).toBe(0);
-    expect(await appendLiveBars(db.pool, new Date(later.getTime() + 60_000))).toBe(11);
+    expect(await appendLiveBars(db.pool, new Date(later.getTime() + 60_000))).toBe(10);
+    // Once AAPL's market opens, its feed resumes from the open, leaving the closed hours empty.
+    const open = new Date(started.getTime() + 190 * 60_000);
+    expect(await appendLiveBars(db.pool, open)).toBe(159 * 10 + 10); // 159 minutes of the others, 10 of AAPL since its open
+    expect(await db.one(`SELECT count(*)::int AS n FROM bars_1m WHERE canonical_symbol = 'AAPL' AND ts_utc >= $1`, [started])).toEqual({ n: 10 });
 
     const spans = await db.sql<{ symbol: string; n: number; minutes: number }>(
       `SELECT canonical_symbol AS symbol, count(*)::int AS n,
               (extract(epoch FROM max(ts_utc) - min(ts_utc)) / 60)::int + 1 AS minutes
          FROM bars_1m GROUP BY 1`);
     expect(spans).toHaveLength(12);
-    for (const span of spans) expect(span.n, `${span.symbol} has one bar per minute, no hole`).toBe(span.minutes);
+    for (const span of spans) {
+      // AAPL traded nothing while its market was closed (5 hours), and nothing else is missing.
+      const hole = span.symbol === 'AAPL' ? 300 : 0;
+      expect(span.n, `${span.symbol} has one bar per minute, no hole`).toBe(span.minutes - hole);
+    }
     expect((await counts()).pairs).toBe(72);
   });
 });
