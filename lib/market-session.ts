@@ -1,7 +1,7 @@
 import type { FrontierRow, HealthThresholds } from './types';
 
 /**
- * A symbol's market session as v_symbol_market_session reports it now (sql/010). The SQL
+ * A symbol's market session as v_symbol_market_session reports it now (sql/009). The SQL
  * decides open or closed, so every process agrees; this module only turns that into the
  * health rules' silence and sentences. Pure: minutes are measured by the database's now().
  */

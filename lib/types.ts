@@ -59,7 +59,7 @@ export interface FrontierRow {
   auditUnrepairedToUtc: string | null;
   auditRepaired24h: number;
   auditLastUtc: string | null;
-  /** the symbol's market session (sql/010); null or absent: no calendar, always open */
+  /** the symbol's market session (sql/009); null or absent: no calendar, always open */
   market?: import('./market-session').MarketSession | null;
 }
 

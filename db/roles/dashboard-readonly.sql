@@ -17,6 +17,6 @@ REVOKE ALL ON ALL TABLES IN SCHEMA public FROM frontier_dashboard;
 REVOKE CREATE ON SCHEMA public FROM frontier_dashboard;
 GRANT USAGE ON SCHEMA public TO frontier_dashboard;
 GRANT SELECT ON v_aggregation_frontier_health, data_agg_state, data_agg_runs, agg_timeframes TO frontier_dashboard;
--- Market sessions (sql/010): the view the health snapshot joins (its calendar function reads
+-- Market sessions (sql/009): the view the health snapshot joins (its calendar function reads
 -- the calendar tables with its owner's rights).
 GRANT SELECT ON v_symbol_market_session TO frontier_dashboard;

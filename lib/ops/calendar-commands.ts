@@ -3,7 +3,7 @@ import { CALENDAR_TEMPLATES, findTemplate } from './calendar-templates';
 import { OpsFailure, UsageError } from './errors';
 import { checkSymbol, listCalendars } from './calendar-report';
 
-/** `npm run ops -- calendar …`: market calendars (sql/010, docs/SESSIONS.md). */
+/** `npm run ops -- calendar …`: market calendars (sql/009, docs/SESSIONS.md). */
 export type CalendarCommand =
   | { kind: 'calendar'; action: 'list' }
   | { kind: 'calendar'; action: 'install'; template: string; years: [number, number] }

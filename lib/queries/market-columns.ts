@@ -1,7 +1,7 @@
 import type { MarketSession } from '../market-session';
 
 /**
- * A symbol's market session (v_symbol_market_session, sql/010) joined into the frontier
+ * A symbol's market session (v_symbol_market_session, sql/009) joined into the frontier
  * queries as one text column, `market_json`: NULL for a symbol with no calendar. Built once
  * per symbol inside the subquery (OFFSET 0 keeps the planner from moving it up), and parsed
  * once per symbol below, not once per pair: with every symbol of a 30,000-pair book on a

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { GET } from '../../app/api/health/route';
-import type { ApiErrorBody, HealthListResponse } from '../../lib/types';
+import { HEALTH_STATES, type ApiErrorBody, type HealthListResponse } from '../../lib/types';
 import { CORRUPT_ERROR, WORST_FIRST, useEveryStateDatabase } from './fixture';
 import { call } from './support';
 
@@ -52,7 +52,7 @@ describe('GET /api/health', () => {
     expect(hourly.gapMinutes).toBe((Date.parse(hourly.sourceMaxTsUtc!) - Date.parse(hourly.cursorUtc!)) / 60_000);
     expect(hourly.gapMinutes! % 5).toBe(4);
     expect(byKey.get('EURUSD/5m')).toMatchObject({ barsBehind: 0, gapMinutes: 4, reason: 'caught up', trend: 'steady', etaMinutes: 0 });
-    expect(byKey.get('BTCUSD/5m')).toMatchObject({ enabled: false, severity: 9, reason: 'disabled: the worker skips this pair' });
+    expect(byKey.get('BTCUSD/5m')).toMatchObject({ enabled: false, severity: HEALTH_STATES.indexOf('DISABLED'), reason: 'disabled: the worker skips this pair' });
   });
 
   test.each([

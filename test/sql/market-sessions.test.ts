@@ -1,4 +1,4 @@
-// Market calendars (sql/010): sessions at given instants across DST in New York and London,
+// Market calendars (sql/009): sessions at given instants across DST in New York and London,
 // overnight sessions, holidays and early closes, exact vs pattern assignment, no calendar =
 // open, bad arguments, and the view the dashboard joins.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

@@ -1,4 +1,4 @@
--- 010: market sessions. Operators say when each symbol's market is open; outside its session
+-- 009: market sessions. Operators say when each symbol's market is open; outside its session
 -- a silent feed is CLOSED on the dashboard instead of SOURCE_STALE (docs/SESSIONS.md).
 --
 -- Calendars live in the database so the SQL, the worker and every dashboard process agree.
