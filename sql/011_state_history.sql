@@ -68,7 +68,7 @@ CREATE TABLE incident_pairs (
 CREATE UNIQUE INDEX incident_pairs_open ON incident_pairs (canonical_symbol, timeframe) WHERE left_at IS NULL;
 
 -- The error of a FAILING pair without what differs between its runs and timeframes: the first
--- line, the pair's own symbol, timestamps and numbers (5m and 1h both become #m/#h's digits).
+-- line, the pair's own symbol, timestamps, timeframes and numbers.
 CREATE FUNCTION incident_error_key(p_error text, p_symbol text)
 RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
@@ -80,6 +80,8 @@ BEGIN
       '\1<symbol>', 'g');
   END IF;
   v := regexp_replace(v, '\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?', '<time>', 'g');
+  -- timeframes and durations (5m, 1h, 30s): the same error on 5m and on 1h is one cause
+  v := regexp_replace(v, '\m\d+[smhdw]\M', '<tf>', 'g');
   v := regexp_replace(v, '\d+(\.\d+)?', '#', 'g');
   v := regexp_replace(btrim(v), '\s+', ' ', 'g');
   RETURN left(v, 200);
