@@ -1,4 +1,4 @@
-// npm run ops -- <command>: register, health, reset, enable, disable (see lib/ops/commands.ts).
+// npm run ops -- <command>: register, health, reset, enable, disable, retry (see lib/ops/commands.ts).
 // Exit codes: 0 done, 1 failed (database error, nothing found), 2 bad arguments.
 import pg from 'pg';
 import { env } from '../lib/env';

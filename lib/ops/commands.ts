@@ -1,12 +1,14 @@
 import type pg from 'pg';
 import { formatTable, formatTime } from './table';
+import { parseRetryArgs, retryPairs, type RetryCommand } from './retry';
 
 /** The operator commands of `npm run ops -- <command>`; parsing is separate so that it needs no database. */
 export type OpsCommand =
   | { kind: 'register'; symbol: string; timeframes: string[] | 'all' }
   | { kind: 'health'; symbol: string }
   | { kind: 'reset'; dryRun: boolean }
-  | { kind: 'enable' | 'disable'; symbol: string; timeframes: string[] | 'all' };
+  | { kind: 'enable' | 'disable'; symbol: string; timeframes: string[] | 'all' }
+  | RetryCommand;
 
 export const USAGE = `usage: npm run ops -- <command>
 
@@ -17,6 +19,8 @@ export const USAGE = `usage: npm run ops -- <command>
   reset --apply                  move them (reset_aggregation_cursors), print rows and notices
   enable SYMBOL TF[,TF…]|all     let the worker run the pair(s) again
   disable SYMBOL TF[,TF…]|all    stop the worker running the pair(s)
+  retry [--symbol S] [--timeframe TF]
+                                 clear the retry backoff of failing pair(s): the next pass runs them
 
 timeframes: 5m 15m 30m 1h 4h 1d. Database: DATABASE_URL, else the embedded one under .data/.`;
 
@@ -66,6 +70,8 @@ export function parseOpsArgs(argv: string[]): OpsCommand {
       if (mode === '--apply') return { kind: 'reset', dryRun: false };
       throw new UsageError('reset needs --dry-run (look) or --apply (do it)');
     }
+    case 'retry':
+      return parseRetryArgs(rest);
     case undefined:
       throw new UsageError('missing command');
     default:
@@ -91,6 +97,7 @@ export async function runOpsCommand(client: pg.ClientBase, command: OpsCommand):
     case 'reset': return reset(client, command.dryRun);
     case 'enable':
     case 'disable': return setEnabled(client, command.symbol, command.timeframes, command.kind === 'enable');
+    case 'retry': return retryPairs(client, command);
   }
 }
 

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { log as defaultLog } from '../log';
 import type { Env } from '../env';
 import { backoffDelay, errorCode, errorMessage, isConnectionError, OutageTracker } from './outage';
-import { listPairs, ping, pruneBatch, recordFailure, runPair, type Pair } from './statements';
+import { listPairs, ping, pruneBatch, recordFailure, runPair, type Pair, type RetryBackoff } from './statements';
 
 export interface WorkerSettings {
   intervalMs: number;
@@ -14,6 +14,8 @@ export interface WorkerSettings {
   pruneBatchSize: number;
   pruneMaxBatches: number;
   backoffMaxMs: number;
+  /** a failing pair's retry backoff (RETRY_BACKOFF_*); the SQL's defaults when absent */
+  retryBackoff?: RetryBackoff;
 }
 
 export function workerSettingsFromEnv(config: Env): WorkerSettings {
@@ -27,6 +29,7 @@ export function workerSettingsFromEnv(config: Env): WorkerSettings {
     pruneBatchSize: config.WORKER_PRUNE_BATCH_SIZE,
     pruneMaxBatches: config.WORKER_PRUNE_MAX_BATCHES,
     backoffMaxMs: config.WORKER_BACKOFF_MAX_MS,
+    retryBackoff: { baseSeconds: config.RETRY_BACKOFF_BASE_SECONDS, capSeconds: config.RETRY_BACKOFF_CAP_SECONDS },
   };
 }
 
@@ -45,7 +48,7 @@ export interface PassSummary {
   /** of those, runs that found nothing to do */
   idle: number;
   failed: number;
-  /** not claimed: held by another worker, attempted recently, or disabled meanwhile */
+  /** not claimed: held by another worker, attempted recently, in retry backoff, or disabled meanwhile */
   skipped: number;
   bars: number;
   /** pairs that stopped on max_windows and want another run */
@@ -169,7 +172,7 @@ export class Worker {
         if (this.failing.size < REMEMBERED_FAILURES || this.failing.has(key)) this.failing.set(key, message);
       }
       try {
-        await recordFailure(this.pool, pair, message, startedAt);
+        await recordFailure(this.pool, pair, message, startedAt, this.settings.retryBackoff);
       } catch (recordError) {
         if (isConnectionError(recordError)) {
           this.outage.markDown(recordError);
