@@ -71,14 +71,14 @@ describe('one history writer at a time', () => {
     const candidates = [make(), make(), make()];
     now = [['Z', '5m', 'OK']];
     for (const candidate of candidates) candidate.start();
-    const writer = await waitFor('a writer', () => candidates.find((candidate) => candidate.isWriter));
+    const writer = (await waitFor('a writer', () => candidates.find((candidate) => candidate.isWriter)))!;
     await waitFor('the first interval', async () => (await intervals(db.pool)).length === 1);
     expect(candidates.filter((candidate) => candidate.isWriter)).toHaveLength(1);
 
     await kill(writer.backendPid);
     const died = Date.now();
     now = [['Z', '5m', 'LAGGING']];
-    const next = await waitFor('another writer', () => candidates.find((candidate) => candidate !== writer && candidate.isWriter), 5_000, 5);
+    const next = (await waitFor('another writer', () => candidates.find((candidate) => candidate !== writer && candidate.isWriter), 5_000, 5))!;
     // Each standby tries once per interval (100 ms): one interval at most, plus scheduling on a busy machine.
     expect(Date.now() - died).toBeLessThan(2 * SETTINGS.intervalMs + 400);
     await waitFor('the change recorded', async () => (await intervals(db.pool)).length === 2);
