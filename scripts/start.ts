@@ -18,6 +18,7 @@ import { assertPortFree, runCommand, runInOwnProcessGroup, stopProcessGroup, wai
 import { EMBEDDED_DATA_DIR } from '../lib/paths';
 import { createWorkerPool } from '../lib/worker/pool';
 import { Worker, workerSettingsFromEnv } from '../lib/worker/worker';
+import { startWorkerHistory } from '../lib/history/worker-history';
 
 const args = new Set(process.argv.slice(2));
 const t0 = performance.now();
@@ -57,7 +58,9 @@ function startWorker(url: string, maxWindows: number): Worker {
   });
   const worker = new Worker(pool, settings);
   worker.start();
-  cleanups.push({ name: 'the worker', run: async () => { await worker.stop(); await pool.end(); } });
+  // The worker is a state-history writer candidate; so is the dashboard (instrumentation.ts).
+  const history = startWorkerHistory(url, pool, config);
+  cleanups.push({ name: 'the worker', run: async () => { await worker.stop(); await (await history)?.stop(); await pool.end(); } });
   log.info('worker started', { concurrency: settings.concurrency, max_windows: maxWindows, interval_ms: settings.intervalMs });
   return worker;
 }

@@ -18,6 +18,7 @@ export interface StartHistoryOptions {
 /**
  * Starts this process's candidate for history writer, unless HISTORY_WRITER=off or (auto) the
  * database role cannot write: the dashboard's read-only role (db/roles/) never competes.
+ * Never rejects: a process runs on without history rather than not at all.
  */
 export async function startHistoryWriter(options: StartHistoryOptions): Promise<HistoryWriter | undefined> {
   const log = options.log ?? defaultLog;
@@ -37,8 +38,11 @@ export async function startHistoryWriter(options: StartHistoryOptions): Promise<
       return undefined;
     }
   } catch (error) {
+    if (!isConnectionError(error)) {
+      log.error('history writer not started: checking the database failed', { process: options.processKind, error: errorMessage(error) });
+      return undefined;
+    }
     // The database being away now is no reason not to write once it is back.
-    if (!isConnectionError(error)) throw error;
     log.warn('history writer: cannot check the database now; starting and retrying each interval', { error: errorMessage(error) });
   } finally {
     await probe.end().catch(() => {});
