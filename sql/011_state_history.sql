@@ -170,14 +170,17 @@ BEGIN
   ON CONFLICT (incident_id, canonical_symbol, timeframe) DO UPDATE SET left_at = NULL;
   GET DIAGNOSTICS v_joined = ROW_COUNT;
 
-  -- Resolved when its last pair left; merged when its pairs moved to another open incident now.
+  -- Resolved when its last pair left; merged when its pairs moved now into the global incident
+  -- of the same cause (a pair that changed state just left: that is no merge).
   UPDATE incidents i
      SET resolved_at = greatest(p_now, i.opened_at),
-         merged_into = (SELECT ip2.incident_id
+         merged_into = (SELECT g.incident_id
                           FROM incident_pairs ip
                           JOIN incident_pairs ip2 ON ip2.canonical_symbol = ip.canonical_symbol
                                                  AND ip2.timeframe = ip.timeframe AND ip2.left_at IS NULL
-                         WHERE ip.incident_id = i.incident_id AND ip.left_at = p_now
+                          JOIN incidents g ON g.incident_id = ip2.incident_id AND g.scope = 'global'
+                                          AND g.state = i.state AND g.detail = i.detail
+                         WHERE ip.incident_id = i.incident_id AND ip.left_at = p_now AND i.scope = 'symbol'
                          LIMIT 1)
    WHERE i.resolved_at IS NULL
      AND NOT EXISTS (SELECT 1 FROM incident_pairs ip WHERE ip.incident_id = i.incident_id AND ip.left_at IS NULL);

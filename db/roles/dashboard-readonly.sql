@@ -1,4 +1,5 @@
--- The dashboard needs SELECT on four relations and nothing else. Run once per database as an
+-- The dashboard needs SELECT on eight relations and nothing else (the last four: the state
+-- history and incidents of sql/011, which a worker writes). Run once per database as an
 -- owner of the pipeline's tables, then give the role a password:
 --   psql "$DATABASE_URL" -f db/roles/dashboard-readonly.sql
 --   psql "$DATABASE_URL" -c "ALTER ROLE frontier_dashboard PASSWORD '…'"
@@ -17,3 +18,4 @@ REVOKE ALL ON ALL TABLES IN SCHEMA public FROM frontier_dashboard;
 REVOKE CREATE ON SCHEMA public FROM frontier_dashboard;
 GRANT USAGE ON SCHEMA public TO frontier_dashboard;
 GRANT SELECT ON v_aggregation_frontier_health, data_agg_state, data_agg_runs, agg_timeframes TO frontier_dashboard;
+GRANT SELECT ON pair_state_current, pair_state_intervals, incidents, incident_pairs TO frontier_dashboard;

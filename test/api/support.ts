@@ -1,3 +1,4 @@
+import { resetIncidentCaches } from '../../lib/api/incidents';
 import { resetPairCaches } from '../../lib/api/pair';
 import { resetHealthzCache } from '../../lib/api/healthz';
 import { resetSnapshotCaches } from '../../lib/api/snapshot';
@@ -21,6 +22,7 @@ export function resetApiCaches(): void {
   resetPairCaches();
   resetHealthzCache();
   resetMetricsCache();
+  resetIncidentCaches();
 }
 
 export interface Answer<T = unknown> {
