@@ -95,6 +95,7 @@ export const pairDetailSchema: z.ZodType<PairDetailResponse> = z.object({
   pair: pairHealthSchema,
   history: z.array(runRecordSchema),
   remediationSql: z.string().nullable(),
+  nextRetryUtc: z.string().nullable().optional(),
 });
 
 export const apiErrorSchema: z.ZodType<ApiErrorBody> = z.object({

@@ -6,10 +6,13 @@ import { HEALTH_STATES } from '@/lib/types';
 import { isProblem } from '@/lib/health';
 import { describeError } from '@/components/hooks/api-fetch';
 import { useHealthSummaryQuery } from '@/components/hooks/useHealthSummaryQuery';
+import { useIncidentsQuery } from '@/components/hooks/useIncidentsQuery';
+import { useNow } from '@/components/hooks/useNow';
 import { isStale, StaleBanner } from '@/components/status/stale-banner';
 import { ProblemTiles } from '@/components/wall/problem-tiles';
 import { WallClock } from '@/components/wall/wall-clock';
 import { WallCounts } from '@/components/wall/wall-counts';
+import { WallIncidents } from '@/components/wall/wall-incidents';
 
 /**
  * The wall: one screen, no scrolling, nothing to click. It polls in the background forever;
@@ -18,6 +21,8 @@ import { WallCounts } from '@/components/wall/wall-counts';
  */
 export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number }) {
   const summary = useHealthSummaryQuery({ intervalMs, pollInBackground: true });
+  const incidents = useIncidentsQuery({ status: 'open', limit: 20, intervalMs, pollInBackground: true });
+  const now = useNow(15_000);
   const data = summary.data;
   const stale = isStale(summary);
   const problemCount = data ? HEALTH_STATES.filter(isProblem).reduce((sum, state) => sum + data.byState[state], 0) : 0;
@@ -53,6 +58,7 @@ export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number 
       {data ? (
         <div className={`flex min-h-0 flex-1 flex-col gap-[1.6vh] transition-[opacity,filter] duration-700 ${stale ? 'opacity-45 grayscale' : ''}`} data-testid="wall-content" data-stale={stale}>
           <WallCounts byState={data.byState} />
+          {incidents.data && <WallIncidents incidents={incidents.data.incidents} open={incidents.data.open} now={now} />}
           <ProblemTiles problems={data.problems} problemCount={problemCount} totalPairs={data.total} />
         </div>
       ) : (
