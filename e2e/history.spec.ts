@@ -66,12 +66,17 @@ test('a failing pair in retry backoff says when it is retried next', async ({ pa
   }
 });
 
-test('the wall lists the open incidents, worst first, and still fits the screen', async ({ page }) => {
+test('the wall lists the open incidents in one line, worst first, and still fits the screen', async ({ page }) => {
   await page.goto('/wall');
-  const lines = page.getByTestId('wall-incident');
-  await expect(lines).toHaveCount(4);
-  await expect(lines.first()).toContainText('USDCHF · 1 timeframe · AHEAD');
-  await expect(page.getByTestId('wall-incidents')).toContainText('+3 more incidents');
+  const chips = page.getByTestId('wall-incident');
+  await expect(chips).toHaveCount(7);
+  await expect(page.getByTestId('wall-incident-count')).toHaveText('7 incidents');
+  await expect(chips.first()).toContainText('USDCHF · 1 timeframe · AHEAD');
+  // One line: every chip that shows sits on the strip's single row.
+  const strip = await page.getByTestId('wall-incidents').boundingBox();
+  const first = await chips.first().boundingBox();
+  expect(first!.y).toBeGreaterThanOrEqual(strip!.y);
+  expect(first!.y + first!.height).toBeLessThanOrEqual(strip!.y + strip!.height + 1);
   const size = await page.evaluate(() => ({ height: document.documentElement.scrollHeight, inner: window.innerHeight }));
   expect(size.height).toBeLessThanOrEqual(size.inner);
 });

@@ -55,7 +55,8 @@ export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number 
         }}
       />
 
-      {data ? (
+      {/* The incidents line takes room from the tiles: lay them out once it is known (or failed). */}
+      {data && (incidents.isFetched || incidents.isError) ? (
         <div className={`flex min-h-0 flex-1 flex-col gap-[1.6vh] transition-[opacity,filter] duration-700 ${stale ? 'opacity-45 grayscale' : ''}`} data-testid="wall-content" data-stale={stale}>
           <WallCounts byState={data.byState} />
           {incidents.data && <WallIncidents incidents={incidents.data.incidents} open={incidents.data.open} now={now} />}

@@ -3,7 +3,12 @@ import { log as defaultLog } from '../log';
 import { errorCode, errorMessage, isConnectionError } from '../worker/outage';
 import type { WorkerLogger } from '../worker/worker';
 import type { HistorySettings } from './settings';
-import { pruneHistoryBatch, recordStates, tryHistoryLock, type EvaluationResult, type ObservedStates } from './statements';
+import {
+  canWriteHistory, HISTORY_LOCK_KEY, pruneHistoryBatch, recordStates, tryHistoryLock, type EvaluationResult, type ObservedStates,
+} from './statements';
+
+/** Evaluations failing in a row (not for a lost connection) before the writer lets another try. */
+const GIVE_UP_AFTER = 3;
 
 export interface HistoryWriterOptions {
   connectionString: string;
@@ -18,6 +23,7 @@ export interface HistoryWriterOptions {
 export type Tick =
   | { role: 'writer'; result: EvaluationResult; pruned: number }
   | { role: 'standby' }
+  | { role: 'readonly' }
   | { role: 'error'; error: string };
 
 /**
@@ -37,6 +43,10 @@ export class HistoryWriter {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private lastError: string | undefined;
+  /** undefined until checked on the current connection */
+  private writable: boolean | undefined;
+  private saidReadOnly = false;
+  private failures = 0;
   private readonly log: WorkerLogger;
 
   constructor(private readonly options: HistoryWriterOptions) {
@@ -71,6 +81,22 @@ export class HistoryWriter {
   async tick(): Promise<Tick> {
     try {
       const client = await this.connection();
+      // A role that cannot write must not hold the lock: it would keep the real writer out.
+      // Checked on every new connection (grants may change; a process may have started while
+      // the database was down and could not check then).
+      if (this.writable === undefined) this.writable = await canWriteHistory(client);
+      if (!this.writable) {
+        if (!this.saidReadOnly) {
+          this.saidReadOnly = true;
+          const message = 'history writer: this database role cannot write the state history; not competing for the lock';
+          if (this.options.settings.mode === 'on') this.log.error(`${message} (HISTORY_WRITER=on)`);
+          else this.log.info(message);
+        }
+        // auto: nothing will change that without a restart; stop trying (and free the connection).
+        if (this.options.settings.mode !== 'on') this.stopping = true;
+        await this.dropConnection();
+        return { role: 'readonly' };
+      }
       if (!this.holding) {
         this.holding = await tryHistoryLock(client);
         if (!this.holding) return { role: 'standby' };
@@ -80,10 +106,12 @@ export class HistoryWriter {
       const result = await recordStates(client, observed, this.options.settings);
       const pruned = this.evaluations++ % this.options.settings.pruneEvery === 0 ? await this.prune(client) : 0;
       this.lastError = undefined;
+      this.failures = 0;
       return { role: 'writer', result, pruned };
     } catch (error) {
       const message = errorMessage(error);
       if (isConnectionError(error)) await this.dropConnection();
+      else if (this.holding && ++this.failures >= GIVE_UP_AFTER) await this.release(message);
       // Said once per distinct error, not every 15 s while the database is away.
       if (message !== this.lastError) {
         this.log.warn('history evaluation failed', { error: message, code: errorCode(error), writer: this.holding });
@@ -91,6 +119,14 @@ export class HistoryWriter {
       }
       return { role: 'error', error: message };
     }
+  }
+
+  /** After repeated failures, let another candidate (maybe a healthier process) try. */
+  private async release(reason: string): Promise<void> {
+    this.log.warn('history writer: giving the lock up after repeated failures', { failures: this.failures, error: reason });
+    this.failures = 0;
+    this.holding = false;
+    await this.client?.query('SELECT pg_advisory_unlock($1)', [HISTORY_LOCK_KEY]).catch(() => this.dropConnection());
   }
 
   private async prune(client: pg.Client): Promise<number> {
@@ -118,6 +154,7 @@ export class HistoryWriter {
       this.log.warn('history writer connection lost', { error: error.message, writer: this.holding });
       if (this.client === client) {
         this.client = undefined;
+        this.writable = undefined;
         this.holding = false;
       }
     });
@@ -129,6 +166,7 @@ export class HistoryWriter {
   private async dropConnection(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.writable = undefined;
     if (this.holding) this.log.info('history writer: this process no longer records the state history');
     this.holding = false;
     await client?.end().catch(() => {});

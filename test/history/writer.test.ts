@@ -65,6 +65,19 @@ describe('one history writer at a time', () => {
     ]);
   });
 
+  it('a candidate whose role cannot write never takes the lock, so it cannot keep a real writer out', async () => {
+    for (const writer of writers.splice(0)) await writer.stop();
+    const url = new URL(db.url);
+    url.searchParams.set('options', '-c default_transaction_read_only=on');
+    const readOnly = new HistoryWriter({ connectionString: url.toString(), observe, settings: { ...SETTINGS, mode: 'auto' }, log: captureLogger() });
+    writers.push(readOnly);
+    expect(await readOnly.tick()).toEqual({ role: 'readonly' });
+    expect(readOnly.isWriter).toBe(false);
+    const [held] = await db.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`);
+    expect(held!.n).toBe(0);
+    expect((await make().tick()).role).toBe('writer');
+  });
+
   it('running on their own: a standby takes over within two intervals after the writer stops, and the history has every change exactly once', async () => {
     await db.sql('TRUNCATE pair_state_current, pair_state_intervals, incidents, incident_pairs');
     for (const writer of writers.splice(0)) await writer.stop();
