@@ -71,7 +71,9 @@ test('the wall lists the open incidents in one line, worst first, and still fits
   const chips = page.getByTestId('wall-incident');
   await expect(chips).toHaveCount(7);
   await expect(page.getByTestId('wall-incident-count')).toHaveText('7 incidents');
-  await expect(chips.first()).toContainText('USDCHF · 1 timeframe · AHEAD');
+  await expect(chips.first()).toContainText('Cursor ahead');
+  await expect(chips.first()).toContainText('USDCHF 15m');
+  await expect(chips.filter({ hasText: 'XAGUSD' })).toContainText('XAGUSD · 2 timeframes');
   // One line: every chip that shows sits on the strip's single row.
   const strip = await page.getByTestId('wall-incidents').boundingBox();
   const first = await chips.first().boundingBox();

@@ -14,6 +14,15 @@ export function wallOrder(incidents: readonly IncidentRecord[]): IncidentRecord[
   return [...incidents].sort((a, b) => severity(a.state) - severity(b.state) || b.openPairs - a.openPairs || a.start.localeCompare(b.start));
 }
 
+/** Who and what, short: the chip's badge already says the state. */
+export function wallLabel(incident: IncidentRecord): string {
+  const only = incident.openPairs === 1 ? incident.sample.find((pair) => pair.open) : undefined;
+  const who = incident.scope === 'global'
+    ? `${incident.openSymbols} symbols · ${incident.openPairs} pairs`
+    : only ? `${only.symbol} ${only.timeframe}` : `${incident.symbol ?? '?'} · ${incident.openPairs} timeframes`;
+  return incident.error ? `${who} · ${incident.error}` : who;
+}
+
 /**
  * The open incidents in one line of chips ("CLZ6 · 6 timeframes · SOURCE_STALE · 92 min"),
  * worst first, the count always visible. One line: a taller strip would cost a row of tiles.
@@ -34,7 +43,7 @@ export function WallIncidents({ incidents, open, now }: { incidents: readonly In
             data-testid="wall-incident"
           >
             <span className={`shrink-0 rounded-[0.5vh] px-[0.6vh] text-[1.7vh] font-bold uppercase ${meta.solid}`}>{meta.label}</span>
-            <span className="min-w-0 truncate font-semibold text-white">{incident.cause}</span>
+            <span className="min-w-0 truncate font-semibold text-white" title={incident.cause}>{wallLabel(incident)}</span>
             {now > 0 && <span className="shrink-0 text-slate-400 tabular">{formatSpanMs(now - Date.parse(incident.start))}</span>}
           </span>
         );
