@@ -18,6 +18,10 @@ CREATE TABLE pair_state_current (
   observed_reason text,
   -- times the observed state changed, recent ones only (the flapping window)
   changes timestamptz[] NOT NULL DEFAULT '{}',
+  -- a FAILING pair's last_error as last grouped, and its normalised form (incident_error_key):
+  -- kept so that an evaluation normalises only the errors that changed
+  cause_error text,
+  cause_detail text,
   PRIMARY KEY (canonical_symbol, timeframe)
 );
 
@@ -94,7 +98,8 @@ RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN p_state NOT IN ('OK', 'DISABLED', 'CLOSED');
 
 -- Groups the recorded problem states into incidents; called by history_record_states in its
--- transaction. A pair's cause is its state, its symbol and, when FAILING, its normalised error;
+-- transaction. A pair's cause is its state, its symbol and, when FAILING, its normalised error
+-- (pair_state_current.cause_detail);
 -- a cause found on p_global_symbols symbols or more is one global incident for all of them.
 CREATE FUNCTION history_group_incidents(p_now timestamptz, p_global_symbols integer)
 RETURNS jsonb LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
@@ -119,27 +124,26 @@ BEGIN
   END IF;
   DELETE FROM history_problem_pairs;
 
-  INSERT INTO history_problem_pairs (symbol, timeframe, state, since, detail)
-  SELECT c.canonical_symbol, c.timeframe, c.state, c.state_since,
-         CASE WHEN c.state = 'FAILING' THEN incident_error_key(s.last_error, c.canonical_symbol) ELSE '' END
-    FROM pair_state_current c
-    LEFT JOIN data_agg_state s
-      ON c.state = 'FAILING' AND s.canonical_symbol = c.canonical_symbol AND s.timeframe = c.timeframe
-   WHERE history_is_problem(c.state);
-
   -- Global: the cause is on many symbols now, or its global incident is still open (it keeps
   -- collecting its cause's pairs below the threshold too, until its last pair recovers).
-  UPDATE history_problem_pairs p SET scope = 'global'
-    FROM (SELECT state, detail FROM history_problem_pairs GROUP BY state, detail
-          HAVING count(DISTINCT symbol) >= p_global_symbols) g
-   WHERE p.state = g.state AND p.detail = g.detail;
-  UPDATE history_problem_pairs p SET scope = 'global'
-   WHERE p.scope = 'symbol'
-     AND EXISTS (SELECT 1 FROM incidents i
-                  WHERE i.resolved_at IS NULL AND i.cause_key = jsonb_build_array('global', p.state, p.detail)::text);
-  UPDATE history_problem_pairs
-     SET cause_key = CASE scope WHEN 'global' THEN jsonb_build_array('global', state, detail)::text
-                                ELSE jsonb_build_array('symbol', state, detail, symbol)::text END;
+  INSERT INTO history_problem_pairs (symbol, timeframe, state, since, detail, scope, cause_key)
+  WITH problems AS (
+    SELECT canonical_symbol AS symbol, timeframe, state, state_since AS since,
+           CASE WHEN state = 'FAILING' THEN coalesce(cause_detail, '') ELSE '' END AS detail
+      FROM pair_state_current
+     WHERE history_is_problem(state)
+  ), global AS (
+    SELECT state, detail FROM problems GROUP BY state, detail HAVING count(DISTINCT symbol) >= p_global_symbols
+    UNION
+    SELECT state, detail FROM incidents WHERE resolved_at IS NULL AND scope = 'global'
+  )
+  SELECT p.symbol, p.timeframe, p.state, p.since, p.detail,
+         CASE WHEN g.state IS NULL THEN 'symbol' ELSE 'global' END,
+         -- unit separators: no symbol or error holds one, so keys cannot collide
+         CASE WHEN g.state IS NULL THEN concat_ws(E'\x1f', 'symbol', p.state, p.detail, p.symbol)
+              ELSE concat_ws(E'\x1f', 'global', p.state, p.detail) END
+    FROM problems p
+    LEFT JOIN global g ON g.state = p.state AND g.detail = p.detail;
 
   -- A new cause opens an incident that began when its earliest pair entered the state.
   WITH opened AS (
@@ -214,6 +218,7 @@ DECLARE
   v_new integer;
   v_gone integer;
   v_recorded integer;
+  v_causes integer;
   v_incidents jsonb;
 BEGIN
   IF p_symbols IS NULL OR p_timeframes IS NULL OR p_states IS NULL OR p_reasons IS NULL THEN
@@ -224,11 +229,6 @@ BEGIN
      OR cardinality(p_reasons) <> cardinality(p_symbols) THEN
     RAISE EXCEPTION 'history_record_states: p_symbols (%), p_timeframes (%), p_states (%) and p_reasons (%) must have the same length',
       cardinality(p_symbols), cardinality(p_timeframes), cardinality(p_states), cardinality(p_reasons)
-      USING ERRCODE = 'invalid_parameter_value';
-  END IF;
-  IF EXISTS (SELECT 1 FROM unnest(p_symbols, p_timeframes, p_states) AS o(symbol, timeframe, state)
-              WHERE symbol IS NULL OR timeframe IS NULL OR state IS NULL OR state !~ '^[A-Z_]+$') THEN
-    RAISE EXCEPTION 'history_record_states: p_symbols and p_timeframes must not contain NULL, p_states must be state names such as OK or FAILING'
       USING ERRCODE = 'invalid_parameter_value';
   END IF;
   IF p_settle_seconds IS NULL OR p_settle_seconds < 0 THEN
@@ -253,22 +253,39 @@ BEGIN
   v_settle := make_interval(secs => p_settle_seconds);
   v_calm := greatest(v_settle, v_window / 2);
 
+  -- What differs from the stored observation: one pass over the arrays and one hash join,
+  -- whatever the number of pairs; every step after it works on these few rows only.
+  IF to_regclass('pg_temp.history_diff') IS NULL THEN
+    CREATE TEMP TABLE history_diff (
+      symbol text COLLATE "C", timeframe text COLLATE "C", state text, reason text, kind text NOT NULL
+    ) ON COMMIT DELETE ROWS;
+  END IF;
+  DELETE FROM history_diff;
+  INSERT INTO history_diff (symbol, timeframe, state, reason, kind)
+  SELECT coalesce(o.symbol, c.canonical_symbol), coalesce(o.timeframe, c.timeframe), o.state, o.reason,
+         CASE WHEN c.canonical_symbol IS NULL THEN 'new' WHEN o.symbol IS NULL THEN 'gone' ELSE 'changed' END
+    FROM unnest(p_symbols, p_timeframes, p_states, p_reasons) AS o(symbol, timeframe, state, reason)
+    FULL JOIN pair_state_current c ON c.canonical_symbol = o.symbol AND c.timeframe = o.timeframe
+   WHERE c.canonical_symbol IS NULL OR o.symbol IS NULL OR c.observed_state IS DISTINCT FROM o.state;
+  -- Unchanged rows equal a stored state that was checked when it was stored.
+  IF EXISTS (SELECT 1 FROM history_diff
+              WHERE kind <> 'gone' AND (symbol IS NULL OR timeframe IS NULL OR state IS NULL OR state !~ '^[A-Z_]+$')) THEN
+    RAISE EXCEPTION 'history_record_states: p_symbols and p_timeframes must not contain NULL, p_states must be state names such as OK or FAILING'
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+
   -- 1. The observed state changed: remember when, and count it towards flapping.
   UPDATE pair_state_current c
-     SET observed_state = o.state, observed_since = v_now, observed_reason = o.reason,
+     SET observed_state = d.state, observed_since = v_now, observed_reason = d.reason,
          changes = ARRAY(SELECT t FROM unnest(c.changes) t WHERE t > v_now - v_window ORDER BY t) || v_now
-    FROM unnest(p_symbols, p_timeframes, p_states, p_reasons) AS o(symbol, timeframe, state, reason)
-   WHERE c.canonical_symbol = o.symbol AND c.timeframe = o.timeframe AND c.observed_state <> o.state;
+    FROM history_diff d
+   WHERE d.kind = 'changed' AND c.canonical_symbol = d.symbol AND c.timeframe = d.timeframe;
   GET DIAGNOSTICS v_changed = ROW_COUNT;
 
   -- 2. A pair seen for the first time: its state is recorded at once (nothing to settle against).
-  WITH fresh AS (
-    SELECT o.symbol, o.timeframe, o.state, o.reason
-      FROM unnest(p_symbols, p_timeframes, p_states, p_reasons) AS o(symbol, timeframe, state, reason)
-     WHERE NOT EXISTS (SELECT 1 FROM pair_state_current c WHERE c.canonical_symbol = o.symbol AND c.timeframe = o.timeframe)
-  ), opened AS (
+  WITH opened AS (
     INSERT INTO pair_state_intervals (canonical_symbol, timeframe, state, since, reason)
-    SELECT symbol, timeframe, state, v_now, reason FROM fresh
+    SELECT symbol, timeframe, state, v_now, reason FROM history_diff WHERE kind = 'new'
     RETURNING interval_id, canonical_symbol, timeframe, state, reason
   )
   INSERT INTO pair_state_current (canonical_symbol, timeframe, state, state_since, interval_id,
@@ -278,9 +295,8 @@ BEGIN
 
   -- 3. A pair no longer registered: its last interval ends now.
   WITH gone AS (
-    DELETE FROM pair_state_current c
-     WHERE NOT EXISTS (SELECT 1 FROM unnest(p_symbols, p_timeframes) AS o(symbol, timeframe)
-                        WHERE o.symbol = c.canonical_symbol AND o.timeframe = c.timeframe)
+    DELETE FROM pair_state_current c USING history_diff d
+     WHERE d.kind = 'gone' AND c.canonical_symbol = d.symbol AND c.timeframe = d.timeframe
     RETURNING c.interval_id
   ), closed AS (
     UPDATE pair_state_intervals i SET until = greatest(v_now, i.since)
@@ -332,7 +348,27 @@ BEGIN
    WHERE c.canonical_symbol = o.canonical_symbol AND c.timeframe = o.timeframe;
   GET DIAGNOSTICS v_recorded = ROW_COUNT;
 
-  v_incidents := history_group_incidents(v_now, p_global_symbols);
+  -- 5. FAILING pairs whose error changed: normalise those errors only.
+  WITH fresh AS (
+    SELECT c.canonical_symbol, c.timeframe, s.last_error, c.cause_detail AS old_detail,
+           incident_error_key(s.last_error, c.canonical_symbol) AS detail
+      FROM pair_state_current c
+      JOIN data_agg_state s ON s.canonical_symbol = c.canonical_symbol AND s.timeframe = c.timeframe
+     WHERE c.state = 'FAILING' AND s.last_error IS DISTINCT FROM c.cause_error
+  ), stored AS (
+    UPDATE pair_state_current c SET cause_error = f.last_error, cause_detail = f.detail
+      FROM fresh f WHERE c.canonical_symbol = f.canonical_symbol AND c.timeframe = f.timeframe
+    RETURNING 1
+  )
+  SELECT count(*) FILTER (WHERE detail IS DISTINCT FROM old_detail) INTO v_causes FROM fresh;
+
+  -- 6. Incidents change only when a recorded state or a cause did: otherwise (the common case,
+  --    and every evaluation of a long outage) there is nothing to regroup.
+  IF v_recorded + v_new + v_gone + v_causes > 0 THEN
+    v_incidents := history_group_incidents(v_now, p_global_symbols);
+  ELSE
+    v_incidents := jsonb_build_object('opened', 0, 'resolved', 0, 'joined', 0, 'left', 0, 'skipped', true);
+  END IF;
 
   RETURN jsonb_build_object(
     'at', v_now, 'observed', cardinality(p_symbols), 'changed', v_changed, 'new_pairs', v_new,
