@@ -55,6 +55,12 @@ CREATE TABLE incidents (
   resolved_at timestamptz,
   -- its pairs moved to this (global) incident when it resolved
   merged_into bigint REFERENCES incidents (incident_id) ON DELETE SET NULL,
+  -- pairs and symbols ever in it, and in it now: kept by the writer, so that a list of
+  -- incidents never counts the 30,000 pairs of a global one per request
+  pair_count integer NOT NULL DEFAULT 0,
+  symbol_count integer NOT NULL DEFAULT 0,
+  open_pair_count integer NOT NULL DEFAULT 0,
+  open_symbol_count integer NOT NULL DEFAULT 0,
   CONSTRAINT incidents_ordered CHECK (resolved_at IS NULL OR resolved_at >= opened_at)
 );
 CREATE UNIQUE INDEX incidents_open_key ON incidents (cause_key) WHERE resolved_at IS NULL;
@@ -189,6 +195,19 @@ BEGIN
    WHERE i.resolved_at IS NULL
      AND NOT EXISTS (SELECT 1 FROM incident_pairs ip WHERE ip.incident_id = i.incident_id AND ip.left_at IS NULL);
   GET DIAGNOSTICS v_resolved = ROW_COUNT;
+
+  -- The counts of every incident whose membership may have changed: the open ones and those
+  -- resolved now.
+  UPDATE incidents i
+     SET pair_count = m.pairs, symbol_count = m.symbols, open_pair_count = m.open_pairs, open_symbol_count = m.open_symbols
+    FROM (SELECT ip.incident_id, count(*)::int AS pairs, count(DISTINCT ip.canonical_symbol)::int AS symbols,
+                 count(*) FILTER (WHERE ip.left_at IS NULL)::int AS open_pairs,
+                 count(DISTINCT ip.canonical_symbol) FILTER (WHERE ip.left_at IS NULL)::int AS open_symbols
+            FROM incident_pairs ip
+            JOIN incidents x ON x.incident_id = ip.incident_id AND (x.resolved_at IS NULL OR x.resolved_at = p_now)
+           GROUP BY ip.incident_id) m
+   WHERE i.incident_id = m.incident_id
+     AND (i.pair_count, i.symbol_count, i.open_pair_count, i.open_symbol_count) IS DISTINCT FROM (m.pairs, m.symbols, m.open_pairs, m.open_symbols);
 
   RETURN jsonb_build_object('opened', v_opened, 'resolved', v_resolved, 'joined', v_joined, 'left', v_left);
 END $$;

@@ -42,21 +42,23 @@ export async function fetchIncidents(status: IncidentStatusFilter, limit: number
      )
      SELECT p.incident_id, p.scope, p.state, p.symbol, p.detail, ${iso('p.opened_at')}, ${iso('p.resolved_at')},
             round(extract(epoch FROM coalesce(p.resolved_at, now()) - p.opened_at) / 60)::int AS duration_minutes,
-            m.pairs, m.open_pairs, m.symbols, m.open_symbols,
-            coalesce((SELECT jsonb_agg(jsonb_build_object('symbol', s.canonical_symbol, 'timeframe', s.timeframe, 'open', s.open))
-                        FROM (SELECT ip.canonical_symbol, ip.timeframe, ip.left_at IS NULL AS open
-                                FROM incident_pairs ip JOIN agg_timeframes t ON t.timeframe = ip.timeframe
-                               WHERE ip.incident_id = p.incident_id
-                               ORDER BY ip.left_at IS NULL DESC, ip.canonical_symbol, t.step
-                               LIMIT 12) s), '[]') AS sample,
+            p.pair_count AS pairs, p.open_pair_count AS open_pairs, p.symbol_count AS symbols, p.open_symbol_count AS open_symbols,
+            -- 12 pairs by the primary key's order (open ones first), then in timeframe order:
+            -- never a sort of a global incident's 30,000 pairs
+            coalesce((SELECT jsonb_agg(jsonb_build_object('symbol', s.canonical_symbol, 'timeframe', s.timeframe, 'open', s.open)
+                                       ORDER BY s.open DESC, s.canonical_symbol, t.step)
+                        FROM (SELECT * FROM (
+                                (SELECT canonical_symbol, timeframe, true AS open FROM incident_pairs
+                                  WHERE incident_id = p.incident_id AND left_at IS NULL AND p.resolved_at IS NULL
+                                  ORDER BY canonical_symbol, timeframe LIMIT 12)
+                                UNION ALL
+                                (SELECT canonical_symbol, timeframe, false FROM incident_pairs
+                                  WHERE incident_id = p.incident_id AND left_at IS NOT NULL
+                                  ORDER BY canonical_symbol, timeframe LIMIT 12)) u LIMIT 12) s
+                        LEFT JOIN agg_timeframes t ON t.timeframe = s.timeframe), '[]') AS sample,
             c.total, c.open_total
        FROM page p
       CROSS JOIN counts c
-      CROSS JOIN LATERAL (
-        SELECT count(*)::int AS pairs, count(*) FILTER (WHERE left_at IS NULL)::int AS open_pairs,
-               count(DISTINCT canonical_symbol)::int AS symbols,
-               count(DISTINCT canonical_symbol) FILTER (WHERE left_at IS NULL)::int AS open_symbols
-          FROM incident_pairs WHERE incident_id = p.incident_id) m
       ORDER BY p.resolved_at IS NULL DESC, coalesce(p.resolved_at, p.opened_at) DESC, p.incident_id DESC`,
     [status, limit, offset],
   );
