@@ -1,6 +1,7 @@
 import { closePool } from '../lib/db';
 import { resetEnvCache } from '../lib/env';
 import { listIncidents, pairTimeline, resetIncidentCaches } from '../lib/api/incidents';
+import { fetchStateSince } from '../lib/queries/state-since';
 import { recordStates, type EvaluationResult, type ObservedStates } from '../lib/history/statements';
 import type { HealthState } from '../lib/types';
 import { median, round, timed, type BenchDatabase } from './support';
@@ -21,6 +22,8 @@ export interface HistoryBench {
   incidentsMs: number;
   timelineMs: number;
   wallIncidentsKb: number;
+  /** the extra query of every /api/health snapshot (state_since of every pair) */
+  stateSinceMs: number;
 }
 
 function observe(symbols: string[], stateOf: (symbol: string, index: number) => HealthState): ObservedStates {
@@ -97,6 +100,8 @@ export async function benchHistory(db: BenchDatabase, symbolCount: number, trans
       incidents.push(await timed(() => listIncidents({ status: 'all', limit: 50, offset: 0 })));
       timeline.push(await timed(() => pairTimeline({ symbol: symbols[i]!, timeframe: '5m', from, to })));
     }
+    const stateSince: number[] = [];
+    for (let i = 0; i < 5; i += 1) stateSince.push(await timed(() => fetchStateSince()));
     resetIncidentCaches();
     const wall = JSON.stringify(await listIncidents({ status: 'open', limit: 20, offset: 0 }));
     await closePool();
@@ -113,6 +118,7 @@ export async function benchHistory(db: BenchDatabase, symbolCount: number, trans
       incidentsMs: round(median(incidents), 1),
       timelineMs: round(median(timeline), 1),
       wallIncidentsKb: round(Buffer.byteLength(wall) / 1024, 1),
+      stateSinceMs: Math.round(median(stateSince)),
     };
   } finally {
     client.release();

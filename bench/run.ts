@@ -71,7 +71,8 @@ async function main(): Promise<void> {
         `vs the floor (arrays in, one join, nothing written) ${h.floorMs} ms → ${round(h.steadyMs / Math.max(1, h.floorMs))}× the floor`);
       console.log(`storm: ${h.storm.pairs} pairs turn SOURCE_STALE: ${h.storm.ms} ms (server ${h.storm.serverMs} ms) → ${h.storm.openIncidents} open incident(s); ` +
         `every pair FAILING: ${h.fault.ms} ms (server ${h.fault.serverMs} ms) → ${h.fault.openIncidents} open incident(s), then ${h.fault.steadyMs} ms per evaluation while it lasts; all recover: ${h.recoveryMs} ms`);
-      console.log(`/api/incidents (50 open) ${h.incidentsMs} ms; a pair's 7-day timeline ${h.timelineMs} ms (targets < 50 ms); the wall's incidents per poll ${h.wallIncidentsKb} kB`);
+      console.log(`/api/incidents (50 open) ${h.incidentsMs} ms; a pair's 7-day timeline ${h.timelineMs} ms (targets < 50 ms); the wall's incidents per poll ${h.wallIncidentsKb} kB; ` +
+        `state_since of every pair (the /api/health snapshot's extra query, run beside the frontier select) ${h.stateSinceMs} ms`);
     }
     if (selected('browser')) {
       const o = { symbols: 5_000, loadRuns: full ? 5 : 3, scrollRows: 5_000, scrollSeconds: full ? 180 : 25, wallSeconds: full ? 600 : 60, heapEveryMs: full ? 60_000 : 15_000 };

@@ -19,3 +19,10 @@ export function formatSpanMs(ms: number): string {
   if (hours < 48) return `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
   return `${Math.floor(hours / 24)} d${hours % 24 ? ` ${hours % 24} h` : ''}`;
 }
+
+/** "for 17 min" from a pair's state_since (SPEC §8), or '' when the history does not know. */
+export function forText(stateSince: string | null | undefined, now: number = Date.now()): string {
+  if (!stateSince) return '';
+  const since = Date.parse(stateSince);
+  return Number.isNaN(since) ? '' : `for ${formatSpanMs(now - since)}`;
+}

@@ -1,4 +1,5 @@
 import type { PairHealth } from '@/lib/types';
+import { forText } from '@/components/history/state-style';
 import { STATE_META } from '@/components/status/health-state-meta';
 import { trendText } from '@/components/status/trend-label';
 import { formatCount, formatMinutes } from '@/components/ui/format';
@@ -21,6 +22,7 @@ export function WallTile({ pair, roomy }: { pair: PairHealth; /** tall enough fo
           {meta.label}
         </span>
         <span className="truncate text-[1.8vh] text-slate-400 tabular">
+          {pair.state_since ? `${forText(pair.state_since)} · ` : ''}
           {pair.barsBehind !== null && pair.barsBehind > 0 ? `${formatCount(pair.barsBehind)} behind · ` : ''}
           {pair.lastSuccessUtc !== null && pair.minutesSinceSuccess !== null ? `ok ${formatMinutes(pair.minutesSinceSuccess)} ago` : 'never succeeded'}
         </span>
