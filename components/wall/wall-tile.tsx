@@ -17,7 +17,7 @@ export function WallTile({ pair, roomy }: { pair: PairHealth; /** tall enough fo
       aria-label={`${pair.symbol} ${pair.timeframe}: ${meta.label} — ${pair.reason}`}
     >
       <div className="flex items-center justify-between gap-[1vh]">
-        <span className={`inline-flex items-center gap-[0.6vh] rounded-[0.6vh] px-[0.8vh] py-[0.2vh] text-[1.8vh] font-bold uppercase ${meta.solid}`}>
+        <span className={`inline-flex shrink-0 items-center gap-[0.6vh] rounded-[0.6vh] px-[0.8vh] py-[0.2vh] text-[1.8vh] font-bold whitespace-nowrap uppercase ${meta.solid}`}>
           <Icon aria-hidden className="size-[2vh]" strokeWidth={2.5} />
           {meta.label}
         </span>
