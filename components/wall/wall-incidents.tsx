@@ -24,13 +24,13 @@ export function wallLabel(incident: IncidentRecord): string {
 }
 
 /**
- * The open incidents in one line of chips ("CLZ6 · 6 timeframes · SOURCE_STALE · 92 min"),
- * worst first, the count always visible. One line: a taller strip would cost a row of tiles.
+ * The open incidents in one line of chips ("CLZ6 · 6 timeframes · 92 min"), worst first, the
+ * count always visible; it sits in the header, so it costs the tiles no height.
  */
 export function WallIncidents({ incidents, open, now }: { incidents: readonly IncidentRecord[]; open: number; now: number }) {
   if (open === 0) return null;
   return (
-    <section aria-label="Open incidents" className="flex h-[4.4vh] shrink-0 items-center gap-[1vh] overflow-hidden" data-testid="wall-incidents">
+    <section aria-label="Open incidents" className="flex h-[4.4vh] min-w-0 items-center gap-[1vh] overflow-hidden" data-testid="wall-incidents">
       <span className="shrink-0 text-[2.2vh] font-bold text-slate-200 tabular" data-testid="wall-incident-count">
         {open} incident{open === 1 ? '' : 's'}
       </span>
