@@ -48,6 +48,18 @@ describe('retry backoff of failing pairs', () => {
     }
   });
 
+  it('a pair failing for an hour is run 8 times with the defaults, not 240 (one per 15 s pass)', async () => {
+    // Attempt n+1 comes agg_retry_delay(n) after attempt n (plus up to a pass of 15 s).
+    const [row] = await db.sql<{ attempts: number }>(
+      `WITH RECURSIVE tries(n, at) AS (
+         SELECT 1, 0::double precision
+         UNION ALL
+         SELECT n + 1, at + extract(epoch FROM agg_retry_delay(n)) + 15 FROM tries WHERE at < 3600
+       )
+       SELECT count(*)::int AS attempts FROM tries WHERE at < 3600`);
+    expect(row!.attempts).toBe(8);
+  });
+
   it('the worker skips a pair in backoff, an operator retry clears it, a bootstrap clears it', async () => {
     await db.sql(`UPDATE data_agg_state SET consecutive_failures = 0, next_retry_utc = NULL, enabled = (timeframe = '5m') WHERE canonical_symbol = 'NULLP'`);
     const { worker, close } = makeWorker(db.url, { intervalMs: 1, retryBackoff: { baseSeconds: 30, capSeconds: 900 } });
