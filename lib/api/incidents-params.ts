@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STATS_WINDOWS, type StatsWindow } from '../history/types';
 import type { IncidentStatusFilter } from '../queries/incidents';
 import { badRequest, quoted } from './errors';
 import { intParam, oneOf, parseParams, rejectUnknownAndRepeated } from './params';
@@ -65,4 +66,14 @@ export function parseTimelineQuery(pathParams: { symbol: string; timeframe: stri
   if (from >= to) throw badRequest(`from must be before to, got from=${from.toISOString()} to=${to.toISOString()}`);
   if (to.getTime() - from.getTime() > MAX_TIMELINE_DAYS * 86_400_000) throw badRequest(`from..to must span at most ${MAX_TIMELINE_DAYS} days`);
   return { ...key, from, to };
+}
+
+const WINDOW_HOURS: Record<StatsWindow, number> = { '24h': 24, '7d': 24 * 7, '30d': 24 * 30 };
+
+/** GET /api/incidents/stats?window=24h|7d|30d (default 24h). */
+export function parseStatsQuery(params: URLSearchParams): { window: StatsWindow; hours: number } {
+  rejectUnknownAndRepeated(params, ['window']);
+  const parsed = parseParams(z.object({ window: oneOf('window', STATS_WINDOWS).optional() }), { window: params.get('window') ?? undefined });
+  const window = parsed.window ?? '24h';
+  return { window, hours: WINDOW_HOURS[window] };
 }

@@ -61,3 +61,25 @@ export interface TimelineResponse {
   /** more than MAX_TIMELINE_INTERVALS overlapped: the newest were kept */
   truncated: boolean;
 }
+
+export const STATS_WINDOWS = ['24h', '7d', '30d'] as const;
+export type StatsWindow = (typeof STATS_WINDOWS)[number];
+
+export interface ProblemStats {
+  /** problem episodes (consecutive problem intervals of a pair are one) overlapping the window */
+  episodes: number;
+  /** time spent in a problem state inside the window, summed over pairs */
+  problemMinutes: number;
+  /** mean time to recover of the episodes that ended inside the window; null when none did */
+  mttrMinutes: number | null;
+}
+
+export interface IncidentStatsResponse {
+  generatedAt: string;
+  window: StatsWindow;
+  from: string;
+  to: string;
+  byTimeframe: Array<ProblemStats & { timeframe: string; pairs: number; problemPct: number }>;
+  /** the 10 symbols with the most problem time */
+  topSymbols: Array<ProblemStats & { symbol: string }>;
+}

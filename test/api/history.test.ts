@@ -1,12 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { GET as healthGET } from '../../app/api/health/route';
 import { GET as incidentsGET } from '../../app/api/incidents/route';
+import { GET as statsGET } from '../../app/api/incidents/stats/route';
 import { GET as detailGET } from '../../app/api/pairs/[symbol]/[timeframe]/route';
 import { GET as timelineGET } from '../../app/api/pairs/[symbol]/[timeframe]/timeline/route';
 import { DEFAULT_THRESHOLDS } from '../../lib/health';
 import { observeWithPool } from '../../lib/history/observe';
 import { recordStates } from '../../lib/history/statements';
-import type { IncidentsResponse, TimelineResponse } from '../../lib/history/types';
+import type { IncidentStatsResponse, IncidentsResponse, TimelineResponse } from '../../lib/history/types';
 import type { ApiErrorBody, HealthListResponse, PairDetailResponse } from '../../lib/types';
 import { useEveryStateDatabase, WORST_FIRST } from './fixture';
 import { call, resetApiCaches } from './support';
@@ -126,5 +127,39 @@ describe('state history over the API', () => {
     const { status, body } = await timeline('NOPE', '5m');
     expect(status).toBe(404);
     expect(body.error.code).toBe('not_found');
+  });
+});
+
+describe('GET /api/incidents/stats', () => {
+  const stats = (query = '') => call<IncidentStatsResponse & ApiErrorBody>(statsGET, `/api/incidents/stats${query}`);
+
+  test('MTTR and time in problem from the recorded intervals: episodes per timeframe and the worst symbols', async () => {
+    const db = database();
+    await db.sql('TRUNCATE pair_state_current, pair_state_intervals, incidents, incident_pairs');
+    // EURUSD 5m: FAILING 30 min then STALLED 30 min (one episode of 60 min), OK since; again
+    // FAILING for the last 10 minutes (open). GBPUSD 5m: 2 days ago SOURCE_STALE for 20 min.
+    await db.sql(`INSERT INTO pair_state_intervals (canonical_symbol, timeframe, state, since, until) VALUES
+      ('EURUSD', '5m', 'OK', now() - interval '3 hours', now() - interval '2 hours'),
+      ('EURUSD', '5m', 'FAILING', now() - interval '2 hours', now() - interval '90 minutes'),
+      ('EURUSD', '5m', 'STALLED', now() - interval '90 minutes', now() - interval '60 minutes'),
+      ('EURUSD', '5m', 'OK', now() - interval '60 minutes', now() - interval '10 minutes'),
+      ('EURUSD', '5m', 'FAILING', now() - interval '10 minutes', NULL),
+      ('GBPUSD', '5m', 'SOURCE_STALE', now() - interval '2 days', now() - interval '2 days' + interval '20 minutes'),
+      ('GBPUSD', '5m', 'OK', now() - interval '2 days' + interval '20 minutes', NULL)`);
+    resetApiCaches();
+    const day = await stats();
+    expect(day.status).toBe(200);
+    const fiveMinutes = day.body.byTimeframe.find((row) => row.timeframe === '5m')!;
+    expect(fiveMinutes).toMatchObject({ episodes: 2, problemMinutes: 70, mttrMinutes: 60 });
+    expect(day.body.topSymbols).toEqual([{ symbol: 'EURUSD', episodes: 2, problemMinutes: 70, mttrMinutes: 60 }]);
+    const week = await stats('?window=7d');
+    expect(week.body.byTimeframe.find((row) => row.timeframe === '5m')).toMatchObject({ episodes: 3, problemMinutes: 90, mttrMinutes: 40 });
+    expect(week.body.topSymbols.map((row) => row.symbol)).toEqual(['EURUSD', 'GBPUSD']);
+  });
+
+  test('a bad window is a 400 that says why', async () => {
+    const { status, body } = await stats('?window=1y');
+    expect(status).toBe(400);
+    expect(body).toEqual({ error: { code: 'bad_request', message: 'window must be one of 24h, 7d, 30d, got "1y"' } });
   });
 });

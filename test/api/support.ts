@@ -1,3 +1,4 @@
+import { resetIncidentStatsCache } from '../../lib/api/incident-stats';
 import { resetIncidentCaches } from '../../lib/api/incidents';
 import { resetPairCaches } from '../../lib/api/pair';
 import { resetHealthzCache } from '../../lib/api/healthz';
@@ -23,6 +24,7 @@ export function resetApiCaches(): void {
   resetHealthzCache();
   resetMetricsCache();
   resetIncidentCaches();
+  resetIncidentStatsCache();
 }
 
 export interface Answer<T = unknown> {

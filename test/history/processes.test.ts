@@ -32,7 +32,7 @@ describe('history writer across processes', () => {
     const env = { HISTORY_INTERVAL_MS: String(INTERVAL_MS), HISTORY_SETTLE_SECONDS: '0', WORKER_INTERVAL_MS: '60000' };
     workers.push(spawnWorker(db.url, env), spawnWorker(db.url, env));
     await waitFor('the first states recorded', async () => (await intervals(db.pool)).length === 2);
-    const writer = await waitFor('a writer', () => workers.find((worker) => worker.output().includes(TAKES_OVER)));
+    const writer = (await waitFor('a writer', () => workers.find((worker) => worker.output().includes(TAKES_OVER))))!;
     const standby = workers.find((worker) => worker !== writer)!;
     expect(standby.output()).not.toContain(TAKES_OVER);
 
