@@ -32,6 +32,14 @@ test('/incidents: open incidents first, one line per cause, with links to their 
   await expect(resolved).toContainText(`${RESOLVED_INCIDENT.minutes} min`);
   await expect(resolved).not.toContainText('so far');
 
+  // MTTR and time in problem: the seed's BTCUSD 5m flapped as LAGGING 20 h ago for an hour, and
+  // is LAGGING again since 3 h (open).
+  const byTimeframe = page.getByTestId('stats-by-timeframe');
+  await expect(byTimeframe.locator('tbody tr').first()).toContainText('5m');
+  await expect(page.getByTestId('stats-top-symbols')).toContainText('BTCUSD');
+  await page.getByRole('button', { name: '7 d' }).click();
+  await expect(page.getByRole('button', { name: '7 d' })).toHaveAttribute('aria-pressed', 'true');
+
   await rows.filter({ hasText: 'NZDUSD' }).getByRole('link', { name: 'NZDUSD 1h' }).click();
   await expect(page).toHaveURL(/\/pairs\/NZDUSD\/1h$/);
   await expect(page.getByTestId('pair-verdict')).toContainText('Failing');

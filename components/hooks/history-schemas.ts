@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { IncidentRecord, IncidentsResponse, StateInterval, TimelineResponse } from '@/lib/history/types';
+import { STATS_WINDOWS, type IncidentRecord, type IncidentStatsResponse, type IncidentsResponse, type StateInterval, type TimelineResponse } from '@/lib/history/types';
 
 /** The browser's check of /api/incidents and the timeline (lib/history/types.ts). */
 
@@ -44,4 +44,15 @@ export const timelineSchema: z.ZodType<TimelineResponse> = z.object({
   to: z.string(),
   intervals: z.array(intervalSchema),
   truncated: z.boolean(),
+});
+
+const problemStats = { episodes: z.number(), problemMinutes: z.number(), mttrMinutes: z.number().nullable() };
+
+export const incidentStatsSchema: z.ZodType<IncidentStatsResponse> = z.object({
+  generatedAt: z.string(),
+  window: z.enum(STATS_WINDOWS),
+  from: z.string(),
+  to: z.string(),
+  byTimeframe: z.array(z.object({ ...problemStats, timeframe: z.string(), pairs: z.number(), problemPct: z.number() })),
+  topSymbols: z.array(z.object({ ...problemStats, symbol: z.string() })),
 });

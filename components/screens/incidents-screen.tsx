@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { INCIDENTS_POLL_MS } from '@/lib/polling';
 import { IncidentTable } from '@/components/history/incident-table';
+import { ProblemStats } from '@/components/history/problem-stats';
 import { describeError } from '@/components/hooks/api-fetch';
 import { useIncidentsQuery } from '@/components/hooks/useIncidentsQuery';
 import { useNow } from '@/components/hooks/useNow';
@@ -78,6 +79,7 @@ export function IncidentsScreen() {
             </button>
           </nav>
         )}
+        <ProblemStats />
       </main>
     </>
   );
