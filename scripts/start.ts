@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { closePool, getPool } from '../lib/db';
 import { startDemoFeed, type DemoFeed } from '../lib/demo/feed';
+import { seedDemoHistory } from '../lib/demo/history';
 import { seedDemo } from '../lib/demo/seed';
 import { env, resetEnvCache } from '../lib/env';
 import { log, redact } from '../lib/log';
@@ -90,6 +91,8 @@ async function startDemo(url: string): Promise<void> {
   cleanups.push({ name: 'the database pool', run: closePool });
   const seeded = await seedDemo(pool, { graceMinutes: env().WORKER_GRACE_MINUTES });
   log.info('demo data ready', { ...seeded, after: seconds() });
+  const pastIntervals = await seedDemoHistory(pool, new Date()); // a week of past states, once
+  if (pastIntervals > 0) log.info('demo state history seeded', { intervals: pastIntervals });
   const feed: DemoFeed = startDemoFeed(pool);
   cleanups.push({ name: 'the demo feed', run: feed.stop });
 }
