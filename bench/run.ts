@@ -10,6 +10,7 @@ import { benchBrowser } from './browser';
 import { benchAdoption } from './adoption';
 import { benchMetrics } from './metrics';
 import { benchAudit, benchWorkerAudit } from './audit';
+import { benchHistory } from './history';
 import { median, round, startBenchDatabase } from './support';
 
 const args = process.argv.slice(2);
@@ -108,6 +109,18 @@ async function main(): Promise<void> {
         console.log(`${scenario}: new/old size ${round(now!.bytes / old!.bytes, 4)}, series ${round(now!.series / old!.series, 4)}, ` +
           `render CPU ${round(now!.cpuMs / old!.cpuMs, 4)} (target ≤ 1 MB: ${now!.bytes <= 1_000_000 ? 'met' : 'MISSED'})`);
       }
+    }
+    if (selected('history')) {
+      const symbols = full ? 5_000 : 1_000;
+      const transitions = full ? 1_000_000 : 200_000;
+      console.log(`\n## state history: ${symbols * 6} pairs, ${transitions} recorded transitions, one evaluation = one history_record_states call`);
+      const h = await benchHistory(db, symbols, transitions);
+      console.log(`first evaluation (every pair new) ${h.firstMs} ms; steady (nothing changed) ${h.steadyMs} ms (server ${h.steadyServerMs} ms; target < 1000) ` +
+        `vs the floor (arrays in, one join, nothing written) ${h.floorMs} ms → ${round(h.steadyMs / Math.max(1, h.floorMs))}× the floor`);
+      console.log(`storm: ${h.storm.pairs} pairs turn SOURCE_STALE: ${h.storm.ms} ms (server ${h.storm.serverMs} ms) → ${h.storm.openIncidents} open incident(s); ` +
+        `every pair FAILING: ${h.fault.ms} ms (server ${h.fault.serverMs} ms) → ${h.fault.openIncidents} open incident(s), then ${h.fault.steadyMs} ms per evaluation while it lasts; all recover: ${h.recoveryMs} ms`);
+      console.log(`/api/incidents (50 open) ${h.incidentsMs} ms; a pair's 7-day timeline ${h.timelineMs} ms (targets < 50 ms); the wall's incidents per poll ${h.wallIncidentsKb} kB; ` +
+        `state_since of every pair (the /api/health snapshot's extra query, run beside the frontier select) ${h.stateSinceMs} ms`);
     }
     if (selected('browser')) {
       const o = { symbols: 5_000, loadRuns: full ? 5 : 3, scrollRows: 5_000, scrollSeconds: full ? 180 : 25, wallSeconds: full ? 600 : 60, heapEveryMs: full ? 60_000 : 15_000 };

@@ -73,7 +73,7 @@ test('every page and API route works on the read-only role, and the servers real
   ]);
 });
 
-test('the role holds SELECT on five relations and nothing else', async () => {
+test('the role holds SELECT on nine relations and nothing else', async () => {
   const facts = await withClient(environment.databaseUrl, async (client) => ({
     role: (await client.query(
       `SELECT rolsuper, rolcreatedb, rolcreaterole, rolbypassrls, rolreplication, rolinherit
@@ -87,7 +87,8 @@ test('the role holds SELECT on five relations and nothing else', async () => {
   }));
   expect(facts.role).toEqual([{ rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolbypassrls: false, rolreplication: false, rolinherit: false }]);
   expect(facts.grants).toEqual([
-    'agg_timeframes:SELECT', 'data_agg_runs:SELECT', 'data_agg_state:SELECT', 'v_aggregation_frontier_health:SELECT',
+    'agg_timeframes:SELECT', 'data_agg_runs:SELECT', 'data_agg_state:SELECT', 'incident_pairs:SELECT', 'incidents:SELECT',
+    'pair_state_current:SELECT', 'pair_state_intervals:SELECT', 'v_aggregation_frontier_health:SELECT',
     'v_symbol_market_session:SELECT',
   ]);
   expect(facts.memberOf).toEqual([]);

@@ -63,6 +63,19 @@ for (const viewport of [
   });
 }
 
+test('incidents', async ({ page }) => {
+  await page.goto('/incidents');
+  await expect(page.getByTestId('incident-row')).toHaveCount(8);
+  await shoot(page, 'incidents.png');
+});
+
+test('pair state timeline', async ({ page }) => {
+  await page.goto('/pairs/BTCUSD/5m');
+  await expect(page.getByTestId('timeline-band')).toHaveCount(4);
+  await page.getByTestId('state-timeline').scrollIntoViewIfNeeded();
+  await shoot(page, 'pair-timeline.png');
+});
+
 test('wall during an outage', async ({ page }) => {
   await page.goto('/wall');
   await expect(page.getByTestId('wall-tile')).toHaveCount(PROBLEMS);

@@ -46,6 +46,16 @@ export const envSchema = z.object({
 
   // Pairs in a problem state that get per-pair series in /api/metrics (docs/ALERTS.md); 0 = counts only.
   METRICS_PAIR_SERIES_CAP: nonNegativeInt(500),
+  // State history, incidents and retry backoff: docs/HISTORY.md.
+  HISTORY_WRITER: z.enum(['auto', 'on', 'off']).default('auto'),
+  HISTORY_INTERVAL_MS: z.coerce.number().int().min(250).max(15_000).default(15_000),
+  HISTORY_SETTLE_SECONDS: nonNegativeInt(30),
+  HISTORY_FLAP_WINDOW_SECONDS: positiveInt(600),
+  HISTORY_FLAP_CHANGES: positiveInt(4),
+  HISTORY_RETENTION_DAYS: positiveInt(90),
+  INCIDENT_GLOBAL_SYMBOLS: z.coerce.number().int().min(2).default(20),
+  RETRY_BACKOFF_BASE_SECONDS: z.coerce.number().positive().default(30),
+  RETRY_BACKOFF_CAP_SECONDS: z.coerce.number().positive().default(900),
 
   BASIC_AUTH_USER: optionalText,
   BASIC_AUTH_PASSWORD: optionalText,
@@ -72,6 +82,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const value = parsed.data;
   if (Boolean(value.BASIC_AUTH_USER) !== Boolean(value.BASIC_AUTH_PASSWORD)) {
     throw new Error('Invalid configuration:\n  BASIC_AUTH_USER and BASIC_AUTH_PASSWORD must be set together');
+  }
+  if (value.RETRY_BACKOFF_CAP_SECONDS < value.RETRY_BACKOFF_BASE_SECONDS) {
+    throw new Error('Invalid configuration:\n  RETRY_BACKOFF_CAP_SECONDS must be >= RETRY_BACKOFF_BASE_SECONDS');
   }
   return value;
 }

@@ -11,6 +11,12 @@ import { QueryClient } from '@tanstack/react-query';
 export const OVERVIEW_POLL_MS = 15_000;
 export const PAIR_DETAIL_POLL_MS = 10_000;
 export const WALL_POLL_MS = 15_000;
+/** Incidents change when the history writer evaluates (every 15 s by default). */
+export const INCIDENTS_POLL_MS = 15_000;
+/** A state timeline over hours or days: a new band every few seconds is not worth more. */
+export const TIMELINE_POLL_MS = 30_000;
+/** MTTR over hours or days: the server caches it for a minute. */
+export const STATS_POLL_MS = 60_000;
 
 /** A request that takes longer than this is abandoned; the next poll tries again. */
 export const REQUEST_TIMEOUT_MS = 12_000;

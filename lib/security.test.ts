@@ -41,6 +41,8 @@ describe('access decisions', () => {
     ['kiosk: wrong token', kiosk, { pathname: '/wall', tokenParam: 'guess' }, 401],
     ['kiosk: cookie opens the summary', kiosk, { pathname: '/api/health/summary', kioskCookie: kioskCookieValue('wall-token') }, true],
     ['kiosk: cookie opens the health list', kiosk, { pathname: '/api/health', kioskCookie: kioskCookieValue('wall-token') }, true],
+    ['kiosk: cookie opens the incidents the wall shows', kiosk, { pathname: '/api/incidents', kioskCookie: kioskCookieValue('wall-token') }, true],
+    ['kiosk: cookie does not open a pair timeline', kiosk, { pathname: '/api/pairs/EURUSD/5m/timeline', kioskCookie: kioskCookieValue('wall-token') }, 401],
     ['kiosk: cookie does not open the overview', kiosk, { pathname: '/', kioskCookie: kioskCookieValue('wall-token') }, 401],
     ['kiosk: cookie does not open pair detail', kiosk, { pathname: '/api/pairs/EURUSD/5m', kioskCookie: kioskCookieValue('wall-token') }, 401],
     ['kiosk: cookie does not open metrics', kiosk, { pathname: '/api/metrics', kioskCookie: kioskCookieValue('wall-token') }, 401],

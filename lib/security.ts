@@ -20,7 +20,8 @@ export const KIOSK_COOKIE = 'fm_kiosk';
 /** Request header proxy.ts sets to the raw (%-encoded) request path. */
 export const RAW_PATH_HEADER = 'x-frontier-raw-path';
 const ALWAYS_OPEN = [/^\/api\/healthz$/, /^\/_next\/static\//, /^\/favicon\.ico$/];
-const KIOSK_PATHS = [/^\/wall$/, /^\/api\/health$/, /^\/api\/health\/summary$/];
+// /api/incidents: the wall's incident line (docs/HISTORY.md).
+const KIOSK_PATHS = [/^\/wall$/, /^\/api\/health$/, /^\/api\/health\/summary$/, /^\/api\/incidents$/];
 
 /** Equal-length digests compared in constant time: no early exit, no length leak. */
 export function safeEqual(given: string, expected: string): boolean {

@@ -76,6 +76,9 @@ export interface PairHealth extends FrontierRow {
   trend: Trend;
   /** Minutes until bars_behind reaches 0 at the recent rate; null when unknown or not catching up. */
   etaMinutes: number | null;
+  /** SPEC §8 (snake_case as the contract names it): since when the pair is in `state`, from the
+   *  state history (lib/history/); null when the history does not know (yet). */
+  state_since?: string | null;
 }
 
 export interface HealthListResponse {
@@ -116,6 +119,8 @@ export interface PairDetailResponse {
   /** recent runs oldest first, for the charts */
   history: RunRecord[];
   remediationSql: string | null;
+  /** a failing pair's next retry (sql/011 backoff); null when not in backoff */
+  nextRetryUtc?: string | null;
 }
 
 export interface ApiErrorBody {

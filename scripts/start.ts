@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { closePool, getPool } from '../lib/db';
 import { startDemoFeed, type DemoFeed } from '../lib/demo/feed';
+import { seedDemoHistory } from '../lib/demo/history';
 import { seedDemo } from '../lib/demo/seed';
 import { env, resetEnvCache } from '../lib/env';
 import { log, redact } from '../lib/log';
@@ -18,6 +19,7 @@ import { assertPortFree, runCommand, runInOwnProcessGroup, stopProcessGroup, wai
 import { EMBEDDED_DATA_DIR } from '../lib/paths';
 import { createWorkerPool } from '../lib/worker/pool';
 import { Worker, workerSettingsFromEnv } from '../lib/worker/worker';
+import { startWorkerHistory } from '../lib/history/worker-history';
 
 const args = new Set(process.argv.slice(2));
 const t0 = performance.now();
@@ -58,7 +60,9 @@ function startWorker(url: string, maxWindows: number, auditIntervalMs?: number):
   });
   const worker = new Worker(pool, settings);
   worker.start();
-  cleanups.push({ name: 'the worker', run: async () => { await worker.stop(); await pool.end(); } });
+  // The worker is a state-history writer candidate; so is the dashboard (instrumentation.ts).
+  const history = startWorkerHistory(url, pool, config);
+  cleanups.push({ name: 'the worker', run: async () => { await worker.stop(); await (await history)?.stop(); await pool.end(); } });
   log.info('worker started', { concurrency: settings.concurrency, max_windows: maxWindows, interval_ms: settings.intervalMs });
   return worker;
 }
@@ -88,6 +92,8 @@ async function startDemo(url: string): Promise<void> {
   cleanups.push({ name: 'the database pool', run: closePool });
   const seeded = await seedDemo(pool, { graceMinutes: env().WORKER_GRACE_MINUTES });
   log.info('demo data ready', { ...seeded, after: seconds() });
+  const pastIntervals = await seedDemoHistory(pool, new Date()); // a week of past states, once
+  if (pastIntervals > 0) log.info('demo state history seeded', { intervals: pastIntervals });
   const feed: DemoFeed = startDemoFeed(pool);
   cleanups.push({ name: 'the demo feed', run: feed.stop });
 }

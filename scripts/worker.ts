@@ -5,6 +5,7 @@ import { log, redact } from '../lib/log';
 import { embeddedUrl, runningEmbedded } from '../lib/ops/embedded';
 import { createWorkerPool } from '../lib/worker/pool';
 import { Worker, workerSettingsFromEnv } from '../lib/worker/worker';
+import { startWorkerHistory } from '../lib/history/worker-history';
 
 async function main(): Promise<void> {
   const config = env();
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
     applicationName: process.env.PG_APPLICATION_NAME ?? 'frontier-worker',
   });
   const worker = new Worker(pool, settings);
+  // Every worker is a candidate for the one state-history writer (docs/HISTORY.md).
+  const history = await startWorkerHistory(url, pool, config);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -34,6 +37,7 @@ async function main(): Promise<void> {
     log.info('stopping: finishing the current transaction(s)', { signal });
     void worker
       .stop()
+      .then(() => history?.stop())
       .then(() => pool.end())
       .then(() => {
         log.info('worker stopped', { passes: worker.passCount });

@@ -77,6 +77,8 @@ const PAIR_HEALTH_FIELDS = {
   auditUnrepairedToUtc: nullable(string),
   auditRepaired24h: number,
   auditLastUtc: nullable(string),
+  // SPEC §8's name: when the pair entered its state (null or absent before the history has it).
+  state_since: (value) => value === undefined || nullable(string)(value),
   // Absent (no calendar) or null, or the symbol's session (lib/market-session.ts).
   market: (value) => value === undefined || value === null || (
     typeof value === 'object' && typeof (value as Record<string, unknown>).calendar === 'string'
@@ -132,6 +134,7 @@ export const pairDetailSchema: z.ZodType<PairDetailResponse> = z.object({
   pair: pairHealthSchema,
   history: z.array(runRecordSchema),
   remediationSql: z.string().nullable(),
+  nextRetryUtc: z.string().nullable().optional(),
 });
 
 export const apiErrorSchema: z.ZodType<ApiErrorBody> = z.object({

@@ -14,6 +14,8 @@ import { ApiError, describeError } from '@/components/hooks/api-fetch';
 import { useHealthSummaryQuery } from '@/components/hooks/useHealthSummaryQuery';
 import { usePairDetailQuery } from '@/components/hooks/usePairDetailQuery';
 import { usePairRunsQuery } from '@/components/hooks/usePairRunsQuery';
+import { PairSince } from '@/components/history/pair-since';
+import { PairStateHistory } from '@/components/history/pair-state-history';
 import { PairFacts, PairVerdict } from '@/components/status/pair-summary';
 import { PollStatus } from '@/components/status/poll-status';
 import { StaleBanner } from '@/components/status/stale-banner';
@@ -105,7 +107,12 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
             ) : (
               <>
                 <PairVerdict pair={pair} />
+                <PairSince stateSince={pair.state_since} nextRetryUtc={detail.data?.nextRetryUtc} />
                 <PairFacts pair={pair} />
+
+                <Section title="State history" id="state-history-title">
+                  <PairStateHistory symbol={symbol} timeframe={timeframe} />
+                </Section>
 
                 <div className={cn('grid gap-5', detail.data?.remediationSql && pair.lastError ? 'xl:grid-cols-2' : '')}>
                   {detail.data?.remediationSql && (

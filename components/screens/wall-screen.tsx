@@ -6,11 +6,14 @@ import { HEALTH_STATES } from '@/lib/types';
 import { isProblem } from '@/lib/health';
 import { describeError } from '@/components/hooks/api-fetch';
 import { useHealthSummaryQuery } from '@/components/hooks/useHealthSummaryQuery';
+import { useIncidentsQuery } from '@/components/hooks/useIncidentsQuery';
+import { useNow } from '@/components/hooks/useNow';
 import { isStale, StaleBanner } from '@/components/status/stale-banner';
 import { ProblemTiles } from '@/components/wall/problem-tiles';
 import { WallClock } from '@/components/wall/wall-clock';
 import { WallCounts } from '@/components/wall/wall-counts';
 import { cn } from '@/components/ui/cn';
+import { WallIncidents } from '@/components/wall/wall-incidents';
 
 /**
  * The wall: one screen, no scrolling, nothing to click. It polls in the background forever;
@@ -19,6 +22,8 @@ import { cn } from '@/components/ui/cn';
  */
 export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number }) {
   const summary = useHealthSummaryQuery({ intervalMs, pollInBackground: true });
+  const incidents = useIncidentsQuery({ status: 'open', limit: 20, intervalMs, pollInBackground: true });
+  const now = useNow(15_000);
   const data = summary.data;
   const stale = isStale(summary);
   const problemCount = data ? HEALTH_STATES.filter(isProblem).reduce((sum, state) => sum + data.byState[state], 0) : 0;
@@ -26,7 +31,7 @@ export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number 
   return (
     <div className="wall-root fixed inset-0 flex cursor-none flex-col gap-[1.6vh] overflow-hidden bg-[#05070c] p-[2.2vh] text-slate-100" data-testid="wall">
       <header className="flex items-center justify-between">
-        <div className="flex items-center gap-[1.4vh]">
+        <div className="flex shrink-0 items-center gap-[1.4vh]">
           <Activity aria-hidden className="size-[5vh] text-sky-400" />
           <div className="leading-none">
             <h1 className="text-[3.6vh] font-bold tracking-tight">Aggregation health</h1>
@@ -34,6 +39,10 @@ export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number 
               {data ? `${data.total} pairs · stalled after ${data.thresholds.stallMinutes} min · lagging over ${data.thresholds.lagBars} bars` : 'Frontier Monitor'}
             </p>
           </div>
+        </div>
+        {/* In the header's free middle: the incidents cost the tiles no height. */}
+        <div className="flex min-w-0 flex-1 px-[3vh]">
+          {data && incidents.data && <WallIncidents incidents={incidents.data.incidents} open={incidents.data.open} now={now} />}
         </div>
         <WallClock dataUpdatedAt={summary.dataUpdatedAt} />
       </header>

@@ -5,6 +5,7 @@ import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
 import Link from 'next/link';
 import { memo, useCallback, useRef } from 'react';
 import type { PairHealth } from '@/lib/types';
+import { forText } from '@/components/history/state-style';
 import { StateBadge } from '@/components/status/state-badge';
 import { TrendLabel } from '@/components/status/trend-label';
 import { formatCount, formatMinutesRounded } from '@/components/ui/format';
@@ -52,6 +53,7 @@ const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairHealth; i
       <td className="px-3 text-sm" title={`${pair.reasons.join('\n')}\n→ ${pair.action}`}>
         <div className="truncate font-medium text-slate-900">
           {pair.reason}
+          {pair.state_since && <span className="ml-1.5 text-xs font-medium text-slate-500" data-testid="state-for">{forText(pair.state_since)}</span>}
           {more > 0 && <span className="ml-1.5 text-xs font-medium text-slate-500">+{more} more</span>}
         </div>
         <div className="truncate text-slate-600">

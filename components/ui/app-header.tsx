@@ -3,7 +3,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 
 /** The bar on top of the overview and the pair pages (the wall has none: nobody clicks it). */
-export function AppHeader({ children, current }: { children?: ReactNode; current: 'overview' | 'pair' }) {
+export function AppHeader({ children, current }: { children?: ReactNode; current: 'overview' | 'pair' | 'incidents' }) {
   return (
     <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/95 backdrop-blur">
       <div className="mx-auto flex max-w-[1800px] flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2.5 sm:px-6">
@@ -18,6 +18,13 @@ export function AppHeader({ children, current }: { children?: ReactNode; current
             className="rounded-md px-2.5 py-1.5 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-slate-900 aria-[current=page]:text-white"
           >
             Overview
+          </Link>
+          <Link
+            href="/incidents"
+            aria-current={current === 'incidents' ? 'page' : undefined}
+            className="rounded-md px-2.5 py-1.5 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-slate-900 aria-[current=page]:text-white"
+          >
+            Incidents
           </Link>
           <Link href="/wall" className="inline-flex items-center gap-1.5 rounded-md px-2.5 py-1.5 text-slate-700 hover:bg-slate-100">
             <Monitor aria-hidden className="size-4" />

@@ -1,4 +1,5 @@
 import type { PairHealth } from '@/lib/types';
+import { forText } from '@/components/history/state-style';
 import { STATE_META } from '@/components/status/health-state-meta';
 import { trendText } from '@/components/status/trend-label';
 import { formatCount, formatMinutesRounded } from '@/components/ui/format';
@@ -17,11 +18,12 @@ export function WallTile({ pair, roomy }: { pair: PairHealth; /** tall enough fo
       aria-label={`${pair.symbol} ${pair.timeframe}: ${meta.label} — ${pair.reason}`}
     >
       <div className="flex items-center justify-between gap-[1vh]">
-        <span className={cn('inline-flex items-center gap-[0.6vh] rounded-[0.6vh] px-[0.8vh] py-[0.2vh] text-[1.8vh] font-bold uppercase', meta.solid)}>
+        <span className={cn('inline-flex shrink-0 items-center gap-[0.6vh] rounded-[0.6vh] px-[0.8vh] py-[0.2vh] text-[1.8vh] font-bold whitespace-nowrap uppercase', meta.solid)}>
           <Icon aria-hidden className="size-[2vh]" strokeWidth={2.5} />
           {meta.label}
         </span>
         <span className="truncate text-[1.8vh] text-slate-400 tabular">
+          {pair.state_since ? `${forText(pair.state_since)} · ` : ''}
           {pair.barsBehind !== null && pair.barsBehind > 0 ? `${formatCount(pair.barsBehind)} behind · ` : ''}
           {pair.lastSuccessUtc !== null && pair.minutesSinceSuccess !== null ? `ok ${formatMinutesRounded(pair.minutesSinceSuccess)} ago` : 'never succeeded'}
         </span>

@@ -1,4 +1,5 @@
--- The dashboard needs SELECT on five relations and nothing else. Run once per database as an
+-- The dashboard needs SELECT on nine relations and nothing else (market sessions' view of sql/009;
+-- the state history and incidents of sql/010, which a worker writes). Run once per database as an
 -- owner of the pipeline's tables, then give the role a password:
 --   psql "$DATABASE_URL" -f db/roles/dashboard-readonly.sql
 --   psql "$DATABASE_URL" -c "ALTER ROLE frontier_dashboard PASSWORD '…'"
@@ -20,3 +21,4 @@ GRANT SELECT ON v_aggregation_frontier_health, data_agg_state, data_agg_runs, ag
 -- Market sessions (sql/009): the view the health snapshot joins (its calendar function reads
 -- the calendar tables with its owner's rights).
 GRANT SELECT ON v_symbol_market_session TO frontier_dashboard;
+GRANT SELECT ON pair_state_current, pair_state_intervals, incidents, incident_pairs TO frontier_dashboard;

@@ -1,5 +1,9 @@
 import { derivePairHealth } from '../health';
+import { withoutHistoryIfMissing } from '../history/optional';
 import { fetchPairFrontierRow } from '../queries/pair-frontier-row';
+import { fetchPairNextRetry } from '../queries/pair-next-retry';
+import { fetchPairStateSince } from '../queries/pair-state-since';
+import { stateSinceFor } from '../queries/state-since';
 import { fetchPairHistory } from '../queries/pair-history';
 import { fetchPairRuns } from '../queries/pair-runs';
 import { remediationSql } from '../remediation';
@@ -23,14 +27,17 @@ const unknownPair = (pair: PairKey) => notFound(`no pair ${pair.symbol}/${pair.t
 async function loadDetail(key: PairKey): Promise<PairDetailResponse | null> {
   const { thresholds, runIntervalMinutes } = healthConfig();
   const generatedAt = new Date().toISOString();
-  const [row, history] = await Promise.all([
+  const [row, history, nextRetryUtc, since] = await Promise.all([
     fetchPairFrontierRow(key.symbol, key.timeframe),
     fetchPairHistory(key.symbol, key.timeframe, HISTORY_RUNS),
+    fetchPairNextRetry(key.symbol, key.timeframe),
+    withoutHistoryIfMissing('pair state_since', () => fetchPairStateSince(key.symbol, key.timeframe), undefined),
   ]);
   if (!row) return null;
   const health = derivePairHealth(row, thresholds, runIntervalMinutes);
+  health.state_since = stateSinceFor(health.state, since);
   const pair = refineTrendWithHistory(health, history, { runIntervalMinutes, stallMinutes: thresholds.stallMinutes });
-  return { generatedAt, pair, history, remediationSql: remediationSql(pair) };
+  return { generatedAt, pair, history, remediationSql: remediationSql(pair), nextRetryUtc };
 }
 
 export async function pairDetail(key: PairKey): Promise<PairDetailResponse> {

@@ -1,6 +1,8 @@
 import { env } from '../env';
 import { compareWorstFirst, derivePairHealth, thresholdsFromConfig } from '../health';
+import { withoutHistoryIfMissing } from '../history/optional';
 import { fetchFrontierRows } from '../queries/frontier-rows';
+import { fetchStateSince, pairKey, stateSinceFor } from '../queries/state-since';
 import { fetchTimeframes, type Timeframe } from '../queries/timeframes';
 import type { HealthThresholds, PairHealth } from '../types';
 import { SingleFlightCache } from './cache';
@@ -42,7 +44,15 @@ export function healthConfig(): HealthConfig {
 async function loadSnapshot(): Promise<HealthSnapshot> {
   const { thresholds, runIntervalMinutes } = healthConfig();
   const generatedAt = new Date().toISOString();
-  const rows = (await fetchFrontierRows()).map((row) => derivePairHealth(row, thresholds, runIntervalMinutes));
+  const [frontier, since] = await Promise.all([
+    fetchFrontierRows(),
+    withoutHistoryIfMissing('state_since', fetchStateSince, new Map()),
+  ]);
+  const rows = frontier.map((row) => {
+    const health = derivePairHealth(row, thresholds, runIntervalMinutes);
+    health.state_since = stateSinceFor(health.state, since.get(pairKey(row.symbol, row.timeframe)));
+    return health;
+  });
   rows.sort(compareWorstFirst);
   return { generatedAt, thresholds, rows };
 }

@@ -4,6 +4,7 @@ import { OpsFailure, UsageError } from './errors';
 import { formatTable, formatTime } from './table';
 import { symbolProblem, TIMEFRAME_SYNTAX } from '../pair-key';
 import { AUDIT_USAGE, AuditUsageError, parseAuditArgs, runAudit, type AuditCommand } from './audit';
+import { parseRetryArgs, retryPairs, type RetryCommand } from './retry';
 
 /** The operator commands of `npm run ops -- <command>`; parsing is separate so that it needs no database. */
 export type OpsCommand =
@@ -12,7 +13,8 @@ export type OpsCommand =
   | { kind: 'reset'; dryRun: boolean }
   | { kind: 'enable' | 'disable'; symbol: string; timeframes: string[] | 'all' }
   | AuditCommand
-  | CalendarCommand;
+  | CalendarCommand
+  | RetryCommand;
 
 export const USAGE = `usage: npm run ops -- <command>
 
@@ -24,6 +26,8 @@ export const USAGE = `usage: npm run ops -- <command>
   enable SYMBOL TF[,TF…]|all     let the worker run the pair(s) again
   disable SYMBOL TF[,TF…]|all    stop the worker running the pair(s)${CALENDAR_USAGE}
 ${AUDIT_USAGE}
+  retry [--symbol S] [--timeframe TF]
+                                 clear the retry backoff of failing pair(s): the next pass runs them
 
 timeframes: 5m 15m 30m 1h 4h 1d. Database: DATABASE_URL, else the embedded one under .data/.`;
 
@@ -83,6 +87,8 @@ export function parseOpsArgs(argv: string[]): OpsCommand {
       }
     case 'calendar':
       return parseCalendarArgs(rest);
+    case 'retry':
+      return parseRetryArgs(rest);
     case undefined:
       throw new UsageError('missing command');
     default:
@@ -114,6 +120,7 @@ export async function runOpsCommand(
     case 'enable':
     case 'disable': return setEnabled(client, command.symbol, command.timeframes, command.kind === 'enable');
     case 'calendar': return runCalendarCommand(client, command);
+    case 'retry': return retryPairs(client, command);
   }
 }
 

@@ -38,6 +38,7 @@ export async function listPairs(pool: pg.Pool): Promise<PairListing> {
  *    instead of a wait, and a pair is never run by two workers at once;
  *  - "due" skips a pair some worker attempted less than half an interval ago, which is what
  *    spreads one pass's pairs over several workers instead of each running all of them;
+ *  - a failing pair waits out its retry backoff (next_retry_utc, sql/011);
  *  - MATERIALIZED makes the lock happen before run_catchup is evaluated.
  * Returns only the few result fields the pass summary needs.
  */
@@ -47,6 +48,7 @@ const RUN_PAIR = `
       FROM data_agg_state
      WHERE canonical_symbol = $1 AND timeframe = $2 AND enabled
        AND (last_attempt_utc IS NULL OR last_attempt_utc <= now() - make_interval(secs => $5::double precision / 1000))
+       AND (next_retry_utc IS NULL OR next_retry_utc <= now())
        FOR UPDATE SKIP LOCKED
   ), ran AS (
     SELECT run_catchup(canonical_symbol, timeframe, $3, $4) AS r FROM claimed
@@ -79,12 +81,32 @@ export async function runPair(
   return row ? { windows: row.windows, bars: row.bars, stopReason: row.stop_reason } : undefined;
 }
 
+/** Retry backoff of a failing pair (sql/011): the first retry after base, doubling up to cap. */
+export interface RetryBackoff {
+  baseSeconds: number;
+  capSeconds: number;
+}
+
+// set_config(…, true) lasts for this statement's transaction only: the backoff settings reach
+// record_aggregation_failure without changing its SPEC signature.
+const RECORD_FAILURE = `
+  WITH settings AS MATERIALIZED (
+    SELECT set_config('frontier.retry_base_seconds', $5, true), set_config('frontier.retry_cap_seconds', $6, true)
+  )
+  SELECT record_aggregation_failure($1, $2, $3, $4) FROM settings`;
+
 /** After the failed run was rolled back: its own transaction, as record_aggregation_failure wants. */
-export async function recordFailure(pool: pg.Pool, pair: Pair, error: string, startedAt: Date): Promise<void> {
+export async function recordFailure(
+  pool: pg.Pool,
+  pair: Pair,
+  error: string,
+  startedAt: Date,
+  backoff: RetryBackoff = { baseSeconds: 30, capSeconds: 900 },
+): Promise<void> {
   await pool.query({
     name: 'worker_record_failure',
-    text: 'SELECT record_aggregation_failure($1, $2, $3, $4)',
-    values: [pair.symbol, pair.timeframe, error, startedAt],
+    text: RECORD_FAILURE,
+    values: [pair.symbol, pair.timeframe, error, startedAt, String(backoff.baseSeconds), String(backoff.capSeconds)],
   });
 }
 

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { log as defaultLog } from '../log';
 import type { Env } from '../env';
 import { backoffDelay, errorCode, errorMessage, isConnectionError, OutageTracker } from './outage';
-import { listPairs, ping, pruneBatch, recordFailure, runPair, type Pair } from './statements';
+import { listPairs, ping, pruneBatch, recordFailure, runPair, type Pair, type RetryBackoff } from './statements';
 import { Auditor, type AuditSettings } from './audit';
 
 export interface WorkerSettings {
@@ -17,6 +17,8 @@ export interface WorkerSettings {
   backoffMaxMs: number;
   /** the late-data sweep after each pass (lib/worker/audit.ts); absent: none */
   audit?: AuditSettings;
+  /** a failing pair's retry backoff (RETRY_BACKOFF_*); the SQL's defaults when absent */
+  retryBackoff?: RetryBackoff;
 }
 
 export function workerSettingsFromEnv(config: Env): WorkerSettings {
@@ -31,6 +33,7 @@ export function workerSettingsFromEnv(config: Env): WorkerSettings {
     pruneMaxBatches: config.WORKER_PRUNE_MAX_BATCHES,
     backoffMaxMs: config.WORKER_BACKOFF_MAX_MS,
     audit: { lookbackHours: config.WORKER_AUDIT_LOOKBACK_HOURS, intervalMs: config.WORKER_AUDIT_INTERVAL_MS, pairsPerPass: config.WORKER_AUDIT_PAIRS_PER_PASS },
+    retryBackoff: { baseSeconds: config.RETRY_BACKOFF_BASE_SECONDS, capSeconds: config.RETRY_BACKOFF_CAP_SECONDS },
   };
 }
 
@@ -49,7 +52,7 @@ export interface PassSummary {
   /** of those, runs that found nothing to do */
   idle: number;
   failed: number;
-  /** not claimed: held by another worker, attempted recently, or disabled meanwhile */
+  /** not claimed: held by another worker, attempted recently, in retry backoff, or disabled meanwhile */
   skipped: number;
   bars: number;
   /** pairs that stopped on max_windows and want another run */
@@ -175,7 +178,7 @@ export class Worker {
         if (this.failing.size < REMEMBERED_FAILURES || this.failing.has(key)) this.failing.set(key, message);
       }
       try {
-        await recordFailure(this.pool, pair, message, startedAt);
+        await recordFailure(this.pool, pair, message, startedAt, this.settings.retryBackoff);
       } catch (recordError) {
         if (isConnectionError(recordError)) {
           this.outage.markDown(recordError);

@@ -74,7 +74,7 @@ describe('many dashboards at once share one database round trip', () => {
     expect(lagging.body.total).toBe(6 * [...Array(SYMBOLS).keys()].map((i) => (i + 1) % 7).filter((n) => n > 3).length);
   });
 
-  test('300 concurrent requests of every kind: one frontier query, one timeframe query', async () => {
+  test('300 concurrent requests of every kind: one frontier query, one timeframe query, one state_since query', async () => {
     resetApiCaches();
     const queries = countQueries();
     const paths = ['/api/health?limit=200', '/api/health?state=LAGGING&limit=50', '/api/health?timeframe=5m&sort=symbol&limit=100', '/api/health?q=s0001&preset=stalled'];
@@ -87,7 +87,7 @@ describe('many dashboards at once share one database round trip', () => {
       ...Array.from({ length: 20 }, () => call(metricsGET, '/api/metrics')),
     ];
     const answers = await Promise.all(requests);
-    expect(queries.stop()).toBe(2);
+    expect(queries.stop()).toBe(3);
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     expect(snapshotCache.loads).toBe(1);
     const summary = answers[200]!.body as HealthSummaryResponse;
@@ -95,7 +95,7 @@ describe('many dashboards at once share one database round trip', () => {
     expect((answers[0]!.body as HealthListResponse).rows).toHaveLength(PAIRS);
   });
 
-  test('after the TTL the next burst costs exactly one more query', async () => {
+  test('after the TTL the next burst costs exactly one more snapshot (its frontier and state_since queries)', async () => {
     resetApiCaches(); // no refresh of an earlier test may still be in flight
     await call(healthGET, '/api/health?limit=1');
     // Only Date is faked, so the database driver's own timers run as usual.
@@ -104,20 +104,20 @@ describe('many dashboards at once share one database round trip', () => {
     const queries = countQueries();
     const loads = snapshotCache.loads;
     const answers = await Promise.all(Array.from({ length: 100 }, () => call(healthGET, '/api/health?limit=1')));
-    await queries.reached(1);
+    await queries.reached(2);
     await getHealthSnapshotSettled();
     expect(snapshotCache.loads - loads).toBe(1);
-    expect(queries.stop()).toBe(1);
+    expect(queries.stop()).toBe(2);
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     vi.useRealTimers();
   });
 
-  test('50 people opening one pair page: one row query and one history query', async () => {
+  test('50 people opening one pair page: one row query, one history query, its next retry and its state_since', async () => {
     resetApiCaches();
     const queries = countQueries();
     const pair = { symbol: 'S00042', timeframe: '1h' };
     const answers = await Promise.all(Array.from({ length: 50 }, () => call(detailGET, '/api/pairs/S00042/1h', pair)));
-    expect(queries.stop()).toBe(2);
+    expect(queries.stop()).toBe(4);
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
   });
 

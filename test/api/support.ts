@@ -1,3 +1,5 @@
+import { resetIncidentStatsCache } from '../../lib/api/incident-stats';
+import { resetIncidentCaches } from '../../lib/api/incidents';
 import { resetPairCaches } from '../../lib/api/pair';
 import { resetHealthzCache } from '../../lib/api/healthz';
 import { resetSnapshotCaches } from '../../lib/api/snapshot';
@@ -21,6 +23,8 @@ export function resetApiCaches(): void {
   resetPairCaches();
   resetHealthzCache();
   resetMetricsCache();
+  resetIncidentCaches();
+  resetIncidentStatsCache();
 }
 
 export interface Answer<T = unknown> {

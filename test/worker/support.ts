@@ -51,6 +51,8 @@ export const FAST: WorkerSettings = {
   pruneBatchSize: 5_000,
   pruneMaxBatches: 10,
   backoffMaxMs: 500,
+  // A failing pair is retried at once here; test/worker/backoff.test.ts tests the backoff.
+  retryBackoff: { baseSeconds: 0.001, capSeconds: 0.001 },
 };
 
 /** A worker with a pool of its own, as a separate worker process would have. */

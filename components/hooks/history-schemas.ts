@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { STATS_WINDOWS, type IncidentRecord, type IncidentStatsResponse, type IncidentsResponse, type StateInterval, type TimelineResponse } from '@/lib/history/types';
+
+/** The browser's check of /api/incidents and the timeline (lib/history/types.ts). */
+
+const incidentSchema: z.ZodType<IncidentRecord> = z.object({
+  id: z.number(),
+  scope: z.enum(['symbol', 'global']),
+  state: z.string(),
+  symbol: z.string().nullable(),
+  cause: z.string(),
+  error: z.string().nullable(),
+  status: z.enum(['open', 'resolved']),
+  start: z.string(),
+  end: z.string().nullable(),
+  durationMinutes: z.number(),
+  symbols: z.number(),
+  pairs: z.number(),
+  openSymbols: z.number(),
+  openPairs: z.number(),
+  sample: z.array(z.object({ symbol: z.string(), timeframe: z.string(), open: z.boolean() })),
+});
+
+export const incidentsSchema: z.ZodType<IncidentsResponse> = z.object({
+  generatedAt: z.string(),
+  total: z.number(),
+  open: z.number(),
+  incidents: z.array(incidentSchema),
+});
+
+const intervalSchema: z.ZodType<StateInterval> = z.object({
+  state: z.string(),
+  since: z.string(),
+  until: z.string().nullable(),
+  reason: z.string().nullable(),
+  flapping: z.boolean(),
+});
+
+export const timelineSchema: z.ZodType<TimelineResponse> = z.object({
+  generatedAt: z.string(),
+  symbol: z.string(),
+  timeframe: z.string(),
+  from: z.string(),
+  to: z.string(),
+  intervals: z.array(intervalSchema),
+  truncated: z.boolean(),
+});
+
+const problemStats = { episodes: z.number(), problemMinutes: z.number(), mttrMinutes: z.number().nullable() };
+
+export const incidentStatsSchema: z.ZodType<IncidentStatsResponse> = z.object({
+  generatedAt: z.string(),
+  window: z.enum(STATS_WINDOWS),
+  from: z.string(),
+  to: z.string(),
+  byTimeframe: z.array(z.object({ ...problemStats, timeframe: z.string(), pairs: z.number(), problemPct: z.number() })),
+  topSymbols: z.array(z.object({ ...problemStats, symbol: z.string() })),
+});

@@ -1,0 +1,17 @@
+'use client';
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { STATS_POLL_MS } from '@/lib/polling';
+import type { IncidentStatsResponse, StatsWindow } from '@/lib/history/types';
+import { fetchJson } from './api-fetch';
+import { incidentStatsSchema } from './history-schemas';
+
+/** MTTR and time in problem over a window: GET /api/incidents/stats. */
+export function useIncidentStatsQuery(window: StatsWindow) {
+  return useQuery<IncidentStatsResponse>({
+    queryKey: ['incidents', 'stats', window],
+    queryFn: ({ signal }) => fetchJson(`/api/incidents/stats?window=${window}`, incidentStatsSchema, signal),
+    refetchInterval: STATS_POLL_MS,
+    placeholderData: keepPreviousData,
+  });
+}

@@ -1,0 +1,31 @@
+'use client';
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { INCIDENTS_POLL_MS } from '@/lib/polling';
+import type { IncidentsResponse } from '@/lib/history/types';
+import { fetchJson } from './api-fetch';
+import { incidentsSchema } from './history-schemas';
+
+interface Options {
+  status?: 'open' | 'resolved' | 'all';
+  limit?: number;
+  offset?: number;
+  intervalMs?: number;
+  /** The wall is never "focused"; it must keep polling anyway. */
+  pollInBackground?: boolean;
+}
+
+/** Open incidents first, then recent ones: GET /api/incidents. */
+export function useIncidentsQuery({ status = 'all', limit = 50, offset = 0, intervalMs = INCIDENTS_POLL_MS, pollInBackground = false }: Options = {}) {
+  return useQuery<IncidentsResponse>({
+    queryKey: ['incidents', status, limit, offset],
+    queryFn: ({ signal }) => {
+      const params = new URLSearchParams({ status, limit: String(limit), offset: String(offset) });
+      return fetchJson(`/api/incidents?${params}`, incidentsSchema, signal);
+    },
+    refetchInterval: intervalMs,
+    refetchIntervalInBackground: pollInBackground,
+    // Paging keeps the current page on screen until the next one arrives.
+    placeholderData: keepPreviousData,
+  });
+}

@@ -1,0 +1,16 @@
+import type pg from 'pg';
+import { derivePairHealth } from '../health';
+import { FRONTIER_SELECT, toFrontierRow, type FrontierDbRow } from '../queries/frontier-columns';
+import type { HealthThresholds } from '../types';
+import { observedFrom, type ObservedStates } from './statements';
+
+/**
+ * Every pair's health as a worker sees it: the same select and the same pure rules
+ * (lib/health.ts) as the API's snapshot, read on the worker's own pool.
+ */
+export function observeWithPool(pool: pg.Pool, thresholds: HealthThresholds): () => Promise<ObservedStates> {
+  return async () => {
+    const result = await pool.query<FrontierDbRow>({ name: 'history_observe', text: FRONTIER_SELECT });
+    return observedFrom(result.rows.map((row) => derivePairHealth(toFrontierRow(row), thresholds)));
+  };
+}

@@ -1,0 +1,194 @@
+import pg from 'pg';
+import { log as defaultLog } from '../log';
+import { errorCode, errorMessage, isConnectionError } from '../worker/outage';
+import type { WorkerLogger } from '../worker/worker';
+import type { HistorySettings } from './settings';
+import {
+  canWriteHistory, HISTORY_LOCK_KEY, pruneHistoryBatch, recordStates, tryHistoryLock, type EvaluationResult, type ObservedStates,
+} from './statements';
+
+/** Evaluations failing in a row (not for a lost connection) before the writer lets another try. */
+const GIVE_UP_AFTER = 3;
+
+export interface HistoryWriterOptions {
+  connectionString: string;
+  /** Every pair's health now (lib/health.ts), however this process reads it. */
+  observe: () => Promise<ObservedStates>;
+  settings: HistorySettings;
+  log?: WorkerLogger;
+  /** shows in pg_stat_activity, so an operator can see which process holds the lock */
+  applicationName?: string;
+}
+
+export type Tick =
+  | { role: 'writer'; result: EvaluationResult; pruned: number }
+  | { role: 'standby' }
+  | { role: 'readonly' }
+  | { role: 'error'; error: string };
+
+/**
+ * The state history's single writer. Every process that may write runs one; each interval each
+ * tries pg_try_advisory_lock on a connection of its own, and only the one holding it evaluates.
+ * The lock is a session lock: it goes when that connection goes (process killed, network
+ * lost, backend terminated), and a standby gets it at its next try, within one interval.
+ * Evaluations are written on the lock's own connection, so a writer that lost its lock can
+ * no longer write; and history_record_states compares with the stored state, not with this
+ * object's memory, so a takeover neither loses nor repeats a transition. docs/HISTORY.md.
+ */
+export class HistoryWriter {
+  private client: pg.Client | undefined;
+  private holding = false;
+  private evaluations = 0;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private lastError: string | undefined;
+  /** undefined until checked on the current connection */
+  private writable: boolean | undefined;
+  private saidReadOnly = false;
+  private failures = 0;
+  private readonly log: WorkerLogger;
+
+  constructor(private readonly options: HistoryWriterOptions) {
+    this.log = options.log ?? defaultLog;
+  }
+
+  get isWriter(): boolean {
+    return this.holding;
+  }
+
+  /** The backend pid of the lock connection (tests end it to simulate a dead writer). */
+  get backendPid(): number | undefined {
+    return (this.client as unknown as { processID?: number } | undefined)?.processID;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** Ends the lock connection, which releases the lock for a standby at once. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+    await this.dropConnection();
+  }
+
+  /** One interval's work: take the lock if free, and evaluate when holding it. */
+  async tick(): Promise<Tick> {
+    try {
+      const client = await this.connection();
+      // A role that cannot write must not hold the lock: it would keep the real writer out.
+      // Checked on every new connection (grants may change; a process may have started while
+      // the database was down and could not check then).
+      if (this.writable === undefined) this.writable = await canWriteHistory(client);
+      if (!this.writable) {
+        if (!this.saidReadOnly) {
+          this.saidReadOnly = true;
+          const message = 'history writer: this database role cannot write the state history; not competing for the lock';
+          if (this.options.settings.mode === 'on') this.log.error(`${message} (HISTORY_WRITER=on)`);
+          else this.log.info(message);
+        }
+        // auto: nothing will change that without a restart; stop trying (and free the connection).
+        if (this.options.settings.mode !== 'on') this.stopping = true;
+        await this.dropConnection();
+        return { role: 'readonly' };
+      }
+      if (!this.holding) {
+        this.holding = await tryHistoryLock(client);
+        if (!this.holding) return { role: 'standby' };
+        this.log.info('history writer: this process now records the state history', { pid: process.pid });
+      }
+      const observed = await this.options.observe();
+      const result = await recordStates(client, observed, this.options.settings);
+      const pruned = this.evaluations++ % this.options.settings.pruneEvery === 0 ? await this.prune(client) : 0;
+      this.lastError = undefined;
+      this.failures = 0;
+      return { role: 'writer', result, pruned };
+    } catch (error) {
+      const message = errorMessage(error);
+      if (isConnectionError(error)) await this.dropConnection();
+      else if (this.holding && ++this.failures >= GIVE_UP_AFTER) await this.release(message);
+      // Said once per distinct error, not every 15 s while the database is away.
+      if (message !== this.lastError) {
+        this.log.warn('history evaluation failed', { error: message, code: errorCode(error), writer: this.holding });
+        this.lastError = message;
+      }
+      return { role: 'error', error: message };
+    }
+  }
+
+  /** After repeated failures, let another candidate (maybe a healthier process) try. */
+  private async release(reason: string): Promise<void> {
+    this.log.warn('history writer: giving the lock up after repeated failures', { failures: this.failures, error: reason });
+    this.failures = 0;
+    this.holding = false;
+    await this.client?.query('SELECT pg_advisory_unlock($1)', [HISTORY_LOCK_KEY]).catch(() => this.dropConnection());
+  }
+
+  private async prune(client: pg.Client): Promise<number> {
+    let total = 0;
+    // Bounded per call: a backlog is worked off over several minutes, never in one long stall.
+    for (let batch = 0; batch < 10; batch += 1) {
+      const deleted = await pruneHistoryBatch(client, this.options.settings.retentionDays, this.options.settings.pruneBatch);
+      total += deleted;
+      if (deleted < this.options.settings.pruneBatch) break;
+    }
+    return total;
+  }
+
+  private async connection(): Promise<pg.Client> {
+    if (this.client) return this.client;
+    const client = new pg.Client({
+      connectionString: this.options.connectionString,
+      application_name: this.options.applicationName ?? 'frontier-history',
+      statement_timeout: 60_000,
+      connectionTimeoutMillis: 5_000,
+      // A writer whose process froze must not keep the lock: the server notices a dead client.
+      keepAlive: true,
+    });
+    client.on('error', (error) => {
+      this.log.warn('history writer connection lost', { error: error.message, writer: this.holding });
+      if (this.client === client) {
+        this.client = undefined;
+        this.writable = undefined;
+        this.holding = false;
+      }
+    });
+    await client.connect();
+    this.client = client;
+    return client;
+  }
+
+  private async dropConnection(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.writable = undefined;
+    if (this.holding) this.log.info('history writer: this process no longer records the state history');
+    this.holding = false;
+    await client?.end().catch(() => {});
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      const started = Date.now();
+      await this.tick();
+      await this.sleep(Math.max(0, started + this.options.settings.intervalMs - Date.now()));
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
