@@ -93,7 +93,7 @@ describe('adopting a pre-fix production database (partitioned bars_1m)', () => {
   test('the functions installed are byte for byte those of a database this project created', async () => {
     const fresh = await createTestDatabase();
     try {
-      const q = `SELECT string_agg(oid::regprocedure::text || ' ' || md5(prosrc) || ' ' || coalesce(proconfig::text, ''), E'\\n' ORDER BY 1) AS f
+      const q = `SELECT string_agg(oid::regprocedure::text || ' ' || md5(prosrc) || ' ' || coalesce(proconfig::text, ''), E'\\n' ORDER BY oid::regprocedure::text) AS f
                    FROM pg_proc WHERE pronamespace = 'public'::regnamespace`;
       expect((await db.one<{ f: string }>(q)).f).toBe((await fresh.one<{ f: string }>(q)).f);
       // The view's columns: the same names (an adopted database's varchar symbols keep their type).
