@@ -41,6 +41,7 @@ function snapshot(symbols: number, failing: number): HealthSnapshot {
         lastAttemptUtc: new Date(now).toISOString(), lastSuccessUtc: new Date(now - (fails ? 20 : 0.5) * 60_000).toISOString(),
         minutesSinceSuccess: fails ? 20 : 0.5, lastError: fails ? 'corrupt source data for …' : null,
         lastErrorUtc: fails ? new Date(now).toISOString() : null, consecutiveFailures: fails ? 3 : 0,
+        lastErrorSqlstate: fails ? '22000' : null, lastErrorHint: fails ? 'fix or delete the bad bars_1m rows, then the next run carries on' : null,
         totalRuns: 100, totalBarsWritten: 100, barsPerRun: 1, recentBars: [1, 1, 1],
         auditUnrepaired: 0, auditUnrepairedFromUtc: null, auditUnrepairedToUtc: null, auditRepaired24h: 0, auditLastUtc: null,
       };

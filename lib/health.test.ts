@@ -106,22 +106,26 @@ describe('actions', () => {
     ['NULL', { symbol: "O'NEIL", cursorStatus: 'NULL', cursorUtc: null, barsBehind: null },
       "bootstrap it: SELECT bootstrap_aggregation_cursor('O''NEIL', '5m');"],
     ['AHEAD', { cursorStatus: 'AHEAD' }, 'run the reset dry run: SELECT * FROM reset_aggregation_cursors(true); then with false'],
-    ['FAILING on corrupt data', { consecutiveFailures: 1, lastError: 'corrupt source data for X' },
-      'look at the last error: fix or delete the bad bars_1m rows; the next run carries on'],
-    ['FAILING on a NULL cursor', { consecutiveFailures: 4, lastError: 'catchup_aggregation_range: start cursor is NULL for X/5m' },
-      'look at the last error: bootstrap the pair'],
+    // The HINT the SQL raised the failure with, as sql/012 keeps it.
+    ['FAILING on corrupt data', { consecutiveFailures: 1, lastError: 'corrupt source data for X', lastErrorSqlstate: '22000',
+      lastErrorHint: 'fix or delete the bad bars_1m rows, then the next run carries on' },
+      'look at the last error: fix or delete the bad bars_1m rows, then the next run carries on'],
+    ['FAILING on a NULL cursor', { consecutiveFailures: 4, lastError: 'catchup_aggregation_range: start cursor is NULL for X/5m',
+      lastErrorSqlstate: '22004', lastErrorHint: "bootstrap it: SELECT bootstrap_aggregation_cursor('X', '5m');" },
+      "look at the last error: bootstrap it: SELECT bootstrap_aggregation_cursor('X', '5m');"],
     ['OK', {}, 'nothing to do'],
   ])('%s', (_name, change, action) => {
     expect(derivePairHealth(row(change), t).action).toBe(action);
   });
 
-  test.each([
-    ['Cursor moved backwards: a < b for X/5m', 'a logic bug: disable the pair and report it'],
-    ['aggregate window returned no source_count for X/5m', 'the window function broke its contract; check recent migrations'],
-    ['canceling statement due to statement timeout', 'the run timed out; lower WORKER_MAX_WINDOWS'],
-    ['catchup_aggregation_range: stale start cursor for X/5m', 'another run moved the cursor; it retries by itself'],
-    [null, 'fix its cause; the next run retries'],
-  ])('failureHint(%j)', (error, hint) => expect(failureHint(error)).toBe(hint));
+  test.each<[string | null, string | null, string]>([
+    ['XX000', 'a logic bug: disable the pair and report it', 'a logic bug: disable the pair and report it'], // the HINT wins
+    ['57014', null, 'the run timed out; lower WORKER_MAX_WINDOWS'], // PostgreSQL's own: by SQLSTATE
+    ['40001', null, 'another run moved the cursor; it retries by itself'],
+    ['22000', null, 'fix its cause; the next run retries'], // no HINT, no advice for the SQLSTATE
+    [null, null, 'fix its cause; the next run retries'], // recorded before sql/012
+  ])('failureHint(sqlstate %j, hint %j)', (lastErrorSqlstate, lastErrorHint, hint) =>
+    expect(failureHint({ lastErrorSqlstate, lastErrorHint })).toBe(hint));
 });
 
 describe('thresholds come from configuration', () => {

@@ -41,17 +41,19 @@ export function severityOf(state: HealthState): number {
 
 const bars = (count: number) => `${count} bar${count === 1 ? '' : 's'}`;
 
-/** What to do about a failure, from the message prefixes the SQL functions raise. */
-export function failureHint(lastError: string | null): string {
-  const error = lastError ?? '';
-  if (error.includes('start cursor is NULL') || error.includes('is not registered')) return 'bootstrap the pair';
-  if (error.includes('AHEAD of the source frontier')) return 'run the reset dry run';
-  if (error.startsWith('corrupt source data')) return 'fix or delete the bad bars_1m rows; the next run carries on';
-  if (error.startsWith('aggregate window returned')) return 'the window function broke its contract; check recent migrations';
-  if (error.includes('stale start cursor')) return 'another run moved the cursor; it retries by itself';
-  if (error.startsWith('Cursor moved backwards')) return 'a logic bug: disable the pair and report it';
-  if (error.includes('statement timeout')) return 'the run timed out; lower WORKER_MAX_WINDOWS';
-  return 'fix its cause; the next run retries';
+/** SQLSTATEs that PostgreSQL itself raises (so no HINT of ours comes with them), and what to do. */
+const SQLSTATE_ADVICE: Record<string, string> = {
+  '57014': 'the run timed out; lower WORKER_MAX_WINDOWS',
+  '40001': 'another run moved the cursor; it retries by itself',
+  '40P01': 'a deadlock with another session; the next run retries',
+};
+
+/**
+ * What to do about a failure: the HINT the SQL raised it with (sql/012 keeps it), else advice
+ * for PostgreSQL's own SQLSTATE, else the general rule. Never re-derived from the message.
+ */
+export function failureHint(row: Pick<FrontierRow, 'lastErrorHint' | 'lastErrorSqlstate'>): string {
+  return row.lastErrorHint ?? SQLSTATE_ADVICE[row.lastErrorSqlstate ?? ''] ?? 'fix its cause; the next run retries';
 }
 
 function firstLine(text: string, max = 160): string {
@@ -113,7 +115,7 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
     found.push({
       state: 'FAILING',
       reason: row.lastError ? `${runs}: ${firstLine(row.lastError)}` : runs,
-      action: `look at the last error: ${failureHint(row.lastError)}`,
+      action: `look at the last error: ${failureHint(row)}`,
     });
   }
   if (stalled) {

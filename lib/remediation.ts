@@ -34,7 +34,7 @@ export function remediationSql(pair: PairHealth): string | null {
       ].join('\n');
     case 'FAILING':
       return [
-        `-- the last errors (${failureHint(pair.lastError)})`,
+        `-- the last errors (${failureHint(pair)})`,
         `SELECT run_id, started_at_utc, error FROM data_agg_runs WHERE ${where} AND NOT ok ORDER BY run_id DESC LIMIT 10;`,
         ...(pair.lastError?.startsWith('corrupt source data')
           ? [

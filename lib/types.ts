@@ -46,6 +46,9 @@ export interface FrontierRow {
   minutesSinceSuccess: number | null;
   lastError: string | null;
   lastErrorUtc: string | null;
+  /** the SQLSTATE and HINT the last failure was raised with (sql/012); null before 012 or when none */
+  lastErrorSqlstate: string | null;
+  lastErrorHint: string | null;
   consecutiveFailures: number;
   totalRuns: number;
   totalBarsWritten: number;

@@ -60,6 +60,8 @@ const PAIR_HEALTH_FIELDS = {
   minutesSinceSuccess: nullable(number),
   lastError: nullable(string),
   lastErrorUtc: nullable(string),
+  lastErrorSqlstate: nullable(string),
+  lastErrorHint: nullable(string),
   consecutiveFailures: number,
   totalRuns: number,
   totalBarsWritten: number,

@@ -19,7 +19,7 @@ export const FRONTIER_SELECT = `
 SELECT v.canonical_symbol, v.timeframe, extract(epoch FROM t.step) / 60 AS step_minutes, v.enabled,
        ${iso('v.cursor_utc')}, ${iso('v.source_max_ts_utc')}, v.cursor_status, v.gap_minutes, v.bars_behind,
        v.source_age_minutes, ${iso('v.last_attempt_utc')}, ${iso('v.last_success_utc')}, v.minutes_since_success,
-       v.last_error, ${iso('v.last_error_utc')}, v.consecutive_failures, v.total_runs, v.total_bars_written,
+       v.last_error, ${iso('v.last_error_utc')}, s.last_error_sqlstate, s.last_error_hint, v.consecutive_failures, v.total_runs, v.total_bars_written,
        v.bars_per_run, s.recent_bars, s.audit_unrepaired, ${iso('s.audit_unrepaired_from')}, ${iso('s.audit_unrepaired_to')},
        CASE WHEN cardinality(s.audit_repairs_utc) = 0 THEN 0
             ELSE agg_audit_repaired_since(s.audit_repairs_utc, s.audit_repairs_n, now() - interval '24 hours') END AS audit_repaired_24h,
@@ -46,6 +46,8 @@ export interface FrontierDbRow extends MarketDbColumns {
   minutes_since_success: number | null;
   last_error: string | null;
   last_error_utc: string | null;
+  last_error_sqlstate: string | null;
+  last_error_hint: string | null;
   consecutive_failures: number;
   total_runs: number;
   total_bars_written: number;
@@ -76,6 +78,8 @@ export function toFrontierRow(row: FrontierDbRow, parseMarket = marketParser()):
     minutesSinceSuccess: row.minutes_since_success,
     lastError: row.last_error,
     lastErrorUtc: row.last_error_utc,
+    lastErrorSqlstate: row.last_error_sqlstate,
+    lastErrorHint: row.last_error_hint,
     consecutiveFailures: row.consecutive_failures,
     totalRuns: row.total_runs,
     totalBarsWritten: row.total_bars_written,

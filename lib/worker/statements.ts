@@ -93,7 +93,23 @@ const RECORD_FAILURE = `
   WITH settings AS MATERIALIZED (
     SELECT set_config('frontier.retry_base_seconds', $5, true), set_config('frontier.retry_cap_seconds', $6, true)
   )
-  SELECT record_aggregation_failure($1, $2, $3, $4) FROM settings`;
+  SELECT record_aggregation_failure($1, $2, $3, $4, $7, $8) FROM settings`;
+
+/** What PostgreSQL said besides the message: its SQLSTATE (when it is one) and the HINT. */
+export interface RaisedWith {
+  sqlstate?: string;
+  hint?: string;
+}
+
+/** The SQLSTATE and HINT of a database error; nothing for other errors (network, a bug of ours). */
+export function raisedWith(error: unknown): RaisedWith {
+  if (typeof error !== 'object' || error === null) return {};
+  const { code, hint } = error as { code?: unknown; hint?: unknown };
+  return {
+    sqlstate: typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined,
+    hint: typeof hint === 'string' && hint.trim() !== '' ? hint : undefined,
+  };
+}
 
 /** After the failed run was rolled back: its own transaction, as record_aggregation_failure wants. */
 export async function recordFailure(
@@ -102,11 +118,13 @@ export async function recordFailure(
   error: string,
   startedAt: Date,
   backoff: RetryBackoff = { baseSeconds: 30, capSeconds: 900 },
+  raised: RaisedWith = {},
 ): Promise<void> {
   await pool.query({
     name: 'worker_record_failure',
     text: RECORD_FAILURE,
-    values: [pair.symbol, pair.timeframe, error, startedAt, String(backoff.baseSeconds), String(backoff.capSeconds)],
+    values: [pair.symbol, pair.timeframe, error, startedAt, String(backoff.baseSeconds), String(backoff.capSeconds),
+      raised.sqlstate ?? null, raised.hint ?? null],
   });
 }
 

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { log as defaultLog } from '../log';
 import type { Env } from '../env';
 import { backoffDelay, errorCode, errorMessage, isConnectionError, OutageTracker } from './outage';
-import { listPairs, ping, pruneBatch, recordFailure, runPair, type Pair, type RetryBackoff } from './statements';
+import { listPairs, ping, pruneBatch, raisedWith, recordFailure, runPair, type Pair, type RetryBackoff } from './statements';
 import { Auditor, type AuditSettings } from './audit';
 
 export interface WorkerSettings {
@@ -178,7 +178,7 @@ export class Worker {
         if (this.failing.size < REMEMBERED_FAILURES || this.failing.has(key)) this.failing.set(key, message);
       }
       try {
-        await recordFailure(this.pool, pair, message, startedAt, this.settings.retryBackoff);
+        await recordFailure(this.pool, pair, message, startedAt, this.settings.retryBackoff, raisedWith(error));
       } catch (recordError) {
         if (isConnectionError(recordError)) {
           this.outage.markDown(recordError);

@@ -33,7 +33,7 @@ describe('GET /api/health', () => {
     expect(stalled.minutesSinceSuccess).toBeCloseTo(73, 0);
     expect(stalled.trend).toBe('falling_behind');
     expect(byKey.get('AUDUSD/5m')).toMatchObject({ consecutiveFailures: 3, lastError: CORRUPT_ERROR, barsBehind: 5,
-      reason: `3 consecutive failed runs: ${CORRUPT_ERROR}`, action: 'look at the last error: fix or delete the bad bars_1m rows; the next run carries on' });
+      reason: `3 consecutive failed runs: ${CORRUPT_ERROR}`, action: 'look at the last error: fix or delete the bad bars_1m rows, then the next run carries on' });
     const ahead = byKey.get('NZDUSD/5m')!;
     expect(ahead).toMatchObject({ cursorStatus: 'AHEAD', gapMinutes: -6, barsBehind: 0,
       reason: `cursor is ahead of the source frontier by 10 min: cursor ${ahead.cursorUtc}, frontier ${ahead.sourceMaxTsUtc}` });

@@ -62,6 +62,9 @@ export interface PairSetup {
   successMinutesAgo?: number | null;
   failures?: number;
   lastError?: string | null;
+  /** the SQLSTATE and HINT the failure was raised with (sql/012) */
+  lastErrorSqlstate?: string | null;
+  lastErrorHint?: string | null;
   recentBars?: number[];
 }
 
@@ -75,11 +78,13 @@ export async function registerPair(db: TestDatabase, pair: PairSetup): Promise<v
   const recent = pair.recentBars ?? [];
   await db.sql(
     `INSERT INTO data_agg_state (canonical_symbol, timeframe, enabled, last_attempt_utc, last_success_utc,
-                                 consecutive_failures, last_error, last_error_utc, total_runs, recent_bars, recent_bars_sum)
+                                 consecutive_failures, last_error, last_error_utc, total_runs, recent_bars, recent_bars_sum,
+                                 last_error_sqlstate, last_error_hint)
      VALUES ($1, $2, $3, now() - make_interval(mins => coalesce($4::int, 0)), now() - make_interval(mins => $4::int),
-             $5, $6, CASE WHEN $6::text IS NOT NULL THEN now() END, $7, $8::int[], $9)`,
+             $5, $6, CASE WHEN $6::text IS NOT NULL THEN now() END, $7, $8::int[], $9, $10, $11)`,
     [pair.symbol, pair.timeframe, pair.enabled ?? true, pair.successMinutesAgo ?? null, pair.failures ?? 0,
-      pair.lastError ?? null, recent.length + (pair.failures ?? 0), recent, recent.reduce((a, b) => a + b, 0)],
+      pair.lastError ?? null, recent.length + (pair.failures ?? 0), recent, recent.reduce((a, b) => a + b, 0),
+      pair.lastErrorSqlstate ?? null, pair.lastErrorHint ?? null],
   );
   if (pair.cursor === 'null') return;
   // 'ahead': two windows past the last complete one, so cursor + step > F + 1 minute.

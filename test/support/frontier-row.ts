@@ -18,6 +18,8 @@ export function frontierRow(change: Partial<FrontierRow> = {}): FrontierRow {
     minutesSinceSuccess: 1,
     lastError: null,
     lastErrorUtc: null,
+    lastErrorSqlstate: null,
+    lastErrorHint: null,
     consecutiveFailures: 0,
     totalRuns: 100,
     totalBarsWritten: 100,

@@ -68,6 +68,21 @@ describe('failing pairs', () => {
     expect(logger.count('pair failed')).toBe(4);
     expect(logger.lines.find((l) => l.fields.symbol === 'NULLP')?.fields.code).toBe('22004');
 
+    // Each failure keeps the SQLSTATE and HINT it was raised with (sql/012), on the pair and its run.
+    const raised = await db.sql<{ pair: string; sqlstate: string; hint: string; run_sqlstate: string; run_hint: string }>(
+      `SELECT s.canonical_symbol || '/' || s.timeframe AS pair, s.last_error_sqlstate AS sqlstate, s.last_error_hint AS hint,
+              r.result->>'sqlstate' AS run_sqlstate, r.result->>'hint' AS run_hint
+         FROM data_agg_state s
+         JOIN LATERAL (SELECT result FROM data_agg_runs r WHERE r.canonical_symbol = s.canonical_symbol AND r.timeframe = s.timeframe
+                        ORDER BY run_id DESC LIMIT 1) r ON true
+        WHERE s.canonical_symbol IN ('BAD', 'NULLP') AND s.timeframe IN ('5m') ORDER BY 1`);
+    expect(raised).toEqual([
+      { pair: 'BAD/5m', sqlstate: '22000', hint: 'fix or delete the bad bars_1m rows, then the next run carries on',
+        run_sqlstate: '22000', run_hint: 'fix or delete the bad bars_1m rows, then the next run carries on' },
+      { pair: 'NULLP/5m', sqlstate: '22004', hint: "bootstrap it: SELECT bootstrap_aggregation_cursor('NULLP', '5m');",
+        run_sqlstate: '22004', run_hint: "bootstrap it: SELECT bootstrap_aggregation_cursor('NULLP', '5m');" },
+    ]);
+
     // Fixed by an operator (bad bar deleted, NULL cursor bootstrapped): the next pass carries on.
     await db.sql(`DELETE FROM bars_1m WHERE canonical_symbol = 'BAD' AND high < low`);
     await db.sql(`SELECT bootstrap_aggregation_cursor('NULLP', '5m')`);
