@@ -1,4 +1,5 @@
 import type { FrontierRow, HealthThresholds } from './types';
+import { formatMinutes } from './duration';
 
 /**
  * A symbol's market session as v_symbol_market_session reports it now (sql/009). The SQL
@@ -23,24 +24,15 @@ export interface MarketSession {
   minutesSinceClose: number | null;
 }
 
-/** "73 min", "3 h 5 min", "2 d 4 h": whole units, rounded down (as lib/health's formatMinutes). */
-function span(minutes: number): string {
-  const total = Math.max(0, Math.floor(minutes));
-  if (total < 120) return `${total} min`;
-  const hours = Math.floor(total / 60);
-  if (hours < 48) return `${hours} h ${total % 60} min`;
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
-}
-
 /** "market closed, opens in 2 h 10 min" / "market open, closes in 3 h 5 min" / "always open". */
 export function describeMarket(market: MarketSession | null | undefined): string {
   if (!market) return 'always open (no calendar)';
   if (market.isOpen) {
-    return market.minutesUntilClose === null ? 'market open' : `market open, closes in ${span(market.minutesUntilClose)}`;
+    return market.minutesUntilClose === null ? 'market open' : `market open, closes in ${formatMinutes(market.minutesUntilClose)}`;
   }
   return market.minutesUntilOpen === null
     ? 'market closed, no session in the next 5 weeks'
-    : `market closed, opens in ${span(market.minutesUntilOpen)}`;
+    : `market closed, opens in ${formatMinutes(market.minutesUntilOpen)}`;
 }
 
 export interface SourceSilence {
@@ -70,7 +62,7 @@ export function sourceSilence(row: FrontierRow, t: HealthThresholds): SourceSile
     return {
       stale: staleAtClose,
       minutes: age,
-      note: staleAtClose ? `; it went quiet ${span(silentAtClose ?? 0)} before the market closed` : '',
+      note: staleAtClose ? `; it went quiet ${formatMinutes(silentAtClose ?? 0)} before the market closed` : '',
     };
   }
   if (staleAtClose || market.minutesSinceOpen === null || market.minutesSinceOpen >= age) {
@@ -79,7 +71,7 @@ export function sourceSilence(row: FrontierRow, t: HealthThresholds): SourceSile
   return {
     stale: market.minutesSinceOpen >= t.sourceStaleMinutes,
     minutes: market.minutesSinceOpen,
-    note: ` since the market opened (last bar ${span(age)} ago)`,
+    note: ` since the market opened (last bar ${formatMinutes(age)} ago)`,
   };
 }
 
