@@ -47,7 +47,7 @@ export interface MetricsInput {
  * 150,000 series, so the old 10 s rebuild interval is gone and a scrape is never
  * older than the snapshot behind it. Concurrent scrapes of one snapshot share one render.
  */
-let built: { snapshot: HealthSnapshot; text: Promise<string> } | undefined;
+let built: { snapshot: HealthSnapshot; incidentsOpen: number | undefined; text: Promise<string> } | undefined;
 
 /** How many times the text was rendered (tests read it). */
 export let metricsRenders = 0;
@@ -58,18 +58,16 @@ export async function metricsText(sources: MetricsSources = {}): Promise<string>
     getTimeframes(),
     sources.incidentsOpen?.(),
   ]);
-  // A provider's number changes without a new snapshot: no sharing then.
-  if (built?.snapshot === snapshot && incidentsOpen === undefined) return built.text;
+  // A provider's number may change without a new snapshot: shared only while both are the same.
+  if (built?.snapshot === snapshot && built.incidentsOpen === incidentsOpen) return built.text;
   const text = Promise.resolve().then(() =>
     renderMetrics({ snapshot, timeframes: timeframes.map((t) => t.timeframe), pairSeriesCap: env().METRICS_PAIR_SERIES_CAP, incidentsOpen }),
   );
-  if (incidentsOpen === undefined) {
-    const entry = { snapshot, text };
-    built = entry;
-    text.catch(() => {
-      if (built === entry) built = undefined;
-    });
-  }
+  const entry = { snapshot, incidentsOpen, text };
+  built = entry;
+  text.catch(() => {
+    if (built === entry) built = undefined;
+  });
   return text;
 }
 

@@ -74,7 +74,7 @@ describe('many dashboards at once share one database round trip', () => {
     expect(lagging.body.total).toBe(6 * [...Array(SYMBOLS).keys()].map((i) => (i + 1) % 7).filter((n) => n > 3).length);
   });
 
-  test('300 concurrent requests of every kind: one frontier query, one timeframe query, one state_since query', async () => {
+  test('300 concurrent requests of every kind: one frontier query, one timeframe query, one state_since query, one incidents read', async () => {
     resetApiCaches();
     const queries = countQueries();
     const paths = ['/api/health?limit=200', '/api/health?state=LAGGING&limit=50', '/api/health?timeframe=5m&sort=symbol&limit=100', '/api/health?q=s0001&preset=stalled'];
@@ -87,7 +87,9 @@ describe('many dashboards at once share one database round trip', () => {
       ...Array.from({ length: 20 }, () => call(metricsGET, '/api/metrics')),
     ];
     const answers = await Promise.all(requests);
-    expect(queries.stop()).toBe(3);
+    // + the open incidents of /api/metrics, as GET /api/incidents reads them: the page query and,
+    // the page being empty here, its count query.
+    expect(queries.stop()).toBe(5);
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     expect(snapshotCache.loads).toBe(1);
     const summary = answers[200]!.body as HealthSummaryResponse;
