@@ -2,6 +2,11 @@ import { expect, test } from '@playwright/test';
 import pg from 'pg';
 import { e2eEnvironment } from './fixtures/environment';
 import { RESOLVED_INCIDENT, TIMELINE_PAIR } from './fixtures/history-seed';
+import { PROBLEM_PAIRS } from './fixtures/seed';
+import { isProblem } from '../lib/health';
+
+/** One incident per symbol and problem state in the seed (DISABLED and CLOSED open none). */
+const OPEN_CAUSES = new Set(PROBLEM_PAIRS.filter((pair) => isProblem(pair.state)).map((pair) => `${pair.symbol}/${pair.state}`)).size;
 
 const environment = e2eEnvironment();
 
@@ -19,14 +24,16 @@ test('/incidents: open incidents first, one line per cause, with links to their 
   await page.goto('/incidents');
   await expect(page.getByRole('link', { name: 'Incidents' })).toHaveAttribute('aria-current', 'page');
   const rows = page.getByTestId('incident-row');
-  // Seven problem causes in the seed (DISABLED opens none), and one resolved feed outage.
-  await expect(rows).toHaveCount(8);
-  await expect(page.getByTestId('incident-counts')).toHaveText('7 open · 8 in the history');
-  expect(await rows.evaluateAll((list) => list.map((row) => row.getAttribute('data-status')))).toEqual([...Array(7).fill('open'), 'resolved']);
-  // XAGUSD's feed outage is one incident over both its pairs.
-  const feed = rows.filter({ hasText: 'XAGUSD · 2 timeframes · SOURCE_STALE' });
+  // Eight problem causes in the seed, and one resolved feed outage.
+  expect(OPEN_CAUSES).toBe(8);
+  await expect(rows).toHaveCount(OPEN_CAUSES + 1);
+  await expect(page.getByTestId('incident-counts')).toHaveText(`${OPEN_CAUSES} open · ${OPEN_CAUSES + 1} in the history`);
+  expect(await rows.evaluateAll((list) => list.map((row) => row.getAttribute('data-status')))).toEqual([...Array(OPEN_CAUSES).fill('open'), 'resolved']);
+  // XAGUSD: its feed outage (5m) and its unrepaired drift (1h) are two causes, two incidents.
+  const feed = rows.filter({ hasText: 'XAGUSD · 1 timeframe · SOURCE_STALE' });
   await expect(feed).toHaveCount(1);
-  await expect(feed.getByRole('link')).toHaveText(['XAGUSD 5m', 'XAGUSD 1h']);
+  await expect(feed.getByRole('link')).toHaveText(['XAGUSD 5m']);
+  await expect(rows.filter({ hasText: 'XAGUSD · 1 timeframe · DRIFT' }).getByRole('link')).toHaveText(['XAGUSD 1h']);
   const resolved = rows.last();
   await expect(resolved).toContainText(`${RESOLVED_INCIDENT.symbol} · 3 timeframes · SOURCE_STALE`);
   await expect(resolved).toContainText(`${RESOLVED_INCIDENT.minutes} min`);
@@ -77,11 +84,11 @@ test('a failing pair in retry backoff says when it is retried next', async ({ pa
 test('the wall lists the open incidents in one line, worst first, and still fits the screen', async ({ page }) => {
   await page.goto('/wall');
   const chips = page.getByTestId('wall-incident');
-  await expect(chips).toHaveCount(7);
-  await expect(page.getByTestId('wall-incident-count')).toHaveText('7 incidents');
+  await expect(chips).toHaveCount(OPEN_CAUSES);
+  await expect(page.getByTestId('wall-incident-count')).toHaveText(`${OPEN_CAUSES} incidents`);
   await expect(chips.first()).toContainText('Cursor ahead');
   await expect(chips.first()).toContainText('USDCHF 15m');
-  await expect(chips.filter({ hasText: 'XAGUSD' })).toContainText('XAGUSD · 2 timeframes');
+  await expect(chips.filter({ hasText: 'XAGUSD 5m' })).toHaveCount(1); // its feed outage, one pair: named
   // One line: every chip that shows sits on the strip's single row.
   const strip = await page.getByTestId('wall-incidents').boundingBox();
   const first = await chips.first().boundingBox();

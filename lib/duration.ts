@@ -7,6 +7,7 @@
  *   signed (a cursor ahead of the source has a negative gap), "—" for unknown.
  * - formatSpan: short enough for a wall tile ("45 min", "5 h", "3 d").
  * - formatAge: elapsed wall-clock time in seconds resolution ("updated 4 s ago").
+ * - formatLasted: how long a state or incident lasted or has lasted ("for 17 min", "2 h 5 min").
  */
 
 /** "73 min", "3 h 5 min", "2 d 4 h": whole units, rounded down so a sentence never overstates. */
@@ -46,4 +47,14 @@ export function formatAge(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return `${hours} h ${minutes % 60} min`;
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+/** "40 s", "3 min", "2 h 5 min", "4 d 2 h": how long something lasted or has lasted, rounded down. */
+export function formatLasted(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 1) return `${Math.max(0, Math.floor(ms / 1000))} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
+  return `${Math.floor(hours / 24)} d${hours % 24 ? ` ${hours % 24} h` : ''}`;
 }

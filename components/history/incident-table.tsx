@@ -2,7 +2,9 @@ import Link from 'next/link';
 import type { IncidentRecord } from '@/lib/history/types';
 import { formatUtc } from '@/components/ui/format';
 import { pairHref } from '@/components/ui/pair-href';
-import { formatSpanMs, metaOf } from './state-style';
+import { metaOf } from './state-style';
+import { formatLasted } from '@/lib/duration';
+import { cn } from '@/components/ui/cn';
 
 /** Incidents as rows: status, state, cause, its pairs (links), start, duration. Data as props. */
 export function IncidentTable({ incidents, now }: { incidents: readonly IncidentRecord[]; now: number }) {
@@ -26,7 +28,7 @@ export function IncidentTable({ incidents, now }: { incidents: readonly Incident
           return (
             <tr key={incident.id} data-testid="incident-row" data-status={incident.status} data-state={incident.state} className={open ? 'bg-white' : 'bg-slate-50/60'}>
               <td className="px-3 py-2 align-top whitespace-nowrap">
-                <span className={`rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${open ? meta.badge : 'bg-white text-slate-600 ring-slate-300'}`}>
+                <span className={cn('rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset', open ? meta.badge : 'bg-white text-slate-600 ring-slate-300')}>
                   {open ? 'Open' : 'Resolved'} · {meta.label}
                 </span>
                 {incident.scope === 'global' && <span className="ml-1 text-xs font-semibold text-fuchsia-800">global</span>}
@@ -40,7 +42,7 @@ export function IncidentTable({ incidents, now }: { incidents: readonly Incident
                     <li key={`${pair.symbol}/${pair.timeframe}`}>
                       <Link
                         href={pairHref(pair.symbol, pair.timeframe)}
-                        className={`rounded px-1.5 py-0.5 font-mono text-xs ring-1 ring-inset hover:underline ${pair.open ? 'bg-white text-sky-900 ring-sky-300' : 'text-slate-500 ring-slate-200'}`}
+                        className={cn('rounded px-1.5 py-0.5 font-mono text-xs ring-1 ring-inset hover:underline', pair.open ? 'bg-white text-sky-900 ring-sky-300' : 'text-slate-500 ring-slate-200')}
                         title={pair.open ? 'still in the incident' : 'recovered'}
                       >
                         {pair.symbol} {pair.timeframe}
@@ -52,7 +54,7 @@ export function IncidentTable({ incidents, now }: { incidents: readonly Incident
               </td>
               <td className="px-3 py-2 align-top whitespace-nowrap text-slate-700 tabular">{formatUtc(incident.start)}</td>
               <td className="px-3 py-2 align-top whitespace-nowrap text-slate-700 tabular">
-                {formatSpanMs(end - Date.parse(incident.start))}
+                {formatLasted(end - Date.parse(incident.start))}
                 {open ? ' so far' : ''}
               </td>
             </tr>

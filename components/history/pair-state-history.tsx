@@ -7,7 +7,9 @@ import { useNow } from '@/components/hooks/useNow';
 import { usePairTimelineQuery } from '@/components/hooks/usePairTimelineQuery';
 import { formatUtc } from '@/components/ui/format';
 import { StateTimeline } from './state-timeline';
-import { formatSpanMs, metaOf } from './state-style';
+import { metaOf } from './state-style';
+import { formatLasted } from '@/lib/duration';
+import { cn } from '@/components/ui/cn';
 
 const RANGES = [
   { hours: 24, label: '24 h' },
@@ -66,11 +68,11 @@ export function PairStateHistory({ symbol, timeframe }: { symbol: string; timefr
                 <tr key={`${interval.since}-${interval.state}`}>
                   <td className="py-1 pr-3 whitespace-nowrap text-slate-700 tabular">{formatUtc(interval.since)}</td>
                   <td className="py-1 pr-3 whitespace-nowrap">
-                    <span className={`rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${meta.badge}`}>{meta.label}</span>
+                    <span className={cn('rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset', meta.badge)}>{meta.label}</span>
                     {interval.flapping && <span className="ml-1 text-xs font-semibold text-orange-700">flapping</span>}
                   </td>
                   <td className="py-1 pr-3 whitespace-nowrap text-slate-700 tabular">
-                    {formatSpanMs(end - Date.parse(interval.since))}
+                    {formatLasted(end - Date.parse(interval.since))}
                     {interval.until ? '' : ' (now)'}
                   </td>
                   <td className="py-1 text-slate-700">{interval.reason}</td>

@@ -5,10 +5,10 @@ import { STATS_WINDOWS, type StatsWindow } from '@/lib/history/types';
 import { describeError } from '@/components/hooks/api-fetch';
 import { useIncidentStatsQuery } from '@/components/hooks/useIncidentStatsQuery';
 import { formatCount } from '@/components/ui/format';
-import { formatSpanMs } from './state-style';
+import { formatLasted } from '@/lib/duration';
 
 const LABELS: Record<StatsWindow, string> = { '24h': '24 h', '7d': '7 d', '30d': '30 d' };
-const minutes = (value: number | null) => (value === null ? '—' : formatSpanMs(value * 60_000));
+const minutes = (value: number | null) => (value === null ? '—' : formatLasted(value * 60_000));
 
 /** How often and how long pairs were in trouble: per timeframe and the worst symbols. */
 export function ProblemStats() {

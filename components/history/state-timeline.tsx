@@ -2,7 +2,8 @@
 
 import type { StateInterval } from '@/lib/history/types';
 import { formatUtc, formatUtcClock } from '@/components/ui/format';
-import { formatSpanMs, metaOf } from './state-style';
+import { metaOf } from './state-style';
+import { formatLasted } from '@/lib/duration';
 
 interface Band {
   key: string;
@@ -43,7 +44,7 @@ export function StateTimeline({ intervals, from, to, now }: { intervals: readonl
       <div className="relative h-9 overflow-hidden rounded-md bg-slate-100 ring-1 ring-slate-200" role="img" aria-label={`State timeline, ${bands.length} intervals`}>
         {bands.map((band) => {
           const meta = metaOf(band.interval.state);
-          const title = `${meta.label}${band.interval.flapping ? ' (flapping)' : ''} · ${formatUtc(band.interval.since)} → ${band.interval.until ? formatUtc(band.interval.until) : 'now'} · ${formatSpanMs(band.ms)}${band.interval.reason ? `\n${band.interval.reason}` : ''}`;
+          const title = `${meta.label}${band.interval.flapping ? ' (flapping)' : ''} · ${formatUtc(band.interval.since)} → ${band.interval.until ? formatUtc(band.interval.until) : 'now'} · ${formatLasted(band.ms)}${band.interval.reason ? `\n${band.interval.reason}` : ''}`;
           return (
             <div
               key={band.key}
@@ -72,7 +73,7 @@ export function StateTimeline({ intervals, from, to, now }: { intervals: readonl
       <figcaption className="sr-only">
         <ul>
           {bands.map((band) => (
-            <li key={band.key}>{`${metaOf(band.interval.state).label} from ${formatUtc(band.interval.since)} for ${formatSpanMs(band.ms)}: ${band.interval.reason ?? ''}`}</li>
+            <li key={band.key}>{`${metaOf(band.interval.state).label} from ${formatUtc(band.interval.since)} for ${formatLasted(band.ms)}: ${band.interval.reason ?? ''}`}</li>
           ))}
         </ul>
       </figcaption>

@@ -2,7 +2,9 @@
 
 import type { IncidentRecord } from '@/lib/history/types';
 import { HEALTH_STATES } from '@/lib/types';
-import { formatSpanMs, metaOf } from '@/components/history/state-style';
+import { metaOf } from '@/components/history/state-style';
+import { formatLasted } from '@/lib/duration';
+import { cn } from '@/components/ui/cn';
 
 const severity = (state: string) => {
   const index = (HEALTH_STATES as readonly string[]).indexOf(state);
@@ -42,9 +44,9 @@ export function WallIncidents({ incidents, open, now }: { incidents: readonly In
             className="flex max-w-[70vh] shrink-0 items-center gap-[0.8vh] rounded-[0.8vh] bg-slate-900 py-[0.5vh] pr-[1vh] pl-[0.5vh] text-[2.1vh] ring-1 ring-slate-700"
             data-testid="wall-incident"
           >
-            <span className={`shrink-0 rounded-[0.5vh] px-[0.6vh] text-[1.7vh] font-bold uppercase ${meta.solid}`}>{meta.label}</span>
+            <span className={cn('shrink-0 rounded-[0.5vh] px-[0.6vh] text-[1.7vh] font-bold uppercase', meta.solid)}>{meta.label}</span>
             <span className="min-w-0 truncate font-semibold text-white" title={incident.cause}>{wallLabel(incident)}</span>
-            {now > 0 && <span className="shrink-0 text-slate-400 tabular">{formatSpanMs(now - Date.parse(incident.start))}</span>}
+            {now > 0 && <span className="shrink-0 text-slate-400 tabular">{formatLasted(now - Date.parse(incident.start))}</span>}
           </span>
         );
       })}
