@@ -50,10 +50,13 @@ describe('market sessions in the API', () => {
     const { status, body } = await call<HealthListResponse>(listGET, '/api/health');
     expect(status).toBe(200);
     const by = new Map(body.rows.map((row) => [row.symbol, row]));
-    expect(by.get('SPY')).toMatchObject({ state: 'CLOSED', reason: 'market closed, opens in 2 h 10 min (calendar opens-later)' });
+    // Calendars are laid out on whole minutes at set-up; a minute boundary may pass before this
+    // request, so each duration may read one minute further along.
+    expect(by.get('SPY')!.state).toBe('CLOSED');
+    expect(by.get('SPY')!.reason).toMatch(/^market closed, opens in 2 h (9|10) min \(calendar opens-later\)$/);
     expect(by.get('SPY')!.market).toMatchObject({ calendar: 'opens-later', timeZone: 'UTC', isOpen: false, openedAt: null });
     expect(by.get('QQQ')!.state).toBe('SOURCE_STALE');
-    expect(by.get('QQQ')!.reason).toMatch(/^source feed silent for 20 min since the market opened \(last bar 6 d 2\d h ago\), threshold 15; the aggregator is fine$/);
+    expect(by.get('QQQ')!.reason).toMatch(/^source feed silent for 2[01] min since the market opened \(last bar 6 d 2\d h ago\), threshold 15; the aggregator is fine$/);
     expect(by.get('IWM')).toMatchObject({ state: 'OK', reason: 'caught up' });
     expect(by.get('IWM')!.market).toMatchObject({ isOpen: true, minutesUntilClose: expect.any(Number) });
     expect(by.get('DIA')).toMatchObject({ state: 'SOURCE_STALE', market: null });
