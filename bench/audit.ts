@@ -3,7 +3,7 @@
 // (the recompute an audit cannot be faster than). Alternating, each in a rolled-back
 // transaction, median of N. Measured clean (nothing to repair) and with 1% of bars drifted.
 import type pg from 'pg';
-import { median, round, timed, type BenchDatabase } from './support';
+import { BASELINE_SQL, inRolledBackTransaction, median, round, timed, type BenchDatabase } from './support';
 
 const SYMBOL = 'AUDITUSD';
 const DAYS = 30;
@@ -11,26 +11,7 @@ const FROM = '2026-01-01T00:00:00Z';
 const UNTIL = '2026-01-31T00:00:00Z';
 const TIMEFRAMES = ['5m', '15m', '30m', '1h', '4h', '1d'];
 
-const BASELINE_SQL = `
-  INSERT INTO bench_bars_agg (canonical_symbol, timeframe, ts_utc, open, high, low, close, volume, source_count)
-  SELECT $1, $2, date_bin(t.step, b.ts_utc, '2000-01-01 00:00:00+00'),
-         (array_agg(b.open ORDER BY b.ts_utc))[1], max(b.high), min(b.low),
-         (array_agg(b.close ORDER BY b.ts_utc DESC))[1], sum(b.volume), count(*)
-    FROM bars_1m b, agg_timeframes t
-   WHERE t.timeframe = $2 AND b.canonical_symbol = $1 AND b.ts_utc >= $3 AND b.ts_utc < $4
-   GROUP BY 3`;
 const AUDIT_SQL = `SELECT audit_aggregation_range($1, $2, $3, $4, true) AS r`;
-
-async function inRolledBackTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<unknown>): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    return await timed(() => work(client));
-  } finally {
-    await client.query('ROLLBACK');
-    client.release();
-  }
-}
 
 export interface AuditBenchResult {
   sourceRows: number;

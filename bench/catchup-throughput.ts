@@ -2,31 +2,11 @@
 // against one set-based INSERT … SELECT … GROUP BY date_bin(…) over the same source rows,
 // side by side in one run (alternating, each in a rolled-back transaction; median of N).
 import type pg from 'pg';
-import { median, round, timed, type BenchDatabase } from './support';
+import { BASELINE_SQL, inRolledBackTransaction, median, round, type BenchDatabase } from './support';
 
 const SYMBOL = 'BENCHUSD';
 const DAYS = 30;
 const FROM = '2026-01-01T00:00:00Z';
-
-const BASELINE_SQL = `
-  INSERT INTO bench_bars_agg (canonical_symbol, timeframe, ts_utc, open, high, low, close, volume, source_count)
-  SELECT $1, $2, date_bin(t.step, b.ts_utc, '2000-01-01 00:00:00+00'),
-         (array_agg(b.open ORDER BY b.ts_utc))[1], max(b.high), min(b.low),
-         (array_agg(b.close ORDER BY b.ts_utc DESC))[1], sum(b.volume), count(*)
-    FROM bars_1m b, agg_timeframes t
-   WHERE t.timeframe = $2 AND b.canonical_symbol = $1 AND b.ts_utc >= $3 AND b.ts_utc < $4
-   GROUP BY 3`;
-
-async function inRolledBackTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<unknown>): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    return await timed(() => work(client));
-  } finally {
-    await client.query('ROLLBACK');
-    client.release();
-  }
-}
 
 export interface CatchupBenchResult {
   timeframe: string;

@@ -95,3 +95,25 @@ async function waitForServer(url: string, child: ChildProcess): Promise<void> {
   }
   throw new Error('the dashboard did not become ready within 60 s');
 }
+
+/** The baseline of the catch-up and audit benches: one set-based INSERT … SELECT … GROUP BY date_bin. */
+export const BASELINE_SQL = `
+  INSERT INTO bench_bars_agg (canonical_symbol, timeframe, ts_utc, open, high, low, close, volume, source_count)
+  SELECT $1, $2, date_bin(t.step, b.ts_utc, '2000-01-01 00:00:00+00'),
+         (array_agg(b.open ORDER BY b.ts_utc))[1], max(b.high), min(b.low),
+         (array_agg(b.close ORDER BY b.ts_utc DESC))[1], sum(b.volume), count(*)
+    FROM bars_1m b, agg_timeframes t
+   WHERE t.timeframe = $2 AND b.canonical_symbol = $1 AND b.ts_utc >= $3 AND b.ts_utc < $4
+   GROUP BY 3`;
+
+/** Times `work` in a transaction that is rolled back, so every repetition starts from the same rows. */
+export async function inRolledBackTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<unknown>): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    return await timed(() => work(client));
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
+}
