@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { insertBars, minutesBetween, randomWalkBars } from '../support/bars';
 import { barsEqualRecompute } from '../support/audit';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { connectTo, waitUntilBlocked as waitUntilBlockedOn } from '../support/locks';
 
 let db: TestDatabase;
 const FROM = new Date('2026-05-01T00:00:00Z');
@@ -15,20 +16,8 @@ beforeAll(async () => {
 });
 afterAll(async () => { await db?.drop(); });
 
-async function connect(): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  return client;
-}
-
-async function waitUntilBlocked(pid: number): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < 5_000;) {
-    const [row] = await db.sql<{ waiting: boolean }>(`SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1`, [pid]);
-    if (row?.waiting) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`backend ${pid} never waited on a lock`);
-}
+const connect = () => connectTo(db);
+const waitUntilBlocked = (pid: number) => waitUntilBlockedOn(db, pid);
 
 const pid = async (client: pg.Client) => (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
 const AUDIT = `SELECT audit_aggregation_range('ETHUSD', '5m', '2026-05-01T00:00:00Z', '2026-05-02T00:00:00Z', true) AS r`;

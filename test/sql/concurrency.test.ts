@@ -1,9 +1,9 @@
 // Two connections catching up the same pair at the same moment.
-import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { insertBars, minutesBetween, randomWalkBars } from '../support/bars';
 import { storedCursor } from '../support/catchup';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { connectTo, waitUntilBlocked as waitUntilBlockedOn } from '../support/locks';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -12,21 +12,8 @@ beforeAll(async () => {
 });
 afterAll(async () => { await db?.drop(); });
 
-async function connect(): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  return client;
-}
-
-/** Resolves once the backend is waiting on a lock (bounded: 5 s). */
-async function waitUntilBlocked(pid: number): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < 5_000;) {
-    const [row] = await db.sql<{ waiting: boolean }>(`SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1`, [pid]);
-    if (row?.waiting) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`backend ${pid} never waited on a lock`);
-}
+const connect = () => connectTo(db);
+const waitUntilBlocked = (pid: number) => waitUntilBlockedOn(db, pid);
 
 async function duplicatesAndMismatches(tf: string): Promise<{ bars: number; wrong: number }> {
   const [row] = await db.sql<{ bars: string; wrong: string }>(`
