@@ -45,7 +45,8 @@ test('OK, AHEAD, NULL and no-source pairs, with gap, bars_behind and freshness',
     ('LIVE', '1h', $2, now() - interval '30 minutes', now() - interval '1 day'),
     ('LIVE', '30m', $3, now() - interval '61 minutes', now() - interval '1 day'),
     ('GHOST', '5m', '2026-01-01T00:00Z', NULL, now() - interval '10 minutes')`,
-    [caughtUp, new Date(Math.floor(f.getTime() / 3_600_000) * 3_600_000), new Date(Math.floor((f.getTime() - 3 * 3_600_000) / 1_800_000) * 1_800_000)]);
+    // LIVE/1h: the hour holding the minute after F, never complete (at hh:59 the hour holding F is).
+    [caughtUp, new Date(Math.floor((f.getTime() + 60_000) / 3_600_000) * 3_600_000), new Date(Math.floor((f.getTime() - 3 * 3_600_000) / 1_800_000) * 1_800_000)]);
 
   const ok = await viewRow('LIVE', '5m');
   expect(ok).toMatchObject({ cursor_status: 'OK', bars_behind: 0 });
@@ -58,7 +59,7 @@ test('OK, AHEAD, NULL and no-source pairs, with gap, bars_behind and freshness',
   expect(nullCursor).toMatchObject({ cursor_status: 'NULL', bars_behind: null, gap_minutes: null });
   expect(Number(nullCursor.minutes_since_success)).toBeCloseTo(180, 0); // never succeeded: since registration
 
-  const ahead = await viewRow('LIVE', '1h'); // the current hour is not complete
+  const ahead = await viewRow('LIVE', '1h'); // its hour is not complete
   expect(ahead).toMatchObject({ cursor_status: 'AHEAD', bars_behind: 0 });
   expect(await viewRow('GHOST', '5m')).toMatchObject({ cursor_status: 'AHEAD', bars_behind: null });
 
