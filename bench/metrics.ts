@@ -38,7 +38,7 @@ function snapshot(symbols: number, failing: number): HealthSnapshot {
         symbol: `S${String(s).padStart(5, '0')}`, timeframe, stepMinutes, enabled: true,
         cursorUtc: new Date(now - 2 * stepMinutes * 60_000).toISOString(), sourceMaxTsUtc: new Date(now - 60_000).toISOString(),
         cursorStatus: 'OK', gapMinutes: stepMinutes, barsBehind: 0, sourceAgeMinutes: 1,
-        lastAttemptUtc: new Date(now).toISOString(), lastSuccessUtc: new Date(now - (fails ? 20 : 0.5) * 60_000).toISOString(),
+        lastAttemptUtc: new Date(now).toISOString(), lastSuccessUtc: new Date(now - (fails ? 20 : 0.5) * 60_000).toISOString(), registeredAtUtc: new Date(now - 86_400_000).toISOString(),
         minutesSinceSuccess: fails ? 20 : 0.5, lastError: fails ? 'corrupt source data for …' : null,
         lastErrorUtc: fails ? new Date(now).toISOString() : null, consecutiveFailures: fails ? 3 : 0,
         lastErrorSqlstate: fails ? '22000' : null, lastErrorHint: fails ? 'fix or delete the bad bars_1m rows, then the next run carries on' : null,
@@ -49,7 +49,7 @@ function snapshot(symbols: number, failing: number): HealthSnapshot {
     }
   }
   rows.sort(compareWorstFirst);
-  return { generatedAt: new Date(now).toISOString(), thresholds: DEFAULT_THRESHOLDS, rows };
+  return { generatedAt: new Date(now).toISOString(), thresholds: DEFAULT_THRESHOLDS, runIntervalMinutes: 0.25, version: `bench-${failing}`, rows };
 }
 
 const seriesIn = (text: string) => text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;

@@ -50,7 +50,7 @@ test('30,000 pairs: only the rows in sight are rendered, and sorting and scrolli
     const params = new URL(route.request().url()).searchParams;
     const offset = Number(params.get('offset') ?? 0);
     const limit = Number(params.get('limit') ?? rows.length);
-    return route.fulfill({ json: { generatedAt: sample.generatedAt, thresholds: sample.thresholds, total: rows.length, rows: rows.slice(offset, offset + limit) } });
+    return route.fulfill({ json: { generatedAt: sample.generatedAt, thresholds: sample.thresholds, runIntervalMinutes: sample.runIntervalMinutes, total: rows.length, rows: rows.slice(offset, offset + limit) } });
   });
 
   // Long tasks on the main thread, from the first script on.

@@ -85,7 +85,6 @@ function driftFinding(row: FrontierRow): Finding {
 /** Every problem of an enabled pair, most severe first. */
 export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
   const found: Finding[] = [];
-  const bootstrap = bootstrapSql(row.symbol, row.timeframe);
   const failing = row.consecutiveFailures > 0;
   // Idle runs (nothing complete to aggregate) still set last_success_utc, so a quiet market
   // never stalls; only a worker that does not run, or runs that fail, do.
@@ -102,6 +101,7 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
     });
   }
   if (row.cursorStatus === 'NULL') {
+    const bootstrap = bootstrapSql(row.symbol, row.timeframe);
     found.push({
       state: 'NULL',
       reason: row.sourceMaxTsUtc
@@ -182,8 +182,7 @@ export function derivePairHealth(
       }];
   const primary = found[0] ?? healthy(row, thresholds);
   const trend = trendFromState(row, { runIntervalMinutes, stallMinutes: thresholds.stallMinutes });
-  return {
-    ...row,
+  const verdict = {
     state: primary.state,
     severity: severityOf(primary.state),
     reason: primary.reason,
@@ -192,6 +191,15 @@ export function derivePairHealth(
     trend: trend.trend,
     etaMinutes: trend.etaMinutes,
   };
+  // Identity, verdict, then the row's facts. Built in this order (and the verdict written again
+  // over a row that already had one) because `{ ...row, state, … }` turns 40-field objects into
+  // slow dictionaries in V8: 10× the time for 30,000 rows (bench: lib/health-clock.ts' asOf).
+  const facts: Omit<FrontierRow, 'symbol' | 'timeframe'> = row; // (the same two values again)
+  const health: PairHealth = {
+    symbol: row.symbol, timeframe: row.timeframe, state: verdict.state, severity: verdict.severity, reason: verdict.reason,
+    reasons: verdict.reasons, action: verdict.action, trend: verdict.trend, etaMinutes: verdict.etaMinutes, ...facts,
+  };
+  return Object.assign(health, verdict);
 }
 
 /** How bad a pair is within its state, for worst-first ordering (bigger is worse). */

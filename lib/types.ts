@@ -43,6 +43,8 @@ export interface FrontierRow {
   sourceAgeMinutes: number | null;
   lastAttemptUtc: string | null;
   lastSuccessUtc: string | null;
+  /** when the pair's state row was created: what minutesSinceSuccess counts from before a first success */
+  registeredAtUtc: string;
   minutesSinceSuccess: number | null;
   lastError: string | null;
   lastErrorUtc: string | null;
@@ -87,6 +89,8 @@ export interface PairHealth extends FrontierRow {
 export interface HealthListResponse {
   generatedAt: string;
   thresholds: HealthThresholds;
+  /** the worker's poll interval in minutes, which the trend estimate uses (lib/trend.ts) */
+  runIntervalMinutes: number;
   /** rows matching the filters, before paging */
   total: number;
   rows: PairHealth[];

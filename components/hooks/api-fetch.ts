@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ApiError } from '@/lib/api-error';
+import { GENERATED_AT_HEADER } from '@/lib/health-clock';
 import { REQUEST_TIMEOUT_MS } from '@/lib/polling';
 import { apiErrorSchema } from './api-schemas';
 
@@ -26,16 +27,12 @@ function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
   return controller.signal;
 }
 
-/**
- * GETs a JSON resource of the API and checks it against its schema. A request that hangs is
- * abandoned after REQUEST_TIMEOUT_MS so that a dead network cannot freeze the polling.
- */
-export async function fetchJson<T>(path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+/** The request itself, with REQUEST_TIMEOUT_MS and the failures a person can act on. */
+async function send(path: string, signal: AbortSignal | undefined, headers: Record<string, string>): Promise<Response> {
   const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
   const combined = signal ? anySignal(signal, timeout) : timeout;
-  let response: Response;
   try {
-    response = await fetch(path, { signal: combined, cache: 'no-store', headers: { accept: 'application/json' } });
+    return await fetch(path, { signal: combined, cache: 'no-store', headers: { accept: 'application/json', ...headers } });
   } catch (error) {
     if (signal?.aborted) throw error; // react-query cancelled it; not a failure to report
     if (timeout.aborted) {
@@ -43,7 +40,9 @@ export async function fetchJson<T>(path: string, schema: z.ZodType<T>, signal?: 
     }
     throw new ApiError(0, 'network', 'Cannot reach the dashboard server (network down?)', { cause: error });
   }
+}
 
+async function parse<T>(response: Response, path: string, schema: z.ZodType<T>): Promise<T> {
   let body: unknown;
   try {
     body = await response.json();
@@ -64,6 +63,32 @@ export async function fetchJson<T>(path: string, schema: z.ZodType<T>, signal?: 
     throw new ApiError(response.status, 'bad_response', `Unexpected answer from ${path} (${where})`, { cause: parsed.error });
   }
   return parsed.data;
+}
+
+/**
+ * GETs a JSON resource of the API and checks it against its schema. A request that hangs is
+ * abandoned after REQUEST_TIMEOUT_MS so that a dead network cannot freeze the polling.
+ */
+export async function fetchJson<T>(path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+  return parse(await send(path, signal, {}), path, schema);
+}
+
+export type Conditional<T> =
+  | { changed: true; data: T; etag: string | null; generatedAt: string | null }
+  | { changed: false; etag: string; generatedAt: string };
+
+/**
+ * fetchJson with If-None-Match: a 304 comes back as `changed: false` with the time of the
+ * server's snapshot that confirmed the copy (lib/health-clock.ts), and no body to parse.
+ */
+export async function fetchJsonIfChanged<T>(path: string, schema: z.ZodType<T>, etag: string | null, signal?: AbortSignal): Promise<Conditional<T>> {
+  const response = await send(path, signal, etag ? { 'if-none-match': etag } : {});
+  const generatedAt = response.headers.get(GENERATED_AT_HEADER);
+  if (response.status === 304 && etag && generatedAt) {
+    await response.arrayBuffer(); // empty; read to its end so the request completes rather than being cancelled
+    return { changed: false, etag, generatedAt };
+  }
+  return { changed: true, data: await parse(response, path, schema), etag: response.headers.get('etag'), generatedAt };
 }
 
 /** `/api/pairs/EUR%2FUSD/5m` — symbols may contain characters that are not path-safe. */

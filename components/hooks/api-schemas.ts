@@ -57,6 +57,7 @@ const PAIR_HEALTH_FIELDS = {
   sourceAgeMinutes: nullable(number),
   lastAttemptUtc: nullable(string),
   lastSuccessUtc: nullable(string),
+  registeredAtUtc: string,
   minutesSinceSuccess: nullable(number),
   lastError: nullable(string),
   lastErrorUtc: nullable(string),
@@ -105,6 +106,7 @@ export const pairHealthSchema = z.custom<PairHealth>(isPairHealth, { error: 'not
 export const healthListSchema: z.ZodType<HealthListResponse> = z.object({
   generatedAt: isoTime,
   thresholds: thresholdsSchema,
+  runIntervalMinutes: z.number(),
   total: z.number(),
   rows: z.array(pairHealthSchema),
 });

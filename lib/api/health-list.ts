@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isProblem } from '../health';
 import { comparePairs, pairMatcher } from '../health-list-contract';
 import { HEALTH_STATES, type HealthListResponse, type HealthState, type HealthSummaryResponse } from '../types';
@@ -16,22 +17,33 @@ export async function listHealth(query: HealthListQuery): Promise<HealthListResp
 const MAX_CACHED_CHARS = 64_000_000;
 const bodies = new WeakMap<HealthSnapshot, { byQuery: Map<string, string>; chars: number }>();
 
-/** listHealth as JSON text, serialized once per snapshot and distinct query. */
-export async function listHealthJson(query: HealthListQuery): Promise<string> {
+export interface HealthListAnswer {
+  /** the snapshot's version (lib/health-clock.ts) and the query: equal answers but for the clock */
+  etag: string;
+  generatedAt: string;
+  /** the answer as JSON text, serialized once per snapshot and distinct query */
+  json: () => string;
+}
+
+/** listHealth as an ETag and JSON text made only when asked for (a 304 needs none). */
+export async function listHealthAnswer(query: HealthListQuery): Promise<HealthListAnswer> {
   await checkTimeframes(query);
   const snapshot = await getHealthSnapshot();
-  let cached = bodies.get(snapshot);
-  if (!cached) bodies.set(snapshot, (cached = { byQuery: new Map(), chars: 0 }));
   const key = JSON.stringify(query);
-  let body = cached.byQuery.get(key);
-  if (body === undefined) {
-    body = JSON.stringify(selectRows(snapshot, query));
-    if (cached.chars + body.length <= MAX_CACHED_CHARS) {
-      cached.byQuery.set(key, body);
-      cached.chars += body.length;
+  const json = () => {
+    let cached = bodies.get(snapshot);
+    if (!cached) bodies.set(snapshot, (cached = { byQuery: new Map(), chars: 0 }));
+    let body = cached.byQuery.get(key);
+    if (body === undefined) {
+      body = JSON.stringify(selectRows(snapshot, query));
+      if (cached.chars + body.length <= MAX_CACHED_CHARS) {
+        cached.byQuery.set(key, body);
+        cached.chars += body.length;
+      }
     }
-  }
-  return body;
+    return body;
+  };
+  return { etag: `"${snapshot.version}.${createHash('sha1').update(key).digest('base64url').slice(0, 10)}"`, generatedAt: snapshot.generatedAt, json };
 }
 
 async function checkTimeframes(query: HealthListQuery): Promise<void> {
@@ -50,6 +62,7 @@ function selectRows(snapshot: HealthSnapshot, query: HealthListQuery): HealthLis
   return {
     generatedAt: snapshot.generatedAt,
     thresholds: snapshot.thresholds,
+    runIntervalMinutes: snapshot.runIntervalMinutes,
     total: matching.length,
     rows: matching.slice(query.offset, end),
   };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { GENERATED_AT_HEADER } from '../health-clock';
 import { log } from '../log';
 import type { ApiErrorBody } from '../types';
 import { ApiError, isDatabaseUnavailable } from './errors';
@@ -10,8 +11,25 @@ export function json<T>(body: T, status = 200): Response {
 }
 
 /** A body that is already JSON text (serialized once, sent to many). */
-export function jsonText(text: string, status = 200): Response {
-  return new Response(text, { status, headers: { ...NO_STORE, 'content-type': 'application/json' } });
+export function jsonText(text: string, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(text, { status, headers: { ...NO_STORE, 'content-type': 'application/json', ...headers } });
+}
+
+
+/**
+ * Does the request's If-None-Match name this ETag (RFC 9110 §13.1.2: a list, weak
+ * comparison, or "*")? The clients that send one are the dashboard's own pages.
+ */
+export function matchesIfNoneMatch(request: Request, etag: string): boolean {
+  const header = request.headers.get('if-none-match');
+  if (!header) return false;
+  const strip = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => tag.trim() === '*' || strip(tag) === strip(etag));
+}
+
+/** 304: the client's copy is current; the snapshot that says so was made at generatedAt. */
+export function notModified(etag: string, generatedAt: string): Response {
+  return new Response(null, { status: 304, headers: { ...NO_STORE, etag, [GENERATED_AT_HEADER]: generatedAt } });
 }
 
 export function errorJson(status: number, code: string, message: string): Response {
@@ -45,3 +63,5 @@ export async function handle(route: string, run: () => Promise<Response>): Promi
     return errorResponse(route, error);
   }
 }
+
+export { GENERATED_AT_HEADER };

@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { env } from '../env';
 import { compareWorstFirst, derivePairHealth, thresholdsFromConfig } from '../health';
+import { clockFreeRow } from '../health-clock';
 import { withoutHistoryIfMissing } from '../history/optional';
 import { fetchFrontierRows } from '../queries/frontier-rows';
-import { fetchStateSince, pairKey, stateSinceFor } from '../queries/state-since';
+import { fetchStateSince, pairKey, stateSinceFor, type PairStateSince } from '../queries/state-since';
 import { fetchTimeframes, type Timeframe } from '../queries/timeframes';
-import type { HealthThresholds, PairHealth } from '../types';
+import type { FrontierRow, HealthThresholds, PairHealth } from '../types';
 import { SingleFlightCache } from './cache';
 
 /**
@@ -14,6 +16,13 @@ import { SingleFlightCache } from './cache';
 export interface HealthSnapshot {
   generatedAt: string;
   thresholds: HealthThresholds;
+  runIntervalMinutes: number;
+  /**
+   * A fingerprint of everything the rows are made of except the clock (lib/health-clock.ts):
+   * equal for two snapshots when the newer one is the older one with its ages moved on. The
+   * list's ETag is built on it, so a poll that finds nothing changed is answered 304.
+   */
+  version: string;
   /** worst first (compareWorstFirst) */
   rows: PairHealth[];
 }
@@ -54,7 +63,17 @@ async function loadSnapshot(): Promise<HealthSnapshot> {
     return health;
   });
   rows.sort(compareWorstFirst);
-  return { generatedAt, thresholds, rows };
+  return { generatedAt, thresholds, runIntervalMinutes, version: fingerprint(frontier, since, { thresholds, runIntervalMinutes }), rows };
+}
+
+/** sha1 over the rows without their clock-driven fields, their history entries and the rules' settings. */
+function fingerprint(frontier: readonly FrontierRow[], since: ReadonlyMap<string, PairStateSince>, config: HealthConfig): string {
+  const hash = createHash('sha1').update(JSON.stringify(config));
+  for (const row of frontier) {
+    const known = since.get(pairKey(row.symbol, row.timeframe));
+    hash.update(clockFreeRow(row)).update(known ? JSON.stringify(known) : '-').update('\n');
+  }
+  return hash.digest('base64url').slice(0, 20);
 }
 
 export function getHealthSnapshot(): Promise<HealthSnapshot> {

@@ -18,7 +18,7 @@ export function iso(column: string): string {
 export const FRONTIER_SELECT = `
 SELECT v.canonical_symbol, v.timeframe, extract(epoch FROM t.step) / 60 AS step_minutes, v.enabled,
        ${iso('v.cursor_utc')}, ${iso('v.source_max_ts_utc')}, v.cursor_status, v.gap_minutes, v.bars_behind,
-       v.source_age_minutes, ${iso('v.last_attempt_utc')}, ${iso('v.last_success_utc')}, v.minutes_since_success,
+       v.source_age_minutes, ${iso('v.last_attempt_utc')}, ${iso('v.last_success_utc')}, ${iso('s.registered_at_utc')}, v.minutes_since_success,
        v.last_error, ${iso('v.last_error_utc')}, s.last_error_sqlstate, s.last_error_hint, v.consecutive_failures, v.total_runs, v.total_bars_written,
        v.bars_per_run, s.recent_bars, s.audit_unrepaired, ${iso('s.audit_unrepaired_from')}, ${iso('s.audit_unrepaired_to')},
        CASE WHEN cardinality(s.audit_repairs_utc) = 0 THEN 0
@@ -43,6 +43,7 @@ export interface FrontierDbRow extends MarketDbColumns {
   source_age_minutes: number | null;
   last_attempt_utc: string | null;
   last_success_utc: string | null;
+  registered_at_utc: string;
   minutes_since_success: number | null;
   last_error: string | null;
   last_error_utc: string | null;
@@ -75,6 +76,7 @@ export function toFrontierRow(row: FrontierDbRow, parseMarket = marketParser()):
     sourceAgeMinutes: row.source_age_minutes,
     lastAttemptUtc: row.last_attempt_utc,
     lastSuccessUtc: row.last_success_utc,
+    registeredAtUtc: row.registered_at_utc,
     minutesSinceSuccess: row.minutes_since_success,
     lastError: row.last_error,
     lastErrorUtc: row.last_error_utc,

@@ -15,6 +15,7 @@ export function frontierRow(change: Partial<FrontierRow> = {}): FrontierRow {
     sourceAgeMinutes: 2,
     lastAttemptUtc: '2026-03-02T12:00:00.000Z',
     lastSuccessUtc: '2026-03-02T12:00:00.000Z',
+    registeredAtUtc: '2026-01-05T09:00:00.000Z',
     minutesSinceSuccess: 1,
     lastError: null,
     lastErrorUtc: null,

@@ -1,13 +1,19 @@
-import { listHealthJson } from '@/lib/api/health-list';
+import { listHealthAnswer } from '@/lib/api/health-list';
 import { parseHealthListQuery } from '@/lib/api/health-params';
-import { handle, jsonText } from '@/lib/api/respond';
+import { GENERATED_AT_HEADER, handle, jsonText, matchesIfNoneMatch, notModified } from '@/lib/api/respond';
 
 export const dynamic = 'force-dynamic';
 
-/** Every pair with its derived health (HealthListResponse); filters, sort and paging as query parameters (docs/HEALTH.md). */
+/**
+ * Every pair with its derived health (HealthListResponse); filters, sort and paging as query
+ * parameters (docs/HEALTH.md). With If-None-Match naming the current ETag: 304, which says that
+ * only the clock moved since (lib/health-clock.ts).
+ */
 export async function GET(request: Request): Promise<Response> {
   return handle('GET /api/health', async () => {
     const query = parseHealthListQuery(new URL(request.url).searchParams);
-    return jsonText(await listHealthJson(query));
+    const answer = await listHealthAnswer(query);
+    if (matchesIfNoneMatch(request, answer.etag)) return notModified(answer.etag, answer.generatedAt);
+    return jsonText(answer.json(), 200, { etag: answer.etag, [GENERATED_AT_HEADER]: answer.generatedAt });
   });
 }

@@ -1,0 +1,52 @@
+import { expect, test } from '@playwright/test';
+import { derivePairHealth } from '../lib/health';
+import { GENERATED_AT_HEADER } from '../lib/health-clock';
+import { OVERVIEW_POLL_MS } from '../lib/polling';
+import { HEALTH_STATES, type HealthListResponse, type HealthState } from '../lib/types';
+
+/**
+ * The overview's conditional polls (lib/health-clock.ts), with the API's answers scripted: the
+ * first poll gets rows and an ETag; the next sends that ETag back, gets a 304 dated a minute
+ * later, and the page brings its rows forward by the health rules alone — the pair 59.5 min
+ * past its last success turns STALLED without a byte of rows.
+ */
+test('a 304 brings the held rows forward: a pair turns STALLED with no new rows sent', async ({ page, request }) => {
+  const sample = (await (await request.get('/api/health?limit=1&state=OK')).json()) as HealthListResponse;
+  const base = sample.rows[0]!;
+  const generatedAt = sample.generatedAt;
+  const aMinuteLater = new Date(Date.parse(generatedAt) + 60_000).toISOString();
+  const rows = [
+    { symbol: 'CALM', minutesSinceSuccess: 0.5 },
+    { symbol: 'NEAR', minutesSinceSuccess: 59.5 },
+  ].map((change) => derivePairHealth({ ...base, timeframe: '5m', stepMinutes: 5, consecutiveFailures: 0, ...change }, sample.thresholds, sample.runIntervalMinutes));
+  expect(rows.map((row) => row.state)).toEqual(['OK', 'OK']);
+  const byState = Object.fromEntries(HEALTH_STATES.map((state) => [state, state === 'OK' ? 2 : 0])) as Record<HealthState, number>;
+  await page.route(/\/api\/health\/summary$/, (route) =>
+    route.fulfill({ json: { generatedAt, thresholds: sample.thresholds, total: 2, byState, problems: [] } }));
+
+  const etag = '"v1.all"';
+  const sent: Array<string | null> = [];
+  await page.route(/\/api\/health\?/, async (route) => {
+    const ifNoneMatch = (await route.request().headerValue('if-none-match')) ?? null;
+    sent.push(ifNoneMatch);
+    if (ifNoneMatch === etag) return route.fulfill({ status: 304, headers: { etag, [GENERATED_AT_HEADER]: aMinuteLater }, body: '' });
+    return route.fulfill({
+      headers: { etag, [GENERATED_AT_HEADER]: generatedAt },
+      json: { generatedAt, thresholds: sample.thresholds, runIntervalMinutes: sample.runIntervalMinutes, total: 2, rows },
+    });
+  });
+
+  await page.clock.install();
+  await page.goto('/');
+  const near = page.getByTestId('health-row').filter({ hasText: 'NEAR' });
+  await expect(near).toHaveAttribute('data-state', 'OK');
+  expect(sent).toEqual([null]);
+
+  await page.clock.runFor(OVERVIEW_POLL_MS + 1_000);
+  await expect(near).toHaveAttribute('data-state', 'STALLED');
+  await expect(near).toContainText('no success for 60 min, threshold 60');
+  expect(sent).toEqual([null, etag]);
+  // Worst first still: the pair that turned STALLED leads; both rows are still there.
+  await expect(page.getByTestId('health-row').first()).toContainText('NEAR');
+  await expect(page.getByTestId('table-count')).toHaveText('2 of 2 matching');
+});
