@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { BackgroundLoop } from '../background-loop';
 import { log as defaultLog } from '../log';
 import { errorCode, errorMessage, isConnectionError } from '../worker/outage';
 import type { WorkerLogger } from '../worker/worker';
@@ -39,9 +40,7 @@ export class HistoryWriter {
   private client: pg.Client | undefined;
   private holding = false;
   private evaluations = 0;
-  private stopping = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop = new BackgroundLoop(() => this.run());
   private lastError: string | undefined;
   /** undefined until checked on the current connection */
   private writable: boolean | undefined;
@@ -63,17 +62,12 @@ export class HistoryWriter {
   }
 
   start(): void {
-    if (this.loop) return;
-    this.stopping = false;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Ends the lock connection, which releases the lock for a standby at once. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.wake?.();
-    await this.loop;
-    this.loop = undefined;
+    await this.loop.stop();
     await this.dropConnection();
   }
 
@@ -93,7 +87,7 @@ export class HistoryWriter {
           else this.log.info(message);
         }
         // auto: nothing will change that without a restart; stop trying (and free the connection).
-        if (this.options.settings.mode !== 'on') this.stopping = true;
+        if (this.options.settings.mode !== 'on') this.loop.requestStop();
         await this.dropConnection();
         return { role: 'readonly' };
       }
@@ -173,22 +167,10 @@ export class HistoryWriter {
   }
 
   private async run(): Promise<void> {
-    while (!this.stopping) {
+    while (!this.loop.stopping) {
       const started = Date.now();
       await this.tick();
-      await this.sleep(Math.max(0, started + this.options.settings.intervalMs - Date.now()));
+      await this.loop.sleep(Math.max(0, started + this.options.settings.intervalMs - Date.now()));
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.stopping || ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }

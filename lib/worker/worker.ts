@@ -3,6 +3,7 @@ import { log as defaultLog } from '../log';
 import type { Env } from '../env';
 import { backoffDelay, errorCode, errorMessage, isConnectionError, OutageTracker } from './outage';
 import { listPairs, ping, pruneBatch, raisedWith, recordFailure, runPair, type Pair, type RetryBackoff } from './statements';
+import { BackgroundLoop } from '../background-loop';
 import { Auditor, type AuditSettings } from './audit';
 
 export interface WorkerSettings {
@@ -78,9 +79,7 @@ export class Worker {
   readonly outage: OutageTracker;
   readonly auditor: Auditor | undefined;
   private passes = 0;
-  private stopping = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop = new BackgroundLoop(() => this.runLoop());
   /** pair key -> the error last logged for it */
   private readonly failing = new Map<string, string>();
   private failureLines = 0;
@@ -100,17 +99,16 @@ export class Worker {
 
   /** Starts passing in the background; resolves at once. */
   start(): void {
-    if (this.loop) return;
-    this.stopping = false;
-    this.loop = this.runLoop();
+    this.loop.start();
   }
 
   /** Lets the statements in flight finish (commit or roll back), then resolves. Idempotent. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.wake?.();
-    await this.loop;
-    this.loop = undefined;
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  private get stopping(): boolean {
+    return this.loop.stopping;
   }
 
   /** One pass over all enabled pairs. Throws only when the pair listing itself fails. */
@@ -215,7 +213,7 @@ export class Worker {
   private async runLoop(): Promise<void> {
     while (!this.stopping) {
       if (this.outage.down) {
-        await this.sleep(backoffDelay(this.outage.failedAttempts, this.settings.backoffMaxMs));
+        await this.loop.sleep(backoffDelay(this.outage.failedAttempts, this.settings.backoffMaxMs));
         if (this.stopping) break;
         try {
           await ping(this.pool);
@@ -248,19 +246,7 @@ export class Worker {
         // A bug or a broken schema: say so every pass rather than spin or die silently.
         this.log.error('pass failed', { error: errorMessage(error), code: errorCode(error) });
       }
-      if (!this.outage.down) await this.sleep(Math.max(0, started + this.settings.intervalMs - Date.now()));
+      if (!this.outage.down) await this.loop.sleep(Math.max(0, started + this.settings.intervalMs - Date.now()));
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.stopping || ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }
