@@ -3,7 +3,7 @@
 // (the recompute an audit cannot be faster than). Alternating, each in a rolled-back
 // transaction, median of N. Measured clean (nothing to repair) and with 1% of bars drifted.
 import type pg from 'pg';
-import { BASELINE_SQL, inRolledBackTransaction, median, round, timed, type BenchDatabase } from './support';
+import { BASELINE_SQL, inRolledBackTransaction, median, round, seedMinuteBars, timed, type BenchDatabase } from './support';
 
 const SYMBOL = 'AUDITUSD';
 const DAYS = 30;
@@ -27,16 +27,9 @@ export interface AuditBenchResult {
 
 export async function benchAudit(db: BenchDatabase, repetitions: number): Promise<AuditBenchResult> {
   const { pool } = db;
-  await pool.query(`CREATE TABLE IF NOT EXISTS bench_bars_agg (LIKE bars_agg INCLUDING ALL)`);
-  await pool.query(`DELETE FROM bars_1m WHERE canonical_symbol = $1`, [SYMBOL]);
+  await seedMinuteBars(pool, SYMBOL, FROM, DAYS);
   await pool.query(`DELETE FROM bars_agg WHERE canonical_symbol = $1`, [SYMBOL]);
   await pool.query(`DELETE FROM data_agg_state WHERE canonical_symbol = $1`, [SYMBOL]);
-  await pool.query(`
-    INSERT INTO bars_1m (canonical_symbol, ts_utc, open, high, low, close, volume)
-    SELECT $1, ts, p, p + 0.0005, p - 0.0005, p + 0.0001, (g % 97) + 1
-      FROM (SELECT g, $2::timestamptz + g * interval '1 minute' AS ts,
-                   round((1.1 + 0.01 * sin(g / 300.0))::numeric, 5) AS p
-              FROM generate_series(0, $3 * 1440 - 1) g) s`, [SYMBOL, FROM, DAYS]);
   for (const tf of TIMEFRAMES) {
     await pool.query('SELECT bootstrap_aggregation_cursor($1, $2)', [SYMBOL, tf]);
     const cursor = (await pool.query<{ c: Date }>('SELECT last_agg_bar_ts_utc AS c FROM data_agg_state WHERE canonical_symbol = $1 AND timeframe = $2', [SYMBOL, tf])).rows[0]!.c;

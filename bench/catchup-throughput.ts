@@ -2,7 +2,7 @@
 // against one set-based INSERT … SELECT … GROUP BY date_bin(…) over the same source rows,
 // side by side in one run (alternating, each in a rolled-back transaction; median of N).
 import type pg from 'pg';
-import { BASELINE_SQL, inRolledBackTransaction, median, round, type BenchDatabase } from './support';
+import { BASELINE_SQL, inRolledBackTransaction, median, round, seedMinuteBars, type BenchDatabase } from './support';
 
 const SYMBOL = 'BENCHUSD';
 const DAYS = 30;
@@ -22,14 +22,7 @@ export interface CatchupBenchResult {
 
 export async function benchCatchupThroughput(db: BenchDatabase, repetitions: number): Promise<CatchupBenchResult[]> {
   const { pool } = db;
-  await pool.query(`CREATE TABLE IF NOT EXISTS bench_bars_agg (LIKE bars_agg INCLUDING ALL)`);
-  await pool.query(`DELETE FROM bars_1m WHERE canonical_symbol = $1`, [SYMBOL]);
-  await pool.query(`
-    INSERT INTO bars_1m (canonical_symbol, ts_utc, open, high, low, close, volume)
-    SELECT $1, ts, p, p + 0.0005, p - 0.0005, p + 0.0001, (g % 97) + 1
-      FROM (SELECT g, $2::timestamptz + g * interval '1 minute' AS ts,
-                   round((1.1 + 0.01 * sin(g / 300.0))::numeric, 5) AS p
-              FROM generate_series(0, $3 * 1440 - 1) g) s`, [SYMBOL, FROM, DAYS]);
+  await seedMinuteBars(pool, SYMBOL, FROM, DAYS);
   await pool.query('VACUUM ANALYZE bars_1m');
 
   const results: CatchupBenchResult[] = [];

@@ -117,3 +117,18 @@ export async function inRolledBackTransaction(pool: pg.Pool, work: (client: pg.P
     client.release();
   }
 }
+
+/**
+ * `days` of one minute bars for `symbol` from `from` (a smooth wave, volume 1..97), after
+ * deleting its old ones; and the scratch copy of bars_agg that the set-based baselines fill.
+ */
+export async function seedMinuteBars(pool: pg.Pool, symbol: string, from: string, days: number): Promise<void> {
+  await pool.query(`CREATE TABLE IF NOT EXISTS bench_bars_agg (LIKE bars_agg INCLUDING ALL)`);
+  await pool.query(`DELETE FROM bars_1m WHERE canonical_symbol = $1`, [symbol]);
+  await pool.query(`
+    INSERT INTO bars_1m (canonical_symbol, ts_utc, open, high, low, close, volume)
+    SELECT $1, ts, p, p + 0.0005, p - 0.0005, p + 0.0001, (g % 97) + 1
+      FROM (SELECT g, $2::timestamptz + g * interval '1 minute' AS ts,
+                   round((1.1 + 0.01 * sin(g / 300.0))::numeric, 5) AS p
+              FROM generate_series(0, $3 * 1440 - 1) g) s`, [symbol, from, days]);
+}

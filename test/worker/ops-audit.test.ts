@@ -2,10 +2,10 @@
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpsFailure, parseOpsArgs, runOpsCommand, UsageError } from '../../lib/ops/commands';
+import { OpsFailure, parseOpsArgs, runOpsCommand } from '../../lib/ops/commands';
 import { insertBars, minutesBetween, randomWalkBars } from '../support/bars';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { floorMinute, MINUTE, ROOT } from './support';
+import { floorMinute, MINUTE, ROOT, usageErrorOf } from './support';
 
 describe('ops audit', () => {
   let db: TestDatabase;
@@ -34,20 +34,12 @@ describe('ops audit', () => {
     expect(parseOpsArgs(['audit', '--symbol', 'EURUSD', '--timeframe', '1h', '--days', '30', '--repair']))
       .toEqual({ kind: 'audit', symbol: 'EURUSD', timeframe: '1h', since: { days: 30 }, repair: true });
     expect(parseOpsArgs(['audit', '--since', '2026-04-01T00:00:00Z'])).toMatchObject({ since: { iso: '2026-04-01T00:00:00Z' } });
-    const refused = (argv: string[]) => {
-      try {
-        parseOpsArgs(argv);
-      } catch (error) {
-        return error instanceof UsageError ? error.message : `not a usage error: ${String(error)}`;
-      }
-      return 'accepted';
-    };
-    expect(refused(['audit', '--days', '0'])).toBe('--days must be a positive number of days, got "0"');
-    expect(refused(['audit', '--days', '1', '--since', '2026-01-01'])).toBe('--since and --days together: give one of --days N or --since ISO');
-    expect(refused(['audit', '--since', 'yesterday'])).toMatch(/^--since must be an ISO date/);
-    expect(refused(['audit', '--symbol'])).toBe('--symbol needs a value');
-    expect(refused(['audit', '--timeframe', '5-m'])).toBe('not a timeframe: "5-m"');
-    expect(refused(['audit', '--fix'])).toBe('unexpected argument: "--fix"');
+    expect(usageErrorOf(['audit', '--days', '0'])).toBe('--days must be a positive number of days, got "0"');
+    expect(usageErrorOf(['audit', '--days', '1', '--since', '2026-01-01'])).toBe('--since and --days together: give one of --days N or --since ISO');
+    expect(usageErrorOf(['audit', '--since', 'yesterday'])).toMatch(/^--since must be an ISO date/);
+    expect(usageErrorOf(['audit', '--symbol'])).toBe('--symbol needs a value');
+    expect(usageErrorOf(['audit', '--timeframe', '5-m'])).toBe('not a timeframe: "5-m"');
+    expect(usageErrorOf(['audit', '--fix'])).toBe('unexpected argument: "--fix"');
   });
 
   it('finds drift over many pairs (exit 3), repairs it (exit 0), then finds none', async () => {

@@ -3,36 +3,28 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usEquityClosures } from '../../lib/ops/calendar-templates';
-import { OpsFailure, parseOpsArgs, runOpsCommand, UsageError } from '../../lib/ops/commands';
+import { OpsFailure, parseOpsArgs, runOpsCommand } from '../../lib/ops/commands';
 import { createTestDatabase, errorOf, type TestDatabase } from '../support/database';
-
-const refused = (argv: string[]) => {
-  try {
-    parseOpsArgs(argv);
-  } catch (error) {
-    return error instanceof UsageError ? error.message : `not a usage error: ${String(error)}`;
-  }
-  return 'accepted';
-};
+import { usageErrorOf } from './support';
 
 describe('calendar arguments', () => {
   it('parses and refuses with a clear message', () => {
     expect(parseOpsArgs(['calendar', 'check', 'EURUSD', '2026-12-25T21:00Z'])).toEqual({ kind: 'calendar', action: 'check', symbol: 'EURUSD', at: '2026-12-25T21:00Z' });
     expect(parseOpsArgs(['calendar', 'assign', 'cme-globex', '--like', 'ES%'])).toEqual({ kind: 'calendar', action: 'assign', calendar: 'cme-globex', match: 'like', pattern: 'ES%' });
     expect(parseOpsArgs(['calendar', 'install', 'us-equities', '--years', '2026-2028'])).toMatchObject({ years: [2026, 2028] });
-    expect(refused(['calendar'])).toBe('calendar needs list, install, assign, unassign, check, close or reopen');
+    expect(usageErrorOf(['calendar'])).toBe('calendar needs list, install, assign, unassign, check, close or reopen');
     expect(parseOpsArgs(['calendar', 'close', 'fx', '2026-12-24', '--early', '13:00', '--note', 'Christmas Eve'])).toEqual({
       kind: 'calendar', action: 'close', calendar: 'fx', date: '2026-12-24', earlyClose: '13:00', note: 'Christmas Eve' });
-    expect(refused(['calendar', 'close', 'fx', '2026-02-30'])).toBe(`not a date: "2026-02-30" (YYYY-MM-DD, the calendar's local day)`);
-    expect(refused(['calendar', 'close', 'fx', '2026-12-24', '--early', '25:00'])).toBe('--early needs HH:MM, e.g. 13:00 (got "25:00")');
-    expect(refused(['calendar', 'reopen', 'fx', '2026-12-24', '--note', 'x'])).toBe('unexpected argument: "--note"');
-    expect(refused(['calendar', 'install', 'lse'])).toBe('unknown template "lse" (one of crypto-24x7, fx, us-equities, cme-globex)');
-    expect(refused(['calendar', 'install', 'fx', '--years', '2028-2026'])).toBe('--years 2028-2026: between 1990 and 2100, at most 20 years, FROM <= TO');
-    expect(refused(['calendar', 'check', 'EURUSD', '2026-12-25 21:00'])).toBe('not an instant: "2026-12-25 21:00" (ISO 8601 with Z or an offset, e.g. 2026-12-25T21:00Z)');
-    expect(refused(['calendar', 'check', 'EURUSD', '2026-13-45T21:00Z'])).toMatch(/^not an instant/);
-    expect(refused(['calendar', 'assign', 'Bad Cal', 'AAPL'])).toBe('not a calendar name: "Bad Cal" (lower-case letters, digits, - and _)');
-    expect(refused(['calendar', 'assign', 'fx', '--like', 'EURUSD'])).toBe('pattern "EURUSD" has no % or _: assign it as an exact SYMBOL');
-    expect(refused(['calendar', 'unassign'])).toBe('missing SYMBOL (or --like PATTERN)');
+    expect(usageErrorOf(['calendar', 'close', 'fx', '2026-02-30'])).toBe(`not a date: "2026-02-30" (YYYY-MM-DD, the calendar's local day)`);
+    expect(usageErrorOf(['calendar', 'close', 'fx', '2026-12-24', '--early', '25:00'])).toBe('--early needs HH:MM, e.g. 13:00 (got "25:00")');
+    expect(usageErrorOf(['calendar', 'reopen', 'fx', '2026-12-24', '--note', 'x'])).toBe('unexpected argument: "--note"');
+    expect(usageErrorOf(['calendar', 'install', 'lse'])).toBe('unknown template "lse" (one of crypto-24x7, fx, us-equities, cme-globex)');
+    expect(usageErrorOf(['calendar', 'install', 'fx', '--years', '2028-2026'])).toBe('--years 2028-2026: between 1990 and 2100, at most 20 years, FROM <= TO');
+    expect(usageErrorOf(['calendar', 'check', 'EURUSD', '2026-12-25 21:00'])).toBe('not an instant: "2026-12-25 21:00" (ISO 8601 with Z or an offset, e.g. 2026-12-25T21:00Z)');
+    expect(usageErrorOf(['calendar', 'check', 'EURUSD', '2026-13-45T21:00Z'])).toMatch(/^not an instant/);
+    expect(usageErrorOf(['calendar', 'assign', 'Bad Cal', 'AAPL'])).toBe('not a calendar name: "Bad Cal" (lower-case letters, digits, - and _)');
+    expect(usageErrorOf(['calendar', 'assign', 'fx', '--like', 'EURUSD'])).toBe('pattern "EURUSD" has no % or _: assign it as an exact SYMBOL');
+    expect(usageErrorOf(['calendar', 'unassign'])).toBe('missing SYMBOL (or --like PATTERN)');
   });
 
   it('NYSE closures: holidays from the library and the 13:00 early closes', () => {

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpsFailure, parseOpsArgs, runOpsCommand, UsageError } from '../../lib/ops/commands';
+import { OpsFailure, parseOpsArgs, runOpsCommand } from '../../lib/ops/commands';
 import { insertBars, minutesBetween, randomWalkBars } from '../support/bars';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { floorMinute, MINUTE, ROOT } from './support';
+import { floorMinute, MINUTE, ROOT, usageErrorOf } from './support';
 
 describe('operator commands', () => {
   let db: TestDatabase;
@@ -25,25 +25,17 @@ describe('operator commands', () => {
     expect(parseOpsArgs(['register', 'EURUSD', '5m,1h'])).toEqual({ kind: 'register', symbol: 'EURUSD', timeframes: ['5m', '1h'] });
     expect(parseOpsArgs(['disable', 'ESZ6', 'all'])).toEqual({ kind: 'disable', symbol: 'ESZ6', timeframes: 'all' });
     expect(parseOpsArgs(['reset', '--dry-run'])).toEqual({ kind: 'reset', dryRun: true });
-    const refused = (argv: string[]) => {
-      try {
-        parseOpsArgs(argv);
-      } catch (error) {
-        return error instanceof UsageError ? error.message : `not a usage error: ${String(error)}`;
-      }
-      return 'accepted';
-    };
-    expect(refused([])).toBe('missing command');
-    expect(refused(['frobnicate'])).toBe('unknown command: "frobnicate"');
-    expect(refused(['reset'])).toBe('reset needs --dry-run (look) or --apply (do it)');
-    expect(refused(['health'])).toBe('missing SYMBOL');
-    expect(refused(['register', 'EURUSD'])).toMatch(/^missing TF/);
+    expect(usageErrorOf([])).toBe('missing command');
+    expect(usageErrorOf(['frobnicate'])).toBe('unknown command: "frobnicate"');
+    expect(usageErrorOf(['reset'])).toBe('reset needs --dry-run (look) or --apply (do it)');
+    expect(usageErrorOf(['health'])).toBe('missing SYMBOL');
+    expect(usageErrorOf(['register', 'EURUSD'])).toMatch(/^missing TF/);
     // Syntax is checked here (lib/pair-key.ts); whether 5x exists is agg_timeframes' to say.
-    expect(refused(['register', 'EURUSD', '5-m'])).toBe('not a timeframe: "5-m"');
+    expect(usageErrorOf(['register', 'EURUSD', '5-m'])).toBe('not a timeframe: "5-m"');
     // The API's symbol rules (lib/pair-key.ts): any text the pipeline may hold, but not blank or with control characters.
-    expect(refused(['enable', '  ', '5m'])).toBe('not a symbol: "  " (symbol must not be blank)');
-    expect(refused(['enable', 'EUR\nUSD', '5m'])).toMatch(/^not a symbol: .*control characters/);
-    expect(refused(['health', 'EURUSD', 'extra'])).toBe('unexpected argument: "extra"');
+    expect(usageErrorOf(['enable', '  ', '5m'])).toBe('not a symbol: "  " (symbol must not be blank)');
+    expect(usageErrorOf(['enable', 'EUR\nUSD', '5m'])).toMatch(/^not a symbol: .*control characters/);
+    expect(usageErrorOf(['health', 'EURUSD', 'extra'])).toBe('unexpected argument: "extra"');
   });
 
   it('registers and bootstraps, shows health, resets, and enables/disables', async () => {

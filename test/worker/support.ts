@@ -3,6 +3,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { expect } from 'vitest';
 import type { MinuteBar } from '../support/bars';
+import { parseOpsArgs, UsageError } from '../../lib/ops/commands';
 import { createWorkerPool } from '../../lib/worker/pool';
 import { Worker, type WorkerLogger, type WorkerSettings } from '../../lib/worker/worker';
 
@@ -10,6 +11,16 @@ export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const TIMEFRAMES: Array<[string, number]> = [['5m', 5], ['15m', 15], ['30m', 30], ['1h', 60], ['4h', 240], ['1d', 1440]];
 const EPOCH_2000 = Date.UTC(2000, 0, 1);
 export const MINUTE = 60_000;
+
+/** What `npm run ops --` says to these arguments: its usage error's message, or 'accepted'. */
+export function usageErrorOf(argv: string[]): string {
+  try {
+    parseOpsArgs(argv);
+  } catch (error) {
+    return error instanceof UsageError ? error.message : `not a usage error: ${String(error)}`;
+  }
+  return 'accepted';
+}
 
 export function floorMinute(ms: number): number {
   return Math.floor(ms / MINUTE) * MINUTE;
