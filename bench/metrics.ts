@@ -49,7 +49,7 @@ function snapshot(symbols: number, failing: number): HealthSnapshot {
     }
   }
   rows.sort(compareWorstFirst);
-  return { generatedAt: new Date(now).toISOString(), thresholds: DEFAULT_THRESHOLDS, runIntervalMinutes: 0.25, version: `bench-${failing}`, rows };
+  return { generatedAt: new Date(now).toISOString(), thresholds: DEFAULT_THRESHOLDS, runIntervalMinutes: 0.25, history: new Map(), rows };
 }
 
 const seriesIn = (text: string) => text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;

@@ -7,6 +7,7 @@ import { benchMarketSessions } from './market-sessions';
 import { benchBacklog, benchWorkerPass } from './worker-pass';
 import { benchApiLoad } from './api-load';
 import { benchBrowser } from './browser';
+import { benchSnapshot } from './snapshot';
 import { benchAdoption } from './adoption';
 import { benchMetrics } from './metrics';
 import { benchAudit, benchWorkerAudit } from './audit';
@@ -121,6 +122,13 @@ async function main(): Promise<void> {
         `every pair FAILING: ${h.fault.ms} ms (server ${h.fault.serverMs} ms) → ${h.fault.openIncidents} open incident(s), then ${h.fault.steadyMs} ms per evaluation while it lasts; all recover: ${h.recoveryMs} ms`);
       console.log(`/api/incidents (50 open) ${h.incidentsMs} ms; a pair's 7-day timeline ${h.timelineMs} ms (targets < 50 ms); the wall's incidents per poll ${h.wallIncidentsKb} kB; ` +
         `state_since of every pair (the /api/health snapshot's extra query, run beside the frontier select) ${h.stateSinceMs} ms`);
+    }
+    if (selected('snapshot')) {
+      const symbols = full ? 5_000 : 2_000;
+      const s = await benchSnapshot(db, symbols, full ? 9 : 5);
+      console.log(`\n## the API's snapshot: ${s.pairs} pairs, in process; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+      console.log(`one build ${s.buildMs} ms (median): its queries ${s.queriesMs} ms, the health rules ${s.rulesMs} ms, the version for the ETag ${s.versionMs} ms ` +
+        `→ the version is ${round(s.versionMs / Math.max(1, s.buildMs))}× the build; the list as JSON (${s.jsonMb} MB), which a 304 does not make, ${s.jsonMs} ms → ${round(s.jsonMs / Math.max(1, s.versionMs))}× the version`);
     }
     if (selected('browser')) {
       const o = { symbols: 5_000, loadRuns: full ? 5 : 3, scrollRows: 5_000, scrollSeconds: full ? 180 : 25, pollSeconds: full ? 300 : 60, wallSeconds: full ? 600 : 60, heapEveryMs: full ? 60_000 : 15_000 };

@@ -54,15 +54,41 @@ export function rowAsOf<T extends FrontierRow>(row: T, elapsedMinutes: number, m
 }
 
 /**
- * A row's text without the fields that move with the clock: equal for two answers exactly
- * when `rowAsOf` turns the older into the newer. The timestamps the ages count from
- * (sourceMaxTsUtc, lastSuccessUtc, registeredAtUtc, the session's bounds) stay in.
+ * Every field of a row: moved by the clock alone (`rowAsOf` moves it), the market session (its
+ * bounds are facts, its distances move), or a fact that changes only with the database. Tied
+ * to the types: a field added to FrontierRow or MarketSession and not named here fails the
+ * type check, so the fingerprint cannot silently miss it.
+ */
+const ROW_FIELDS = {
+  symbol: 'fact', timeframe: 'fact', stepMinutes: 'fact', enabled: 'fact', cursorUtc: 'fact', sourceMaxTsUtc: 'fact',
+  cursorStatus: 'fact', gapMinutes: 'fact', barsBehind: 'fact', sourceAgeMinutes: 'clock', lastAttemptUtc: 'fact',
+  lastSuccessUtc: 'fact', registeredAtUtc: 'fact', minutesSinceSuccess: 'clock', lastError: 'fact', lastErrorUtc: 'fact',
+  lastErrorSqlstate: 'fact', lastErrorHint: 'fact', consecutiveFailures: 'fact', totalRuns: 'fact', totalBarsWritten: 'fact',
+  barsPerRun: 'fact', recentBars: 'fact', auditUnrepaired: 'fact', auditUnrepairedFromUtc: 'fact', auditUnrepairedToUtc: 'fact',
+  auditRepaired24h: 'fact', auditLastUtc: 'fact', market: 'session',
+} as const satisfies Record<keyof FrontierRow, 'fact' | 'clock' | 'session'>;
+const SESSION_FIELDS = {
+  calendar: 'fact', timeZone: 'fact', isOpen: 'fact', openedAt: 'fact', closesAt: 'fact', nextOpensAt: 'fact', lastClosedAt: 'fact',
+  minutesSinceOpen: 'clock', minutesUntilClose: 'clock', minutesUntilOpen: 'clock', minutesSinceClose: 'clock',
+} as const satisfies Record<keyof MarketSession, 'fact' | 'clock'>;
+
+const factsOf = <T extends object>(fields: Record<keyof T, string>) =>
+  (Object.keys(fields) as Array<keyof T>).filter((key) => fields[key] === 'fact');
+const ROW_FACTS = factsOf<FrontierRow>(ROW_FIELDS);
+const SESSION_FACTS = factsOf<MarketSession>(SESSION_FIELDS);
+
+/**
+ * A row's facts as text: equal for two answers exactly when `rowAsOf` turns the older into
+ * the newer. The clock's fields are left out, the timestamps they count from (sourceMaxTsUtc,
+ * lastSuccessUtc, registeredAtUtc, the session's bounds) are in; so is nothing of the verdict a
+ * PairHealth adds (the rules derive it from these, the clock, the settings and the history,
+ * which the version covers separately). An array of values, not an object: half the time.
  */
 export function clockFreeRow(row: FrontierRow): string {
-  const market = row.market && {
-    ...row.market, minutesSinceOpen: null, minutesUntilClose: null, minutesUntilOpen: null, minutesSinceClose: null,
-  };
-  return JSON.stringify({ ...row, sourceAgeMinutes: null, minutesSinceSuccess: null, market });
+  const values: unknown[] = ROW_FACTS.map((key) => row[key]);
+  const market = row.market;
+  if (market) for (const key of SESSION_FACTS) values.push(market[key]);
+  return JSON.stringify(values);
 }
 
 /**

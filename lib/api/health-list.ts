@@ -4,7 +4,7 @@ import { comparePairs, pairMatcher } from '../health-list-contract';
 import { HEALTH_STATES, type HealthListResponse, type HealthState, type HealthSummaryResponse } from '../types';
 import { badRequest, quoted } from './errors';
 import type { HealthListQuery } from './health-params';
-import { getHealthSnapshot, getTimeframes, type HealthSnapshot } from './snapshot';
+import { getHealthSnapshot, getTimeframes, snapshotVersionOf, type HealthSnapshot } from './snapshot';
 
 export async function listHealth(query: HealthListQuery): Promise<HealthListResponse> {
   await checkTimeframes(query);
@@ -43,7 +43,7 @@ export async function listHealthAnswer(query: HealthListQuery): Promise<HealthLi
     }
     return body;
   };
-  return { etag: `"${snapshot.version}.${createHash('sha1').update(key).digest('base64url').slice(0, 10)}"`, generatedAt: snapshot.generatedAt, json };
+  return { etag: `"${snapshotVersionOf(snapshot)}.${createHash('sha1').update(key).digest('base64url').slice(0, 10)}"`, generatedAt: snapshot.generatedAt, json };
 }
 
 async function checkTimeframes(query: HealthListQuery): Promise<void> {

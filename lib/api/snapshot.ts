@@ -17,12 +17,8 @@ export interface HealthSnapshot {
   generatedAt: string;
   thresholds: HealthThresholds;
   runIntervalMinutes: number;
-  /**
-   * A fingerprint of everything the rows are made of except the clock (lib/health-clock.ts):
-   * equal for two snapshots when the newer one is the older one with its ages moved on. The
-   * list's ETag is built on it, so a poll that finds nothing changed is answered 304.
-   */
-  version: string;
+  /** each pair's state-history entry (pair_state_current), keyed by pairKey */
+  history: ReadonlyMap<string, PairStateSince>;
   /** worst first (compareWorstFirst) */
   rows: PairHealth[];
 }
@@ -63,16 +59,40 @@ async function loadSnapshot(): Promise<HealthSnapshot> {
     return health;
   });
   rows.sort(compareWorstFirst);
-  return { generatedAt, thresholds, runIntervalMinutes, version: fingerprint(frontier, since, { thresholds, runIntervalMinutes }), rows };
+  return { generatedAt, thresholds, runIntervalMinutes, history: since, rows };
 }
 
-/** sha1 over the rows without their clock-driven fields, their history entries and the rules' settings. */
-function fingerprint(frontier: readonly FrontierRow[], since: ReadonlyMap<string, PairStateSince>, config: HealthConfig): string {
-  const hash = createHash('sha1').update(JSON.stringify(config));
-  for (const row of frontier) {
-    const known = since.get(pairKey(row.symbol, row.timeframe));
-    hash.update(clockFreeRow(row)).update(known ? JSON.stringify(known) : '-').update('\n');
+const versions = new WeakMap<HealthSnapshot, string>();
+
+/**
+ * A fingerprint of everything the snapshot's rows are made of except the clock
+ * (lib/health-clock.ts): equal for two snapshots when the newer one is the older one with its
+ * ages moved on. The list's ETag is built on it, so a poll that finds nothing changed is
+ * answered 304. Made on first use (the list asks; the summary and the metrics do not), once
+ * per snapshot.
+ */
+export function snapshotVersionOf(snapshot: HealthSnapshot): string {
+  let version = versions.get(snapshot);
+  if (version === undefined) {
+    version = snapshotVersion(snapshot.rows, snapshot.history, { thresholds: snapshot.thresholds, runIntervalMinutes: snapshot.runIntervalMinutes });
+    versions.set(snapshot, version);
   }
+  return version;
+}
+
+/**
+ * sha1 over the rows without their clock-driven fields and verdicts, their history entries and
+ * the rules' settings. Sorted first: the frontier query has no ORDER BY (a parallel plan returns
+ * rows in any order), and the same rows must give the same version in every process.
+ */
+export function snapshotVersion(rows: ReadonlyArray<FrontierRow | PairHealth>, history: ReadonlyMap<string, PairStateSince>, config: HealthConfig): string {
+  const texts = rows.map((row) => {
+    const known = history.get(pairKey(row.symbol, row.timeframe));
+    return `${clockFreeRow(row)}\t${known ? JSON.stringify(known) : '-'}\n`;
+  });
+  texts.sort();
+  const hash = createHash('sha1').update(JSON.stringify(config));
+  for (const text of texts) hash.update(text);
   return hash.digest('base64url').slice(0, 20);
 }
 

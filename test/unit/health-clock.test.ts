@@ -2,6 +2,7 @@
 // list brought to a later time by the server's own rules.
 import { describe, expect, test } from 'vitest';
 import { compareWorstFirst, derivePairHealth, DEFAULT_THRESHOLDS } from '../../lib/health';
+import { snapshotVersion } from '../../lib/api/snapshot';
 import { clockFreeRow, healthListAsOf, rowAsOf } from '../../lib/health-clock';
 import type { MarketSession } from '../../lib/market-session';
 import type { FrontierRow, HealthListResponse } from '../../lib/types';
@@ -106,5 +107,25 @@ describe('healthListAsOf', () => {
     const list = answer(rows);
     expect(healthListAsOf(list, G0)).toBe(list);
     expect(healthListAsOf(list, at(G0, -1))).toBe(list);
+  });
+});
+
+describe('snapshotVersion (the ETag\'s first part)', () => {
+  const rows = ['A', 'B', 'C'].map((symbol) => frontierRow({ symbol, market: openMarket() }));
+  const config = { thresholds: DEFAULT_THRESHOLDS, runIntervalMinutes: 0.25 };
+  const since = new Map([['B\t5m', { state: 'OK', stateSince: G0, observedState: 'OK', observedSince: G0 }]]);
+  const version = snapshotVersion(rows, since, config);
+
+  test('the same for the same rows in any order, and for the rows later', () => {
+    expect(snapshotVersion([rows[2]!, rows[0]!, rows[1]!], since, config)).toBe(version);
+    expect(snapshotVersion(rows.map((row) => rowAsOf(row, 3)), since, config)).toBe(version);
+  });
+
+  test('another for a row more or less, a history entry, or another setting', () => {
+    expect(snapshotVersion(rows.slice(1), since, config)).not.toBe(version);
+    expect(snapshotVersion(rows, new Map(), config)).not.toBe(version);
+    expect(snapshotVersion(rows, new Map([['B\t5m', { ...since.get('B\t5m')!, observedState: 'STALLED' }]]), config)).not.toBe(version);
+    expect(snapshotVersion(rows, since, { ...config, runIntervalMinutes: 1 })).not.toBe(version);
+    expect(snapshotVersion(rows, since, { ...config, thresholds: { ...DEFAULT_THRESHOLDS, stallMinutes: 30 } })).not.toBe(version);
   });
 });
