@@ -1,0 +1,36 @@
+import { expect, test } from '@playwright/test';
+import { derivePairHealth } from '../lib/health';
+import { HEALTH_STATES, type HealthListResponse, type HealthState } from '../lib/types';
+
+/**
+ * The stall rule's boundary minute on the overview (lib/stall-rule.ts: strictly more than the
+ * threshold). The rows are the server's own derivation of 60.0 and 60.1 minutes since success,
+ * served in place of the API so that the minute does not tick while the page looks: the
+ * browser filters the "Stalled aggregation" preset itself (lib/health-list-contract.ts), and
+ * it must agree with the state each row shows. The SQL and API sides: test/sql/frontier-view.test.ts,
+ * test/api/stall-boundary.test.ts.
+ */
+test('at 60.0 min a pair is neither STALLED nor in the "stalled" preset; at 60.1 it is both', async ({ page, request }) => {
+  const sample = (await (await request.get('/api/health?limit=1&state=OK')).json()) as HealthListResponse;
+  const rows = [['EDGE60', 60], ['EDGE61', 60.1]].map(([symbol, minutes]) => derivePairHealth(
+    { ...sample.rows[0]!, symbol: symbol as string, timeframe: '1d', stepMinutes: 1440, consecutiveFailures: 0, minutesSinceSuccess: minutes as number },
+    sample.thresholds, sample.runIntervalMinutes,
+  ));
+  const byState = Object.fromEntries(HEALTH_STATES.map((state) => [state, rows.filter((row) => row.state === state).length])) as Record<HealthState, number>;
+  await page.route(/\/api\/health\/summary$/, (route) =>
+    route.fulfill({ json: { generatedAt: sample.generatedAt, thresholds: sample.thresholds, total: 2, byState, problems: rows.filter((row) => row.state === 'STALLED') } }));
+  await page.route(/\/api\/health\?/, (route) =>
+    route.fulfill({ json: { generatedAt: sample.generatedAt, thresholds: sample.thresholds, runIntervalMinutes: sample.runIntervalMinutes, total: 2, rows } }));
+
+  await page.goto('/');
+  const row = (symbol: string) => page.getByTestId('health-row').filter({ hasText: symbol });
+  await expect(row('EDGE60')).toHaveAttribute('data-state', 'OK');
+  await expect(row('EDGE61')).toHaveAttribute('data-state', 'STALLED');
+  await expect(row('EDGE61')).toContainText('no success for 60 min, threshold 60');
+
+  await page.getByTestId('preset-stalled').click();
+  await expect(page).toHaveURL(/preset=stalled/);
+  await expect(page.getByTestId('table-count')).toHaveText('1 of 1 matching');
+  await expect(page.getByTestId('health-row')).toHaveCount(1);
+  await expect(row('EDGE61')).toBeVisible();
+});
