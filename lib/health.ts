@@ -193,7 +193,7 @@ export function derivePairHealth(
   };
   // Identity, verdict, then the row's facts. Built in this order (and the verdict written again
   // over a row that already had one) because `{ ...row, state, … }` turns 40-field objects into
-  // slow dictionaries in V8: 10× the time for 30,000 rows (bench: lib/health-clock.ts' asOf).
+  // slow dictionaries in V8: 3× the time for 30,000 rows (`npm run bench -- --only=snapshot`, the rules).
   const facts: Omit<FrontierRow, 'symbol' | 'timeframe'> = row; // (the same two values again)
   const health: PairHealth = {
     symbol: row.symbol, timeframe: row.timeframe, state: verdict.state, severity: verdict.severity, reason: verdict.reason,

@@ -20,16 +20,22 @@ export function jsonText(text: string, status = 200, headers: Record<string, str
  * Does the request's If-None-Match name this ETag (RFC 9110 §13.1.2: a list, weak
  * comparison, or "*")? The clients that send one are the dashboard's own pages.
  */
-export function matchesIfNoneMatch(request: Request, etag: string): boolean {
+function matchesIfNoneMatch(request: Request, etag: string): boolean {
   const header = request.headers.get('if-none-match');
   if (!header) return false;
   const strip = (tag: string) => tag.trim().replace(/^W\//, '');
   return header.split(',').some((tag) => tag.trim() === '*' || strip(tag) === strip(etag));
 }
 
-/** 304: the client's copy is current; the snapshot that says so was made at generatedAt. */
-export function notModified(etag: string, generatedAt: string): Response {
-  return new Response(null, { status: 304, headers: { ...NO_STORE, etag, [GENERATED_AT_HEADER]: generatedAt } });
+/**
+ * A JSON answer with an ETag and the time of the snapshot behind it (GENERATED_AT_HEADER):
+ * 304 with no body when the request's If-None-Match names the ETag (the body is then never
+ * made), else 200 with the body.
+ */
+export function conditionalJsonText(request: Request, answer: { etag: string; generatedAt: string; json: () => string }): Response {
+  const headers = { etag: answer.etag, [GENERATED_AT_HEADER]: answer.generatedAt };
+  if (matchesIfNoneMatch(request, answer.etag)) return new Response(null, { status: 304, headers: { ...NO_STORE, ...headers } });
+  return jsonText(answer.json(), 200, headers);
 }
 
 export function errorJson(status: number, code: string, message: string): Response {
@@ -63,5 +69,3 @@ export async function handle(route: string, run: () => Promise<Response>): Promi
     return errorResponse(route, error);
   }
 }
-
-export { GENERATED_AT_HEADER };

@@ -85,7 +85,7 @@ export function snapshotVersionOf(snapshot: HealthSnapshot): string {
  * the rules' settings. Sorted first: the frontier query has no ORDER BY (a parallel plan returns
  * rows in any order), and the same rows must give the same version in every process.
  */
-export function snapshotVersion(rows: ReadonlyArray<FrontierRow | PairHealth>, history: ReadonlyMap<string, PairStateSince>, config: HealthConfig): string {
+export function snapshotVersion(rows: readonly FrontierRow[], history: ReadonlyMap<string, PairStateSince>, config: HealthConfig): string {
   const texts = rows.map((row) => {
     const known = history.get(pairKey(row.symbol, row.timeframe));
     return `${clockFreeRow(row)}\t${known ? JSON.stringify(known) : '-'}\n`;

@@ -1,9 +1,9 @@
 import type pg from 'pg';
+import { BackgroundLoop } from '../background-loop';
 import { log as defaultLog } from '../log';
 import type { Env } from '../env';
 import { backoffDelay, errorCode, errorMessage, isConnectionError, OutageTracker } from './outage';
 import { listPairs, ping, pruneBatch, raisedWith, recordFailure, runPair, type Pair, type RetryBackoff } from './statements';
-import { BackgroundLoop } from '../background-loop';
 import { Auditor, type AuditSettings } from './audit';
 
 export interface WorkerSettings {

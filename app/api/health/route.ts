@@ -1,6 +1,6 @@
 import { listHealthAnswer } from '@/lib/api/health-list';
 import { parseHealthListQuery } from '@/lib/api/health-params';
-import { GENERATED_AT_HEADER, handle, jsonText, matchesIfNoneMatch, notModified } from '@/lib/api/respond';
+import { conditionalJsonText, handle } from '@/lib/api/respond';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,8 +12,6 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<Response> {
   return handle('GET /api/health', async () => {
     const query = parseHealthListQuery(new URL(request.url).searchParams);
-    const answer = await listHealthAnswer(query);
-    if (matchesIfNoneMatch(request, answer.etag)) return notModified(answer.etag, answer.generatedAt);
-    return jsonText(answer.json(), 200, { etag: answer.etag, [GENERATED_AT_HEADER]: answer.generatedAt });
+    return conditionalJsonText(request, await listHealthAnswer(query));
   });
 }
