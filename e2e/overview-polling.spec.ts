@@ -1,8 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { derivePairHealth } from '../lib/health';
 import { GENERATED_AT_HEADER } from '../lib/health-clock';
 import { OVERVIEW_POLL_MS } from '../lib/polling';
-import { HEALTH_STATES, type HealthListResponse, type HealthState } from '../lib/types';
+import { listBody, scriptedRows, serveSummary } from './fixtures/scripted-api';
 
 /**
  * The overview's conditional polls (lib/health-clock.ts), with the API's answers scripted: the
@@ -11,18 +10,14 @@ import { HEALTH_STATES, type HealthListResponse, type HealthState } from '../lib
  * past its last success turns STALLED without a byte of rows.
  */
 test('a 304 brings the held rows forward: a pair turns STALLED with no new rows sent', async ({ page, request }) => {
-  const sample = (await (await request.get('/api/health?limit=1&state=OK')).json()) as HealthListResponse;
-  const base = sample.rows[0]!;
+  const { sample, rows } = await scriptedRows(request, [
+    { symbol: 'CALM', timeframe: '5m', stepMinutes: 5, minutesSinceSuccess: 0.5 },
+    { symbol: 'NEAR', timeframe: '5m', stepMinutes: 5, minutesSinceSuccess: 59.5 },
+  ]);
   const generatedAt = sample.generatedAt;
   const aMinuteLater = new Date(Date.parse(generatedAt) + 60_000).toISOString();
-  const rows = [
-    { symbol: 'CALM', minutesSinceSuccess: 0.5 },
-    { symbol: 'NEAR', minutesSinceSuccess: 59.5 },
-  ].map((change) => derivePairHealth({ ...base, timeframe: '5m', stepMinutes: 5, consecutiveFailures: 0, ...change }, sample.thresholds, sample.runIntervalMinutes));
   expect(rows.map((row) => row.state)).toEqual(['OK', 'OK']);
-  const byState = Object.fromEntries(HEALTH_STATES.map((state) => [state, state === 'OK' ? 2 : 0])) as Record<HealthState, number>;
-  await page.route(/\/api\/health\/summary$/, (route) =>
-    route.fulfill({ json: { generatedAt, thresholds: sample.thresholds, total: 2, byState, problems: [] } }));
+  await serveSummary(page, sample, rows);
 
   const etag = '"v1.all"';
   const sent: Array<string | null> = [];
@@ -32,7 +27,7 @@ test('a 304 brings the held rows forward: a pair turns STALLED with no new rows 
     if (ifNoneMatch === etag) return route.fulfill({ status: 304, headers: { etag, [GENERATED_AT_HEADER]: aMinuteLater }, body: '' });
     return route.fulfill({
       headers: { etag, [GENERATED_AT_HEADER]: generatedAt },
-      json: { generatedAt, thresholds: sample.thresholds, runIntervalMinutes: sample.runIntervalMinutes, total: 2, rows },
+      json: listBody(sample, rows),
     });
   });
 

@@ -1,6 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { derivePairHealth } from '../lib/health';
-import { HEALTH_STATES, type HealthListResponse, type HealthState } from '../lib/types';
+import { listBody, scriptedRows, serveSummary } from './fixtures/scripted-api';
 
 /**
  * The stall rule's boundary minute on the overview (lib/stall-rule.ts: strictly more than the
@@ -11,16 +10,12 @@ import { HEALTH_STATES, type HealthListResponse, type HealthState } from '../lib
  * test/api/stall-boundary.test.ts.
  */
 test('at 60.0 min a pair is neither STALLED nor in the "stalled" preset; at 60.1 it is both', async ({ page, request }) => {
-  const sample = (await (await request.get('/api/health?limit=1&state=OK')).json()) as HealthListResponse;
-  const rows = [['EDGE60', 60], ['EDGE61', 60.1]].map(([symbol, minutes]) => derivePairHealth(
-    { ...sample.rows[0]!, symbol: symbol as string, timeframe: '1d', stepMinutes: 1440, consecutiveFailures: 0, minutesSinceSuccess: minutes as number },
-    sample.thresholds, sample.runIntervalMinutes,
-  ));
-  const byState = Object.fromEntries(HEALTH_STATES.map((state) => [state, rows.filter((row) => row.state === state).length])) as Record<HealthState, number>;
-  await page.route(/\/api\/health\/summary$/, (route) =>
-    route.fulfill({ json: { generatedAt: sample.generatedAt, thresholds: sample.thresholds, total: 2, byState, problems: rows.filter((row) => row.state === 'STALLED') } }));
-  await page.route(/\/api\/health\?/, (route) =>
-    route.fulfill({ json: { generatedAt: sample.generatedAt, thresholds: sample.thresholds, runIntervalMinutes: sample.runIntervalMinutes, total: 2, rows } }));
+  const { sample, rows } = await scriptedRows(request, [
+    { symbol: 'EDGE60', timeframe: '1d', stepMinutes: 1440, minutesSinceSuccess: 60 },
+    { symbol: 'EDGE61', timeframe: '1d', stepMinutes: 1440, minutesSinceSuccess: 60.1 },
+  ]);
+  await serveSummary(page, sample, rows);
+  await page.route(/\/api\/health\?/, (route) => route.fulfill({ json: listBody(sample, rows) }));
 
   await page.goto('/');
   const row = (symbol: string) => page.getByTestId('health-row').filter({ hasText: symbol });
