@@ -114,6 +114,7 @@ test('the role cannot write: read-only transactions, and no write privilege when
       delete: 'DELETE FROM data_agg_runs',
       runCatchup: `SELECT run_catchup('EURUSD', '5m', 10, 1)`,
       reset: 'SELECT * FROM reset_aggregation_cursors(false)',
+      resetOnePair: `SELECT * FROM reset_aggregation_cursor('EURUSD', '5m', false)`,
       createTable: 'CREATE TABLE fm_intruder (id int)',
     };
     const results: Record<string, { defaultTransaction: string; readWrite: string }> = {};

@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { FAILING_ERROR, HISTORY_PAIR } from './fixtures/seed';
+import pg from 'pg';
+import { e2eEnvironment } from './fixtures/environment';
+import { FAILING_ERROR, HISTORY_PAIR, PROBLEM_PAIRS } from './fixtures/seed';
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
@@ -56,6 +58,26 @@ test('a failing pair shows its last error and the remediation SQL to copy, and l
   await expect(page).toHaveURL(/\/\?q=NZDUSD$/);
   await expect(page.getByTestId('health-row')).toHaveCount(6);
   await expect(page.getByTestId('health-row').first()).toHaveAttribute('data-state', 'FAILING');
+});
+
+test("an AHEAD pair's remediation resets that pair's cursor and names no other", async ({ page }) => {
+  const ahead = PROBLEM_PAIRS.find((pair) => pair.state === 'AHEAD')!;
+  await page.goto(`/pairs/${ahead.symbol}/${ahead.timeframe}`);
+  const sql = page.getByTestId('remediation-sql');
+  await expect(sql).toContainText(`reset_aggregation_cursor('${ahead.symbol}', '${ahead.timeframe}', true)`);
+  await sql.getByRole('button', { name: 'Copy SQL' }).click();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).not.toContain('reset_aggregation_cursors');
+  // The copied dry run, run as pasted: only this pair, though the seed holds a NULL cursor too.
+  const dryRun = copied.split('\n').find((line) => line.includes(', true);'))!;
+  const client = new pg.Client({ connectionString: e2eEnvironment().databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ canonical_symbol: string; timeframe: string; reason: string }>(dryRun);
+    expect(rows.map((row) => `${row.canonical_symbol}/${row.timeframe}:${row.reason}`)).toEqual([`${ahead.symbol}/${ahead.timeframe}:ahead_of_source`]);
+  } finally {
+    await client.end();
+  }
 });
 
 test('an unknown pair says so', async ({ page }) => {

@@ -105,7 +105,7 @@ describe('actions', () => {
   test.each<[string, Partial<FrontierRow>, string]>([
     ['NULL', { symbol: "O'NEIL", cursorStatus: 'NULL', cursorUtc: null, barsBehind: null },
       "bootstrap it: SELECT bootstrap_aggregation_cursor('O''NEIL', '5m');"],
-    ['AHEAD', { cursorStatus: 'AHEAD' }, 'run the reset dry run: SELECT * FROM reset_aggregation_cursors(true); then with false'],
+    ['AHEAD', { cursorStatus: 'AHEAD' }, "run the reset dry run: SELECT * FROM reset_aggregation_cursor('EURUSD', '5m', true); then with false"],
     // The HINT the SQL raised the failure with, as sql/012 keeps it.
     ['FAILING on corrupt data', { consecutiveFailures: 1, lastError: 'corrupt source data for X', lastErrorSqlstate: '22000',
       lastErrorHint: 'fix or delete the bad bars_1m rows, then the next run carries on' },

@@ -1,5 +1,5 @@
 import { formatMinutes, formatSpan } from './duration';
-import { bootstrapSql, driftRepairSql, enableSql, RESET_DRY_RUN_SQL } from './remediation-statements';
+import { bootstrapSql, driftRepairSql, enableSql, resetPairSql } from './remediation-statements';
 import { isStalled, SEED_STALL_MINUTES } from './stall-rule';
 
 export { sqlLiteral } from './remediation-statements';
@@ -97,7 +97,7 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
       reason: row.sourceMaxTsUtc
         ? `cursor is ahead of the source frontier by ${formatSpan(aheadMinutes(row))}: cursor ${row.cursorUtc}, frontier ${row.sourceMaxTsUtc}`
         : `cursor ${row.cursorUtc} is set but ${row.symbol} has no source bars`,
-      action: `run the reset dry run: ${RESET_DRY_RUN_SQL} then with false`,
+      action: `run the reset dry run: ${resetPairSql(row.symbol, row.timeframe, true)} then with false`,
     });
   }
   if (row.cursorStatus === 'NULL') {

@@ -15,8 +15,10 @@ export function bootstrapSql(symbol: string, timeframe: string): string {
   return `SELECT bootstrap_aggregation_cursor(${sqlLiteral(symbol)}, ${sqlLiteral(timeframe)});`;
 }
 
-export const RESET_DRY_RUN_SQL = 'SELECT * FROM reset_aggregation_cursors(true);';
-export const RESET_APPLY_SQL = 'SELECT * FROM reset_aggregation_cursors(false);';
+/** The reset of one pair's cursor (never another pair's): the dry run, or the reset itself. */
+export function resetPairSql(symbol: string, timeframe: string, dryRun: boolean): string {
+  return `SELECT * FROM reset_aggregation_cursor(${sqlLiteral(symbol)}, ${sqlLiteral(timeframe)}, ${dryRun});`;
+}
 
 export function enableSql(symbol: string, timeframe: string): string {
   return `UPDATE data_agg_state SET enabled = true WHERE canonical_symbol = ${sqlLiteral(symbol)} AND timeframe = ${sqlLiteral(timeframe)};`;

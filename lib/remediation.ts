@@ -1,5 +1,5 @@
 import { failureHint } from './health';
-import { bootstrapSql, driftRepairSql, enableSql, RESET_APPLY_SQL, RESET_DRY_RUN_SQL, sqlLiteral } from './remediation-statements';
+import { bootstrapSql, driftRepairSql, enableSql, resetPairSql, sqlLiteral } from './remediation-statements';
 import type { PairHealth } from './types';
 
 /**
@@ -25,10 +25,10 @@ export function remediationSql(pair: PairHealth): string | null {
       ].join('\n');
     case 'AHEAD':
       return [
-        '-- 1. see what the reset would change (writes nothing)',
-        RESET_DRY_RUN_SQL,
-        '-- 2. move every NULL/AHEAD cursor to a safe position, validated before commit',
-        RESET_APPLY_SQL,
+        '-- 1. see what the reset of this pair would change (writes nothing)',
+        resetPairSql(pair.symbol, pair.timeframe, true),
+        '-- 2. move this pair\'s cursor (and no other) to a safe position, validated before commit',
+        resetPairSql(pair.symbol, pair.timeframe, false),
         '-- 3. check',
         `SELECT * FROM v_aggregation_frontier_health WHERE ${where};`,
       ].join('\n');

@@ -10,7 +10,7 @@ import { parseRetryArgs, retryPairs, type RetryCommand } from './retry';
 export type OpsCommand =
   | { kind: 'register'; symbol: string; timeframes: string[] | 'all' }
   | { kind: 'health'; symbol: string }
-  | { kind: 'reset'; dryRun: boolean }
+  | { kind: 'reset'; dryRun: boolean; pair?: { symbol: string; timeframe: string } }
   | { kind: 'enable' | 'disable'; symbol: string; timeframes: string[] | 'all' }
   | AuditCommand
   | CalendarCommand
@@ -21,8 +21,10 @@ export const USAGE = `usage: npm run ops -- <command>
   register SYMBOL TF[,TF…]|all   register the pair(s) and bootstrap the cursor
                                  (the window before the symbol's first source bar)
   health SYMBOL                  the monitoring view's rows for the symbol
-  reset --dry-run                which NULL/AHEAD cursors a reset would move; writes nothing
-  reset --apply                  move them (reset_aggregation_cursors), print rows and notices
+  reset --dry-run [SYMBOL TF]    which NULL/AHEAD cursors a reset would move; writes nothing
+  reset --apply [SYMBOL TF]      move them, print rows and notices: with SYMBOL TF only that
+                                 pair's cursor (reset_aggregation_cursor); without, every NULL
+                                 and AHEAD cursor in the database (reset_aggregation_cursors)
   enable SYMBOL TF[,TF…]|all     let the worker run the pair(s) again
   disable SYMBOL TF[,TF…]|all    stop the worker running the pair(s)${CALENDAR_USAGE}
 ${AUDIT_USAGE}
@@ -70,11 +72,15 @@ export function parseOpsArgs(argv: string[]): OpsCommand {
       return { kind: 'health', symbol: symbolArg(symbol) };
     }
     case 'reset': {
-      const [mode, ...more] = rest;
+      const [mode, symbol, timeframe, ...more] = rest;
+      if (mode !== '--dry-run' && mode !== '--apply') throw new UsageError('reset needs --dry-run (look) or --apply (do it)');
       noMore(more);
-      if (mode === '--dry-run') return { kind: 'reset', dryRun: true };
-      if (mode === '--apply') return { kind: 'reset', dryRun: false };
-      throw new UsageError('reset needs --dry-run (look) or --apply (do it)');
+      const dryRun = mode === '--dry-run';
+      if (symbol === undefined) return { kind: 'reset', dryRun };
+      if (timeframe === undefined) throw new UsageError('reset SYMBOL needs its TF too (one pair: reset --dry-run SYMBOL TF)');
+      const timeframes = timeframesArg(timeframe);
+      if (timeframes === 'all' || timeframes.length !== 1) throw new UsageError(`reset takes one pair: one timeframe, not ${JSON.stringify(timeframe)}`);
+      return { kind: 'reset', dryRun, pair: { symbol: symbolArg(symbol), timeframe: timeframes[0]! } };
     }
     case 'audit':
       try {
@@ -116,7 +122,7 @@ export async function runOpsCommand(
     }
     case 'register': return register(client, command.symbol, command.timeframes);
     case 'health': return health(client, command.symbol);
-    case 'reset': return reset(client, command.dryRun);
+    case 'reset': return reset(client, command.dryRun, command.pair);
     case 'enable':
     case 'disable': return setEnabled(client, command.symbol, command.timeframes, command.kind === 'enable');
     case 'calendar': return runCalendarCommand(client, command);
@@ -169,15 +175,17 @@ async function health(client: pg.ClientBase, symbol: string): Promise<string[]> 
   return [`health of ${symbol} (v_aggregation_frontier_health):`, ...table, ...(errors.length ? ['last errors:', ...errors] : [])];
 }
 
-async function reset(client: pg.ClientBase, dryRun: boolean): Promise<string[]> {
+async function reset(client: pg.ClientBase, dryRun: boolean, pair?: { symbol: string; timeframe: string }): Promise<string[]> {
   const notices: string[] = [];
   const onNotice = (notice: { message?: string }) => notices.push(`NOTICE: ${notice.message ?? ''}`);
   client.on('notice', onNotice);
   try {
-    const result = await client.query<Record<string, unknown>>('SELECT * FROM reset_aggregation_cursors($1)', [dryRun]);
+    const result = pair
+      ? await client.query<Record<string, unknown>>('SELECT * FROM reset_aggregation_cursor($1, $2, $3)', [pair.symbol, pair.timeframe, dryRun])
+      : await client.query<Record<string, unknown>>('SELECT * FROM reset_aggregation_cursors($1)', [dryRun]);
     const heading = dryRun ? 'reset dry run: these cursors would move (nothing written):' : 'reset applied: cursors moved:';
     const rows = result.rows.length === 0
-      ? ['(no NULL or AHEAD cursor: nothing to reset)']
+      ? [pair ? `(${pair.symbol}/${pair.timeframe} is neither NULL nor AHEAD: nothing to reset)` : '(no NULL or AHEAD cursor: nothing to reset)']
       : formatTable(result.rows, [['canonical_symbol', 'symbol'], ['timeframe', 'tf'], ['old_cursor_utc', 'old cursor'],
         ['new_cursor_utc', 'new cursor'], ['reason', 'reason']]);
     return [heading, ...rows, ...notices];

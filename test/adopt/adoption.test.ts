@@ -131,7 +131,7 @@ describe('adopting a pre-fix production database (partitioned bars_1m)', () => {
     expect(pair.status).toBe(200);
     expect(pair.body.pair.cursorStatus).toBe('AHEAD');
     expect(pair.body.history).toEqual([]);
-    expect(pair.body.remediationSql).toContain('reset_aggregation_cursors(true)');
+    expect(pair.body.remediationSql).toContain("reset_aggregation_cursor('EURUSD', '1h', true)");
     const runs = await call<RunsPage>(pairRuns, '/api/pairs/EURUSD/1h/runs', { symbol: 'EURUSD', timeframe: '1h' });
     expect(runs.status).toBe(200);
     expect(runs.body.runs).toEqual([]);

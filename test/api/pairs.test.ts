@@ -60,7 +60,7 @@ describe('GET /api/pairs/[symbol]/[timeframe]', () => {
 
   test.each([
     ['USDCAD', '5m', 'NULL', ["SELECT bootstrap_aggregation_cursor('USDCAD', '5m');"]],
-    ['NZDUSD', '5m', 'AHEAD', ['SELECT * FROM reset_aggregation_cursors(true);', 'SELECT * FROM reset_aggregation_cursors(false);']],
+    ['NZDUSD', '5m', 'AHEAD', ["SELECT * FROM reset_aggregation_cursor('NZDUSD', '5m', true);", "SELECT * FROM reset_aggregation_cursor('NZDUSD', '5m', false);"]],
     ['AUDUSD', '5m', 'FAILING', ["FROM data_agg_runs WHERE canonical_symbol = 'AUDUSD' AND timeframe = '5m' AND NOT ok", 'FROM bars_1m WHERE canonical_symbol = \'AUDUSD\'']],
     ['USDJPY', '5m', 'STALLED', ["SELECT run_catchup('USDJPY', '5m', 1000, 1);"]],
     ['XAUUSD', '5m', 'SOURCE_STALE', ["FROM bars_1m WHERE canonical_symbol = 'XAUUSD'"]],
@@ -74,11 +74,13 @@ describe('GET /api/pairs/[symbol]/[timeframe]', () => {
     for (const snippet of snippets) expect(body.remediationSql).toContain(snippet);
   });
 
-  test('the SQL of the remediation runs as written (dry run of the AHEAD reset)', async () => {
+  test('the SQL of the remediation runs as written and names only its pair (dry run of the AHEAD reset)', async () => {
     const { body } = await detail('NZDUSD', '5m');
-    const dryRun = body.remediationSql!.split('\n').find((line) => line.includes('(true)'))!;
-    const rows = await db.sql<{ canonical_symbol: string; reason: string }>(dryRun);
-    expect(rows.map((row) => `${row.canonical_symbol}:${row.reason}`)).toEqual(['NZDUSD:ahead_of_source', 'USDCAD:null_cursor']);
+    expect(body.remediationSql).not.toContain('reset_aggregation_cursors');
+    const dryRun = body.remediationSql!.split('\n').find((line) => line.includes(', true)'))!;
+    const rows = await db.sql<{ canonical_symbol: string; timeframe: string; reason: string }>(dryRun);
+    // USDCAD/5m (NULL) is in the same database: the pair's reset does not name it.
+    expect(rows.map((row) => `${row.canonical_symbol}/${row.timeframe}:${row.reason}`)).toEqual(['NZDUSD/5m:ahead_of_source']);
   });
 
   test.each([

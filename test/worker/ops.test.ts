@@ -28,6 +28,9 @@ describe('operator commands', () => {
     expect(usageErrorOf([])).toBe('missing command');
     expect(usageErrorOf(['frobnicate'])).toBe('unknown command: "frobnicate"');
     expect(usageErrorOf(['reset'])).toBe('reset needs --dry-run (look) or --apply (do it)');
+    expect(parseOpsArgs(['reset', '--apply', 'NVDA', '1h'])).toEqual({ kind: 'reset', dryRun: false, pair: { symbol: 'NVDA', timeframe: '1h' } });
+    expect(usageErrorOf(['reset', '--apply', 'NVDA'])).toBe('reset SYMBOL needs its TF too (one pair: reset --dry-run SYMBOL TF)');
+    expect(usageErrorOf(['reset', '--apply', 'NVDA', '1h,4h'])).toBe('reset takes one pair: one timeframe, not "1h,4h"');
     expect(usageErrorOf(['health'])).toBe('missing SYMBOL');
     expect(usageErrorOf(['register', 'EURUSD'])).toMatch(/^missing TF/);
     // Syntax is checked here (lib/pair-key.ts); whether 5x exists is agg_timeframes' to say.
@@ -57,6 +60,10 @@ describe('operator commands', () => {
 
     // An AHEAD cursor: the dry run lists it and writes nothing; the reset moves it and says so.
     await db.sql(`UPDATE data_agg_state SET last_agg_bar_ts_utc = last_agg_bar_ts_utc + interval '3 days' WHERE timeframe = '1h'`);
+    // One pair's reset: the other pair (5m, in range) is not named, and the AHEAD one stays for the global reset below.
+    const onePair = await runOpsCommand(client, { kind: 'reset', dryRun: true, pair: { symbol: 'OPSX', timeframe: '5m' } });
+    expect(onePair).toContain('(OPSX/5m is neither NULL nor AHEAD: nothing to reset)');
+    expect(onePair).toContain('NOTICE: Dry run: 0 cursor(s) would be reset; nothing was written');
     const dry = await runOpsCommand(client, { kind: 'reset', dryRun: true });
     expect(dry[0]).toBe('reset dry run: these cursors would move (nothing written):');
     expect(dry[3]).toMatch(/^OPSX\s+1h\s+\S+ \S+\s+\S+ \S+\s+ahead_of_source$/);
