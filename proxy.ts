@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { env } from './lib/env';
-import { decideAccess, KIOSK_COOKIE, kioskCookieValue, RAW_PATH_HEADER, securityHeaders } from './lib/security';
+import { env } from './lib/server/env';
+import { decideAccess, KIOSK_COOKIE, kioskCookieValue, securityHeaders } from './lib/server/security';
+import { RAW_PATH_HEADER } from './lib/shared/request-headers';
 
 /** Access control and security headers for every page and API route (see lib/security.ts). */
 export function proxy(request: NextRequest): NextResponse {

@@ -6,7 +6,7 @@
 // is waiting on a lock. Reported: insert latency during adoption vs the baseline, the stall
 // (time beyond the baseline's median, summed and at most) and the sampled lock wait.
 import pg from 'pg';
-import { migrateDatabase } from '../lib/migrate';
+import { migrateDatabase } from '../lib/server/migrate';
 import { median, percentile, round, type BenchDatabase } from './support';
 
 export interface AdoptionBenchResult {

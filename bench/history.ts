@@ -1,9 +1,9 @@
-import { closePool } from '../lib/db';
-import { resetEnvCache } from '../lib/env';
+import { closePool } from '../lib/server/db';
+import { resetEnvCache } from '../lib/server/env';
 import { listIncidents, pairTimeline, resetIncidentCaches } from '../lib/api/incidents';
 import { fetchStateSince } from '../lib/queries/state-since';
 import { recordStates, type EvaluationResult, type ObservedStates } from '../lib/history/statements';
-import type { HealthState } from '../lib/types';
+import type { HealthState } from '../lib/shared/types';
 import { median, round, timed, type BenchDatabase } from './support';
 
 const TIMEFRAMES = ['5m', '15m', '30m', '1h', '4h', '1d'];

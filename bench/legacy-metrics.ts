@@ -1,6 +1,6 @@
 import { Gauge, Registry } from 'prom-client';
 import type { HealthSnapshot } from '../lib/api/snapshot';
-import { HEALTH_STATES } from '../lib/types';
+import { HEALTH_STATES } from '../lib/shared/types';
 
 /**
  * The /api/metrics renderer before issue 12 (five series per pair, a state label that churns),

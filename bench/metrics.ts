@@ -1,7 +1,7 @@
-import { compareWorstFirst, derivePairHealth, DEFAULT_THRESHOLDS } from '../lib/health';
+import { compareWorstFirst, derivePairHealth, DEFAULT_THRESHOLDS } from '../lib/health/rules';
 import type { HealthSnapshot } from '../lib/api/snapshot';
-import { renderMetrics } from '../lib/metrics';
-import type { FrontierRow } from '../lib/types';
+import { renderMetrics } from '../lib/api/metrics';
+import type { FrontierRow } from '../lib/shared/types';
 import { renderLegacyMetrics } from './legacy-metrics';
 import { median, round } from './support';
 

@@ -3,9 +3,9 @@
 // parts measured on the same rows — the version (lib/health-clock.ts' ETag fingerprint), the
 // rules alone, and the list's JSON that a 304 saves.
 import { getHealthSnapshot, healthConfig, resetSnapshotCaches, snapshotVersionOf } from '../lib/api/snapshot';
-import { closePool } from '../lib/db';
-import { resetEnvCache } from '../lib/env';
-import { derivePairHealth } from '../lib/health';
+import { closePool } from '../lib/server/db';
+import { resetEnvCache } from '../lib/server/env';
+import { derivePairHealth } from '../lib/health/rules';
 import { fetchFrontierRows } from '../lib/queries/frontier-rows';
 import { fetchStateSince } from '../lib/queries/state-since';
 import { median, round, timed, type BenchDatabase } from './support';

@@ -3,8 +3,8 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, startEmbeddedPostgres } from '../lib/embedded-postgres';
-import { migrateDatabase } from '../lib/migrate';
+import { freePort, startEmbeddedPostgres } from '../lib/server/embedded-postgres';
+import { migrateDatabase } from '../lib/server/migrate';
 
 export interface BenchDatabase {
   url: string;

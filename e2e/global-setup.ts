@@ -3,8 +3,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../lib/embedded-postgres';
-import { migrateDatabase } from '../lib/migrate';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../lib/server/embedded-postgres';
+import { migrateDatabase } from '../lib/server/migrate';
 import { e2eEnvironment } from './fixtures/environment';
 import { seedDatabase } from './fixtures/seed';
 

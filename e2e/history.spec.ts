@@ -3,7 +3,7 @@ import pg from 'pg';
 import { e2eEnvironment } from './fixtures/environment';
 import { RESOLVED_INCIDENT, TIMELINE_PAIR } from './fixtures/history-seed';
 import { PROBLEM_PAIRS } from './fixtures/seed';
-import { isProblem } from '../lib/health';
+import { isProblem } from '../lib/health/rules';
 
 /** One incident per symbol and problem state in the seed (DISABLED and CLOSED open none). */
 const OPEN_CAUSES = new Set(PROBLEM_PAIRS.filter((pair) => isProblem(pair.state)).map((pair) => `${pair.symbol}/${pair.state}`)).size;

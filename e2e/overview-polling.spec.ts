@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { GENERATED_AT_HEADER } from '../lib/health-clock';
-import { OVERVIEW_POLL_MS } from '../lib/polling';
+import { GENERATED_AT_HEADER } from '../lib/health/clock';
+import { OVERVIEW_POLL_MS } from '../components/hooks/polling';
 import { listBody, scriptedRows, serveSummary } from './fixtures/scripted-api';
 
 /**

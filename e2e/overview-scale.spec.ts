@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { HEALTH_STATES, type HealthListResponse, type HealthState, type PairHealth } from '../lib/types';
+import { HEALTH_STATES, type HealthListResponse, type HealthState, type PairHealth } from '../lib/shared/types';
 
 /**
  * 30,000 pairs (5,000 symbols × 6 timeframes), served in place of the API so that the test

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { HEALTH_STATES } from '../lib/types';
+import { HEALTH_STATES } from '../lib/shared/types';
 import { expectedCounts, PRESET_EXPECTED, PROBLEM_PAIRS, SEEDED_PAIRS } from './fixtures/seed';
 
 /** "SYMBOL/TF" of every table row currently rendered, in order. */

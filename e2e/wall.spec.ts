@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import type { HealthSummaryResponse } from '../lib/types';
-import { WALL_PAGE_MS } from '../lib/polling';
+import type { HealthSummaryResponse } from '../lib/shared/types';
+import { WALL_PAGE_MS } from '../components/hooks/polling';
 import { expectedCounts, PROBLEM_PAIRS } from './fixtures/seed';
 
 const PROBLEMS = PROBLEM_PAIRS.filter((pair) => pair.state !== 'DISABLED');

@@ -1,11 +1,11 @@
 // npm run db:migrate [-- --dry-run] — applies sql/ to DATABASE_URL, or to the embedded database
 // under .data/. An existing pipeline database is adopted first (docs/ADOPTION.md); --dry-run
 // prints the adoption plan and the files it would apply, and changes nothing.
-import { env } from '../lib/env';
-import { migrateDatabase } from '../lib/migrate';
-import { startEmbeddedPostgres } from '../lib/embedded-postgres';
-import { redact } from '../lib/log';
-import { EMBEDDED_DATA_DIR } from '../lib/paths';
+import { env } from '../lib/server/env';
+import { migrateDatabase } from '../lib/server/migrate';
+import { startEmbeddedPostgres } from '../lib/server/embedded-postgres';
+import { redact } from '../lib/server/log';
+import { EMBEDDED_DATA_DIR } from '../lib/server/paths';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -1,9 +1,10 @@
 // npm run ops -- <command>: register, health, reset, enable, disable, audit, calendar, retry (see lib/ops/commands.ts).
 // Exit codes: 0 done, 1 failed (database error, nothing found), 2 bad arguments, 3 audit found drift it did not repair.
 import pg from 'pg';
-import { env } from '../lib/env';
-import { redact } from '../lib/log';
-import { OpsFailure, parseOpsArgs, runOpsCommand, UsageError, USAGE } from '../lib/ops/commands';
+import { env } from '../lib/server/env';
+import { redact } from '../lib/server/log';
+import { parseOpsArgs, runOpsCommand, USAGE } from '../lib/ops/commands';
+import { OpsFailure, UsageError } from '../lib/ops/errors';
 import { openOpsDatabase } from '../lib/ops/connection';
 
 async function main(): Promise<number> {

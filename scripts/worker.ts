@@ -1,7 +1,7 @@
 // npm run worker — catches up every enabled pair, pass after pass, until SIGTERM/SIGINT.
 // Database: DATABASE_URL, or the embedded one a running `npm start` keeps under .data/.
-import { env } from '../lib/env';
-import { log, redact } from '../lib/log';
+import { env } from '../lib/server/env';
+import { log, redact } from '../lib/server/log';
 import { embeddedUrl, runningEmbedded } from '../lib/ops/embedded';
 import { createWorkerPool } from '../lib/worker/pool';
 import { Worker, workerSettingsFromEnv } from '../lib/worker/worker';

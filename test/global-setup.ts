@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../lib/embedded-postgres';
-import { migrateDatabase } from '../lib/migrate';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../lib/server/embedded-postgres';
+import { migrateDatabase } from '../lib/server/migrate';
 
 declare module 'vitest' {
   export interface ProvidedContext {

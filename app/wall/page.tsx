@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { WALL_POLL_MS } from '@/lib/polling';
+import { WALL_POLL_MS } from '@/components/hooks/polling';
 import { WallScreen } from '@/components/screens/wall-screen';
 
 export const metadata: Metadata = { title: 'Wall' };

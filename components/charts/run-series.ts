@@ -1,4 +1,4 @@
-import type { RunRecord } from '@/lib/types';
+import type { RunRecord } from '@/lib/shared/types';
 
 /**
  * One point per run for the pair charts, read from the run's result JSON (the keys of

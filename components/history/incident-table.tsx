@@ -1,9 +1,9 @@
 import Link from 'next/link';
-import type { IncidentRecord } from '@/lib/history/types';
+import type { IncidentRecord } from '@/lib/shared/history-types';
 import { formatUtc } from '@/components/ui/format';
 import { pairHref } from '@/components/ui/pair-href';
 import { metaOf } from './state-style';
-import { formatLasted } from '@/lib/duration';
+import { formatLasted } from '@/lib/shared/duration';
 import { cn } from '@/components/ui/cn';
 
 /** Incidents as rows: status, state, cause, its pairs (links), start, duration. Data as props. */

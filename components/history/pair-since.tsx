@@ -2,7 +2,7 @@
 
 import { useNow } from '@/components/hooks/useNow';
 import { formatUtc } from '@/components/ui/format';
-import { formatLasted } from '@/lib/duration';
+import { formatLasted } from '@/lib/shared/duration';
 
 /** "since 05:12 UTC (for 17 min) · next retry in 3 min 40 s" next to the pair's state. */
 export function PairSince({ stateSince, nextRetryUtc }: { stateSince: string | null | undefined; nextRetryUtc: string | null | undefined }) {

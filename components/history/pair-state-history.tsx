@@ -1,14 +1,14 @@
 'use client';
 
 import { useState } from 'react';
-import type { StateInterval } from '@/lib/history/types';
+import type { StateInterval } from '@/lib/shared/history-types';
 import { describeError } from '@/components/hooks/api-fetch';
 import { useNow } from '@/components/hooks/useNow';
 import { usePairTimelineQuery } from '@/components/hooks/usePairTimelineQuery';
 import { formatUtc } from '@/components/ui/format';
 import { StateTimeline } from './state-timeline';
 import { metaOf } from './state-style';
-import { formatLasted } from '@/lib/duration';
+import { formatLasted } from '@/lib/shared/duration';
 import { cn } from '@/components/ui/cn';
 
 const RANGES = [

@@ -1,11 +1,11 @@
 'use client';
 
 import { useState } from 'react';
-import { STATS_WINDOWS, type StatsWindow } from '@/lib/history/types';
+import { STATS_WINDOWS, type StatsWindow } from '@/lib/shared/history-types';
 import { describeError } from '@/components/hooks/api-fetch';
 import { useIncidentStatsQuery } from '@/components/hooks/useIncidentStatsQuery';
 import { formatCount } from '@/components/ui/format';
-import { formatLasted } from '@/lib/duration';
+import { formatLasted } from '@/lib/shared/duration';
 
 const LABELS: Record<StatsWindow, string> = { '24h': '24 h', '7d': '7 d', '30d': '30 d' };
 const minutes = (value: number | null) => (value === null ? '—' : formatLasted(value * 60_000));

@@ -1,5 +1,5 @@
-import { formatLasted } from '@/lib/duration';
-import { HEALTH_STATES, type HealthState } from '@/lib/types';
+import { formatLasted } from '@/lib/shared/duration';
+import { HEALTH_STATES, type HealthState } from '@/lib/shared/types';
 import { STATE_META, type StateMeta } from '@/components/status/health-state-meta';
 
 /**

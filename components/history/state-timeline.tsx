@@ -1,9 +1,9 @@
 'use client';
 
-import type { StateInterval } from '@/lib/history/types';
+import type { StateInterval } from '@/lib/shared/history-types';
 import { formatUtc, formatUtcClock } from '@/components/ui/format';
 import { metaOf } from './state-style';
-import { formatLasted } from '@/lib/duration';
+import { formatLasted } from '@/lib/shared/duration';
 
 interface Band {
   key: string;

@@ -1,10 +1,9 @@
 import type { z } from 'zod';
-import { ApiError } from '@/lib/api-error';
-import { GENERATED_AT_HEADER } from '@/lib/health-clock';
-import { REQUEST_TIMEOUT_MS } from '@/lib/polling';
+import { ApiError } from '@/lib/shared/api-error';
+import { GENERATED_AT_HEADER } from '@/lib/health/clock';
+import { REQUEST_TIMEOUT_MS } from '@/components/hooks/polling';
 import { apiErrorSchema } from './api-schemas';
 
-export { ApiError };
 
 /** The sentence a person sees for a failed poll. */
 export function describeError(error: unknown): string {

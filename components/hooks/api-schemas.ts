@@ -12,7 +12,7 @@ import {
   type PairHealth,
   type RunRecord,
   type RunsPage,
-} from '@/lib/types';
+} from '@/lib/shared/types';
 
 /*
  * The browser's side of the data boundary: every answer of the API is checked against the

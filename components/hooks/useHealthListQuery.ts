@@ -1,10 +1,10 @@
 'use client';
 
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { healthListAsOf } from '@/lib/health-clock';
-import { hasFilters, listSearch } from '@/lib/health-list-contract';
-import { OVERVIEW_POLL_MS } from '@/lib/polling';
-import type { HealthListResponse, PairHealth } from '@/lib/types';
+import { healthListAsOf } from '@/lib/health/clock';
+import { etagSnapshotVersion, hasFilters, listSearch } from '@/lib/health/list-contract';
+import { OVERVIEW_POLL_MS } from '@/components/hooks/polling';
+import type { HealthListResponse, PairHealth } from '@/lib/shared/types';
 import type { ApiFilters } from '@/components/tables/overview-filters';
 import { fetchJsonIfChanged } from './api-fetch';
 import { healthListSchema } from './api-schemas';
@@ -17,7 +17,6 @@ export const HEALTH_MAX_ROWS = 100_000;
 /** The ETag of the first page each held list was answered with (only for lists made of one snapshot). */
 const etags = new WeakMap<HealthListResponse, string>();
 /** `"<snapshot version>.<query>"` (lib/api/health-list.ts): the pages of one snapshot share the first part. */
-const snapshotOf = (etag: string | null) => etag?.replace(/^W\//, '').split('.')[0] ?? null;
 
 function searchOf(filters: ApiFilters, offset: number): string {
   return listSearch({ ...filters, limit: HEALTH_PAGE_SIZE, offset });
@@ -54,7 +53,7 @@ export function useHealthListQuery(filters: ApiFilters) {
         while (rows.length < Math.min(list.total, HEALTH_MAX_ROWS)) {
           const page = await fetchJsonIfChanged(`/api/health?${searchOf(filters, rows.length)}`, healthListSchema, null, signal);
           if (!page.changed || page.data.rows.length === 0) break; // the set shrank while we paged
-          oneSnapshot &&= snapshotOf(page.etag) === snapshotOf(first.etag);
+          oneSnapshot &&= etagSnapshotVersion(page.etag) === etagSnapshotVersion(first.etag);
           rows.push(...page.data.rows);
         }
         list.rows = rows;

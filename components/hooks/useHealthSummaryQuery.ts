@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import type { HealthSummaryResponse } from '@/lib/types';
+import type { HealthSummaryResponse } from '@/lib/shared/types';
 import { fetchJson } from './api-fetch';
 import { healthSummarySchema } from './api-schemas';
 

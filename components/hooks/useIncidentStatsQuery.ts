@@ -1,8 +1,8 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { STATS_POLL_MS } from '@/lib/polling';
-import type { IncidentStatsResponse, StatsWindow } from '@/lib/history/types';
+import { STATS_POLL_MS } from '@/components/hooks/polling';
+import type { IncidentStatsResponse, StatsWindow } from '@/lib/shared/history-types';
 import { fetchJson } from './api-fetch';
 import { incidentStatsSchema } from './history-schemas';
 

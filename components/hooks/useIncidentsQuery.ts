@@ -1,8 +1,8 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { INCIDENTS_POLL_MS } from '@/lib/polling';
-import type { IncidentsResponse } from '@/lib/history/types';
+import { INCIDENTS_POLL_MS } from '@/components/hooks/polling';
+import type { IncidentsResponse } from '@/lib/shared/history-types';
 import { fetchJson } from './api-fetch';
 import { incidentsSchema } from './history-schemas';
 

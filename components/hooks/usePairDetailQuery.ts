@@ -1,8 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { PAIR_DETAIL_POLL_MS } from '@/lib/polling';
-import type { PairDetailResponse } from '@/lib/types';
+import { PAIR_DETAIL_POLL_MS } from '@/components/hooks/polling';
+import type { PairDetailResponse } from '@/lib/shared/types';
 import { fetchJson, pairPath } from './api-fetch';
 import { pairDetailSchema } from './api-schemas';
 

@@ -1,8 +1,8 @@
 'use client';
 
 import { useInfiniteQuery, type InfiniteData } from '@tanstack/react-query';
-import { PAIR_DETAIL_POLL_MS } from '@/lib/polling';
-import type { RunsPage } from '@/lib/types';
+import { PAIR_DETAIL_POLL_MS } from '@/components/hooks/polling';
+import type { RunsPage } from '@/lib/shared/types';
 import { fetchJson, pairPath } from './api-fetch';
 import { runsPageSchema } from './api-schemas';
 

@@ -1,8 +1,8 @@
 'use client';
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { TIMELINE_POLL_MS } from '@/lib/polling';
-import type { TimelineResponse } from '@/lib/history/types';
+import { TIMELINE_POLL_MS } from '@/components/hooks/polling';
+import type { TimelineResponse } from '@/lib/shared/history-types';
 import { fetchJson, pairPath } from './api-fetch';
 import { timelineSchema } from './history-schemas';
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { INCIDENTS_POLL_MS } from '@/lib/polling';
+import { INCIDENTS_POLL_MS } from '@/components/hooks/polling';
 import { IncidentTable } from '@/components/history/incident-table';
 import { ProblemStats } from '@/components/history/problem-stats';
 import { describeError } from '@/components/hooks/api-fetch';

@@ -2,9 +2,9 @@
 
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useDeferredValue, useMemo } from 'react';
-import { NO_FILTERS, pairMatcher } from '@/lib/health-list-contract';
-import { OVERVIEW_POLL_MS } from '@/lib/polling';
-import type { HealthState } from '@/lib/types';
+import { NO_FILTERS, pairMatcher } from '@/lib/health/list-contract';
+import { OVERVIEW_POLL_MS } from '@/components/hooks/polling';
+import type { HealthState } from '@/lib/shared/types';
 import { HealthHeatmap } from '@/components/charts/health-heatmap';
 import { useHealthListQuery } from '@/components/hooks/useHealthListQuery';
 import { useHealthSummaryQuery } from '@/components/hooks/useHealthSummaryQuery';

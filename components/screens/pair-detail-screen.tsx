@@ -3,14 +3,15 @@
 import { ArrowLeft } from 'lucide-react';
 import Link from 'next/link';
 import { useMemo, type ReactNode } from 'react';
-import { PAIR_DETAIL_POLL_MS } from '@/lib/polling';
+import { PAIR_DETAIL_POLL_MS } from '@/components/hooks/polling';
 import { BarsBehindChart } from '@/components/charts/bars-behind-chart';
 import { BarsPerRunChart } from '@/components/charts/bars-per-run-chart';
 import { FailureKey } from '@/components/charts/chart-card';
 import { FrontierChart } from '@/components/charts/frontier-chart';
 import { RunDurationChart } from '@/components/charts/run-duration-chart';
 import { buildRunSeries } from '@/components/charts/run-series';
-import { ApiError, describeError } from '@/components/hooks/api-fetch';
+import { describeError } from '@/components/hooks/api-fetch';
+import { ApiError } from "@/lib/shared/api-error";
 import { useHealthSummaryQuery } from '@/components/hooks/useHealthSummaryQuery';
 import { usePairDetailQuery } from '@/components/hooks/usePairDetailQuery';
 import { usePairRunsQuery } from '@/components/hooks/usePairRunsQuery';

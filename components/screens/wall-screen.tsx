@@ -1,9 +1,9 @@
 'use client';
 
 import { Activity } from 'lucide-react';
-import { WALL_POLL_MS } from '@/lib/polling';
-import { HEALTH_STATES } from '@/lib/types';
-import { isProblem } from '@/lib/health';
+import { WALL_POLL_MS } from '@/components/hooks/polling';
+import { HEALTH_STATES } from '@/lib/shared/types';
+import { isProblem } from '@/lib/health/rules';
 import { describeError } from '@/components/hooks/api-fetch';
 import { useHealthSummaryQuery } from '@/components/hooks/useHealthSummaryQuery';
 import { useIncidentsQuery } from '@/components/hooks/useIncidentsQuery';

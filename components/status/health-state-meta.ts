@@ -12,7 +12,7 @@ import {
   Unplug,
   type LucideIcon,
 } from 'lucide-react';
-import type { HealthState } from '@/lib/types';
+import type { HealthState } from '@/lib/shared/types';
 
 export interface StateMeta {
   label: string;

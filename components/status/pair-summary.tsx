@@ -1,8 +1,9 @@
 import { Wrench } from 'lucide-react';
 import type { ReactNode } from 'react';
-import type { PairHealth } from '@/lib/types';
-import { describeMarket } from '@/lib/market-session';
-import { formatCount, formatDecimal, formatMinutesRounded, formatUtc } from '@/components/ui/format';
+import type { PairHealth } from '@/lib/shared/types';
+import { describeMarket } from '@/lib/health/market-session';
+import { formatCount, formatDecimal, formatUtc } from '@/components/ui/format';
+import { formatMinutesRounded } from "@/lib/shared/duration";
 import { STATE_META } from './health-state-meta';
 import { StateBadge } from './state-badge';
 import { TrendLabel } from './trend-label';

@@ -2,7 +2,8 @@
 
 import { RefreshCw } from 'lucide-react';
 import { useNow } from '@/components/hooks/useNow';
-import { formatAge, nextPollAt, type PollTiming } from '@/lib/polling';
+import { nextPollAt, type PollTiming } from '@/components/hooks/polling';
+import { formatAge } from "@/lib/shared/duration";
 import { cn } from '@/components/ui/cn';
 
 /**

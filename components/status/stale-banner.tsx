@@ -1,9 +1,10 @@
 'use client';
 
 import { CloudOff } from 'lucide-react';
-import { ApiError, describeError } from '@/components/hooks/api-fetch';
+import { describeError } from '@/components/hooks/api-fetch';
+import { ApiError } from "@/lib/shared/api-error";
 import { useNow } from '@/components/hooks/useNow';
-import { formatAge } from '@/lib/polling';
+import { formatAge } from "@/lib/shared/duration";
 import { cn } from '@/components/ui/cn';
 
 export interface StaleInput {

@@ -1,4 +1,4 @@
-import type { HealthState } from '@/lib/types';
+import type { HealthState } from '@/lib/shared/types';
 import { STATE_META } from './health-state-meta';
 import { cn } from '@/components/ui/cn';
 

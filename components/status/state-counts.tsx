@@ -1,4 +1,4 @@
-import { HEALTH_STATES, type HealthState } from '@/lib/types';
+import { HEALTH_STATES, type HealthState } from '@/lib/shared/types';
 import { formatCount } from '@/components/ui/format';
 import { STATE_META } from './health-state-meta';
 import { cn } from '@/components/ui/cn';

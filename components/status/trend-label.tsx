@@ -1,6 +1,6 @@
 import { CircleHelp, Minus, TrendingDown, TrendingUp } from 'lucide-react';
-import type { Trend } from '@/lib/types';
-import { formatMinutesRounded } from '@/components/ui/format';
+import type { Trend } from '@/lib/shared/types';
+import { formatMinutesRounded } from "@/lib/shared/duration";
 import { cn } from '@/components/ui/cn';
 
 const TRENDS: Record<Trend, { label: string; icon: typeof Minus; className: string }> = {

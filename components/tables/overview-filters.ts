@@ -4,8 +4,8 @@ import {
   type HealthListFilters,
   type SortDir,
   type SortKey,
-} from '@/lib/health-list-contract';
-import { SEEDED_TIMEFRAMES } from '@/lib/timeframes';
+} from '@/lib/health/list-contract';
+import { SEEDED_TIMEFRAMES } from '@/lib/shared/timeframes';
 
 /**
  * The overview's view state, kept in the URL so that a reload or a shared link shows the same
@@ -21,7 +21,7 @@ export {
   type PresetId,
   type SortDir,
   type SortKey,
-} from '@/lib/health-list-contract';
+} from '@/lib/health/list-contract';
 
 export interface OverviewFilters extends HealthListFilters {
   sort: SortKey;

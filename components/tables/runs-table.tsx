@@ -2,7 +2,7 @@
 
 import { ChevronDown, ChevronRight, CircleCheck, GitCompareArrows, OctagonX } from 'lucide-react';
 import { Fragment, useState } from 'react';
-import type { RunRecord } from '@/lib/types';
+import type { RunRecord } from '@/lib/shared/types';
 import { auditSummary, isAuditRun, toRunPoint } from '@/components/charts/run-series';
 import { CodeBlock } from '@/components/ui/code-block';
 import { formatCount, formatDuration, formatUtc } from '@/components/ui/format';

@@ -2,8 +2,8 @@
 
 import { CircleCheck } from 'lucide-react';
 import { useEffect, useState } from 'react';
-import { WALL_PAGE_MS } from '@/lib/polling';
-import type { PairHealth } from '@/lib/types';
+import { WALL_PAGE_MS } from '@/components/hooks/polling';
+import type { PairHealth } from '@/lib/shared/types';
 import { useElementSize } from '@/components/hooks/useElementSize';
 import { formatCount } from '@/components/ui/format';
 import { WallTile } from './wall-tile';

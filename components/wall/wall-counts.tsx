@@ -1,7 +1,7 @@
-import { HEALTH_STATES, type HealthState } from '@/lib/types';
+import { HEALTH_STATES, type HealthState } from '@/lib/shared/types';
 import { STATE_META } from '@/components/status/health-state-meta';
 import { formatCount } from '@/components/ui/format';
-import { isProblem } from '@/lib/health';
+import { isProblem } from '@/lib/health/rules';
 import { cn } from '@/components/ui/cn';
 
 /** One big number per state; a problem state with pairs in it lights up in its colour (CLOSED stays quiet). */

@@ -1,9 +1,9 @@
 'use client';
 
-import type { IncidentRecord } from '@/lib/history/types';
-import { HEALTH_STATES } from '@/lib/types';
+import type { IncidentRecord } from '@/lib/shared/history-types';
+import { HEALTH_STATES } from '@/lib/shared/types';
 import { metaOf } from '@/components/history/state-style';
-import { formatLasted } from '@/lib/duration';
+import { formatLasted } from '@/lib/shared/duration';
 import { cn } from '@/components/ui/cn';
 
 const severity = (state: string) => {

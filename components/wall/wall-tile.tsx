@@ -1,8 +1,9 @@
-import type { PairHealth } from '@/lib/types';
+import type { PairHealth } from '@/lib/shared/types';
 import { forText } from '@/components/history/state-style';
 import { STATE_META } from '@/components/status/health-state-meta';
 import { trendText } from '@/components/status/trend-label';
-import { formatCount, formatMinutesRounded } from '@/components/ui/format';
+import { formatCount } from '@/components/ui/format';
+import { formatMinutesRounded } from "@/lib/shared/duration";
 import { cn } from '@/components/ui/cn';
 
 /** One problem pair, readable from across the room: state, pair, why. */

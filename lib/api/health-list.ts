@@ -1,15 +1,10 @@
 import { createHash } from 'node:crypto';
-import { isProblem } from '../health';
-import { comparePairs, pairMatcher } from '../health-list-contract';
-import { HEALTH_STATES, type HealthListResponse, type HealthState, type HealthSummaryResponse } from '../types';
+import { isProblem } from '../health/rules';
+import { comparePairs, listEtag, pairMatcher } from '../health/list-contract';
+import { HEALTH_STATES, type HealthListResponse, type HealthState, type HealthSummaryResponse } from '../shared/types';
 import { badRequest, quoted } from './errors';
 import type { HealthListQuery } from './health-params';
 import { getHealthSnapshot, getTimeframes, snapshotVersionOf, type HealthSnapshot } from './snapshot';
-
-export async function listHealth(query: HealthListQuery): Promise<HealthListResponse> {
-  await checkTimeframes(query);
-  return selectRows(await getHealthSnapshot(), query);
-}
 
 // Serialized answers per snapshot: the full list of 30,000 pairs is ~20 MB of JSON, and every
 // open overview asks for the same one. Keyed weakly, so a replaced snapshot takes them along.
@@ -25,7 +20,7 @@ export interface HealthListAnswer {
   json: () => string;
 }
 
-/** listHealth as an ETag and JSON text made only when asked for (a 304 needs none). */
+/** The health list as an ETag and JSON text made only when asked for (a 304 needs none). */
 export async function listHealthAnswer(query: HealthListQuery): Promise<HealthListAnswer> {
   await checkTimeframes(query);
   const snapshot = await getHealthSnapshot();
@@ -43,7 +38,8 @@ export async function listHealthAnswer(query: HealthListQuery): Promise<HealthLi
     }
     return body;
   };
-  return { etag: `"${snapshotVersionOf(snapshot)}.${createHash('sha1').update(key).digest('base64url').slice(0, 10)}"`, generatedAt: snapshot.generatedAt, json };
+  const queryDigest = createHash('sha1').update(key).digest('base64url').slice(0, 10);
+  return { etag: listEtag(snapshotVersionOf(snapshot), queryDigest), generatedAt: snapshot.generatedAt, json };
 }
 
 async function checkTimeframes(query: HealthListQuery): Promise<void> {

@@ -6,9 +6,9 @@ import {
   type HealthListFilters,
   type SortDir,
   type SortKey,
-} from '../health-list-contract';
-import { HEALTH_STATES } from '../types';
-import { timeframeSchema } from '../pair-key';
+} from '../health/list-contract';
+import { HEALTH_STATES } from '../shared/types';
+import { timeframeSchema } from '../shared/pair-key';
 import { intParam, listValues, oneOf, parseParams, rejectUnknownAndRepeated } from './params';
 
 /** The query parameters of GET /api/health (docs/HEALTH.md); their names and values are lib/health-list-contract.ts's. */

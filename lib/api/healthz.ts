@@ -1,7 +1,7 @@
-import { log } from '../log';
+import { log } from '../server/log';
 import { pingDatabase } from '../queries/ping';
 import { SingleFlightCache } from './cache';
-import { isDatabaseUnavailable } from './errors';
+import { isDatabaseUnavailable } from '../server/db-errors';
 
 export type HealthzBody =
   | { status: 'ok'; database: 'up' }

@@ -1,4 +1,4 @@
-import type { IncidentStatsResponse, StatsWindow } from '../history/types';
+import type { IncidentStatsResponse, StatsWindow } from '../shared/history-types';
 import { fetchIncidentStats } from '../queries/incident-stats';
 import { SingleFlightCache } from './cache';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STATS_WINDOWS, type StatsWindow } from '../history/types';
+import { STATS_WINDOWS, type StatsWindow } from '../shared/history-types';
 import type { IncidentStatusFilter } from '../queries/incidents';
 import { badRequest, quoted } from './errors';
 import { intParam, oneOf, parseParams, rejectUnknownAndRepeated } from './params';

@@ -1,4 +1,4 @@
-import type { IncidentRecord, IncidentsResponse, TimelineResponse } from '../history/types';
+import type { IncidentRecord, IncidentsResponse, TimelineResponse } from '../shared/history-types';
 import { fetchIncidents, type IncidentDbRow } from '../queries/incidents';
 import { fetchPairTimeline } from '../queries/pair-timeline';
 import { SingleFlightCache } from './cache';

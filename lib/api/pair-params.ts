@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_SYMBOL_LENGTH, symbolSchema, timeframeSchema } from '../pair-key';
+import { MAX_SYMBOL_LENGTH, symbolSchema, timeframeSchema } from '../shared/pair-key';
 import { intParam, parseParams, rejectUnknownAndRepeated } from './params';
 
 /** Path and query parameters of /api/pairs/[symbol]/[timeframe](/runs). */

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { GENERATED_AT_HEADER } from '../health-clock';
-import { log } from '../log';
-import type { ApiErrorBody } from '../types';
-import { ApiError, isDatabaseUnavailable } from './errors';
+import { GENERATED_AT_HEADER } from '../health/clock';
+import { log } from '../server/log';
+import type { ApiErrorBody } from '../shared/types';
+import { isDatabaseUnavailable } from '../server/db-errors';
+import { ApiError } from '../shared/api-error';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { env } from '../env';
-import { compareWorstFirst, derivePairHealth, thresholdsFromConfig } from '../health';
-import { clockFreeRow } from '../health-clock';
-import { withoutHistoryIfMissing } from '../history/optional';
+import { env } from '../server/env';
+import { compareWorstFirst, derivePairHealth, thresholdsFromConfig } from '../health/rules';
+import { clockFreeRow } from '../health/clock';
+import { withoutHistoryIfMissing } from '../queries/optional-history';
 import { fetchFrontierRows } from '../queries/frontier-rows';
 import { fetchStateSince, pairKey, stateSinceFor, type PairStateSince } from '../queries/state-since';
 import { fetchTimeframes, type Timeframe } from '../queries/timeframes';
-import type { FrontierRow, HealthThresholds, PairHealth } from '../types';
+import type { FrontierRow, HealthThresholds, PairHealth } from '../shared/types';
 import { SingleFlightCache } from './cache';
 
 /**

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { log } from '../log';
+import { log } from '../server/log';
 import { floorMinute, insertDemoBars, lastBars, MINUTE_MS, walkBars, type DemoBar } from './bars';
 import { demoMarkets, fillFrom } from './calendar';
 import { DEMO_SYMBOLS, isLive, type DemoSymbol } from './symbols';

@@ -1,4 +1,4 @@
-import { SEEDED_TIMEFRAMES, type SeededTimeframe } from '../timeframes';
+import { SEEDED_TIMEFRAMES, type SeededTimeframe } from '../shared/timeframes';
 
 /**
  * The demo market: a dozen symbols, each with a part to play so that the dashboard shows

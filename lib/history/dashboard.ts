@@ -1,6 +1,6 @@
 import { getHealthSnapshot } from '../api/snapshot';
-import { env } from '../env';
-import { log } from '../log';
+import { env } from '../server/env';
+import { log } from '../server/log';
 import { historySettingsFromEnv } from './settings';
 import { startHistoryWriter } from './start';
 import { observedFrom } from './statements';

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { derivePairHealth } from '../health';
+import { derivePairHealth } from '../health/rules';
 import { FRONTIER_SELECT, toFrontierRow, type FrontierDbRow } from '../queries/frontier-columns';
-import type { HealthThresholds } from '../types';
+import type { HealthThresholds } from '../shared/types';
 import { observedFrom, type ObservedStates } from './statements';
 
 /**

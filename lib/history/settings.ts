@@ -1,4 +1,4 @@
-import type { Env } from '../env';
+import type { Env } from '../server/env';
 
 /** The state history writer's settings (lib/env.ts names them; docs/HISTORY.md explains them). */
 export interface HistorySettings {

@@ -1,7 +1,6 @@
 import pg from 'pg';
-import { log as defaultLog } from '../log';
-import { errorMessage, isConnectionError } from '../worker/outage';
-import type { WorkerLogger } from '../worker/worker';
+import { log as defaultLog, type Logger } from '../server/log';
+import { errorMessage, isConnectionError } from '../server/db-errors';
 import type { HistorySettings } from './settings';
 import { canWriteHistory, type ObservedStates } from './statements';
 import { HistoryWriter } from './writer';
@@ -12,7 +11,7 @@ export interface StartHistoryOptions {
   settings: HistorySettings;
   /** 'worker' or 'dashboard': in the logs and in pg_stat_activity's application_name */
   processKind: string;
-  log?: WorkerLogger;
+  log?: Logger;
 }
 
 /**

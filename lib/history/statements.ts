@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { HealthState } from '../types';
+import type { HealthState } from '../shared/types';
 import type { HistorySettings } from './settings';
 
 /** The history writer's SQL (functions of sql/010_state_history.sql). One round trip each. */

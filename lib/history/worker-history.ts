@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { Env } from '../env';
-import { thresholdsFromConfig } from '../health';
+import type { Env } from '../server/env';
+import { thresholdsFromConfig } from '../health/rules';
 import { observeWithPool } from './observe';
 import { historySettingsFromEnv } from './settings';
 import { startHistoryWriter } from './start';

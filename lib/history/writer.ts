@@ -1,8 +1,7 @@
 import pg from 'pg';
-import { BackgroundLoop } from '../background-loop';
-import { log as defaultLog } from '../log';
-import { errorCode, errorMessage, isConnectionError } from '../worker/outage';
-import type { WorkerLogger } from '../worker/worker';
+import { BackgroundLoop } from '../server/background-loop';
+import { log as defaultLog, type Logger } from '../server/log';
+import { errorCode, errorMessage, isConnectionError } from '../server/db-errors';
 import type { HistorySettings } from './settings';
 import {
   canWriteHistory, HISTORY_LOCK_KEY, pruneHistoryBatch, recordStates, tryHistoryLock, type EvaluationResult, type ObservedStates,
@@ -16,7 +15,7 @@ export interface HistoryWriterOptions {
   /** Every pair's health now (lib/health.ts), however this process reads it. */
   observe: () => Promise<ObservedStates>;
   settings: HistorySettings;
-  log?: WorkerLogger;
+  log?: Logger;
   /** shows in pg_stat_activity, so an operator can see which process holds the lock */
   applicationName?: string;
 }
@@ -46,7 +45,7 @@ export class HistoryWriter {
   private writable: boolean | undefined;
   private saidReadOnly = false;
   private failures = 0;
-  private readonly log: WorkerLogger;
+  private readonly log: Logger;
 
   constructor(private readonly options: HistoryWriterOptions) {
     this.log = options.log ?? defaultLog;

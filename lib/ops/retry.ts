@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { formatTable } from './table';
-import { UsageError } from './commands';
+import { UsageError } from './errors';
 
 /** `retry [--symbol S] [--timeframe TF]`: clear the retry backoff (sql/011) so the next pass runs the pair(s). */
 export interface RetryCommand {

@@ -1,4 +1,4 @@
-import type { CursorStatus, FrontierRow } from '../types';
+import type { CursorStatus, FrontierRow } from '../shared/types';
 import { MARKET_JOIN, MARKET_SELECT, marketParser, type MarketDbColumns } from './market-columns';
 
 /**

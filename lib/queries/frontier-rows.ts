@@ -1,5 +1,5 @@
-import { query } from '../db';
-import type { FrontierRow } from '../types';
+import { query } from '../server/db';
+import type { FrontierRow } from '../shared/types';
 import { FRONTIER_SELECT, toFrontierRow, type FrontierDbRow } from './frontier-columns';
 import { marketParser } from './market-columns';
 

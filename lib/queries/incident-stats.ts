@@ -1,5 +1,5 @@
-import { query } from '../db';
-import type { IncidentStatsResponse } from '../history/types';
+import { query } from '../server/db';
+import type { IncidentStatsResponse } from '../shared/history-types';
 
 type Stats = Pick<IncidentStatsResponse, 'byTimeframe' | 'topSymbols'>;
 

@@ -1,5 +1,5 @@
-import { query } from '../db';
-import type { IncidentPairRef } from '../history/types';
+import { query } from '../server/db';
+import type { IncidentPairRef } from '../shared/history-types';
 import { iso } from './frontier-columns';
 
 export type IncidentStatusFilter = 'open' | 'resolved' | 'all';

@@ -1,4 +1,4 @@
-import type { MarketSession } from '../market-session';
+import type { MarketSession } from '../health/market-session';
 
 /**
  * A symbol's market session (v_symbol_market_session, sql/009) joined into the frontier

@@ -1,5 +1,5 @@
-import { query } from '../db';
-import type { RunRecord } from '../types';
+import { query } from '../server/db';
+import type { RunRecord } from '../shared/types';
 import { RUN_COLUMNS, toRunRecord, type RunDbRow } from './run-columns';
 
 /** The newest `count` runs of a pair, returned oldest first (the order charts draw in). */

@@ -1,4 +1,4 @@
-import { query } from '../db';
+import { query } from '../server/db';
 import { iso } from './frontier-columns';
 
 /** When a failing pair is retried next (sql/011 backoff); null when it is not in backoff. */

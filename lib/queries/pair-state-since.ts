@@ -1,4 +1,4 @@
-import { query } from '../db';
+import { query } from '../server/db';
 import { iso } from './frontier-columns';
 import type { PairStateSince } from './state-since';
 

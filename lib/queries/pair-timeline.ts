@@ -1,5 +1,5 @@
-import { query } from '../db';
-import type { StateInterval } from '../history/types';
+import { query } from '../server/db';
+import type { StateInterval } from '../shared/history-types';
 import { iso } from './frontier-columns';
 
 interface Row {

@@ -1,4 +1,4 @@
-import { query } from '../db';
+import { query } from '../server/db';
 
 /** Readiness: one round trip that also proves the schema is migrated. */
 export async function pingDatabase(): Promise<void> {

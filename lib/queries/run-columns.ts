@@ -1,4 +1,4 @@
-import type { RunRecord } from '../types';
+import type { RunRecord } from '../shared/types';
 
 /** The data_agg_runs columns the API shows; the one place they are mapped to camelCase. */
 export const RUN_COLUMNS = 'r.run_id, r.started_at_utc, r.finished_at_utc, r.ok, r.result, r.error';

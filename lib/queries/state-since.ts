@@ -1,4 +1,4 @@
-import { query } from '../db';
+import { query } from '../server/db';
 import { iso } from './frontier-columns';
 
 /** Recorded and observed state of every pair (pair_state_current, sql/010), keyed "symbol\ttimeframe". */

@@ -1,4 +1,4 @@
-import { query } from '../db';
+import { query } from '../server/db';
 
 export interface Timeframe {
   timeframe: string;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { errorCode, errorMessage, isConnectionError } from './outage';
+import { errorCode, errorMessage, isConnectionError } from '../server/db-errors';
 
 /**
  * The worker's late-data sweep (docs/AUDIT.md): after each catch-up pass, audit a bounded

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { log } from '../log';
+import { log } from '../server/log';
 
 export interface WorkerPoolOptions {
   connectionString: string;

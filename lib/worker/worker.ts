@@ -1,8 +1,9 @@
 import type pg from 'pg';
-import { BackgroundLoop } from '../background-loop';
-import { log as defaultLog } from '../log';
-import type { Env } from '../env';
-import { backoffDelay, errorCode, errorMessage, isConnectionError, OutageTracker } from './outage';
+import { BackgroundLoop } from '../server/background-loop';
+import { log as defaultLog, type Logger } from '../server/log';
+import type { Env } from '../server/env';
+import { errorCode, errorMessage, isConnectionError } from '../server/db-errors';
+import { backoffDelay, OutageTracker } from './outage';
 import { listPairs, ping, pruneBatch, raisedWith, recordFailure, runPair, type Pair, type RetryBackoff } from './statements';
 import { Auditor, type AuditSettings } from './audit';
 
@@ -36,12 +37,6 @@ export function workerSettingsFromEnv(config: Env): WorkerSettings {
     audit: { lookbackHours: config.WORKER_AUDIT_LOOKBACK_HOURS, intervalMs: config.WORKER_AUDIT_INTERVAL_MS, pairsPerPass: config.WORKER_AUDIT_PAIRS_PER_PASS },
     retryBackoff: { baseSeconds: config.RETRY_BACKOFF_BASE_SECONDS, capSeconds: config.RETRY_BACKOFF_CAP_SECONDS },
   };
-}
-
-export interface WorkerLogger {
-  info: (message: string, fields?: Record<string, unknown>) => void;
-  warn: (message: string, fields?: Record<string, unknown>) => void;
-  error: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 export interface PassSummary {
@@ -87,7 +82,7 @@ export class Worker {
   constructor(
     private readonly pool: pg.Pool,
     private readonly settings: WorkerSettings,
-    private readonly log: WorkerLogger = defaultLog,
+    private readonly log: Logger = defaultLog,
   ) {
     this.outage = new OutageTracker(log);
     this.auditor = settings.audit ? new Auditor(pool, settings.audit, log) : undefined;

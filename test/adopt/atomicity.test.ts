@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, expect, test } from 'vitest';
-import { migrateDatabase, SQL_DIR } from '../../lib/migrate';
+import { migrateDatabase, SQL_DIR } from '../../lib/server/migrate';
 import { createEmptyDatabase, errorOf, type TestDatabase } from '../support/database';
 import { catalogSnapshot, createLegacyTables, fillLegacyRows, legacyChecksums } from './legacy';
 

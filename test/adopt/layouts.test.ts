@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { migrateDatabase, SQL_DIR } from '../../lib/migrate';
+import { migrateDatabase, SQL_DIR } from '../../lib/server/migrate';
 import { BASELINE_FILES } from '../../lib/adopt/plan';
 import { createEmptyDatabase, createTestDatabase, type TestDatabase } from '../support/database';
 import { createLegacyTables, fillLegacyRows, legacyChecksums } from './legacy';

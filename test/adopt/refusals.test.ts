@@ -1,7 +1,7 @@
 // A legacy table that cannot serve is refused before anything changes, with a message naming
 // the table, the column and the fix.
 import { afterEach, expect, test } from 'vitest';
-import { migrateDatabase, SQL_DIR } from '../../lib/migrate';
+import { migrateDatabase, SQL_DIR } from '../../lib/server/migrate';
 import { createEmptyDatabase, errorOf, type TestDatabase } from '../support/database';
 import { catalogSnapshot, createLegacyTables, fillLegacyRows, legacyChecksums } from './legacy';
 

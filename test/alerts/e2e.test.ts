@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, onTestFailed, test, vi } from 'vitest';
-import { closePool } from '../../lib/db';
+import { closePool } from '../../lib/server/db';
 import { CORRUPT_ERROR, seedEveryState } from '../api/fixture';
 import { pointApiAt, registerPair } from '../api/support';
 import { createTestDatabase, type TestDatabase } from '../support/database';

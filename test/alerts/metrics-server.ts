@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { GET as metricsGET } from '../../app/api/metrics/route';
-import { env } from '../../lib/env';
-import { decideAccess } from '../../lib/security';
+import { env } from '../../lib/server/env';
+import { decideAccess } from '../../lib/server/security';
 import { listen } from './stack';
 
 /**

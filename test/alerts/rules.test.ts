@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { HEALTH_STATES } from '../../lib/types';
+import { HEALTH_STATES } from '../../lib/shared/types';
 import { requireTool, runTool } from '../support/prometheus-tools';
 
 const RULES = path.resolve('deploy/prometheus/alerts.yml');

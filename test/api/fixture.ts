@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { closePool } from '../../lib/db';
+import { closePool } from '../../lib/server/db';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { MINUTE, currentWindow, insertFrontier, pointApiAt, registerPair } from './support';
 

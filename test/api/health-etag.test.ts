@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { GET } from '../../app/api/health/route';
 import { resetSnapshotCaches } from '../../lib/api/snapshot';
-import { GENERATED_AT_HEADER, healthListAsOf } from '../../lib/health-clock';
-import type { HealthListResponse } from '../../lib/types';
+import { GENERATED_AT_HEADER, healthListAsOf } from '../../lib/health/clock';
+import type { HealthListResponse } from '../../lib/shared/types';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { currentWindow, insertFrontier, MINUTE, pointApiAt, registerPair } from './support';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { GET } from '../../app/api/health/route';
-import { HEALTH_STATES, type ApiErrorBody, type HealthListResponse } from '../../lib/types';
+import { HEALTH_STATES, type ApiErrorBody, type HealthListResponse } from '../../lib/shared/types';
 import { CORRUPT_ERROR, WORST_FIRST, useEveryStateDatabase } from './fixture';
 import { call } from './support';
 

@@ -4,11 +4,11 @@ import { GET as incidentsGET } from '../../app/api/incidents/route';
 import { GET as statsGET } from '../../app/api/incidents/stats/route';
 import { GET as detailGET } from '../../app/api/pairs/[symbol]/[timeframe]/route';
 import { GET as timelineGET } from '../../app/api/pairs/[symbol]/[timeframe]/timeline/route';
-import { DEFAULT_THRESHOLDS } from '../../lib/health';
+import { DEFAULT_THRESHOLDS } from '../../lib/health/rules';
 import { observeWithPool } from '../../lib/history/observe';
 import { recordStates } from '../../lib/history/statements';
-import type { IncidentStatsResponse, IncidentsResponse, TimelineResponse } from '../../lib/history/types';
-import type { ApiErrorBody, HealthListResponse, PairDetailResponse } from '../../lib/types';
+import type { IncidentStatsResponse, IncidentsResponse, TimelineResponse } from '../../lib/shared/history-types';
+import type { ApiErrorBody, HealthListResponse, PairDetailResponse } from '../../lib/shared/types';
 import { useEveryStateDatabase, WORST_FIRST } from './fixture';
 import { call, resetApiCaches } from './support';
 

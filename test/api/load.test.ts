@@ -5,9 +5,9 @@ import { GET as metricsGET } from '../../app/api/metrics/route';
 import { GET as detailGET } from '../../app/api/pairs/[symbol]/[timeframe]/route';
 import { SingleFlightCache } from '../../lib/api/cache';
 import { getHealthSnapshot, SNAPSHOT_TTL_MS, snapshotCache } from '../../lib/api/snapshot';
-import * as metrics from '../../lib/metrics';
-import { closePool, getPool } from '../../lib/db';
-import type { HealthListResponse, HealthSummaryResponse } from '../../lib/types';
+import * as metrics from '../../lib/api/metrics';
+import { closePool, getPool } from '../../lib/server/db';
+import type { HealthListResponse, HealthSummaryResponse } from '../../lib/shared/types';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { MINUTE, call, currentWindow, pointApiAt, resetApiCaches } from './support';
 

@@ -6,8 +6,8 @@ import { GET as listGET } from '../../app/api/health/route';
 import { GET as summaryGET } from '../../app/api/health/summary/route';
 import { GET as metricsGET } from '../../app/api/metrics/route';
 import { GET as pairGET } from '../../app/api/pairs/[symbol]/[timeframe]/route';
-import { closePool } from '../../lib/db';
-import type { HealthListResponse, HealthSummaryResponse, PairDetailResponse } from '../../lib/types';
+import { closePool } from '../../lib/server/db';
+import type { HealthListResponse, HealthSummaryResponse, PairDetailResponse } from '../../lib/shared/types';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { call, insertFrontier, MINUTE, pointApiAt, registerPair } from './support';
 

@@ -3,7 +3,7 @@
 // test/sql/frontier-view.test.ts, the overview's side uses the same lib/health-list-contract.ts).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { GET } from '../../app/api/health/route';
-import type { HealthListResponse } from '../../lib/types';
+import type { HealthListResponse } from '../../lib/shared/types';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { call, insertFrontier, pointApiAt } from './support';
 

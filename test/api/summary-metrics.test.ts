@@ -2,11 +2,11 @@ import { describe, expect, test } from 'vitest';
 import { GET as summaryGET } from '../../app/api/health/summary/route';
 import { GET as healthzGET } from '../../app/api/healthz/route';
 import { GET as metricsGET } from '../../app/api/metrics/route';
-import { HEALTH_STATES, type ApiErrorBody, type HealthSummaryResponse } from '../../lib/types';
+import { HEALTH_STATES, type ApiErrorBody, type HealthSummaryResponse } from '../../lib/shared/types';
 import { WORST_FIRST, useEveryStateDatabase } from './fixture';
 import { call, resetApiCaches } from './support';
 import { getHealthSnapshot } from '../../lib/api/snapshot';
-import { PAIR_SERIES_STATES, renderMetrics } from '../../lib/metrics';
+import { PAIR_SERIES_STATES, renderMetrics } from '../../lib/api/metrics';
 import { requireTool, runTool } from '../support/prometheus-tools';
 
 const database = useEveryStateDatabase();

@@ -3,9 +3,9 @@ import { resetIncidentCaches } from '../../lib/api/incidents';
 import { resetPairCaches } from '../../lib/api/pair';
 import { resetHealthzCache } from '../../lib/api/healthz';
 import { resetSnapshotCaches } from '../../lib/api/snapshot';
-import { closePool } from '../../lib/db';
-import { resetEnvCache } from '../../lib/env';
-import { resetMetricsCache } from '../../lib/metrics';
+import { closePool } from '../../lib/server/db';
+import { resetEnvCache } from '../../lib/server/env';
+import { resetMetricsCache } from '../../lib/api/metrics';
 import type { TestDatabase } from '../support/database';
 import { insertBars, randomWalkBars } from '../support/bars';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoHistory } from '../../lib/demo/history';
 import { seedDemo } from '../../lib/demo/seed';
-import { DEFAULT_THRESHOLDS } from '../../lib/health';
+import { DEFAULT_THRESHOLDS } from '../../lib/health/rules';
 import { observeWithPool } from '../../lib/history/observe';
 import { recordStates } from '../../lib/history/statements';
 import { seededRandom } from '../support/bars';

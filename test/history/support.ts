@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { recordStates, type EvaluationResult, type ObservedStates } from '../../lib/history/statements';
-import type { HealthState } from '../../lib/types';
+import type { HealthState } from '../../lib/shared/types';
 
 export type Observation = [symbol: string, timeframe: string, state: HealthState, reason?: string];
 

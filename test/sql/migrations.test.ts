@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { migrateDatabase, SQL_DIR } from '../../lib/migrate';
+import { migrateDatabase, SQL_DIR } from '../../lib/server/migrate';
 
 const names = [`frontier_test_migrate_${process.pid}_a`, `frontier_test_migrate_${process.pid}_b`];
 const urlOf = (name: string) => { const url = new URL(inject('adminUrl')); url.pathname = `/${name}`; return url.toString(); };

@@ -1,4 +1,4 @@
-import type { FrontierRow } from '../../lib/types';
+import type { FrontierRow } from '../../lib/shared/types';
 
 /** A healthy, caught-up 5m pair whose worker ran a minute ago; each case changes a few fields. */
 export function frontierRow(change: Partial<FrontierRow> = {}): FrontierRow {

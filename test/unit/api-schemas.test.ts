@@ -1,8 +1,8 @@
 // The browser's check of health rows: every field of PairHealth, no more, no less.
 import { expect, test } from 'vitest';
 import { isPairHealth } from '../../components/hooks/api-schemas';
-import { DEFAULT_THRESHOLDS, derivePairHealth } from '../../lib/health';
-import type { PairHealth } from '../../lib/types';
+import { DEFAULT_THRESHOLDS, derivePairHealth } from '../../lib/health/rules';
+import type { PairHealth } from '../../lib/shared/types';
 import { frontierRow } from '../support/frontier-row';
 
 const pair: PairHealth = derivePairHealth(frontierRow(), DEFAULT_THRESHOLDS);

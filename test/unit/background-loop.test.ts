@@ -1,6 +1,6 @@
 // lib/background-loop.ts: the loop of the worker and of the history writer.
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import { BackgroundLoop } from '../../lib/background-loop';
+import { BackgroundLoop } from '../../lib/server/background-loop';
 
 beforeEach(() => { vi.useFakeTimers(); });
 afterEach(() => { vi.useRealTimers(); });

@@ -1,11 +1,11 @@
 // lib/health-clock.ts: what moves with the clock alone, the fingerprint without it, and a held
 // list brought to a later time by the server's own rules.
 import { describe, expect, test } from 'vitest';
-import { compareWorstFirst, derivePairHealth, DEFAULT_THRESHOLDS } from '../../lib/health';
+import { compareWorstFirst, derivePairHealth, DEFAULT_THRESHOLDS } from '../../lib/health/rules';
 import { snapshotVersion } from '../../lib/api/snapshot';
-import { clockFreeRow, healthListAsOf, rowAsOf } from '../../lib/health-clock';
-import type { MarketSession } from '../../lib/market-session';
-import type { FrontierRow, HealthListResponse } from '../../lib/types';
+import { clockFreeRow, healthListAsOf, rowAsOf } from '../../lib/health/clock';
+import type { MarketSession } from '../../lib/health/market-session';
+import type { FrontierRow, HealthListResponse } from '../../lib/shared/types';
 import { frontierRow } from '../support/frontier-row';
 
 const G0 = '2026-03-02T12:00:00.000Z';

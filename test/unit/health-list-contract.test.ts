@@ -1,8 +1,8 @@
 // The list contract shared by the API and the overview: presets equal their states at the
 // boundary minute, and a view survives the trip through its query string.
 import { expect, test } from 'vitest';
-import { DEFAULT_THRESHOLDS, derivePairHealth } from '../../lib/health';
-import { listSearch, pairMatcher, readListView } from '../../lib/health-list-contract';
+import { DEFAULT_THRESHOLDS, derivePairHealth } from '../../lib/health/rules';
+import { etagSnapshotVersion, listEtag, listSearch, pairMatcher, readListView } from '../../lib/health/list-contract';
 import { frontierRow } from '../support/frontier-row';
 
 
@@ -31,4 +31,13 @@ test('search is case-insensitive on the symbol', () => {
   const pair = derivePairHealth(frontierRow(), DEFAULT_THRESHOLDS);
   expect(pairMatcher({ states: [], timeframes: [], q: 'eUr', preset: null })(pair)).toBe(true);
   expect(pairMatcher({ states: [], timeframes: [], q: 'gbp', preset: null })(pair)).toBe(false);
+});
+
+test('the list ETag is read back as the snapshot version it was written with, weak or strong', () => {
+  const etag = listEtag('Ab-_12', 'q1w2e3');
+  expect(etag).toBe('"Ab-_12.q1w2e3"');
+  expect(etagSnapshotVersion(etag)).toBe('Ab-_12');
+  expect(etagSnapshotVersion(`W/${etag}`)).toBe('Ab-_12');
+  expect(etagSnapshotVersion('"no-digest"')).toBeNull();
+  expect(etagSnapshotVersion(null)).toBeNull();
 });

@@ -3,7 +3,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usEquityClosures } from '../../lib/ops/calendar-templates';
-import { OpsFailure, parseOpsArgs, runOpsCommand } from '../../lib/ops/commands';
+import { parseOpsArgs, runOpsCommand } from '../../lib/ops/commands';
+import { OpsFailure } from "../../lib/ops/errors";
 import { createTestDatabase, errorOf, type TestDatabase } from '../support/database';
 import { usageErrorOf } from './support';
 

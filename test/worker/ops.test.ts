@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpsFailure, parseOpsArgs, runOpsCommand } from '../../lib/ops/commands';
+import { parseOpsArgs, runOpsCommand } from '../../lib/ops/commands';
+import { OpsFailure } from "../../lib/ops/errors";
 import { insertBars, minutesBetween, randomWalkBars } from '../support/bars';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { floorMinute, MINUTE, ROOT, usageErrorOf } from './support';

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../lib/embedded-postgres';
-import { migrateDatabase } from '../../lib/migrate';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../lib/server/embedded-postgres';
+import { migrateDatabase } from '../../lib/server/migrate';
 import { insertBars, minutesBetween, randomWalkBars, type MinuteBar } from '../support/bars';
 import { bootstrapAll, expectExactCatchUp, floorMinute, makeWorker, MINUTE, waitFor } from './support';
 

@@ -3,9 +3,11 @@ import path from 'node:path';
 import type pg from 'pg';
 import { expect } from 'vitest';
 import type { MinuteBar } from '../support/bars';
-import { parseOpsArgs, UsageError } from '../../lib/ops/commands';
+import { parseOpsArgs } from '../../lib/ops/commands';
+import { UsageError } from "../../lib/ops/errors";
 import { createWorkerPool } from '../../lib/worker/pool';
-import { Worker, type WorkerLogger, type WorkerSettings } from '../../lib/worker/worker';
+import type { Logger } from '../../lib/server/log';
+import { Worker, type WorkerSettings } from '../../lib/worker/worker';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const TIMEFRAMES: Array<[string, number]> = [['5m', 5], ['15m', 15], ['30m', 30], ['1h', 60], ['4h', 240], ['1d', 1440]];
@@ -38,7 +40,7 @@ export interface LogLine {
 }
 
 /** A logger that keeps its lines for assertions. */
-export function captureLogger(): WorkerLogger & { lines: LogLine[]; count: (message: string) => number } {
+export function captureLogger(): Logger & { lines: LogLine[]; count: (message: string) => number } {
   const lines: LogLine[] = [];
   const push = (level: LogLine['level']) => (message: string, fields: Record<string, unknown> = {}) => {
     lines.push({ level, message, fields });

@@ -1,6 +1,6 @@
 import { listIncidents } from '@/lib/api/incidents';
 import { handle } from '@/lib/api/respond';
-import { METRICS_CONTENT_TYPE, metricsText } from '@/lib/metrics';
+import { METRICS_CONTENT_TYPE, metricsText } from '@/lib/api/metrics';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
-import { RAW_PATH_HEADER } from '@/lib/security';
+import { RAW_PATH_HEADER } from '@/lib/shared/request-headers';
 import { PairDetailScreen } from '@/components/screens/pair-detail-screen';
 
 interface Props {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_THRESHOLDS, derivePairHealth, isProblem, severityOf } from './health';
-import { describeMarket, type MarketSession } from './market-session';
-import type { FrontierRow, HealthState } from './types';
-import { frontierRow } from '../test/support/frontier-row';
+import { DEFAULT_THRESHOLDS, derivePairHealth, isProblem, severityOf } from '../../lib/health/rules';
+import { describeMarket, type MarketSession } from '../../lib/health/market-session';
+import type { FrontierRow, HealthState } from '../../lib/shared/types';
+import { frontierRow } from '../support/frontier-row';
 
 /** A caught-up 5m pair whose worker ran a minute ago; each case sets the feed and the market. */
 function row(change: Partial<FrontierRow> = {}): FrontierRow {

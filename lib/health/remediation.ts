@@ -1,6 +1,51 @@
-import { failureHint } from './health';
-import { bootstrapSql, driftRepairSql, enableSql, resetPairSql, sqlLiteral } from './remediation-statements';
-import type { PairHealth } from './types';
+import type { FrontierRow, PairHealth } from '../shared/types';
+
+/**
+ * What to do about a pair, written once: the pipeline's repair statements (quoted by the health
+ * rules in a pair's one-line action), the advice for a failure, and the SQL an on-call engineer
+ * copies from the pair page. Pure.
+ */
+
+/** A SQL string literal; symbols come from the database and may contain quotes. */
+export function sqlLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+export function bootstrapSql(symbol: string, timeframe: string): string {
+  return `SELECT bootstrap_aggregation_cursor(${sqlLiteral(symbol)}, ${sqlLiteral(timeframe)});`;
+}
+
+/** The reset of one pair's cursor (never another pair's): the dry run, or the reset itself. */
+export function resetPairSql(symbol: string, timeframe: string, dryRun: boolean): string {
+  return `SELECT * FROM reset_aggregation_cursor(${sqlLiteral(symbol)}, ${sqlLiteral(timeframe)}, ${dryRun});`;
+}
+
+export function enableSql(symbol: string, timeframe: string): string {
+  return `UPDATE data_agg_state SET enabled = true WHERE canonical_symbol = ${sqlLiteral(symbol)} AND timeframe = ${sqlLiteral(timeframe)};`;
+}
+
+/** The SQL that re-audits and repairs the span an audit left unrepaired (docs/AUDIT.md). */
+export function driftRepairSql(row: FrontierRow): string {
+  const from = row.auditUnrepairedFromUtc ?? row.cursorUtc ?? '';
+  const to = row.auditUnrepairedToUtc ?? row.cursorUtc ?? '';
+  return `SELECT audit_aggregation_range(${sqlLiteral(row.symbol)}, ${sqlLiteral(row.timeframe)}, ${sqlLiteral(from)}, ${sqlLiteral(to)}, true);`;
+}
+
+/** SQLSTATEs that PostgreSQL itself raises (so no HINT of ours comes with them), and what to do. */
+const SQLSTATE_ADVICE: Record<string, string> = {
+  '57014': 'the run timed out; lower WORKER_MAX_WINDOWS',
+  '40001': 'another run moved the cursor; it retries by itself',
+  '40P01': 'a deadlock with another session; the next run retries',
+};
+
+/**
+ * What to do about a failure: the HINT the SQL raised it with (sql/012 keeps it), else advice
+ * for PostgreSQL's own SQLSTATE, else the general rule. Never re-derived from the message.
+ */
+export function failureHint(row: Pick<FrontierRow, 'lastErrorHint' | 'lastErrorSqlstate'>): string {
+  return row.lastErrorHint ?? SQLSTATE_ADVICE[row.lastErrorSqlstate ?? ''] ?? 'fix its cause; the next run retries';
+}
+
 
 /**
  * The SQL an on-call engineer copies from the pair page, per state. Pure; every statement

@@ -7,7 +7,8 @@ vi.hoisted(() => {
 });
 
 const { QueryObserver } = await import('@tanstack/react-query');
-const { createQueryClient, formatAge, nextPollAt, POLL_RETRIES, RETRY_DELAY_MS } = await import('./polling');
+const { createQueryClient, nextPollAt, POLL_RETRIES, RETRY_DELAY_MS } = await import('../../components/hooks/polling');
+const { formatAge } = await import('../../lib/shared/duration');
 
 afterAll(() => {
   Reflect.deleteProperty(globalThis, 'window');

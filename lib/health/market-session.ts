@@ -1,5 +1,5 @@
-import type { FrontierRow, HealthThresholds } from './types';
-import { formatMinutes } from './duration';
+import type { FrontierRow, HealthThresholds } from '../shared/types';
+import { formatMinutes } from '../shared/duration';
 
 /**
  * A symbol's market session as v_symbol_market_session reports it now (sql/009). The SQL

@@ -65,7 +65,7 @@ export interface FrontierRow {
   auditRepaired24h: number;
   auditLastUtc: string | null;
   /** the symbol's market session (sql/009); null or absent: no calendar, always open */
-  market?: import('./market-session').MarketSession | null;
+  market?: import('../health/market-session').MarketSession | null;
 }
 
 export interface PairHealth extends FrontierRow {

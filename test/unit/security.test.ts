@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { basicAuthMatches, decideAccess, kioskCookieValue, safeEqual, securityHeaders, type AccessRequest } from './security';
+import { basicAuthMatches, decideAccess, kioskCookieValue, safeEqual, securityHeaders, type AccessRequest } from '../../lib/server/security';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const request = (over: Partial<AccessRequest>): AccessRequest =>

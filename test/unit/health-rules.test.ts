@@ -3,14 +3,13 @@ import {
   DEFAULT_THRESHOLDS,
   compareWorstFirst,
   derivePairHealth,
-  failureHint,
-  formatMinutes,
-  sqlLiteral,
   thresholdsFromConfig,
-} from './health';
-import { behindPoints, refineTrendWithHistory, trendFromHistory, trendFromState } from './trend';
-import type { FrontierRow, HealthState, RunRecord } from './types';
-import { frontierRow } from '../test/support/frontier-row';
+} from '../../lib/health/rules';
+import { failureHint, sqlLiteral } from '../../lib/health/remediation';
+import { formatMinutes } from '../../lib/shared/duration';
+import { behindPoints, refineTrendWithHistory, trendFromHistory, trendFromState } from '../../lib/health/trend';
+import type { FrontierRow, HealthState, RunRecord } from '../../lib/shared/types';
+import { frontierRow } from '../support/frontier-row';
 
 const row = frontierRow;
 

@@ -76,4 +76,3 @@ export function nextPollAt(timing: PollTiming): number | null {
   return settled === 0 ? null : settled + timing.intervalMs;
 }
 
-export { formatAge } from './duration';

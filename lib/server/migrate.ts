@@ -2,10 +2,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { loadMigrationFiles, migrate } from 'postgres-migrations';
-import { adoptIfNeeded } from './adopt';
-import { BASELINE_FILES } from './adopt/plan';
+import { adoptIfNeeded } from '../adopt/index';
+import { BASELINE_FILES } from '../adopt/plan';
 
-export const SQL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'sql');
+export const SQL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'sql');
 
 // postgres-migrations' advisory lock key: adoption holds the same lock, so two runners (or a
 // runner and an adoption) never interleave. Session advisory locks nest, so the runner takes

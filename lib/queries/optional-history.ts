@@ -1,4 +1,4 @@
-import { log } from '../log';
+import { log } from '../server/log';
 
 // 42P01 undefined_table (migration 010 not applied yet), 42501 insufficient_privilege (a
 // dashboard role created before 011 and not granted the history tables: db/roles/).

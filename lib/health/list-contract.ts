@@ -1,6 +1,6 @@
-import { compareWorstFirst } from './health';
+import { compareWorstFirst } from './rules';
 import { isStalled, SEED_STALL_MINUTES } from './stall-rule';
-import { HEALTH_STATES, type HealthState, type PairHealth } from './types';
+import { HEALTH_STATES, type HealthState, type PairHealth } from '../shared/types';
 
 /**
  * The contract of the health list, written once for the server (GET /api/health,
@@ -8,6 +8,21 @@ import { HEALTH_STATES, type HealthState, type PairHealth } from './types';
  * requests and its in-browser sort): filters, presets, sort keys, default directions, the
  * comparator and the query string. Pure: no Node or browser imports.
  */
+
+/**
+ * The list's ETag, written and read in this one place: the snapshot's version (what the rows
+ * say, without the clock: lib/health/clock.ts) and a digest of the query, so that pages of one
+ * list can be told to come from one snapshot.
+ */
+export function listEtag(snapshotVersion: string, queryDigest: string): string {
+  return `"${snapshotVersion}.${queryDigest}"`;
+}
+
+/** The snapshot version an ETag of listEtag names (weak or strong), or null. */
+export function etagSnapshotVersion(etag: string | null): string | null {
+  const match = etag?.match(/^(?:W\/)?"([^".]+)\.[^"]*"$/);
+  return match?.[1] ?? null;
+}
 
 export const SORT_KEYS = ['severity', 'symbol', 'timeframe', 'bars_behind', 'minutes_since_success', 'gap'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];

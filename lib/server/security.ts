@@ -17,8 +17,6 @@ export type AccessDecision =
   | { allow: false; status: 401 | 403; reason: string };
 
 export const KIOSK_COOKIE = 'fm_kiosk';
-/** Request header proxy.ts sets to the raw (%-encoded) request path. */
-export const RAW_PATH_HEADER = 'x-frontier-raw-path';
 const ALWAYS_OPEN = [/^\/api\/healthz$/, /^\/_next\/static\//, /^\/favicon\.ico$/];
 // /api/incidents: the wall's incident line (docs/HISTORY.md).
 const KIOSK_PATHS = [/^\/wall$/, /^\/api\/health$/, /^\/api\/health\/summary$/, /^\/api\/incidents$/];

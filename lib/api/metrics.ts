@@ -1,8 +1,9 @@
 import { Gauge, Registry } from 'prom-client';
-import packageJson from '../package.json';
-import { getHealthSnapshot, getTimeframes, type HealthSnapshot } from './api/snapshot';
-import { env } from './env';
-import { HEALTH_STATES } from './types';
+import packageJson from '../../package.json';
+import { getHealthSnapshot, getTimeframes, type HealthSnapshot } from './snapshot';
+import { env } from '../server/env';
+import { HEALTH_STATES } from '../shared/types';
+import { isProblem, PROBLEM_STATES, QUIET_STATES } from '../health/rules';
 
 /**
  * Prometheus text for GET /api/metrics, rebuilt from the same cached snapshot as the API (so a
@@ -14,14 +15,8 @@ import { HEALTH_STATES } from './types';
  * METRICS_PAIR_SERIES_CAP of them, most severe states first. 30,000 healthy pairs cost a few dozen series.
  */
 
-/**
- * States that never get per-pair series and never page: healthy, market closed, switched off.
- * Names, not HealthState values, so that a state added or not yet merged (CLOSED) still works.
- */
-const QUIET_STATES: ReadonlySet<string> = new Set(['OK', 'CLOSED', 'DISABLED']);
-
-/** The fixed `state` label values of frontier_pair_state: every state a listed pair can be in. */
-export const PAIR_SERIES_STATES: readonly string[] = HEALTH_STATES.filter((state) => !QUIET_STATES.has(state));
+/** The fixed `state` label values of frontier_pair_state: the problem states, the only ones a listed pair can be in. */
+export const PAIR_SERIES_STATES: readonly string[] = PROBLEM_STATES;
 
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
@@ -118,7 +113,7 @@ type GaugeFactory = <L extends string>(name: string, help: string, labelNames?: 
  */
 function renderPairSeries(gauge: GaugeFactory, snapshot: HealthSnapshot, cap: number): void {
   const pairLabels = ['symbol', 'timeframe'] as const;
-  const state = gauge('frontier_pair_state', `1 for the pair's health state, 0 for the others; only pairs not ${[...QUIET_STATES].join('/')}, most severe states first, at most METRICS_PAIR_SERIES_CAP.`, [...pairLabels, 'state']);
+  const state = gauge('frontier_pair_state', `1 for the pair's health state, 0 for the others; only pairs not ${QUIET_STATES.join('/')}, most severe states first, at most METRICS_PAIR_SERIES_CAP.`, [...pairLabels, 'state']);
   const barsBehind = gauge('frontier_pair_bars_behind', 'Complete windows not yet aggregated (listed pairs only).', pairLabels);
   const failures = gauge('frontier_pair_consecutive_failures', 'Failed runs since the last success (listed pairs only).', pairLabels);
   const sinceSuccess = gauge('frontier_pair_seconds_since_success', 'Seconds since the last successful run or registration (listed pairs only).', pairLabels);
@@ -127,7 +122,7 @@ function renderPairSeries(gauge: GaugeFactory, snapshot: HealthSnapshot, cap: nu
   const omitted = gauge('frontier_pairs_omitted', 'Pairs in a problem state left without per-pair series by METRICS_PAIR_SERIES_CAP (counted in frontier_pairs all the same).');
   gauge('frontier_pair_series_cap_pairs', 'METRICS_PAIR_SERIES_CAP: at most this many pairs get per-pair series.').set(cap);
 
-  const problems = snapshot.rows.filter((pair) => !QUIET_STATES.has(pair.state));
+  const problems = snapshot.rows.filter((pair) => isProblem(pair.state));
   // When the cap binds, the most severe states first and, within a state, by name: not by
   // "how bad" (the snapshot's order), which shifts every scrape and would swap pairs in and
   // out at the boundary — ending and starting their series, resetting their alerts' for:.

@@ -1,6 +1,6 @@
-import { compareWorstFirst, derivePairHealth } from './health';
+import { compareWorstFirst, derivePairHealth } from './rules';
 import type { MarketSession } from './market-session';
-import type { FrontierRow, HealthListResponse, PairHealth } from './types';
+import type { FrontierRow, HealthListResponse, PairHealth } from '../shared/types';
 
 /**
  * What in a pair's row moves with the clock alone. The view measures ages with the database's

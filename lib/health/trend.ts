@@ -1,5 +1,5 @@
 import { isStalled } from './stall-rule';
-import type { FrontierRow, PairHealth, RunRecord, Trend } from './types';
+import type { FrontierRow, PairHealth, RunRecord, Trend } from '../shared/types';
 
 /**
  * Is a pair catching up, and when will it be done? Pure functions; the method is explained in

@@ -1,12 +1,10 @@
-import { formatMinutes, formatSpan } from './duration';
-import { bootstrapSql, driftRepairSql, enableSql, resetPairSql } from './remediation-statements';
+import { formatMinutes, formatSpan } from '../shared/duration';
+import { bootstrapSql, driftRepairSql, enableSql, failureHint, resetPairSql } from './remediation';
 import { isStalled, SEED_STALL_MINUTES } from './stall-rule';
 
-export { sqlLiteral } from './remediation-statements';
-export { formatMinutes, formatSpan } from './duration';
 import { closedFinding, sourceSilence } from './market-session';
 import { DEFAULT_RUN_INTERVAL_MINUTES, trendFromState } from './trend';
-import { HEALTH_STATES, type FrontierRow, type HealthState, type HealthThresholds, type PairHealth } from './types';
+import { HEALTH_STATES, type FrontierRow, type HealthState, type HealthThresholds, type PairHealth } from '../shared/types';
 
 /**
  * The health rules: one pure module (no I/O) used by the API, the pages, the wall and the
@@ -40,21 +38,6 @@ export function severityOf(state: HealthState): number {
 }
 
 const bars = (count: number) => `${count} bar${count === 1 ? '' : 's'}`;
-
-/** SQLSTATEs that PostgreSQL itself raises (so no HINT of ours comes with them), and what to do. */
-const SQLSTATE_ADVICE: Record<string, string> = {
-  '57014': 'the run timed out; lower WORKER_MAX_WINDOWS',
-  '40001': 'another run moved the cursor; it retries by itself',
-  '40P01': 'a deadlock with another session; the next run retries',
-};
-
-/**
- * What to do about a failure: the HINT the SQL raised it with (sql/012 keeps it), else advice
- * for PostgreSQL's own SQLSTATE, else the general rule. Never re-derived from the message.
- */
-export function failureHint(row: Pick<FrontierRow, 'lastErrorHint' | 'lastErrorSqlstate'>): string {
-  return row.lastErrorHint ?? SQLSTATE_ADVICE[row.lastErrorSqlstate ?? ''] ?? 'fix its cause; the next run retries';
-}
 
 function firstLine(text: string, max = 160): string {
   const line = text.split('\n', 1)[0] ?? '';
@@ -233,7 +216,14 @@ export function compareWorstFirst(a: PairHealth, b: PairHealth): number {
   );
 }
 
-/** States that need someone's attention (everything but OK, CLOSED and DISABLED). */
+/**
+ * States that need nobody's attention: never a problem, never alerted, never an incident. The
+ * metrics, the list's problems and the SQL's history_is_problem (checked against this list in
+ * test/sql/problem-states.test.ts) all use it.
+ */
+export const QUIET_STATES: readonly HealthState[] = ['OK', 'DISABLED', 'CLOSED'];
+export const PROBLEM_STATES: readonly HealthState[] = HEALTH_STATES.filter((state) => !QUIET_STATES.includes(state));
+
 export function isProblem(state: HealthState): boolean {
-  return state !== 'OK' && state !== 'DISABLED' && state !== 'CLOSED';
+  return !QUIET_STATES.includes(state);
 }

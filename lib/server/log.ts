@@ -18,6 +18,13 @@ function write(level: Level, message: string, fields: Record<string, unknown> = 
   (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(redact(line) + '\n');
 }
 
+/** What a long-running part (worker, history writer) logs through; tests pass their own. */
+export interface Logger {
+  info: (message: string, fields?: Record<string, unknown>) => void;
+  warn: (message: string, fields?: Record<string, unknown>) => void;
+  error: (message: string, fields?: Record<string, unknown>) => void;
+}
+
 export const log = {
   debug: (message: string, fields?: Record<string, unknown>) => write('debug', message, fields),
   info: (message: string, fields?: Record<string, unknown>) => write('info', message, fields),
