@@ -3,7 +3,7 @@ import { env } from './lib/server/env';
 import { decideAccess, KIOSK_COOKIE, kioskCookieValue, securityHeaders } from './lib/server/security';
 import { RAW_PATH_HEADER } from './lib/shared/request-headers';
 
-/** Access control and security headers for every page and API route (see lib/security.ts). */
+/** Access control and security headers for every page and API route (see lib/server/security.ts). */
 export function proxy(request: NextRequest): NextResponse {
   const config = env();
   const { pathname, searchParams } = request.nextUrl;

@@ -15,7 +15,7 @@ export const viewport: Viewport = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  // Every page renders per request: the security headers (lib/security.ts) put a fresh CSP
+  // Every page renders per request: the security headers (lib/server/security.ts) put a fresh CSP
   // nonce on each response, and Next.js can only stamp it on the scripts of a page rendered
   // for that request. A prerendered page's scripts would be blocked.
   await connection();

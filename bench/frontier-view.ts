@@ -1,4 +1,4 @@
-// Frontier view at scale: the full read of v_aggregation_frontier_health against the seed's
+// Frontier view at scale: the full read of v_aggregation_frontier_health against the original
 // formulation (the same view with F found by GROUP BY canonical_symbol over all of bars_1m),
 // side by side in one run, medians of alternating reads.
 import { median, round, timed, type BenchDatabase } from './support';
@@ -46,11 +46,11 @@ export async function benchFrontierView(db: BenchDatabase, size: FrontierBenchSi
   const { pool } = db;
   const [{ definition }] = (await pool.query<{ definition: string }>(
     `SELECT pg_get_viewdef('v_aggregation_frontier_health'::regclass) AS definition`)).rows as [{ definition: string }];
-  // The seed's formulation: identical columns, F from one GROUP BY over every source row.
+  // The original formulation: identical columns, F from one GROUP BY over every source row.
   const seedDefinition = definition.replace(
     /LEFT JOIN LATERAL \([\s\S]*?\) f ON \(?true\)?/,
     'LEFT JOIN (SELECT canonical_symbol, max(ts_utc) AS max_ts FROM bars_1m GROUP BY canonical_symbol) f ON f.canonical_symbol = s.canonical_symbol');
-  if (seedDefinition === definition) throw new Error('could not derive the seed formulation from the view definition');
+  if (seedDefinition === definition) throw new Error('could not derive the original formulation from the view definition');
   await pool.query(`CREATE OR REPLACE VIEW bench_seed_frontier_health AS ${seedDefinition}`);
 
   const view: number[] = [];

@@ -1,7 +1,7 @@
 import { closePool } from '../lib/server/db';
 import { resetEnvCache } from '../lib/server/env';
 import { listIncidents, pairTimeline, resetIncidentCaches } from '../lib/api/incidents';
-import { fetchStateSince } from '../lib/queries/state-since';
+import { fetchStateSince } from '../lib/queries/frontier';
 import { recordStates, type EvaluationResult, type ObservedStates } from '../lib/history/statements';
 import type { HealthState } from '../lib/shared/types';
 import { median, round, timed, type BenchDatabase } from './support';

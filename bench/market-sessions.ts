@@ -1,8 +1,8 @@
 // Market sessions in the health snapshot: the dashboard's one statement for every pair
-// (lib/queries/frontier-columns.ts) with v_symbol_market_session joined, against the same
+// (lib/queries/frontier.ts) with v_symbol_market_session joined, against the same
 // statement without it, in one run: with no calendar at all (every user before sql/009) and
 // with every symbol on a calendar (half by exact name, half by LIKE pattern).
-import { FRONTIER_SELECT } from '../lib/queries/frontier-columns';
+import { FRONTIER_SELECT } from '../lib/queries/frontier';
 import { median, round, timed, type BenchDatabase } from './support';
 
 export interface SessionBenchRow {

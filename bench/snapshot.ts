@@ -1,13 +1,12 @@
 // The API's snapshot at N pairs, in process against the bench database: one build (the frontier
 // and state_since queries, the health rules, the worst-first sort, the version) against its
-// parts measured on the same rows — the version (lib/health-clock.ts' ETag fingerprint), the
+// parts measured on the same rows — the version (lib/health/clock.ts' ETag fingerprint), the
 // rules alone, and the list's JSON that a 304 saves.
 import { getHealthSnapshot, healthConfig, resetSnapshotCaches, snapshotVersionOf } from '../lib/api/snapshot';
 import { closePool } from '../lib/server/db';
 import { resetEnvCache } from '../lib/server/env';
 import { derivePairHealth } from '../lib/health/rules';
-import { fetchFrontierRows } from '../lib/queries/frontier-rows';
-import { fetchStateSince } from '../lib/queries/state-since';
+import { fetchFrontierRows, fetchStateSince } from '../lib/queries/frontier';
 import { median, round, timed, type BenchDatabase } from './support';
 import { seedPairs } from './worker-pass';
 

@@ -86,7 +86,7 @@ async function startEmbedded(): Promise<string> {
 }
 
 async function startDemo(url: string): Promise<void> {
-  process.env.DATABASE_URL = url; // the dashboard child and lib/db.ts's pool read it
+  process.env.DATABASE_URL = url; // the dashboard child and lib/server/db.ts's pool read it
   resetEnvCache();
   const pool = getPool();
   cleanups.push({ name: 'the database pool', run: closePool });

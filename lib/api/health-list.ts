@@ -13,7 +13,7 @@ const MAX_CACHED_CHARS = 64_000_000;
 const bodies = new WeakMap<HealthSnapshot, { byQuery: Map<string, string>; chars: number }>();
 
 export interface HealthListAnswer {
-  /** the snapshot's version (lib/health-clock.ts) and the query: equal answers but for the clock */
+  /** the snapshot's version (lib/health/clock.ts) and the query: equal answers but for the clock */
   etag: string;
   generatedAt: string;
   /** the answer as JSON text, serialized once per snapshot and distinct query */

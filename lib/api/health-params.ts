@@ -11,7 +11,7 @@ import { HEALTH_STATES } from '../shared/types';
 import { timeframeSchema } from '../shared/pair-key';
 import { intParam, listValues, oneOf, parseParams, rejectUnknownAndRepeated } from './params';
 
-/** The query parameters of GET /api/health (docs/HEALTH.md); their names and values are lib/health-list-contract.ts's. */
+/** The query parameters of GET /api/health (docs/HEALTH.md); their names and values are lib/health/list-contract.ts's. */
 export const MAX_LIMIT = 50_000;
 export const MAX_OFFSET = 10_000_000;
 export const MAX_QUERY_LENGTH = 64;

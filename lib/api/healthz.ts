@@ -1,5 +1,5 @@
 import { log } from '../server/log';
-import { pingDatabase } from '../queries/ping';
+import { pingDatabase } from '../queries/frontier';
 import { SingleFlightCache } from './cache';
 import { isDatabaseUnavailable } from '../server/db-errors';
 

@@ -1,5 +1,5 @@
 import type { IncidentStatsResponse, StatsWindow } from '../shared/history-types';
-import { fetchIncidentStats } from '../queries/incident-stats';
+import { fetchIncidentStats } from '../queries/history';
 import { SingleFlightCache } from './cache';
 
 // Hours and days of history change little in a minute; a 30-day window reads many intervals.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { STATS_WINDOWS, type StatsWindow } from '../shared/history-types';
-import type { IncidentStatusFilter } from '../queries/incidents';
+import type { IncidentStatusFilter } from '../queries/history';
 import { badRequest, quoted } from './errors';
 import { intParam, oneOf, parseParams, rejectUnknownAndRepeated } from './params';
 import { parsePairKey, type PairKey } from './pair-params';

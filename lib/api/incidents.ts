@@ -1,6 +1,5 @@
 import type { IncidentRecord, IncidentsResponse, TimelineResponse } from '../shared/history-types';
-import { fetchIncidents, type IncidentDbRow } from '../queries/incidents';
-import { fetchPairTimeline } from '../queries/pair-timeline';
+import { fetchIncidents, type IncidentDbRow, fetchPairTimeline } from '../queries/history';
 import { SingleFlightCache } from './cache';
 import { notFound } from './errors';
 import { MAX_TIMELINE_INTERVALS, type IncidentsQuery, type TimelineQuery } from './incidents-params';

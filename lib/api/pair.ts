@@ -1,11 +1,7 @@
 import { derivePairHealth } from '../health/rules';
-import { withoutHistoryIfMissing } from '../queries/optional-history';
-import { fetchPairFrontierRow } from '../queries/pair-frontier-row';
-import { fetchPairNextRetry } from '../queries/pair-next-retry';
-import { fetchPairStateSince } from '../queries/pair-state-since';
-import { stateSinceFor } from '../queries/state-since';
-import { fetchPairHistory } from '../queries/pair-history';
-import { fetchPairRuns } from '../queries/pair-runs';
+import { withoutHistoryIfMissing } from '../queries/history';
+import { fetchPairFrontierRow, fetchPairNextRetry, fetchPairStateSince, stateSinceFor } from '../queries/frontier';
+import { fetchPairHistory, fetchPairRuns } from '../queries/runs';
 import { remediationSql } from '../health/remediation';
 import { refineTrendWithHistory } from '../health/trend';
 import type { PairDetailResponse, RunsPage } from '../shared/types';

@@ -2,10 +2,8 @@ import { createHash } from 'node:crypto';
 import { env } from '../server/env';
 import { compareWorstFirst, derivePairHealth, thresholdsFromConfig } from '../health/rules';
 import { clockFreeRow } from '../health/clock';
-import { withoutHistoryIfMissing } from '../queries/optional-history';
-import { fetchFrontierRows } from '../queries/frontier-rows';
-import { fetchStateSince, pairKey, stateSinceFor, type PairStateSince } from '../queries/state-since';
-import { fetchTimeframes, type Timeframe } from '../queries/timeframes';
+import { withoutHistoryIfMissing } from '../queries/history';
+import { fetchFrontierRows, fetchStateSince, pairKey, stateSinceFor, type PairStateSince, fetchTimeframes, type Timeframe } from '../queries/frontier';
 import type { FrontierRow, HealthThresholds, PairHealth } from '../shared/types';
 import { SingleFlightCache } from './cache';
 
@@ -66,7 +64,7 @@ const versions = new WeakMap<HealthSnapshot, string>();
 
 /**
  * A fingerprint of everything the snapshot's rows are made of except the clock
- * (lib/health-clock.ts): equal for two snapshots when the newer one is the older one with its
+ * (lib/health/clock.ts): equal for two snapshots when the newer one is the older one with its
  * ages moved on. The list's ETag is built on it, so a poll that finds nothing changed is
  * answered 304. Made on first use (the list asks; the summary and the metrics do not), once
  * per snapshot.

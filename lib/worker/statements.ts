@@ -88,7 +88,7 @@ export interface RetryBackoff {
 }
 
 // set_config(…, true) lasts for this statement's transaction only: the backoff settings reach
-// record_aggregation_failure without changing its SPEC signature.
+// record_aggregation_failure without changing its documented signature.
 const RECORD_FAILURE = `
   WITH settings AS MATERIALIZED (
     SELECT set_config('frontier.retry_base_seconds', $5, true), set_config('frontier.retry_cap_seconds', $6, true)

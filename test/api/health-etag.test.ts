@@ -1,6 +1,6 @@
 // GET /api/health with If-None-Match against a real database: 304 while only the clock moved,
 // 200 when a row changed, per query; and the browser's healthListAsOf of the older answer
-// equals the newer answer the server derives (lib/health-clock.ts).
+// equals the newer answer the server derives (lib/health/clock.ts).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { GET } from '../../app/api/health/route';
 import { resetSnapshotCaches } from '../../lib/api/snapshot';

@@ -40,7 +40,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-/** Counts the statements lib/db.ts sends (a spy that calls through: the database is real). */
+/** Counts the statements lib/server/db.ts sends (a spy that calls through: the database is real). */
 function countQueries() {
   const spy = vi.spyOn(getPool(), 'query');
   return {

@@ -1,6 +1,6 @@
 // The boundary minute through the API: at 60.0 minutes since success a pair is neither STALLED
-// nor in the "stalled" preset; at 60.1 it is both (lib/stall-rule.ts; the SQL side is in
-// test/sql/frontier-view.test.ts, the overview's side uses the same lib/health-list-contract.ts).
+// nor in the "stalled" preset; at 60.1 it is both (lib/health/stall-rule.ts; the SQL side is in
+// test/sql/frontier-view.test.ts, the overview's side uses the same lib/health/list-contract.ts).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { GET } from '../../app/api/health/route';
 import type { HealthListResponse } from '../../lib/shared/types';

@@ -9,7 +9,7 @@ import { resetMetricsCache } from '../../lib/api/metrics';
 import type { TestDatabase } from '../support/database';
 import { insertBars, randomWalkBars } from '../support/bars';
 
-/** Points lib/db.ts (and every cache in front of it) at another database. */
+/** Points lib/server/db.ts (and every cache in front of it) at another database. */
 export async function pointApiAt(url: string, settings: Record<string, string> = {}): Promise<void> {
   await closePool();
   process.env.DATABASE_URL = url;

@@ -1,4 +1,4 @@
-// audit_aggregation_range (SPEC §7): findings counted, repair idempotent, orphans kept, nothing
+// audit_aggregation_range: findings counted, repair idempotent, orphans kept, nothing
 // before the oldest source row or after the cursor touched, every bad argument named.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { insertBars, minutesBetween, randomWalkBars } from '../support/bars';

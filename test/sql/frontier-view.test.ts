@@ -1,4 +1,4 @@
-// v_aggregation_frontier_health: every status, gap, bars_behind, freshness, the seed's three
+// v_aggregation_frontier_health: every status, gap, bars_behind, freshness, the three documented
 // queries verbatim, and a plan that finds F by index look-up.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { insertBars, minutesBetween, randomWalkBars } from '../support/bars';
@@ -69,7 +69,7 @@ test('OK, AHEAD, NULL and no-source pairs, with gap, bars_behind and freshness',
   expect(lagging.bars_behind).toBeLessThanOrEqual(6);
 });
 
-test("the seed's three queries run verbatim", async () => {
+test("the three documented queries run verbatim", async () => {
   await db.sql(`INSERT INTO data_agg_state (canonical_symbol, timeframe, last_agg_bar_ts_utc, last_success_utc, recent_bars, recent_bars_sum)
     VALUES ('STALE', '5m', $1, now(), '{0,0,0,0,0,0,0,0,0,0}', 0)`, [new Date(Math.floor(minutesAgo(200).getTime() / 300_000) * 300_000)]);
   const ahead = await db.sql<ViewRow>(`SELECT * FROM v_aggregation_frontier_health WHERE cursor_status = 'AHEAD';`);
@@ -107,7 +107,7 @@ test('its plan finds the frontier by index look-up, never a sequential scan of b
   expect(Number(n)).toBe(Number((await db.sql<{ n: string }>(`SELECT count(*) AS n FROM data_agg_state`))[0]!.n));
 });
 
-test('the stall boundary: exactly 60.0 minutes is not in the seed query, 60.1 is (STALLED uses the same >)', async () => {
+test('the stall boundary: exactly 60.0 minutes is not in the stall query, 60.1 is (STALLED uses the same >)', async () => {
   // One transaction: now() stands still, so "exactly 60 minutes ago" stays exact.
   const client = await db.pool.connect();
   try {

@@ -1,4 +1,4 @@
-// record_aggregation_failure: the SPEC's four-argument call, and the SQLSTATE and HINT that
+// record_aggregation_failure: the documented four-argument call, and the SQLSTATE and HINT that
 // sql/012 lets the worker keep.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, errorOf, type TestDatabase } from '../support/database';
@@ -14,7 +14,7 @@ const state = () => db.one<{ failures: number; error: string; sqlstate: string |
   `SELECT consecutive_failures AS failures, last_error AS error, last_error_sqlstate AS sqlstate, last_error_hint AS hint
      FROM data_agg_state WHERE canonical_symbol = 'REC'`);
 
-test("the SPEC's four-argument call works and records no SQLSTATE or HINT", async () => {
+test("the documented four-argument call works and records no SQLSTATE or HINT", async () => {
   await db.sql(`SELECT record_aggregation_failure('REC', '5m', 'boom', now())`);
   expect(await state()).toEqual({ failures: 1, error: 'boom', sqlstate: null, hint: null });
 });

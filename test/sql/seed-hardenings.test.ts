@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(async () => { await db?.drop(); });
 
 describe('Test 1: NULL cursor protection', () => {
-  test("the seed's call verbatim raises 'start cursor is NULL'", async () => {
+  test("the documented call verbatim raises 'start cursor is NULL'", async () => {
     const message = await errorOf(db.sql(`SELECT catchup_aggregation_range('EURUSD', '5m', NULL, 5, NOW(), 1, true)`));
     expect(message).toBe('catchup_aggregation_range: start cursor is NULL for EURUSD/5m');
   });
@@ -89,7 +89,7 @@ describe('Test 2: malformed aggregation result', () => {
 });
 
 describe('Test 3: cursor regression', () => {
-  test('the guard raises the seed message for a backwards cursor', async () => {
+  test('the guard raises the documented message for a backwards cursor', async () => {
     const message = await errorOf(db.sql(
       `SELECT agg_assert_cursor_forward('EURUSD', '5m', '2026-03-02T01:00Z', '2026-03-02T00:55Z')`));
     expect(message).toBe('Cursor moved backwards: 2026-03-02 00:55:00+00 < 2026-03-02 01:00:00+00 for EURUSD/5m');

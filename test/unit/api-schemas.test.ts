@@ -7,7 +7,7 @@ import { frontierRow } from '../support/frontier-row';
 
 const pair: PairHealth = derivePairHealth(frontierRow(), DEFAULT_THRESHOLDS);
 
-test('a row derived by lib/health.ts passes, after a JSON round trip as the browser sees it', () => {
+test('a row derived by lib/health/rules.ts passes, after a JSON round trip as the browser sees it', () => {
   expect(isPairHealth(JSON.parse(JSON.stringify(pair)))).toBe(true);
 });
 

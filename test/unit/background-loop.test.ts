@@ -1,4 +1,4 @@
-// lib/background-loop.ts: the loop of the worker and of the history writer.
+// lib/server/background-loop.ts: the loop of the worker and of the history writer.
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { BackgroundLoop } from '../../lib/server/background-loop';
 

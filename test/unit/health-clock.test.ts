@@ -1,4 +1,4 @@
-// lib/health-clock.ts: what moves with the clock alone, the fingerprint without it, and a held
+// lib/health/clock.ts: what moves with the clock alone, the fingerprint without it, and a held
 // list brought to a later time by the server's own rules.
 import { describe, expect, test } from 'vitest';
 import { compareWorstFirst, derivePairHealth, DEFAULT_THRESHOLDS } from '../../lib/health/rules';

@@ -22,7 +22,7 @@ describe('derivePairHealth: state and sentences', () => {
     ['one bar over the lag threshold', { barsBehind: 4 }, 'LAGGING', ['4 bars behind, threshold 3']],
     ['far behind', { barsBehind: 42 }, 'LAGGING', ['42 bars behind, threshold 3']],
     ['stall boundary: 59.9 min is not stalled', { minutesSinceSuccess: 59.9 }, 'OK', ['caught up']],
-    // Strictly more than the threshold, as the seed's `minutes_since_success > 60` (lib/stall-rule.ts).
+    // Strictly more than the threshold, as the documented `minutes_since_success > 60` (lib/health/stall-rule.ts).
     ['stall boundary: exactly 60 min is not stalled', { minutesSinceSuccess: 60 }, 'OK', ['caught up']],
     ['stall boundary: 60.1 min is stalled', { minutesSinceSuccess: 60.1 }, 'STALLED', ['no success for 60 min, threshold 60']],
     ['stalled 73 min', { minutesSinceSuccess: 73.4 }, 'STALLED', ['no success for 73 min, threshold 60']],

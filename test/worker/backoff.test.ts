@@ -36,7 +36,7 @@ describe('retry backoff of failing pairs', () => {
         seconds.push((await delays('NULLP')).find((row) => row.tf === '1h')!.seconds);
       }
       expect(seconds).toEqual([10, 20, 40, 60, 60, 60]);
-      // The SPEC's 4-argument call works as it did, with the default backoff (30 s, 15 min).
+      // The documented 4-argument call works as it did, with the default backoff (30 s, 15 min).
       await db.sql(`UPDATE data_agg_state SET consecutive_failures = 0 WHERE canonical_symbol = 'NULLP' AND timeframe = '1h'`);
       await db.sql(`SELECT record_aggregation_failure('NULLP', '1h', 'boom', now())`);
       expect((await delays('NULLP')).find((row) => row.tf === '1h')).toMatchObject({ failures: 1, seconds: 30 });

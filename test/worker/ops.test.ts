@@ -34,9 +34,9 @@ describe('operator commands', () => {
     expect(usageErrorOf(['reset', '--apply', 'NVDA', '1h,4h'])).toBe('reset takes one pair: one timeframe, not "1h,4h"');
     expect(usageErrorOf(['health'])).toBe('missing SYMBOL');
     expect(usageErrorOf(['register', 'EURUSD'])).toMatch(/^missing TF/);
-    // Syntax is checked here (lib/pair-key.ts); whether 5x exists is agg_timeframes' to say.
+    // Syntax is checked here (lib/shared/pair-key.ts); whether 5x exists is agg_timeframes' to say.
     expect(usageErrorOf(['register', 'EURUSD', '5-m'])).toBe('not a timeframe: "5-m"');
-    // The API's symbol rules (lib/pair-key.ts): any text the pipeline may hold, but not blank or with control characters.
+    // The API's symbol rules (lib/shared/pair-key.ts): any text the pipeline may hold, but not blank or with control characters.
     expect(usageErrorOf(['enable', '  ', '5m'])).toBe('not a symbol: "  " (symbol must not be blank)');
     expect(usageErrorOf(['enable', 'EUR\nUSD', '5m'])).toMatch(/^not a symbol: .*control characters/);
     expect(usageErrorOf(['health', 'EURUSD', 'extra'])).toBe('unexpected argument: "extra"');
