@@ -53,7 +53,7 @@ test('the built dashboard, scraped with basic auth: a failing pair pages once un
       const answer = (await (await fetch(`${stack.prometheus.base}/api/v1/targets`)).json()) as { data: { activeTargets: { health: string }[] } };
       return answer.data.activeTargets.map((t) => t.health);
     }, POLL).toEqual(['up']);
-    // The seed's own problems page too (XAGUSD's feed, NZDUSD failing): the pipeline works end to end.
+    // The seeded problems page too (XAGUSD's feed, NZDUSD failing): the pipeline works end to end.
     await expect.poll(() => webhook.received.map((n) => n.groupLabels.symbol).sort(), POLL).toEqual(expect.arrayContaining(['NZDUSD', 'XAGUSD']));
     expect(mine()).toEqual([]);
 
@@ -75,7 +75,7 @@ test('the built dashboard, scraped with basic auth: a failing pair pages once un
     await stack.stop();
     await webhook.close();
     await removeSymbols(environment.databaseUrl, [SYMBOL]);
-    // The next spec counts the seed's pairs: wait until both servers' snapshots lost this one.
+    // The next spec counts SEEDED_PAIRS: wait until both servers' snapshots lost this one.
     for (const [base, headers] of [[environment.baseUrl, {}], [environment.authBaseUrl, {
       authorization: `Basic ${Buffer.from(`${environment.basicUser}:${environment.basicPassword}`).toString('base64')}` }]] as const) {
       await expect.poll(async () => ((await (await fetch(`${base}/api/health/summary`, { headers })).json()) as { total: number }).total, POLL)

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-// XAGUSD/1h in the seed (e2e/fixtures/seed.ts): an audit run that repaired 3 windows an hour
+// XAGUSD/1h in the fixture data (e2e/fixtures/seed.ts): an audit run that repaired 3 windows an hour
 // ago, and 2 drifted windows a later audit left.
 test('a pair with unrepaired drift says so, gives the repairing SQL, and lists its audit run', async ({ page }) => {
   await page.goto('/pairs/XAGUSD/1h');

@@ -3,7 +3,7 @@ import { guardPage } from './fixtures/page-guards';
 
 /**
  * Every page loads without a console error, an uncaught exception or a failed request of its
- * own (a missing favicon used to log a 404 on each page). Add each new page here.
+ * own (a missing favicon, say, would log a 404 on each page). Add each new page here.
  */
 const PAGES = ['/', '/?preset=stalled', '/pairs/EURUSD/5m', '/pairs/NZDUSD/1h', '/pairs/XAGUSD/1h', '/wall', '/incidents'];
 

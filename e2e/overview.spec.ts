@@ -16,7 +16,7 @@ test('every health state appears on the overview: counts, heatmap and table', as
   const counts = expectedCounts();
   await page.goto('/');
   for (const state of HEALTH_STATES) {
-    expect(counts[state], `the seed must produce ${state}`).toBeGreaterThan(0);
+    expect(counts[state], `the fixture data must produce ${state}`).toBeGreaterThan(0);
     await expect(page.getByTestId(`count-value-${state}`)).toHaveText(String(counts[state]));
     await expect(page.locator(`[data-testid="heatmap-cell"][data-state="${state}"]`)).toHaveCount(counts[state]);
   }
@@ -69,7 +69,7 @@ test('filters and search live in the URL: a reload restores the view', async ({ 
   await expect(page.getByTestId('table-count')).toHaveText(`${SEEDED_PAIRS.length} of ${SEEDED_PAIRS.length} matching`);
 });
 
-test("the seed's three queries are one-click presets", async ({ page }) => {
+test('the monitoring queries are one-click presets', async ({ page }) => {
   await page.goto('/');
   for (const [preset, expected] of Object.entries(PRESET_EXPECTED)) {
     const button = page.getByTestId(`preset-${preset}`);

@@ -54,6 +54,7 @@ test('a failing pair shows its last error and the remediation SQL to copy, and l
   await sql.getByRole('button', { name: 'Copy SQL' }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await sql.locator('code').textContent());
 
+  await expect(page.getByRole('link', { name: 'All 1h pairs' })).toHaveAttribute('href', '/?timeframe=1h');
   await page.getByRole('link', { name: 'All NZDUSD timeframes' }).click();
   await expect(page).toHaveURL(/\/\?q=NZDUSD$/);
   await expect(page.getByTestId('health-row')).toHaveCount(6);
@@ -68,7 +69,7 @@ test("an AHEAD pair's remediation resets that pair's cursor and names no other",
   await sql.getByRole('button', { name: 'Copy SQL' }).click();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(copied).not.toContain('reset_aggregation_cursors');
-  // The copied dry run, run as pasted: only this pair, though the seed holds a NULL cursor too.
+  // The copied dry run, run as pasted: only this pair, though the fixture data holds a NULL cursor too.
   const dryRun = copied.split('\n').find((line) => line.includes(', true);'))!;
   const client = new pg.Client({ connectionString: e2eEnvironment().databaseUrl });
   await client.connect();

@@ -7,7 +7,7 @@ import { expectedCounts, HISTORY_PAIR, PROBLEM_PAIRS, SEEDED_PAIRS } from './fix
  * Access rules and security headers over real HTTP, on two servers of the same build and
  * database: the default one (nothing configured: open) and the "auth" one (basic auth and a
  * kiosk token, see playwright.config.ts). The rules themselves are unit-tested in
- * lib/security.test.ts; this checks that proxy.ts applies them to every route.
+ * test/unit/security.test.ts; this checks that proxy.ts applies them to every route.
  */
 const environment = e2eEnvironment();
 const AUTH = environment.authBaseUrl;

@@ -2,10 +2,10 @@ import { expect, test } from '@playwright/test';
 import { listBody, scriptedRows, serveSummary } from './fixtures/scripted-api';
 
 /**
- * The stall rule's boundary minute on the overview (lib/stall-rule.ts: strictly more than the
+ * The stall rule's boundary minute on the overview (lib/health/stall-rule.ts: strictly more than the
  * threshold). The rows are the server's own derivation of 60.0 and 60.1 minutes since success,
  * served in place of the API so that the minute does not tick while the page looks: the
- * browser filters the "Stalled aggregation" preset itself (lib/health-list-contract.ts), and
+ * browser filters the "Stalled aggregation" preset itself (lib/health/list-contract.ts), and
  * it must agree with the state each row shows. The SQL and API sides: test/sql/frontier-view.test.ts,
  * test/api/stall-boundary.test.ts.
  */

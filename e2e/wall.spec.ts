@@ -45,7 +45,7 @@ for (const viewport of [
 }
 
 test('the wall pages through problems that do not fit on one screen', async ({ page, request }) => {
-  // 48 problems: the seeded ones under six symbol prefixes, served in place of the real summary.
+  // 48 problems: the real summary's eight under six symbol prefixes, served in place of the real summary.
   const real = (await (await request.get('/api/health/summary')).json()) as HealthSummaryResponse;
   const problems = ['A', 'B', 'C', 'D', 'E', 'F'].flatMap((prefix) => real.problems.map((pair) => ({ ...pair, symbol: `${prefix}${pair.symbol}` })));
   await page.route('**/api/health/summary', (route) => route.fulfill({ json: { ...real, problems } }));

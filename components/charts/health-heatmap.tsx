@@ -4,7 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import Link from 'next/link';
 import { memo, useMemo, useRef } from 'react';
 import type { PairHealth } from '@/lib/shared/types';
-import { useElementSize } from '@/components/hooks/useElementSize';
+import { useElementSize } from '@/components/hooks/use-element-size';
 import { STATE_META } from '@/components/status/health-state-meta';
 import { pairHref } from '@/components/ui/pair-href';
 import { cn } from '@/components/ui/cn';

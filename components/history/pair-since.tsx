@@ -1,6 +1,6 @@
 'use client';
 
-import { useNow } from '@/components/hooks/useNow';
+import { useNow } from '@/components/hooks/use-now';
 import { formatUtc } from '@/components/ui/format';
 import { formatLasted } from '@/lib/shared/duration';
 

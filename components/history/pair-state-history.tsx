@@ -3,8 +3,8 @@
 import { useState } from 'react';
 import type { StateInterval } from '@/lib/shared/history-types';
 import { describeError } from '@/components/hooks/api-fetch';
-import { useNow } from '@/components/hooks/useNow';
-import { usePairTimelineQuery } from '@/components/hooks/usePairTimelineQuery';
+import { useNow } from '@/components/hooks/use-now';
+import { usePairTimelineQuery } from '@/components/hooks/use-pair-timeline-query';
 import { formatUtc } from '@/components/ui/format';
 import { StateTimeline } from './state-timeline';
 import { metaOf } from './state-style';

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { STATS_WINDOWS, type StatsWindow } from '@/lib/shared/history-types';
 import { describeError } from '@/components/hooks/api-fetch';
-import { useIncidentStatsQuery } from '@/components/hooks/useIncidentStatsQuery';
+import { useIncidentStatsQuery } from '@/components/hooks/use-incident-stats-query';
 import { formatCount } from '@/components/ui/format';
 import { formatLasted } from '@/lib/shared/duration';
 

@@ -11,7 +11,7 @@ export function metaOf(state: string): Pick<StateMeta, 'label' | 'color' | 'badg
   return { label: state, color: '#94a3b8', badge: 'bg-slate-100 text-slate-700 ring-slate-300', solid: 'bg-slate-500 text-white' };
 }
 
-/** "for 17 min" from a pair's state_since (SPEC §8), or '' when the history does not know. */
+/** "for 17 min" from a pair's state_since (when it entered its state), or '' when the history does not know. */
 export function forText(stateSince: string | null | undefined, now: number = Date.now()): string {
   if (!stateSince) return '';
   const since = Date.parse(stateSince);

@@ -78,7 +78,7 @@ export type Conditional<T> =
 
 /**
  * fetchJson with If-None-Match: a 304 comes back as `changed: false` with the time of the
- * server's snapshot that confirmed the copy (lib/health-clock.ts), and no body to parse.
+ * server's snapshot that confirmed the copy (lib/health/clock.ts), and no body to parse.
  */
 export async function fetchJsonIfChanged<T>(path: string, schema: z.ZodType<T>, etag: string | null, signal?: AbortSignal): Promise<Conditional<T>> {
   const response = await send(path, signal, etag ? { 'if-none-match': etag } : {});

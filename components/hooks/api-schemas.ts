@@ -16,7 +16,7 @@ import {
 
 /*
  * The browser's side of the data boundary: every answer of the API is checked against the
- * shared types (lib/types.ts) before a component sees it. The `z.ZodType<T>` annotations make
+ * shared types (lib/shared/types.ts) before a component sees it. The `z.ZodType<T>` annotations make
  * the compiler prove that each schema and its type agree.
  */
 
@@ -41,7 +41,7 @@ const oneOf = (values: ReadonlySet<unknown>): FieldCheck => (value) => values.ha
 
 /**
  * One check per field of PairHealth. `satisfies Record<keyof PairHealth, …>` ties the list to
- * the type: a field added to PairHealth (lib/types.ts) and not checked here fails the type
+ * the type: a field added to PairHealth (lib/shared/types.ts) and not checked here fails the type
  * check, and so does a check of a field that no longer exists.
  */
 const PAIR_HEALTH_FIELDS = {
@@ -80,9 +80,9 @@ const PAIR_HEALTH_FIELDS = {
   auditUnrepairedToUtc: nullable(string),
   auditRepaired24h: number,
   auditLastUtc: nullable(string),
-  // SPEC §8's name: when the pair entered its state (null or absent before the history has it).
+  // When the pair entered its state (null or absent before the history has it).
   state_since: (value) => value === undefined || nullable(string)(value),
-  // Absent (no calendar) or null, or the symbol's session (lib/market-session.ts).
+  // Absent (no calendar) or null, or the symbol's session (lib/health/market-session.ts).
   market: (value) => value === undefined || value === null || (
     typeof value === 'object' && typeof (value as Record<string, unknown>).calendar === 'string'
     && typeof (value as Record<string, unknown>).isOpen === 'boolean'),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { STATS_WINDOWS, type IncidentRecord, type IncidentStatsResponse, type IncidentsResponse, type StateInterval, type TimelineResponse } from '@/lib/shared/history-types';
 
-/** The browser's check of /api/incidents and the timeline (lib/history/types.ts). */
+/** The browser's check of /api/incidents and the timeline (lib/shared/history-types.ts). */
 
 const incidentSchema: z.ZodType<IncidentRecord> = z.object({
   id: z.number(),

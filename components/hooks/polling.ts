@@ -6,7 +6,7 @@ import { QueryClient } from '@tanstack/react-query';
  *
  * react-query restarts a query's refetch interval on every state change of the query (fetch
  * start, each failure, success), so the next poll starts one interval after the previous one
- * ended and two polls of one query never overlap (tested in lib/polling.test.ts).
+ * ended and two polls of one query never overlap (tested in test/unit/polling.test.ts).
  */
 export const OVERVIEW_POLL_MS = 15_000;
 export const PAIR_DETAIL_POLL_MS = 10_000;

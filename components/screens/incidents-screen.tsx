@@ -5,8 +5,8 @@ import { INCIDENTS_POLL_MS } from '@/components/hooks/polling';
 import { IncidentTable } from '@/components/history/incident-table';
 import { ProblemStats } from '@/components/history/problem-stats';
 import { describeError } from '@/components/hooks/api-fetch';
-import { useIncidentsQuery } from '@/components/hooks/useIncidentsQuery';
-import { useNow } from '@/components/hooks/useNow';
+import { useIncidentsQuery } from '@/components/hooks/use-incidents-query';
+import { useNow } from '@/components/hooks/use-now';
 import { PollStatus } from '@/components/status/poll-status';
 import { StaleBanner } from '@/components/status/stale-banner';
 import { AppHeader } from '@/components/ui/app-header';
@@ -44,14 +44,7 @@ export function IncidentsScreen() {
         </p>
         <StaleBanner
           intervalMs={INCIDENTS_POLL_MS}
-          input={{
-            isError: incidents.isError,
-            failureCount: incidents.failureCount,
-            error: incidents.error,
-            failureReason: incidents.failureReason,
-            dataUpdatedAt: incidents.dataUpdatedAt,
-            hasData: data !== undefined,
-          }}
+          query={incidents}
         />
         {!data ? (
           <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500">

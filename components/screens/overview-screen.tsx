@@ -2,36 +2,65 @@
 
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useDeferredValue, useMemo } from 'react';
-import { NO_FILTERS, pairMatcher } from '@/lib/health/list-contract';
+import {
+  comparePairs,
+  DEFAULT_DIR,
+  hasFilters,
+  listSearch,
+  NO_FILTERS,
+  pairMatcher,
+  readListView,
+  type PresetId,
+  type SortKey,
+} from '@/lib/health/list-contract';
+import { SEEDED_TIMEFRAMES } from '@/lib/shared/timeframes';
 import { OVERVIEW_POLL_MS } from '@/components/hooks/polling';
-import type { HealthState } from '@/lib/shared/types';
+import type { HealthState, PairHealth } from '@/lib/shared/types';
 import { HealthHeatmap } from '@/components/charts/health-heatmap';
-import { useHealthListQuery } from '@/components/hooks/useHealthListQuery';
-import { useHealthSummaryQuery } from '@/components/hooks/useHealthSummaryQuery';
+import { useHealthListQuery } from '@/components/hooks/use-health-list-query';
+import { useHealthSummaryQuery } from '@/components/hooks/use-health-summary-query';
 import { PollStatus } from '@/components/status/poll-status';
 import { isStale, StaleBanner } from '@/components/status/stale-banner';
 import { StateCounts } from '@/components/status/state-counts';
 import { FilterBar } from '@/components/tables/filter-bar';
 import { HealthTable } from '@/components/tables/health-table';
-import {
-  apiFilters,
-  comparePairs,
-  DEFAULT_DIR,
-  filtersToSearch,
-  hasFilters,
-  KNOWN_TIMEFRAMES,
-  parseFilters,
-  timeframeMinutes,
-  type OverviewFilters,
-  type PresetId,
-  type SortKey,
-} from '@/components/tables/overview-filters';
 import { PresetBar } from '@/components/tables/preset-bar';
 import { AppHeader } from '@/components/ui/app-header';
 import { formatCount } from '@/components/ui/format';
 
+/** The overview's view: filters, sort and direction, kept in the URL. */
+type ListView = ReturnType<typeof readListView>;
+
 function toggle<T>(list: readonly T[], value: T): T[] {
   return list.includes(value) ? list.filter((item) => item !== value) : [...list, value];
+}
+
+/** Each timeframe the rows carry, with its length in minutes. */
+function timeframeSteps(rows: readonly PairHealth[]): Map<string, number> {
+  const steps = new Map<string, number>();
+  for (const row of rows) steps.set(row.timeframe, row.stepMinutes);
+  return steps;
+}
+
+function shortestFirst(steps: ReadonlyMap<string, number>): string[] {
+  return [...steps.keys()].sort((a, b) => steps.get(a)! - steps.get(b)!);
+}
+
+/**
+ * The timeframe chips, shortest first. A timeframe some row carries is placed by that row's
+ * stepMinutes. SEEDED_TIMEFRAMES carries no minutes but is written shortest first, so it is not
+ * sorted: a name of it that no row carries (yet) goes right after the name before it there. A
+ * name only the URL has (a typo, a retired timeframe) comes last, still a chip to switch off.
+ */
+function timeframeChips(steps: ReadonlyMap<string, number>, selected: readonly string[]): string[] {
+  const chips = shortestFirst(steps);
+  let at = 0;
+  for (const name of SEEDED_TIMEFRAMES) {
+    const index = chips.indexOf(name);
+    if (index >= 0) at = index + 1;
+    else chips.splice(at++, 0, name);
+  }
+  return [...chips, ...selected.filter((name) => !chips.includes(name))];
 }
 
 /**
@@ -41,14 +70,13 @@ function toggle<T>(list: readonly T[], value: T): T[] {
  */
 export function OverviewScreen() {
   const searchParams = useSearchParams();
-  const filters = useMemo(() => parseFilters(new URLSearchParams(searchParams.toString())), [searchParams]);
-  const query = useMemo(() => apiFilters(filters), [filters]);
+  const filters = useMemo(() => readListView(new URLSearchParams(searchParams.toString())), [searchParams]);
 
   // Reads the URL at call time, not from the render's closure: the debounced search can fire
   // after other filters changed.
-  const update = useCallback((change: (current: OverviewFilters) => OverviewFilters, mode: 'push' | 'replace' = 'push') => {
-    const next = change(parseFilters(new URLSearchParams(window.location.search)));
-    const search = filtersToSearch(next);
+  const update = useCallback((change: (current: ListView) => ListView, mode: 'push' | 'replace' = 'push') => {
+    const next = change(readListView(new URLSearchParams(window.location.search)));
+    const search = listSearch(next);
     const url = search ? `${window.location.pathname}?${search}` : window.location.pathname;
     if (mode === 'push') window.history.pushState(null, '', url);
     else window.history.replaceState(null, '', url);
@@ -59,23 +87,16 @@ export function OverviewScreen() {
   // deferred view keeps typing responsive while 30,000 rows are filtered behind it.
   const list = useHealthListQuery(NO_FILTERS);
   const view = useDeferredValue(filters);
-  const viewQuery = useMemo(() => apiFilters(view), [view]);
-  const filtered = useMemo(
-    () => (list.data ? list.data.rows.filter(pairMatcher(viewQuery)) : []),
-    [list.data, viewQuery],
-  );
+  const filtered = useMemo(() => (list.data ? list.data.rows.filter(pairMatcher(view)) : []), [list.data, view]);
   const summary = useHealthSummaryQuery({ intervalMs: OVERVIEW_POLL_MS });
 
   const sorted = useMemo(() => [...filtered].sort(comparePairs(view.sort, view.dir)), [filtered, view.sort, view.dir]);
 
-  const rowTimeframes = useMemo(() => new Set((list.data?.rows ?? []).map((row) => row.timeframe)), [list.data]);
-  const timeframes = useMemo(
-    () => [...new Set([...KNOWN_TIMEFRAMES, ...filters.timeframes, ...rowTimeframes])].sort((a, b) => timeframeMinutes(a) - timeframeMinutes(b)),
-    [rowTimeframes, filters.timeframes],
-  );
+  const steps = useMemo(() => timeframeSteps(list.data?.rows ?? []), [list.data]);
+  const timeframes = useMemo(() => timeframeChips(steps, filters.timeframes), [steps, filters.timeframes]);
   // A shared link may name a timeframe no pair has (a typo, a retired timeframe): say so, rather
   // than show an empty table as if every pair were filtered out by health.
-  const unknownTimeframes = list.data ? filters.timeframes.filter((timeframe) => !rowTimeframes.has(timeframe)) : [];
+  const unknownTimeframes = list.data ? filters.timeframes.filter((timeframe) => !steps.has(timeframe)) : [];
 
   const onToggleState = useCallback((state: HealthState) => update((f) => ({ ...f, states: toggle(f.states, state) })), [update]);
   const onToggleTimeframe = useCallback((tf: string) => update((f) => ({ ...f, timeframes: toggle(f.timeframes, tf) })), [update]);
@@ -91,7 +112,6 @@ export function OverviewScreen() {
     [update],
   );
 
-  const staleSource = isStale(list) ? list : summary;
   const total = summary.data?.total;
   const loaded = list.data?.rows.length ?? 0;
   // More pairs than one tab loads (HEALTH_MAX_ROWS): the filters apply to the loaded ones.
@@ -125,14 +145,7 @@ export function OverviewScreen() {
 
         <StaleBanner
           intervalMs={OVERVIEW_POLL_MS}
-          input={{
-            isError: staleSource.isError,
-            failureCount: staleSource.failureCount,
-            error: staleSource.error,
-            failureReason: staleSource.failureReason,
-            dataUpdatedAt: staleSource.dataUpdatedAt,
-            hasData: staleSource.data !== undefined,
-          }}
+          query={isStale(list) ? list : summary}
         />
 
         <StateCounts byState={summary.data?.byState} selected={filters.states} onToggle={onToggleState} />
@@ -146,13 +159,13 @@ export function OverviewScreen() {
             selectedTimeframes={filters.timeframes}
             onToggleTimeframe={onToggleTimeframe}
             onClear={onClear}
-            canClear={hasFilters(query)}
+            canClear={hasFilters(filters)}
           />
         </div>
 
         {unknownTimeframes.length > 0 && (
           <p role="status" data-testid="filter-notice" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950">
-            No pair has timeframe {unknownTimeframes.join(', ')} (pairs have {[...rowTimeframes].sort((a, b) => timeframeMinutes(a) - timeframeMinutes(b)).join(', ')}).
+            No pair has timeframe {unknownTimeframes.join(', ')} (pairs have {shortestFirst(steps).join(', ')}).
             Clear the filter to see every pair.
           </p>
         )}

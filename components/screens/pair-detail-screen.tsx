@@ -12,9 +12,9 @@ import { RunDurationChart } from '@/components/charts/run-duration-chart';
 import { buildRunSeries } from '@/components/charts/run-series';
 import { describeError } from '@/components/hooks/api-fetch';
 import { ApiError } from "@/lib/shared/api-error";
-import { useHealthSummaryQuery } from '@/components/hooks/useHealthSummaryQuery';
-import { usePairDetailQuery } from '@/components/hooks/usePairDetailQuery';
-import { usePairRunsQuery } from '@/components/hooks/usePairRunsQuery';
+import { useHealthSummaryQuery } from '@/components/hooks/use-health-summary-query';
+import { usePairDetailQuery } from '@/components/hooks/use-pair-detail-query';
+import { usePairRunsQuery } from '@/components/hooks/use-pair-runs-query';
 import { PairSince } from '@/components/history/pair-since';
 import { PairStateHistory } from '@/components/history/pair-state-history';
 import { PairFacts, PairVerdict } from '@/components/status/pair-summary';
@@ -73,7 +73,7 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
           <Link href={overviewHref({ q: symbol })} className="text-sky-800 hover:underline">
             All {symbol} timeframes
           </Link>
-          <Link href={overviewHref({ timeframe })} className="text-sky-800 hover:underline">
+          <Link href={overviewHref({ timeframes: [timeframe] })} className="text-sky-800 hover:underline">
             All {timeframe} pairs
           </Link>
         </nav>
@@ -92,14 +92,7 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
           <>
             <StaleBanner
               intervalMs={PAIR_DETAIL_POLL_MS}
-              input={{
-                isError: detail.isError,
-                failureCount: detail.failureCount,
-                error: detail.error,
-                failureReason: detail.failureReason,
-                dataUpdatedAt: detail.dataUpdatedAt,
-                hasData: detail.data !== undefined,
-              }}
+              query={detail}
             />
             {!pair ? (
               <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500">

@@ -5,9 +5,9 @@ import { WALL_POLL_MS } from '@/components/hooks/polling';
 import { HEALTH_STATES } from '@/lib/shared/types';
 import { isProblem } from '@/lib/health/rules';
 import { describeError } from '@/components/hooks/api-fetch';
-import { useHealthSummaryQuery } from '@/components/hooks/useHealthSummaryQuery';
-import { useIncidentsQuery } from '@/components/hooks/useIncidentsQuery';
-import { useNow } from '@/components/hooks/useNow';
+import { useHealthSummaryQuery } from '@/components/hooks/use-health-summary-query';
+import { useIncidentsQuery } from '@/components/hooks/use-incidents-query';
+import { useNow } from '@/components/hooks/use-now';
 import { isStale, StaleBanner } from '@/components/status/stale-banner';
 import { ProblemTiles } from '@/components/wall/problem-tiles';
 import { WallClock } from '@/components/wall/wall-clock';
@@ -50,14 +50,7 @@ export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number 
       <StaleBanner
         tone="wall"
         intervalMs={intervalMs}
-        input={{
-          isError: summary.isError,
-          failureCount: summary.failureCount,
-          error: summary.error,
-          failureReason: summary.failureReason,
-          dataUpdatedAt: summary.dataUpdatedAt,
-          hasData: data !== undefined,
-        }}
+        query={summary}
       />
 
       {data ? (

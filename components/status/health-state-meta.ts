@@ -27,7 +27,7 @@ export interface StateMeta {
   text: string;
 }
 
-/** Presentation only: the rules that choose a state live in lib/health.ts. */
+/** Presentation only: the rules that choose a state live in lib/health/rules.ts. */
 export const STATE_META: Record<HealthState, StateMeta> = {
   AHEAD: {
     label: 'Cursor ahead',

@@ -1,7 +1,7 @@
 'use client';
 
 import { RefreshCw } from 'lucide-react';
-import { useNow } from '@/components/hooks/useNow';
+import { useNow } from '@/components/hooks/use-now';
 import { nextPollAt, type PollTiming } from '@/components/hooks/polling';
 import { formatAge } from "@/lib/shared/duration";
 import { cn } from '@/components/ui/cn';

@@ -3,37 +3,39 @@
 import { CloudOff } from 'lucide-react';
 import { describeError } from '@/components/hooks/api-fetch';
 import { ApiError } from "@/lib/shared/api-error";
-import { useNow } from '@/components/hooks/useNow';
+import { useNow } from '@/components/hooks/use-now';
 import { formatAge } from "@/lib/shared/duration";
 import { cn } from '@/components/ui/cn';
 
-export interface StaleInput {
+/** The parts of a react-query result (what useQuery returns) that the banner reads. */
+export interface StaleQuery {
   isError: boolean;
   failureCount: number;
   error: unknown;
   failureReason: unknown;
   dataUpdatedAt: number;
-  hasData: boolean;
+  data: unknown;
 }
 
 /** A poll failed (or is failing and being retried): whatever is on screen is no longer current. */
-export function isStale(input: Pick<StaleInput, 'isError' | 'failureCount'>): boolean {
-  return input.isError || input.failureCount > 0;
+export function isStale(query: Pick<StaleQuery, 'isError' | 'failureCount'>): boolean {
+  return query.isError || query.failureCount > 0;
 }
 
 /**
  * Says that the data on screen is old, how old, and why — while the data stays visible.
- * react-query keeps `data` when a poll fails, so nothing here has to remember it.
+ * react-query keeps `data` when a poll fails, so nothing here has to remember it: each screen
+ * passes its query result as it is.
  */
-export function StaleBanner({ input, intervalMs, tone = 'light' }: { input: StaleInput; intervalMs: number; tone?: 'light' | 'wall' }) {
+export function StaleBanner({ query, intervalMs, tone = 'light' }: { query: StaleQuery; intervalMs: number; tone?: 'light' | 'wall' }) {
   const now = useNow(1_000);
-  if (!isStale(input)) return null;
-  const failure = input.error ?? input.failureReason;
+  if (!isStale(query)) return null;
+  const failure = query.error ?? query.failureReason;
   const reason = describeError(failure).replace(/\.$/, '');
   // A 4xx is a question the API will not answer (a bad filter in a shared link): asking
   // again will not help, so do not promise that it will.
   const refused = failure instanceof ApiError && failure.status >= 400 && failure.status < 500;
-  const age = input.hasData && input.dataUpdatedAt && now ? formatAge(now - input.dataUpdatedAt) : null;
+  const age = query.data !== undefined && query.dataUpdatedAt && now ? formatAge(now - query.dataUpdatedAt) : null;
   const headline = refused ? 'The API refused this view' : age ? `Data is ${age} old` : 'No data yet';
   const styles =
     tone === 'wall'

@@ -11,7 +11,7 @@ const TRENDS: Record<Trend, { label: string; icon: typeof Minus; className: stri
 };
 
 export function trendText(trend: Trend, etaMinutes: number | null): string {
-  // lib/trend.ts reports a pair with nothing behind as steady with an ETA of 0.
+  // lib/health/trend.ts reports a pair with nothing behind as steady with an ETA of 0.
   if (etaMinutes === 0) return 'Caught up';
   const eta = etaMinutes === null ? '' : `, ETA ${etaMinutes < 1 ? '< 1 min' : `~${formatMinutesRounded(etaMinutes)}`}`;
   return `${TRENDS[trend].label}${eta}`;

@@ -11,7 +11,7 @@ import { TrendLabel } from '@/components/status/trend-label';
 import { formatCount } from '@/components/ui/format';
 import { formatMinutesRounded } from "@/lib/shared/duration";
 import { pairHref } from '@/components/ui/pair-href';
-import type { SortDir, SortKey } from './overview-filters';
+import type { SortDir, SortKey } from '@/lib/health/list-contract';
 import { cn } from '@/components/ui/cn';
 
 const ROW_HEIGHT = 52;

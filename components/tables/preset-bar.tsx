@@ -1,8 +1,8 @@
 import { Database } from 'lucide-react';
-import { PRESETS, type PresetId } from './overview-filters';
+import { PRESETS, type PresetId } from '@/lib/health/list-contract';
 import { cn } from '@/components/ui/cn';
 
-/** The seed's three monitoring queries and the audit's drift as one-click views, with the SQL they stand for. */
+/** The three monitoring queries and the audit's drift as one-click views, with the SQL they stand for. */
 export function PresetBar({ active, onSelect }: { active: PresetId | null; onSelect: (preset: PresetId | null) => void }) {
   return (
     <div role="group" aria-label="Preset queries" className="flex flex-wrap items-center gap-2">

@@ -1,13 +1,12 @@
+import { listSearch, type HealthListFilters } from '@/lib/health/list-contract';
+
 /** The page of a pair; symbols may contain characters that are not path-safe. */
 export function pairHref(symbol: string, timeframe: string): string {
   return `/pairs/${encodeURIComponent(symbol)}/${encodeURIComponent(timeframe)}`;
 }
 
-/** The overview filtered to one symbol or one timeframe. */
-export function overviewHref(filter: { q?: string; timeframe?: string }): string {
-  const params = new URLSearchParams();
-  if (filter.q) params.set('q', filter.q);
-  if (filter.timeframe) params.set('timeframe', filter.timeframe);
-  const search = params.toString();
+/** The overview showing a filtered view, e.g. one symbol or one timeframe. */
+export function overviewHref(filters: Partial<HealthListFilters>): string {
+  const search = listSearch(filters);
   return search ? `/?${search}` : '/';
 }

@@ -4,7 +4,7 @@ import { CircleCheck } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { WALL_PAGE_MS } from '@/components/hooks/polling';
 import type { PairHealth } from '@/lib/shared/types';
-import { useElementSize } from '@/components/hooks/useElementSize';
+import { useElementSize } from '@/components/hooks/use-element-size';
 import { formatCount } from '@/components/ui/format';
 import { WallTile } from './wall-tile';
 import { cn } from '@/components/ui/cn';

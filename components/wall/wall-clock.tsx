@@ -1,6 +1,6 @@
 'use client';
 
-import { useNow } from '@/components/hooks/useNow';
+import { useNow } from '@/components/hooks/use-now';
 import { formatAge } from "@/lib/shared/duration";
 
 /** The time in UTC (the pipeline's clock) and the age of the data on screen. */

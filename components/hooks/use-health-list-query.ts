@@ -2,10 +2,9 @@
 
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { healthListAsOf } from '@/lib/health/clock';
-import { etagSnapshotVersion, hasFilters, listSearch } from '@/lib/health/list-contract';
+import { etagSnapshotVersion, hasFilters, listSearch, type HealthListFilters } from '@/lib/health/list-contract';
 import { OVERVIEW_POLL_MS } from '@/components/hooks/polling';
 import type { HealthListResponse, PairHealth } from '@/lib/shared/types';
-import type { ApiFilters } from '@/components/tables/overview-filters';
 import { fetchJsonIfChanged } from './api-fetch';
 import { healthListSchema } from './api-schemas';
 
@@ -18,7 +17,7 @@ export const HEALTH_MAX_ROWS = 100_000;
 const etags = new WeakMap<HealthListResponse, string>();
 /** `"<snapshot version>.<query>"` (lib/api/health-list.ts): the pages of one snapshot share the first part. */
 
-function searchOf(filters: ApiFilters, offset: number): string {
+function searchOf(filters: HealthListFilters, offset: number): string {
   return listSearch({ ...filters, limit: HEALTH_PAGE_SIZE, offset });
 }
 
@@ -29,10 +28,10 @@ function searchOf(filters: ApiFilters, offset: number): string {
  * Unfiltered, a poll sends the ETag of the list it holds. While the database has not changed
  * the API answers 304 (a few hundred bytes instead of megabytes at 30,000 pairs), and the held
  * rows are brought to the new snapshot's time here by the server's own rules
- * (lib/health-clock.ts): ages move on and a pair may turn STALLED without a byte of rows.
+ * (lib/health/clock.ts): ages move on and a pair may turn STALLED without a byte of rows.
  * A filtered list is not brought forward (a pair may enter or leave it as time passes).
  */
-export function useHealthListQuery(filters: ApiFilters) {
+export function useHealthListQuery(filters: HealthListFilters) {
   const client = useQueryClient();
   const queryKey = ['health', 'list', filters];
   return useQuery<HealthListResponse>({
