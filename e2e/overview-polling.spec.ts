@@ -43,5 +43,5 @@ test('a 304 brings the held rows forward: a pair turns STALLED with no new rows 
   expect(sent).toEqual([null, etag]);
   // Worst first still: the pair that turned STALLED leads; both rows are still there.
   await expect(page.getByTestId('health-row').first()).toContainText('NEAR');
-  await expect(page.getByTestId('table-count')).toHaveText('2 of 2 matching');
+  await expect(page.getByTestId('table-count')).toHaveText('2 of 2 pairs');
 });

@@ -21,7 +21,7 @@ test('every health state appears on the overview: counts, heatmap and table', as
     await expect(page.locator(`[data-testid="heatmap-cell"][data-state="${state}"]`)).toHaveCount(counts[state]);
   }
   await expect(page.getByTestId('heatmap-cell')).toHaveCount(SEEDED_PAIRS.length);
-  await expect(page.getByTestId('table-count')).toHaveText(`${SEEDED_PAIRS.length} of ${SEEDED_PAIRS.length} matching`);
+  await expect(page.getByTestId('table-count')).toHaveText(`${SEEDED_PAIRS.length} of ${SEEDED_PAIRS.length} pairs`);
 
   // Worst first: the problem pairs (severity order) lead the table, each with its reason.
   const problems = PROBLEM_PAIRS.filter((pair) => pair.state !== 'DISABLED');
@@ -50,6 +50,7 @@ test('filters and search live in the URL: a reload restores the view', async ({ 
 
   await page.reload();
   await expect(page.getByTestId('health-row')).toHaveCount(1);
+  await expect(page.getByTestId('table-count')).toHaveText(`1 of ${SEEDED_PAIRS.length} pairs`);
   expect((await rowKeys(page)).sort()).toEqual(['XAGUSD/5m']);
   await expect(page.getByRole('searchbox', { name: 'Search symbols' })).toHaveValue('xag');
   await expect(page.getByTestId('count-FAILING')).toHaveAttribute('aria-pressed', 'true');
@@ -60,13 +61,14 @@ test('filters and search live in the URL: a reload restores the view', async ({ 
   await page.goto('/?timeframe=1h&sort=symbol&dir=desc');
   const oneHour = SEEDED_PAIRS.filter((pair) => pair.timeframe === '1h').map((pair) => `${pair.symbol}/1h`);
   await expect(page.getByTestId('health-row')).toHaveCount(oneHour.length);
+  await expect(page.getByTestId('table-count')).toHaveText(`${oneHour.length} of ${SEEDED_PAIRS.length} pairs`);
   expect(await rowKeys(page)).toEqual([...oneHour].sort().reverse());
   await expect(page.getByRole('button', { name: '1h', exact: true })).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByRole('columnheader', { name: /Symbol/ })).toHaveAttribute('aria-sort', 'descending');
 
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expect(page).toHaveURL(/\/\?sort=symbol&dir=desc$/);
-  await expect(page.getByTestId('table-count')).toHaveText(`${SEEDED_PAIRS.length} of ${SEEDED_PAIRS.length} matching`);
+  await expect(page.getByTestId('table-count')).toHaveText(`${SEEDED_PAIRS.length} of ${SEEDED_PAIRS.length} pairs`);
 });
 
 test('the monitoring queries are one-click presets', async ({ page }) => {
@@ -77,9 +79,10 @@ test('the monitoring queries are one-click presets', async ({ page }) => {
     await expect(button).toHaveAttribute('aria-pressed', 'true');
     await expect(page).toHaveURL(new RegExp(`preset=${preset}`));
     await expect(page.getByTestId('health-row')).toHaveCount(expected.length);
+    await expect(page.getByTestId('table-count')).toHaveText(`${expected.length} of ${SEEDED_PAIRS.length} pairs`);
     expect((await rowKeys(page)).sort()).toEqual([...expected].sort());
     await button.click(); // off again
-    await expect(page.getByTestId('table-count')).toHaveText(`${SEEDED_PAIRS.length} of ${SEEDED_PAIRS.length} matching`);
+    await expect(page.getByTestId('table-count')).toHaveText(`${SEEDED_PAIRS.length} of ${SEEDED_PAIRS.length} pairs`);
   }
 });
 

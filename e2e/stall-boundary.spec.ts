@@ -25,7 +25,7 @@ test('at 60.0 min a pair is neither STALLED nor in the "stalled" preset; at 60.1
 
   await page.getByTestId('preset-stalled').click();
   await expect(page).toHaveURL(/preset=stalled/);
-  await expect(page.getByTestId('table-count')).toHaveText('1 of 1 matching');
+  await expect(page.getByTestId('table-count')).toHaveText('1 of 2 pairs');
   await expect(page.getByTestId('health-row')).toHaveCount(1);
   await expect(row('EDGE61')).toBeVisible();
 });

@@ -182,7 +182,7 @@ export function OverviewScreen() {
             <h2 id="table-title" className="text-sm font-semibold text-slate-700">
               Pairs
               <span className="ml-2 font-normal text-slate-500 tabular" data-testid="table-count">
-                {list.data ? `${formatCount(shown)} of ${formatCount(shown)} matching` : ''}
+                {list.data ? `${formatCount(shown)} of ${formatCount(loaded)} pairs` : ''}
                 {view !== filters ? ' · updating…' : ''}
               </span>
             </h2>
