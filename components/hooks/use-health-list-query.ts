@@ -15,7 +15,6 @@ export const HEALTH_MAX_ROWS = 100_000;
 
 /** The ETag of the first page each held list was answered with (only for lists made of one snapshot). */
 const etags = new WeakMap<HealthListResponse, string>();
-/** `"<snapshot version>.<query>"` (lib/api/health-list.ts): the pages of one snapshot share the first part. */
 
 function searchOf(filters: HealthListFilters, offset: number): string {
   return listSearch({ ...filters, limit: HEALTH_PAGE_SIZE, offset });
