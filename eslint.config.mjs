@@ -21,20 +21,26 @@ const LIB_LAYERS = {
 };
 const LIB_FOLDERS = Object.keys(LIB_LAYERS);
 const BROWSER_MAY_IMPORT = ['lib/shared', 'lib/health'];
-const SERVER_ONLY_MESSAGE = 'runs in the browser: it may import lib/shared and lib/health only (server code stays on the server)';
+const SERVER_ONLY_MESSAGE =
+  'runs in the browser: it may import lib/shared and lib/health only (server code stays on the server)';
 
 const layerZones = Object.entries(LIB_LAYERS).map(([target, allowed]) => ({
   target: `./${target}`,
   from: LIB_FOLDERS.filter((folder) => folder !== target && !allowed.includes(folder)).map((folder) => `./${folder}`),
   message: `${target} may import only ${allowed.join(', ') || 'nothing else in lib/'} (eslint.config.mjs LIB_LAYERS)`,
 }));
-const browserZones = ['./components', './app/**/page.tsx', './app/layout.tsx', './app/providers.tsx', './app/error.tsx', './app/not-found.tsx'].map(
-  (target) => ({
-    target,
-    from: LIB_FOLDERS.filter((folder) => !BROWSER_MAY_IMPORT.includes(folder)).map((folder) => `./${folder}`),
-    message: `${target.replace('./', '')} ${SERVER_ONLY_MESSAGE}`,
-  }),
-);
+const browserZones = [
+  './components',
+  './app/**/page.tsx',
+  './app/layout.tsx',
+  './app/providers.tsx',
+  './app/error.tsx',
+  './app/not-found.tsx',
+].map((target) => ({
+  target,
+  from: LIB_FOLDERS.filter((folder) => !BROWSER_MAY_IMPORT.includes(folder)).map((folder) => `./${folder}`),
+  message: `${target.replace('./', '')} ${SERVER_ONLY_MESSAGE}`,
+}));
 
 export default defineConfig([
   ...nextVitals,
@@ -61,5 +67,13 @@ export default defineConfig([
     files: ['test/**', 'e2e/**', 'bench/**'],
     rules: { 'react-hooks/rules-of-hooks': 'off' },
   },
-  globalIgnores(['.next/**', 'out/**', 'build/**', 'next-env.d.ts', '.data/**', 'test-results/**', 'playwright-report/**']),
+  globalIgnores([
+    '.next/**',
+    'out/**',
+    'build/**',
+    'next-env.d.ts',
+    '.data/**',
+    'test-results/**',
+    'playwright-report/**',
+  ]),
 ]);

@@ -9,7 +9,10 @@ export function proxy(request: NextRequest): NextResponse {
   const { pathname, searchParams } = request.nextUrl;
   if (!decodable(pathname)) {
     // Next.js would answer a bare 500 text page for a broken %-escape before any handler runs.
-    return NextResponse.json({ error: { code: 'bad_request', message: 'the path has an invalid %-escape' } }, { status: 400 });
+    return NextResponse.json(
+      { error: { code: 'bad_request', message: 'the path has an invalid %-escape' } },
+      { status: 400 },
+    );
   }
   const decision = decideAccess(
     { basicUser: config.BASIC_AUTH_USER, basicPassword: config.BASIC_AUTH_PASSWORD, kioskToken: config.KIOSK_TOKEN },
@@ -26,16 +29,22 @@ export function proxy(request: NextRequest): NextResponse {
 
   let response: NextResponse;
   if (!decision.allow) {
-    response = NextResponse.json({ error: { code: decision.status === 401 ? 'unauthorized' : 'forbidden', message: decision.reason } },
-      { status: decision.status });
-    if (decision.status === 401) response.headers.set('WWW-Authenticate', 'Basic realm="Frontier Monitor", charset="UTF-8"');
+    response = NextResponse.json(
+      { error: { code: decision.status === 401 ? 'unauthorized' : 'forbidden', message: decision.reason } },
+      { status: decision.status },
+    );
+    if (decision.status === 401)
+      response.headers.set('WWW-Authenticate', 'Basic realm="Frontier Monitor", charset="UTF-8"');
   } else if (decision.setKioskCookie && request.method === 'GET' && pathname === '/wall') {
     // Trade the token in the URL for a cookie, so it leaves the address bar and the history.
     const clean = request.nextUrl.clone();
     clean.searchParams.delete('token');
     response = NextResponse.redirect(clean, 303);
     response.cookies.set(KIOSK_COOKIE, kioskCookieValue(config.KIOSK_TOKEN!), {
-      httpOnly: true, sameSite: 'strict', path: '/', maxAge: 60 * 60 * 24 * 365,
+      httpOnly: true,
+      sameSite: 'strict',
+      path: '/',
+      maxAge: 60 * 60 * 24 * 365,
       secure: request.nextUrl.protocol === 'https:',
     });
   } else {

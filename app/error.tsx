@@ -10,10 +10,17 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
       <p className="mt-3 text-slate-600">{error.message || 'Unexpected error.'}</p>
       {error.digest && <p className="mt-1 font-mono text-xs text-slate-500">digest {error.digest}</p>}
       <div className="mt-6 flex justify-center gap-3">
-        <button type="button" onClick={reset} className="rounded-md bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700">
+        <button
+          type="button"
+          onClick={reset}
+          className="rounded-md bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700"
+        >
           Try again
         </button>
-        <Link href="/" className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50">
+        <Link
+          href="/"
+          className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50"
+        >
           Overview
         </Link>
       </div>

@@ -6,7 +6,10 @@ export default function NotFound() {
       <p className="text-sm font-semibold text-sky-700">404</p>
       <h1 className="mt-2 text-2xl font-bold text-slate-900">Page not found</h1>
       <p className="mt-3 text-slate-600">There is no page at this address.</p>
-      <Link href="/" className="mt-6 inline-block rounded-md bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700">
+      <Link
+        href="/"
+        className="mt-6 inline-block rounded-md bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700"
+      >
         Back to the overview
       </Link>
     </main>

@@ -48,14 +48,23 @@ async function buildLegacy(url: string, symbols: number, minutes: number): Promi
         PRIMARY KEY (canonical_symbol, timeframe))`);
     // One symbol at a time keeps each statement's memory and WAL bounded.
     for (let s = 0; s < symbols; s++) {
-      await client.query(`
+      await client.query(
+        `
         INSERT INTO bars_1m SELECT $1, timestamptz '2026-01-01' + g * interval '1 minute', p, p + 0.0005, p - 0.0005, p + 0.0001, (g % 97) + 1
-          FROM (SELECT g, round((1.1 + 0.01 * sin(g / 300.0))::numeric, 5) AS p FROM generate_series(0, $2 - 1) g) x`, [`S${s}`, minutes]);
-      await client.query(`
+          FROM (SELECT g, round((1.1 + 0.01 * sin(g / 300.0))::numeric, 5) AS p FROM generate_series(0, $2 - 1) g) x`,
+        [`S${s}`, minutes],
+      );
+      await client.query(
+        `
         INSERT INTO bars_agg SELECT $1, '5m', timestamptz '2026-01-01' + g * interval '5 minutes', 1.1, 1.2, 1.0, 1.1, 500
-          FROM generate_series(0, $2 / 5 - 1) g`, [`S${s}`, minutes]);
-      await client.query(`INSERT INTO data_agg_state VALUES ($1, '5m', timestamptz '2026-01-01' + ($2 / 5 - 1) * interval '5 minutes'),
-        ($1, '1h', NULL), ($1, '1d', timestamptz '2026-01-01' + $2 * interval '1 minute')`, [`S${s}`, minutes]);
+          FROM generate_series(0, $2 / 5 - 1) g`,
+        [`S${s}`, minutes],
+      );
+      await client.query(
+        `INSERT INTO data_agg_state VALUES ($1, '5m', timestamptz '2026-01-01' + ($2 / 5 - 1) * interval '5 minutes'),
+        ($1, '1h', NULL), ($1, '1d', timestamptz '2026-01-01' + $2 * interval '1 minute')`,
+        [`S${s}`, minutes],
+      );
     }
     await client.query('VACUUM ANALYZE');
   } finally {
@@ -64,19 +73,30 @@ async function buildLegacy(url: string, symbols: number, minutes: number): Promi
 }
 
 /** Inserts one new minute bar at a time until `stop()` is true; returns each insert's latency. */
-async function insertLoop(client: pg.Client, start: number, stop: () => boolean): Promise<{ latencies: number[]; next: number }> {
+async function insertLoop(
+  client: pg.Client,
+  start: number,
+  stop: () => boolean,
+): Promise<{ latencies: number[]; next: number }> {
   const latencies: number[] = [];
   let minute = start;
   while (!stop()) {
     const t0 = performance.now();
-    await client.query(`INSERT INTO bars_1m VALUES ('LIVE', $1, 1.1, 1.2, 1.0, 1.1, 10)`, [new Date(Date.UTC(2026, 0, 1) + minute * 60_000)]);
+    await client.query(`INSERT INTO bars_1m VALUES ('LIVE', $1, 1.1, 1.2, 1.0, 1.1, 10)`, [
+      new Date(Date.UTC(2026, 0, 1) + minute * 60_000),
+    ]);
     latencies.push(performance.now() - t0);
     minute += 1;
   }
   return { latencies, next: minute };
 }
 
-const stats = (l: number[]) => ({ inserts: l.length, medianMs: round(median(l), 3), p99Ms: round(percentile(l, 99), 3), maxMs: round(Math.max(...l), 3) });
+const stats = (l: number[]) => ({
+  inserts: l.length,
+  medianMs: round(median(l), 3),
+  p99Ms: round(percentile(l, 99), 3),
+  maxMs: round(Math.max(...l), 3),
+});
 
 export async function benchAdoption(db: BenchDatabase, symbols: number, minutes: number): Promise<AdoptionBenchResult> {
   const name = `frontier_bench_adopt_${process.pid}`;
@@ -104,7 +124,10 @@ export async function benchAdoption(db: BenchDatabase, symbols: number, minutes:
       const SAMPLE_MS = 10;
       const sampling = (async () => {
         while (!done) {
-          const { rows } = await sampler.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`, [pid]);
+          const { rows } = await sampler.query(
+            `SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`,
+            [pid],
+          );
           samples += 1;
           if (rows.length) lockSamples += 1;
           await sleep(SAMPLE_MS);
@@ -112,7 +135,9 @@ export async function benchAdoption(db: BenchDatabase, symbols: number, minutes:
       })();
       const during = insertLoop(inserter, baseline.next, () => done);
       const t0 = performance.now();
-      const result = await migrateDatabase(url.toString()).finally(() => { done = true; });
+      const result = await migrateDatabase(url.toString()).finally(() => {
+        done = true;
+      });
       const adoptionMs = round(performance.now() - t0, 0);
       const { latencies } = await during;
       await sampling;
@@ -126,7 +151,10 @@ export async function benchAdoption(db: BenchDatabase, symbols: number, minutes:
         applied: result.applied,
         baseline: stats(baseline.latencies),
         during: stats(latencies),
-        totalStallMs: round(stalls.reduce((a, b) => a + b, 0), 1),
+        totalStallMs: round(
+          stalls.reduce((a, b) => a + b, 0),
+          1,
+        ),
         maxStallMs: round(Math.max(...stalls), 1),
         slowInserts: latencies.filter((l) => l > 100).length,
         lockWaitMs: lockSamples * SAMPLE_MS,

@@ -4,12 +4,21 @@ import autocannon from 'autocannon';
 import { round, startDashboard, type BenchDatabase } from './support';
 import { seedPairs } from './worker-pass';
 
-export interface LoadRow { path: string; clients: number; requests: number; p50: number; p99: number; errors: number; dbTransactions: number }
+export interface LoadRow {
+  path: string;
+  clients: number;
+  requests: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  dbTransactions: number;
+}
 
 async function transactions(db: BenchDatabase): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, 1_200)); // backends flush their counters about once a second
   const result = await db.pool.query<{ n: string }>(
-    'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
+    'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()',
+  );
   return Number(result.rows[0]!.n);
 }
 
@@ -29,8 +38,13 @@ export async function benchApiLoad(db: BenchDatabase, symbols: number, seconds: 
         const result = await autocannon({ url: base + path, connections: clients, duration: seconds });
         const after = await transactions(db);
         rows.push({
-          path, clients, requests: result.requests.total, p50: result.latency.p50, p99: result.latency.p99,
-          errors: result.errors + result.non2xx, dbTransactions: after - before - 1, // minus our own reading
+          path,
+          clients,
+          requests: result.requests.total,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          errors: result.errors + result.non2xx,
+          dbTransactions: after - before - 1, // minus our own reading
         });
       }
     }

@@ -8,26 +8,95 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { median, percentile, round, startDashboard, type BenchDatabase } from './support';
 import { seedPairs } from './worker-pass';
 
-export interface BrowserOptions { symbols: number; loadRuns: number; scrollRows: number; scrollSeconds: number; pollSeconds: number; wallSeconds: number; heapEveryMs: number }
-export interface LoadTimes { pairs: number; usableMs: number[]; longTasks: number; longTaskMs: number }
+export interface BrowserOptions {
+  symbols: number;
+  loadRuns: number;
+  scrollRows: number;
+  scrollSeconds: number;
+  pollSeconds: number;
+  wallSeconds: number;
+  heapEveryMs: number;
+}
+export interface LoadTimes {
+  pairs: number;
+  usableMs: number[];
+  longTasks: number;
+  longTaskMs: number;
+}
 export interface ScrollResult {
-  rows: number; rowsReached: number; seconds: number; frames: number; medianFrameMs: number; p95FrameMs: number; maxFrameMs: number;
-  idleMedianFrameMs: number; idleP95FrameMs: number; longTasks: number; longTaskMs: number; maxRowsInDom: number;
+  rows: number;
+  rowsReached: number;
+  seconds: number;
+  frames: number;
+  medianFrameMs: number;
+  p95FrameMs: number;
+  maxFrameMs: number;
+  idleMedianFrameMs: number;
+  idleP95FrameMs: number;
+  longTasks: number;
+  longTaskMs: number;
+  maxRowsInDom: number;
 }
-export interface PageJs { path: string; files: number; rawKb: number; gzipKb: number; sharedGzipKb: number }
+export interface PageJs {
+  path: string;
+  files: number;
+  rawKb: number;
+  gzipKb: number;
+  sharedGzipKb: number;
+}
 export interface WallResult {
-  seconds: number; pollMs: number; polls: number; failedPolls: number; meanPollRequestMs: number;
-  heapMb: Array<{ atS: number; mb: number }>; startMb: number; endMb: number; growthMb: number; growthPct: number;
+  seconds: number;
+  pollMs: number;
+  polls: number;
+  failedPolls: number;
+  meanPollRequestMs: number;
+  heapMb: Array<{ atS: number; mb: number }>;
+  startMb: number;
+  endMb: number;
+  growthMb: number;
+  growthPct: number;
 }
-export interface SearchTimes { pairs: number; symbol: string; ms: number[]; fromCallMs: number[] }
-export interface PollingBytes { seconds: number; polls: number; notModified: number; bytes: number; encoding: string; kbPerMinute: number }
-export interface BrowserResult { chromium: string; states: Record<string, number>; small: LoadTimes; large: LoadTimes; smallSearch: SearchTimes; largeSearch: SearchTimes; scroll: ScrollResult; polling: PollingBytes; pollingUnconditional: PollingBytes; js: PageJs[]; wall: WallResult }
+export interface SearchTimes {
+  pairs: number;
+  symbol: string;
+  ms: number[];
+  fromCallMs: number[];
+}
+export interface PollingBytes {
+  seconds: number;
+  polls: number;
+  notModified: number;
+  bytes: number;
+  encoding: string;
+  kbPerMinute: number;
+}
+export interface BrowserResult {
+  chromium: string;
+  states: Record<string, number>;
+  small: LoadTimes;
+  large: LoadTimes;
+  smallSearch: SearchTimes;
+  largeSearch: SearchTimes;
+  scroll: ScrollResult;
+  polling: PollingBytes;
+  pollingUnconditional: PollingBytes;
+  js: PageJs[];
+  wall: WallResult;
+}
 
 const ROW_HEIGHT = 52; // components/tables/health-table.tsx
 const WALL_POLL_MS = 1_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const chromiumPath = process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 const viewport = { width: 1920, height: 1080 };
 
 /** A mix of problems on top of seedPairs' caught-up pairs, so the table is not all OK. */
@@ -50,7 +119,10 @@ async function seed(db: BenchDatabase, base: string, symbols: number): Promise<R
   await seedPairs(db.pool, symbols, 30, true);
   await seedVariety(db);
   for (const started = Date.now(); Date.now() - started < 30_000; await sleep(500)) {
-    const summary = (await (await fetch(`${base}/api/health/summary`)).json()) as { total: number; byState: Record<string, number> };
+    const summary = (await (await fetch(`${base}/api/health/summary`)).json()) as {
+      total: number;
+      byState: Record<string, number>;
+    };
     if (summary.total === symbols * 6) {
       await fetch(`${base}/api/health?limit=10000`); // serialise the snapshot's first page once, as any viewer would
       return Object.fromEntries(Object.entries(summary.byState).filter(([, n]) => n > 0));
@@ -72,21 +144,31 @@ async function newPage(browser: Browser): Promise<Page> {
   return page;
 }
 
-const takeLongTasks = (page: Page) => page.evaluate(() => (window as unknown as { benchLongTasks: number[] }).benchLongTasks.splice(0));
+const takeLongTasks = (page: Page) =>
+  page.evaluate(() => (window as unknown as { benchLongTasks: number[] }).benchLongTasks.splice(0));
 
 /** ms from navigation start until rows are on screen and the count shows every pair. */
 async function timeToUsable(page: Page, base: string, pairs: number): Promise<number> {
   const total = pairs.toLocaleString('en-US');
   await page.goto(`${base}/`, { waitUntil: 'commit' });
-  const handle = await page.waitForFunction((expected) => {
-    const count = document.querySelector('[data-testid="table-count"]')?.textContent;
-    const row = document.querySelector('[data-testid="health-row"]');
-    return count === expected && row !== null && row.getBoundingClientRect().height > 0 ? performance.now() : 0;
-  }, `${total} of ${total} matching`, { polling: 'raf', timeout: 60_000 });
+  const handle = await page.waitForFunction(
+    (expected) => {
+      const count = document.querySelector('[data-testid="table-count"]')?.textContent;
+      const row = document.querySelector('[data-testid="health-row"]');
+      return count === expected && row !== null && row.getBoundingClientRect().height > 0 ? performance.now() : 0;
+    },
+    `${total} of ${total} matching`,
+    { polling: 'raf', timeout: 60_000 },
+  );
   return handle.jsonValue();
 }
 
-async function measureLoads(browser: Browser, base: string, pairs: number, runs: number): Promise<{ load: LoadTimes; page: Page }> {
+async function measureLoads(
+  browser: Browser,
+  base: string,
+  pairs: number,
+  runs: number,
+): Promise<{ load: LoadTimes; page: Page }> {
   const load: LoadTimes = { pairs, usableMs: [], longTasks: 0, longTaskMs: 0 };
   for (let run = 0; ; run += 1) {
     const page = await newPage(browser);
@@ -108,12 +190,22 @@ async function measureLoads(browser: Browser, base: string, pairs: number, runs:
 async function measureSearch(page: Page, pairs: number, symbol: string, runs: number): Promise<SearchTimes> {
   const box = page.getByRole('searchbox', { name: 'Search symbols' });
   const all = `${pairs.toLocaleString('en-US')} of ${pairs.toLocaleString('en-US')} matching`;
-  await box.evaluate((element) => element.addEventListener('input', (event) => {
-    (window as unknown as { benchInputAt: number }).benchInputAt = event.timeStamp;
-  }, { capture: true }));
+  await box.evaluate((element) =>
+    element.addEventListener(
+      'input',
+      (event) => {
+        (window as unknown as { benchInputAt: number }).benchInputAt = event.timeStamp;
+      },
+      { capture: true },
+    ),
+  );
   const showAll = async () => {
     await box.fill('');
-    await page.waitForFunction((text) => document.querySelector('[data-testid="table-count"]')?.textContent === text, all, { timeout: 60_000 });
+    await page.waitForFunction(
+      (text) => document.querySelector('[data-testid="table-count"]')?.textContent === text,
+      all,
+      { timeout: 60_000 },
+    );
   };
   const result: SearchTimes = { pairs, symbol, ms: [], fromCallMs: [] };
   for (let run = 0; run < runs; run += 1) {
@@ -122,11 +214,17 @@ async function measureSearch(page: Page, pairs: number, symbol: string, runs: nu
     await page.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve, { timeout: 2_000 })));
     const started = await page.evaluate(() => performance.now());
     await box.fill(symbol);
-    const handle = await page.waitForFunction((wanted) => {
-      const rows = [...document.querySelectorAll('[data-testid="health-row"]')];
-      const count = document.querySelector('[data-testid="table-count"]')?.textContent ?? '';
-      return rows.length > 0 && !count.includes('updating') && rows.every((row) => row.textContent?.includes(wanted)) ? performance.now() : 0;
-    }, symbol, { polling: 'raf', timeout: 60_000 });
+    const handle = await page.waitForFunction(
+      (wanted) => {
+        const rows = [...document.querySelectorAll('[data-testid="health-row"]')];
+        const count = document.querySelector('[data-testid="table-count"]')?.textContent ?? '';
+        return rows.length > 0 && !count.includes('updating') && rows.every((row) => row.textContent?.includes(wanted))
+          ? performance.now()
+          : 0;
+      },
+      symbol,
+      { polling: 'raf', timeout: 60_000 },
+    );
     const shownAt = await handle.jsonValue();
     const inputAt = await page.evaluate(() => (window as unknown as { benchInputAt: number }).benchInputAt);
     result.ms.push(round(shownAt - inputAt, 0));
@@ -141,7 +239,13 @@ async function measureSearch(page: Page, pairs: number, symbol: string, runs: nu
  * after it is usable, with nothing changing in the database. `unconditional` strips the
  * If-None-Match header from each poll: the same page as it polled before the ETag.
  */
-async function measurePolling(browser: Browser, base: string, pairs: number, seconds: number, unconditional: boolean): Promise<PollingBytes> {
+async function measurePolling(
+  browser: Browser,
+  base: string,
+  pairs: number,
+  seconds: number,
+  unconditional: boolean,
+): Promise<PollingBytes> {
   const page = await newPage(browser);
   try {
     if (unconditional) {
@@ -157,13 +261,15 @@ async function measurePolling(browser: Browser, base: string, pairs: number, sec
     const sized: Array<Promise<void>> = [];
     page.on('requestfinished', (request) => {
       if (!counting || !new URL(request.url()).pathname.endsWith('/api/health')) return;
-      sized.push((async () => {
-        const [sizes, response] = await Promise.all([request.sizes(), request.response()]);
-        if (new URL(request.url()).searchParams.get('offset') === '0') result.polls += 1;
-        if (response?.status() === 304) result.notModified += 1;
-        result.encoding = response?.headers()['content-encoding'] ?? result.encoding;
-        result.bytes += sizes.responseHeadersSize + sizes.responseBodySize;
-      })());
+      sized.push(
+        (async () => {
+          const [sizes, response] = await Promise.all([request.sizes(), request.response()]);
+          if (new URL(request.url()).searchParams.get('offset') === '0') result.polls += 1;
+          if (response?.status() === 304) result.notModified += 1;
+          result.encoding = response?.headers()['content-encoding'] ?? result.encoding;
+          result.bytes += sizes.responseHeadersSize + sizes.responseBodySize;
+        })(),
+      );
     });
     counting = true;
     await sleep(seconds * 1000);
@@ -216,26 +322,41 @@ async function measureScroll(page: Page, rows: number, deadlineSeconds: number):
       await page.mouse.wheel(0, 10 * ROW_HEIGHT);
       await sleep(16);
       if (events % 10 === 0) {
-        const state = await scroller.evaluate((element) => ({ top: element.scrollTop, rows: element.querySelectorAll('[data-testid="health-row"]').length }));
+        const state = await scroller.evaluate((element) => ({
+          top: element.scrollTop,
+          rows: element.querySelectorAll('[data-testid="health-row"]').length,
+        }));
         maxRowsInDom = Math.max(maxRowsInDom, state.rows);
         top = state.top;
         if (top >= target) break;
       }
     }
     const reached = Math.min(rows, Math.floor(top / ROW_HEIGHT));
-    await page.waitForFunction((index) => {
-      const rendered = document.querySelectorAll('[data-testid="health-row"]');
-      return Number(rendered[rendered.length - 1]?.getAttribute('aria-rowindex')) > index;
-    }, reached, { timeout: 10_000 });
+    await page.waitForFunction(
+      (index) => {
+        const rendered = document.querySelectorAll('[data-testid="health-row"]');
+        return Number(rendered[rendered.length - 1]?.getAttribute('aria-rowindex')) > index;
+      },
+      reached,
+      { timeout: 10_000 },
+    );
   });
   const seconds = (Date.now() - started) / 1000;
   const tasks = await takeLongTasks(page);
   maxRowsInDom = Math.max(maxRowsInDom, await page.getByTestId('health-row').count());
   return {
-    rows, rowsReached: Math.min(rows, Math.floor(top / ROW_HEIGHT)), seconds: round(seconds, 1), frames: scrolled.length,
-    medianFrameMs: round(median(scrolled), 1), p95FrameMs: round(percentile(scrolled, 95), 1), maxFrameMs: round(Math.max(...scrolled), 0),
-    idleMedianFrameMs: round(median(idle), 1), idleP95FrameMs: round(percentile(idle, 95), 1),
-    longTasks: tasks.length, longTaskMs: Math.round(tasks.reduce((sum, ms) => sum + ms, 0)), maxRowsInDom,
+    rows,
+    rowsReached: Math.min(rows, Math.floor(top / ROW_HEIGHT)),
+    seconds: round(seconds, 1),
+    frames: scrolled.length,
+    medianFrameMs: round(median(scrolled), 1),
+    p95FrameMs: round(percentile(scrolled, 95), 1),
+    maxFrameMs: round(Math.max(...scrolled), 0),
+    idleMedianFrameMs: round(median(idle), 1),
+    idleP95FrameMs: round(percentile(idle, 95), 1),
+    longTasks: tasks.length,
+    longTaskMs: Math.round(tasks.reduce((sum, ms) => sum + ms, 0)),
+    maxRowsInDom,
   };
 }
 
@@ -248,7 +369,14 @@ async function measureJs(browser: Browser, base: string, paths: string[]): Promi
     const bodies: Array<Promise<void>> = [];
     page.on('response', (response) => {
       if (response.request().resourceType() !== 'script') return;
-      bodies.push(response.body().then((body) => { scripts.set(new URL(response.url()).pathname, body); }, () => {}));
+      bodies.push(
+        response.body().then(
+          (body) => {
+            scripts.set(new URL(response.url()).pathname, body);
+          },
+          () => {},
+        ),
+      );
     });
     await page.goto(base + path, { waitUntil: 'networkidle' });
     await Promise.all(bodies);
@@ -256,12 +384,17 @@ async function measureJs(browser: Browser, base: string, paths: string[]): Promi
     perPage.set(path, scripts);
   }
   const gzipKb = (bodies: Buffer[]) => round(bodies.reduce((sum, body) => sum + gzipSync(body).length, 0) / 1024, 1);
-  const shared = [...perPage.values()].map((scripts) => new Set(scripts.keys())).reduce((a, b) => new Set([...a].filter((url) => b.has(url))));
+  const shared = [...perPage.values()]
+    .map((scripts) => new Set(scripts.keys()))
+    .reduce((a, b) => new Set([...a].filter((url) => b.has(url))));
   return paths.map((path) => {
     const scripts = perPage.get(path)!;
     return {
-      path, files: scripts.size, rawKb: round([...scripts.values()].reduce((sum, body) => sum + body.length, 0) / 1024, 1),
-      gzipKb: gzipKb([...scripts.values()]), sharedGzipKb: gzipKb([...shared].map((url) => scripts.get(url)!)),
+      path,
+      files: scripts.size,
+      rawKb: round([...scripts.values()].reduce((sum, body) => sum + body.length, 0) / 1024, 1),
+      gzipKb: gzipKb([...scripts.values()]),
+      sharedGzipKb: gzipKb([...shared].map((url) => scripts.get(url)!)),
     };
   });
 }
@@ -276,7 +409,9 @@ async function measureWall(browser: Browser, base: string, seconds: number, heap
     polls += 1;
     pollRequestMs += request.timing().responseEnd; // ms from the request's start
   });
-  page.on('requestfailed', (request) => { if (request.url().endsWith('/api/health/summary')) failedPolls += 1; });
+  page.on('requestfailed', (request) => {
+    if (request.url().endsWith('/api/health/summary')) failedPolls += 1;
+  });
   await page.goto(`${base}/wall?poll=${WALL_POLL_MS}`);
   await page.getByTestId('wall-content').waitFor();
   await sleep(10_000); // warm-up: first polls, fonts, the clock's first ticks
@@ -299,8 +434,16 @@ async function measureWall(browser: Browser, base: string, seconds: number, heap
   const startMb = samples[0]!.mb;
   const endMb = samples[samples.length - 1]!.mb;
   return {
-    seconds: round(elapsed, 0), pollMs: WALL_POLL_MS, polls, failedPolls, meanPollRequestMs: Math.round(pollRequestMs / Math.max(1, polls)), heapMb: samples, startMb, endMb,
-    growthMb: round(endMb - startMb), growthPct: round((100 * (endMb - startMb)) / startMb, 1),
+    seconds: round(elapsed, 0),
+    pollMs: WALL_POLL_MS,
+    polls,
+    failedPolls,
+    meanPollRequestMs: Math.round(pollRequestMs / Math.max(1, polls)),
+    heapMb: samples,
+    startMb,
+    endMb,
+    growthMb: round(endMb - startMb),
+    growthPct: round((100 * (endMb - startMb)) / startMb, 1),
   };
 }
 
@@ -312,16 +455,34 @@ export async function benchBrowser(db: BenchDatabase, options: BrowserOptions): 
     const smallSymbols = 10;
     await seed(db, base, smallSymbols);
     const small = await measureLoads(browser, base, smallSymbols * 6, options.loadRuns);
-    const smallSearch = await measureSearch(small.page, smallSymbols * 6, 'W00007', options.loadRuns).finally(() => small.page.context().close());
+    const smallSearch = await measureSearch(small.page, smallSymbols * 6, 'W00007', options.loadRuns).finally(() =>
+      small.page.context().close(),
+    );
     const states = await seed(db, base, options.symbols);
     const large = await measureLoads(browser, base, options.symbols * 6, options.loadRuns);
     const largeSearch = await measureSearch(large.page, options.symbols * 6, 'W01234', options.loadRuns);
-    const scroll = await measureScroll(large.page, Math.min(options.scrollRows, options.symbols * 6 - 30), options.scrollSeconds).finally(() => large.page.context().close());
+    const scroll = await measureScroll(
+      large.page,
+      Math.min(options.scrollRows, options.symbols * 6 - 30),
+      options.scrollSeconds,
+    ).finally(() => large.page.context().close());
     const polling = await measurePolling(browser, base, options.symbols * 6, options.pollSeconds, false);
     const pollingUnconditional = await measurePolling(browser, base, options.symbols * 6, options.pollSeconds, true);
     const js = await measureJs(browser, base, ['/', '/pairs/W00001/5m', '/wall']);
     const wall = await measureWall(browser, base, options.wallSeconds, options.heapEveryMs);
-    return { chromium: `${chromiumPath ?? "Playwright's chromium"} ${browser.version()}`, states, small: small.load, large: large.load, smallSearch, largeSearch, scroll, polling, pollingUnconditional, js, wall };
+    return {
+      chromium: `${chromiumPath ?? "Playwright's chromium"} ${browser.version()}`,
+      states,
+      small: small.load,
+      large: large.load,
+      smallSearch,
+      largeSearch,
+      scroll,
+      polling,
+      pollingUnconditional,
+      js,
+      wall,
+    };
   } finally {
     await browser?.close();
     stop();

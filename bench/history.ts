@@ -61,7 +61,9 @@ export async function benchHistory(db: BenchDatabase, symbolCount: number, trans
   const client = await db.pool.connect();
   const run = async (observed: ObservedStates) => {
     let result: EvaluationResult | undefined;
-    const ms = await timed(async () => { result = await recordStates(client, observed, SETTINGS); });
+    const ms = await timed(async () => {
+      result = await recordStates(client, observed, SETTINGS);
+    });
     return { ms: Math.round(ms), serverMs: result!.duration_ms, result: result! };
   };
   try {
@@ -72,19 +74,28 @@ export async function benchHistory(db: BenchDatabase, symbolCount: number, trans
     // The floor: the arrays in, joined once with the stored state, nothing written.
     const floor = [];
     for (let i = 0; i < 5; i += 1) {
-      floor.push(await timed(() => client.query(
-        `SELECT count(*) FROM unnest($1::text[], $2::text[], $3::text[]) o(s, tf, st)
+      floor.push(
+        await timed(() =>
+          client.query(
+            `SELECT count(*) FROM unnest($1::text[], $2::text[], $3::text[]) o(s, tf, st)
            JOIN pair_state_current c ON c.canonical_symbol = o.s AND c.timeframe = o.tf WHERE c.state <> o.st`,
-        [ok.symbols, ok.timeframes, ok.states])));
+            [ok.symbols, ok.timeframes, ok.states],
+          ),
+        ),
+      );
     }
     const stormSymbols = Math.min(400, symbolCount);
     const storm = await run(observe(symbols, (_, i) => (i < stormSymbols ? 'SOURCE_STALE' : 'OK')));
-    const stormIncidents = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents WHERE resolved_at IS NULL')).rows[0]!.n;
+    const stormIncidents = (
+      await client.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents WHERE resolved_at IS NULL')
+    ).rows[0]!.n;
     const failing = observe(symbols, () => 'FAILING');
     const fault = await run(failing);
     const faultSteady = [];
     for (let i = 0; i < 3; i += 1) faultSteady.push(await run(failing));
-    const faultIncidents = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents WHERE resolved_at IS NULL')).rows[0]!.n;
+    const faultIncidents = (
+      await client.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents WHERE resolved_at IS NULL')
+    ).rows[0]!.n;
     const recovery = await run(ok);
 
     // Leave a realistic set of open incidents for the API: 50 symbols failing on their own.
@@ -113,7 +124,12 @@ export async function benchHistory(db: BenchDatabase, symbolCount: number, trans
       steadyServerMs: median(steady.map((s) => s.serverMs)),
       floorMs: Math.round(median(floor)),
       storm: { pairs: stormSymbols * 6, ms: storm.ms, serverMs: storm.serverMs, openIncidents: stormIncidents },
-      fault: { ms: fault.ms, serverMs: fault.serverMs, openIncidents: faultIncidents, steadyMs: median(faultSteady.map((f) => f.ms)) },
+      fault: {
+        ms: fault.ms,
+        serverMs: fault.serverMs,
+        openIncidents: faultIncidents,
+        steadyMs: median(faultSteady.map((f) => f.ms)),
+      },
       recoveryMs: recovery.ms,
       incidentsMs: round(median(incidents), 1),
       timelineMs: round(median(timeline), 1),

@@ -12,13 +12,30 @@ export function renderLegacyMetrics(snapshot: HealthSnapshot): Promise<string> {
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
     new Gauge<L>({ name, help, labelNames, registers: [registry] });
   const barsBehind = gauge('frontier_pair_bars_behind', 'Complete windows not yet aggregated.', pairLabels);
-  const gapSeconds = gauge('frontier_pair_gap_seconds', 'Source frontier minus cursor (negative when the cursor is ahead).', pairLabels);
-  const sinceSuccess = gauge('frontier_pair_seconds_since_success', 'Seconds since the last successful run (or registration).', pairLabels);
+  const gapSeconds = gauge(
+    'frontier_pair_gap_seconds',
+    'Source frontier minus cursor (negative when the cursor is ahead).',
+    pairLabels,
+  );
+  const sinceSuccess = gauge(
+    'frontier_pair_seconds_since_success',
+    'Seconds since the last successful run (or registration).',
+    pairLabels,
+  );
   const failures = gauge('frontier_pair_consecutive_failures', 'Failed runs since the last success.', pairLabels);
-  const state = gauge('frontier_pair_state', `The pair's health state: one series per pair, value 1.`, [...pairLabels, 'state']);
-  const sourceAge = gauge('frontier_symbol_source_age_seconds', 'Seconds since the newest source bar of the symbol.', ['symbol']);
+  const state = gauge('frontier_pair_state', `The pair's health state: one series per pair, value 1.`, [
+    ...pairLabels,
+    'state',
+  ]);
+  const sourceAge = gauge('frontier_symbol_source_age_seconds', 'Seconds since the newest source bar of the symbol.', [
+    'symbol',
+  ]);
   const byState = gauge('frontier_pairs', 'Pairs per health state.', ['state']);
-  const generated = gauge('frontier_snapshot_timestamp_seconds', 'When the health snapshot behind these numbers was read.', []);
+  const generated = gauge(
+    'frontier_snapshot_timestamp_seconds',
+    'When the health snapshot behind these numbers was read.',
+    [],
+  );
   const counts = new Map<string, number>(HEALTH_STATES.map((name) => [name, 0]));
   const symbolsSeen = new Set<string>();
   for (const pair of snapshot.rows) {

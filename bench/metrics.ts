@@ -11,7 +11,14 @@ import { median, round } from './support';
  * replaced, in the same run. The snapshot is built in memory through the real health rules
  * (derivePairHealth): the route adds nothing but the cached snapshot read.
  */
-const TIMEFRAMES = [['5m', 5], ['15m', 15], ['30m', 30], ['1h', 60], ['4h', 240], ['1d', 1440]] as const;
+const TIMEFRAMES = [
+  ['5m', 5],
+  ['15m', 15],
+  ['30m', 30],
+  ['1h', 60],
+  ['4h', 240],
+  ['1d', 1440],
+] as const;
 
 export interface MetricsBenchRow {
   scenario: string;
@@ -35,21 +42,46 @@ function snapshot(symbols: number, failing: number): HealthSnapshot {
       const index = rows.length;
       const fails = index % stride === 0 && index / stride < failing;
       const row: FrontierRow = {
-        symbol: `S${String(s).padStart(5, '0')}`, timeframe, stepMinutes, enabled: true,
-        cursorUtc: new Date(now - 2 * stepMinutes * 60_000).toISOString(), sourceMaxTsUtc: new Date(now - 60_000).toISOString(),
-        cursorStatus: 'OK', gapMinutes: stepMinutes, barsBehind: 0, sourceAgeMinutes: 1,
-        lastAttemptUtc: new Date(now).toISOString(), lastSuccessUtc: new Date(now - (fails ? 20 : 0.5) * 60_000).toISOString(), registeredAtUtc: new Date(now - 86_400_000).toISOString(),
-        minutesSinceSuccess: fails ? 20 : 0.5, lastError: fails ? 'corrupt source data for …' : null,
-        lastErrorUtc: fails ? new Date(now).toISOString() : null, consecutiveFailures: fails ? 3 : 0,
-        lastErrorSqlstate: fails ? '22000' : null, lastErrorHint: fails ? 'fix or delete the bad bars_1m rows, then the next run carries on' : null,
-        totalRuns: 100, totalBarsWritten: 100, barsPerRun: 1, recentBars: [1, 1, 1],
-        auditUnrepaired: 0, auditUnrepairedFromUtc: null, auditUnrepairedToUtc: null, auditRepaired24h: 0, auditLastUtc: null,
+        symbol: `S${String(s).padStart(5, '0')}`,
+        timeframe,
+        stepMinutes,
+        enabled: true,
+        cursorUtc: new Date(now - 2 * stepMinutes * 60_000).toISOString(),
+        sourceMaxTsUtc: new Date(now - 60_000).toISOString(),
+        cursorStatus: 'OK',
+        gapMinutes: stepMinutes,
+        barsBehind: 0,
+        sourceAgeMinutes: 1,
+        lastAttemptUtc: new Date(now).toISOString(),
+        lastSuccessUtc: new Date(now - (fails ? 20 : 0.5) * 60_000).toISOString(),
+        registeredAtUtc: new Date(now - 86_400_000).toISOString(),
+        minutesSinceSuccess: fails ? 20 : 0.5,
+        lastError: fails ? 'corrupt source data for …' : null,
+        lastErrorUtc: fails ? new Date(now).toISOString() : null,
+        consecutiveFailures: fails ? 3 : 0,
+        lastErrorSqlstate: fails ? '22000' : null,
+        lastErrorHint: fails ? 'fix or delete the bad bars_1m rows, then the next run carries on' : null,
+        totalRuns: 100,
+        totalBarsWritten: 100,
+        barsPerRun: 1,
+        recentBars: [1, 1, 1],
+        auditUnrepaired: 0,
+        auditUnrepairedFromUtc: null,
+        auditUnrepairedToUtc: null,
+        auditRepaired24h: 0,
+        auditLastUtc: null,
       };
       rows.push(derivePairHealth(row, DEFAULT_THRESHOLDS));
     }
   }
   rows.sort(compareWorstFirst);
-  return { generatedAt: new Date(now).toISOString(), thresholds: DEFAULT_THRESHOLDS, runIntervalMinutes: 0.25, history: new Map(), rows };
+  return {
+    generatedAt: new Date(now).toISOString(),
+    thresholds: DEFAULT_THRESHOLDS,
+    runIntervalMinutes: 0.25,
+    history: new Map(),
+    rows,
+  };
 }
 
 const seriesIn = (text: string) => text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
@@ -77,7 +109,15 @@ export async function benchMetrics(symbols: number, failingCounts: number[], run
         times.push(performance.now() - started);
         cpu.push((used.user + used.system) / 1000);
       }
-      out.push({ scenario, renderer, bytes: Buffer.byteLength(text), series: seriesIn(text), medianMs: round(median(times), 1), minMs: round(Math.min(...times), 1), cpuMs: round(median(cpu), 1) });
+      out.push({
+        scenario,
+        renderer,
+        bytes: Buffer.byteLength(text),
+        series: seriesIn(text),
+        medianMs: round(median(times), 1),
+        minMs: round(Math.min(...times), 1),
+        cpuMs: round(median(cpu), 1),
+      });
     }
   }
   return out;

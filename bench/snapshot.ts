@@ -10,7 +10,15 @@ import { fetchFrontierRows, fetchStateSince } from '../lib/queries/frontier';
 import { median, round, timed, type BenchDatabase } from './support';
 import { seedPairs } from './worker-pass';
 
-export interface SnapshotBench { pairs: number; buildMs: number; queriesMs: number; rulesMs: number; versionMs: number; jsonMs: number; jsonMb: number }
+export interface SnapshotBench {
+  pairs: number;
+  buildMs: number;
+  queriesMs: number;
+  rulesMs: number;
+  versionMs: number;
+  jsonMs: number;
+  jsonMb: number;
+}
 
 export async function benchSnapshot(db: BenchDatabase, symbols: number, runs: number): Promise<SnapshotBench> {
   await seedPairs(db.pool, symbols, 30, true);
@@ -28,15 +36,36 @@ export async function benchSnapshot(db: BenchDatabase, symbols: number, runs: nu
       resetSnapshotCaches();
       build.push(await timed(() => getHealthSnapshot()));
       let frontier: Awaited<ReturnType<typeof fetchFrontierRows>> = [];
-      queries.push(await timed(async () => { [frontier] = await Promise.all([fetchFrontierRows(), fetchStateSince()]); }));
-      rules.push(await timed(async () => { frontier.map((row) => derivePairHealth(row, thresholds, runIntervalMinutes)); }));
-      version.push(await timed(async () => { snapshotVersionOf(await getHealthSnapshot()); }));
+      queries.push(
+        await timed(async () => {
+          [frontier] = await Promise.all([fetchFrontierRows(), fetchStateSince()]);
+        }),
+      );
+      rules.push(
+        await timed(async () => {
+          frontier.map((row) => derivePairHealth(row, thresholds, runIntervalMinutes));
+        }),
+      );
+      version.push(
+        await timed(async () => {
+          snapshotVersionOf(await getHealthSnapshot());
+        }),
+      );
       const snapshot = await getHealthSnapshot();
-      json.push(await timed(async () => { jsonChars = JSON.stringify(snapshot).length; }));
+      json.push(
+        await timed(async () => {
+          jsonChars = JSON.stringify(snapshot).length;
+        }),
+      );
     }
     return {
-      pairs: symbols * 6, buildMs: Math.round(median(build)), queriesMs: Math.round(median(queries)), rulesMs: Math.round(median(rules)),
-      versionMs: Math.round(median(version)), jsonMs: Math.round(median(json)), jsonMb: round(jsonChars / 1e6, 1),
+      pairs: symbols * 6,
+      buildMs: Math.round(median(build)),
+      queriesMs: Math.round(median(queries)),
+      rulesMs: Math.round(median(rules)),
+      versionMs: Math.round(median(version)),
+      jsonMs: Math.round(median(json)),
+      jsonMb: round(jsonChars / 1e6, 1),
     };
   } finally {
     await closePool();

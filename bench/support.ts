@@ -23,12 +23,22 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
     // Durable settings (fsync on), as a production server runs; the directory goes afterwards.
     const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), persistent: true });
     url = server.url;
-    stop = async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); };
+    stop = async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    };
   }
   await migrateDatabase(url);
   const pool = new pg.Pool({ connectionString: url, max: 8 });
   pool.on('error', () => {}); // idle clients see the server stop at the end
-  return { url, pool, close: async () => { await pool.end(); await stop(); } };
+  return {
+    url,
+    pool,
+    close: async () => {
+      await pool.end();
+      await stop();
+    },
+  };
 }
 
 export function median(values: number[]): number {
@@ -69,12 +79,21 @@ export async function startDashboard(databaseUrl: string): Promise<RunningDashbo
   const port = await freePort();
   const server = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
     env: {
-      ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'production', LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1',
-      BASIC_AUTH_USER: '', BASIC_AUTH_PASSWORD: '', KIOSK_TOKEN: '',
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      NEXT_TELEMETRY_DISABLED: '1',
+      BASIC_AUTH_USER: '',
+      BASIC_AUTH_PASSWORD: '',
+      KIOSK_TOKEN: '',
     },
-    stdio: 'ignore', detached: true,
+    stdio: 'ignore',
+    detached: true,
   });
-  const stop = () => { if (server.pid && server.exitCode === null) process.kill(-server.pid, 'SIGTERM'); };
+  const stop = () => {
+    if (server.pid && server.exitCode === null) process.kill(-server.pid, 'SIGTERM');
+  };
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitForServer(`${base}/api/healthz`, server);
@@ -90,7 +109,9 @@ async function waitForServer(url: string, child: ChildProcess): Promise<void> {
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
     try {
       if ((await fetch(url)).ok) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error('the dashboard did not become ready within 60 s');
@@ -107,7 +128,10 @@ export const BASELINE_SQL = `
    GROUP BY 3`;
 
 /** Times `work` in a transaction that is rolled back, so every repetition starts from the same rows. */
-export async function inRolledBackTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<unknown>): Promise<number> {
+export async function inRolledBackTransaction(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<unknown>,
+): Promise<number> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -125,10 +149,13 @@ export async function inRolledBackTransaction(pool: pg.Pool, work: (client: pg.P
 export async function seedMinuteBars(pool: pg.Pool, symbol: string, from: string, days: number): Promise<void> {
   await pool.query(`CREATE TABLE IF NOT EXISTS bench_bars_agg (LIKE bars_agg INCLUDING ALL)`);
   await pool.query(`DELETE FROM bars_1m WHERE canonical_symbol = $1`, [symbol]);
-  await pool.query(`
+  await pool.query(
+    `
     INSERT INTO bars_1m (canonical_symbol, ts_utc, open, high, low, close, volume)
     SELECT $1, ts, p, p + 0.0005, p - 0.0005, p + 0.0001, (g % 97) + 1
       FROM (SELECT g, $2::timestamptz + g * interval '1 minute' AS ts,
                    round((1.1 + 0.01 * sin(g / 300.0))::numeric, 5) AS p
-              FROM generate_series(0, $3 * 1440 - 1) g) s`, [symbol, from, days]);
+              FROM generate_series(0, $3 * 1440 - 1) g) s`,
+    [symbol, from, days],
+  );
 }

@@ -49,12 +49,18 @@ test('the built dashboard, scraped with basic auth: a failing pair pages once un
   });
   const mine = (): Notification[] => webhook.received.filter((n) => n.groupLabels.symbol === SYMBOL);
   try {
-    await expect.poll(async () => {
-      const answer = (await (await fetch(`${stack.prometheus.base}/api/v1/targets`)).json()) as { data: { activeTargets: { health: string }[] } };
-      return answer.data.activeTargets.map((t) => t.health);
-    }, POLL).toEqual(['up']);
+    await expect
+      .poll(async () => {
+        const answer = (await (await fetch(`${stack.prometheus.base}/api/v1/targets`)).json()) as {
+          data: { activeTargets: { health: string }[] };
+        };
+        return answer.data.activeTargets.map((t) => t.health);
+      }, POLL)
+      .toEqual(['up']);
     // The seeded problems page too (XAGUSD's feed, NZDUSD failing): the pipeline works end to end.
-    await expect.poll(() => webhook.received.map((n) => n.groupLabels.symbol).sort(), POLL).toEqual(expect.arrayContaining(['NZDUSD', 'XAGUSD']));
+    await expect
+      .poll(() => webhook.received.map((n) => n.groupLabels.symbol).sort(), POLL)
+      .toEqual(expect.arrayContaining(['NZDUSD', 'XAGUSD']));
     expect(mine()).toEqual([]);
 
     await sql(`UPDATE data_agg_state SET consecutive_failures = 3, last_error = 'e2e: made to fail', last_error_utc = now()
@@ -62,12 +68,15 @@ test('the built dashboard, scraped with basic auth: a failing pair pages once un
     await expect.poll(() => mine().length, POLL).toBe(1);
     const firing = mine()[0]!;
     expect(firing).toMatchObject({ status: 'firing', receiver: 'frontier-oncall', groupLabels: { symbol: SYMBOL } });
-    expect(firing.alerts.map((a) => [a.labels.alertname, a.labels.timeframe, a.annotations.runbook_url]))
-      .toEqual([['FrontierPairFailing', '5m', `https://frontier.example.com/pairs/${SYMBOL}/5m`]]);
+    expect(firing.alerts.map((a) => [a.labels.alertname, a.labels.timeframe, a.annotations.runbook_url])).toEqual([
+      ['FrontierPairFailing', '5m', `https://frontier.example.com/pairs/${SYMBOL}/5m`],
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     expect(mine()).toHaveLength(1);
 
-    await sql('UPDATE data_agg_state SET consecutive_failures = 0, last_success_utc = now() WHERE canonical_symbol = $1');
+    await sql(
+      'UPDATE data_agg_state SET consecutive_failures = 0, last_success_utc = now() WHERE canonical_symbol = $1',
+    );
     await expect.poll(() => mine().length, POLL).toBe(2);
     expect(mine()[1]!.status).toBe('resolved');
     expect(mine()[1]!.alerts.map((a) => [a.status, a.labels.alertname])).toEqual([['resolved', 'FrontierPairFailing']]);
@@ -76,9 +85,21 @@ test('the built dashboard, scraped with basic auth: a failing pair pages once un
     await webhook.close();
     await removeSymbols(environment.databaseUrl, [SYMBOL]);
     // The next spec counts SEEDED_PAIRS: wait until both servers' snapshots lost this one.
-    for (const [base, headers] of [[environment.baseUrl, {}], [environment.authBaseUrl, {
-      authorization: `Basic ${Buffer.from(`${environment.basicUser}:${environment.basicPassword}`).toString('base64')}` }]] as const) {
-      await expect.poll(async () => ((await (await fetch(`${base}/api/health/summary`, { headers })).json()) as { total: number }).total, POLL)
+    for (const [base, headers] of [
+      [environment.baseUrl, {}],
+      [
+        environment.authBaseUrl,
+        {
+          authorization: `Basic ${Buffer.from(`${environment.basicUser}:${environment.basicPassword}`).toString('base64')}`,
+        },
+      ],
+    ] as const) {
+      await expect
+        .poll(
+          async () =>
+            ((await (await fetch(`${base}/api/health/summary`, { headers })).json()) as { total: number }).total,
+          POLL,
+        )
         .toBe(SEEDED_PAIRS.length);
     }
   }

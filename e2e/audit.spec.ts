@@ -4,8 +4,12 @@ import { expect, test } from '@playwright/test';
 // ago, and 2 drifted windows a later audit left.
 test('a pair with unrepaired drift says so, gives the repairing SQL, and lists its audit run', async ({ page }) => {
   await page.goto('/pairs/XAGUSD/1h');
-  await expect(page.getByTestId('pair-verdict')).toContainText('2 finalized windows differ from bars_1m (audit, not repaired)');
-  await expect(page.getByTestId('pair-verdict')).toContainText("repair them: SELECT audit_aggregation_range('XAGUSD', '1h', '");
+  await expect(page.getByTestId('pair-verdict')).toContainText(
+    '2 finalized windows differ from bars_1m (audit, not repaired)',
+  );
+  await expect(page.getByTestId('pair-verdict')).toContainText(
+    "repair them: SELECT audit_aggregation_range('XAGUSD', '1h', '",
+  );
   await expect(page.getByTestId('audit-counts')).toHaveText('3 / 2');
   const audit = page.locator('[data-testid="run-row"][data-kind="audit"]');
   await expect(audit).toHaveCount(1);

@@ -5,7 +5,15 @@ import { guardPage } from './fixtures/page-guards';
  * Every page loads without a console error, an uncaught exception or a failed request of its
  * own (a missing favicon, say, would log a 404 on each page). Add each new page here.
  */
-const PAGES = ['/', '/?preset=stalled', '/pairs/EURUSD/5m', '/pairs/NZDUSD/1h', '/pairs/XAGUSD/1h', '/wall', '/incidents'];
+const PAGES = [
+  '/',
+  '/?preset=stalled',
+  '/pairs/EURUSD/5m',
+  '/pairs/NZDUSD/1h',
+  '/pairs/XAGUSD/1h',
+  '/wall',
+  '/incidents',
+];
 
 for (const url of PAGES) {
   test(`${url} logs no console error`, async ({ page }) => {

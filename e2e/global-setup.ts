@@ -74,8 +74,13 @@ async function createDashboardRole(url: string, password: string): Promise<void>
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(readFileSync(path.join(import.meta.dirname, '..', 'db', 'roles', 'dashboard-readonly.sql'), 'utf8'));
-    const { rows } = await client.query<{ sql: string }>(`SELECT format('ALTER ROLE frontier_dashboard PASSWORD %L', $1::text) AS sql`, [password]);
+    await client.query(
+      readFileSync(path.join(import.meta.dirname, '..', 'db', 'roles', 'dashboard-readonly.sql'), 'utf8'),
+    );
+    const { rows } = await client.query<{ sql: string }>(
+      `SELECT format('ALTER ROLE frontier_dashboard PASSWORD %L', $1::text) AS sql`,
+      [password],
+    );
     await client.query(rows[0]!.sql);
   } finally {
     await client.end();

@@ -6,7 +6,9 @@ import { PROBLEM_PAIRS } from './fixtures/seed';
 import { isProblem } from '../lib/health/rules';
 
 /** One incident per symbol and problem state of PROBLEM_PAIRS (DISABLED and CLOSED open none). */
-const OPEN_CAUSES = new Set(PROBLEM_PAIRS.filter((pair) => isProblem(pair.state)).map((pair) => `${pair.symbol}/${pair.state}`)).size;
+const OPEN_CAUSES = new Set(
+  PROBLEM_PAIRS.filter((pair) => isProblem(pair.state)).map((pair) => `${pair.symbol}/${pair.state}`),
+).size;
 
 const environment = e2eEnvironment();
 
@@ -20,15 +22,22 @@ async function sql(text: string, params: unknown[] = []): Promise<void> {
   }
 }
 
-test('/incidents: open incidents first, one line per cause, with links to their pairs; resolved ones after', async ({ page }) => {
+test('/incidents: open incidents first, one line per cause, with links to their pairs; resolved ones after', async ({
+  page,
+}) => {
   await page.goto('/incidents');
   await expect(page.getByRole('link', { name: 'Incidents' })).toHaveAttribute('aria-current', 'page');
   const rows = page.getByTestId('incident-row');
   // Eight problem causes in the fixture data, and one resolved feed outage.
   expect(OPEN_CAUSES).toBe(8);
   await expect(rows).toHaveCount(OPEN_CAUSES + 1);
-  await expect(page.getByTestId('incident-counts')).toHaveText(`${OPEN_CAUSES} open · ${OPEN_CAUSES + 1} in the history`);
-  expect(await rows.evaluateAll((list) => list.map((row) => row.getAttribute('data-status')))).toEqual([...Array(OPEN_CAUSES).fill('open'), 'resolved']);
+  await expect(page.getByTestId('incident-counts')).toHaveText(
+    `${OPEN_CAUSES} open · ${OPEN_CAUSES + 1} in the history`,
+  );
+  expect(await rows.evaluateAll((list) => list.map((row) => row.getAttribute('data-status')))).toEqual([
+    ...Array(OPEN_CAUSES).fill('open'),
+    'resolved',
+  ]);
   // XAGUSD: its feed outage (5m) and its unrepaired drift (1h) are two causes, two incidents.
   const feed = rows.filter({ hasText: 'XAGUSD · 1 timeframe · SOURCE_STALE' });
   await expect(feed).toHaveCount(1);
@@ -57,7 +66,12 @@ test('the pair page: state timeline over 24 h and 7 d, "since" next to the state
   const bands = page.getByTestId('timeline-band');
   // OK (clipped at 24 h), LAGGING while flapping, OK, and LAGGING for the last 3 hours.
   await expect(bands).toHaveCount(4);
-  expect(await bands.evaluateAll((list) => list.map((band) => band.getAttribute('data-state')))).toEqual(['OK', 'LAGGING', 'OK', 'LAGGING']);
+  expect(await bands.evaluateAll((list) => list.map((band) => band.getAttribute('data-state')))).toEqual([
+    'OK',
+    'LAGGING',
+    'OK',
+    'LAGGING',
+  ]);
   await expect(bands.nth(1)).toHaveAttribute('title', /LAGGING|Lagging/);
   await expect(bands.nth(1)).toHaveAttribute('title', /\(flapping\)[\s\S]*flapping: 6 changes/);
   await expect(page.getByTestId('pair-since')).toContainText(/In this state since .* \(for 3 h( \d+ min)?\)/);
@@ -72,7 +86,9 @@ test('the pair page: state timeline over 24 h and 7 d, "since" next to the state
 });
 
 test('a failing pair in retry backoff says when it is retried next', async ({ page }) => {
-  await sql(`UPDATE data_agg_state SET next_retry_utc = now() + interval '10 minutes' WHERE canonical_symbol = 'NZDUSD' AND timeframe = '1h'`);
+  await sql(
+    `UPDATE data_agg_state SET next_retry_utc = now() + interval '10 minutes' WHERE canonical_symbol = 'NZDUSD' AND timeframe = '1h'`,
+  );
   try {
     await page.goto('/pairs/NZDUSD/1h');
     await expect(page.getByTestId('next-retry')).toContainText(/next retry in (9|10) min/);
@@ -94,6 +110,9 @@ test('the wall lists the open incidents in one line, worst first, and still fits
   const first = await chips.first().boundingBox();
   expect(first!.y).toBeGreaterThanOrEqual(strip!.y);
   expect(first!.y + first!.height).toBeLessThanOrEqual(strip!.y + strip!.height + 1);
-  const size = await page.evaluate(() => ({ height: document.documentElement.scrollHeight, inner: window.innerHeight }));
+  const size = await page.evaluate(() => ({
+    height: document.documentElement.scrollHeight,
+    inner: window.innerHeight,
+  }));
   expect(size.height).toBeLessThanOrEqual(size.inner);
 });

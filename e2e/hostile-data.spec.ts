@@ -1,7 +1,16 @@
 import { expect, test, type Page } from '@playwright/test';
 import { e2eEnvironment } from './fixtures/environment';
 import { guardPage, injectedElements, type PageGuards } from './fixtures/page-guards';
-import { addPairs, HOSTILE_ERROR, HOSTILE_PAIRS, HOSTILE_SYMBOLS, PROBLEM_PAIRS, removeSymbols, SEEDED_PAIRS, type SeededPair } from './fixtures/seed';
+import {
+  addPairs,
+  HOSTILE_ERROR,
+  HOSTILE_PAIRS,
+  HOSTILE_SYMBOLS,
+  PROBLEM_PAIRS,
+  removeSymbols,
+  SEEDED_PAIRS,
+  type SeededPair,
+} from './fixtures/seed';
 
 /**
  * Symbols and an error text made of HTML, script and quotes (e2e/fixtures/seed.ts) must be
@@ -15,7 +24,9 @@ import { addPairs, HOSTILE_ERROR, HOSTILE_PAIRS, HOSTILE_SYMBOLS, PROBLEM_PAIRS,
 test.use({ bypassCSP: true });
 
 const environment = e2eEnvironment();
-const AUTH_HEADERS = { authorization: `Basic ${Buffer.from(`${environment.basicUser}:${environment.basicPassword}`).toString('base64')}` };
+const AUTH_HEADERS = {
+  authorization: `Basic ${Buffer.from(`${environment.basicUser}:${environment.basicPassword}`).toString('base64')}`,
+};
 
 /**
  * Pairs both servers report, once their caches have caught up with the database: the
@@ -23,15 +34,26 @@ const AUTH_HEADERS = { authorization: `Basic ${Buffer.from(`${environment.basicU
  */
 async function expectPairsServed(total: number): Promise<void> {
   const get = (base: string, path: string, headers: Record<string, string>) => fetch(`${base}${path}`, { headers });
-  for (const [base, headers] of [[environment.baseUrl, {}], [environment.authBaseUrl, AUTH_HEADERS]] as const) {
+  for (const [base, headers] of [
+    [environment.baseUrl, {}],
+    [environment.authBaseUrl, AUTH_HEADERS],
+  ] as const) {
     await expect
-      .poll(async () => ((await (await get(base, '/api/health/summary', headers)).json()) as { total: number }).total, { timeout: 15_000 })
+      .poll(async () => ((await (await get(base, '/api/health/summary', headers)).json()) as { total: number }).total, {
+        timeout: 15_000,
+      })
       .toBe(total);
     await expect
-      .poll(async () => {
-        const text = await (await get(base, '/api/metrics', headers)).text();
-        return [...text.matchAll(/^frontier_pairs\{state="\w+",timeframe="\w+"\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
-      }, { timeout: 25_000 })
+      .poll(
+        async () => {
+          const text = await (await get(base, '/api/metrics', headers)).text();
+          return [...text.matchAll(/^frontier_pairs\{state="\w+",timeframe="\w+"\} (\d+)$/gm)].reduce(
+            (sum, match) => sum + Number(match[1]),
+            0,
+          );
+        },
+        { timeout: 25_000 },
+      )
       .toBe(total);
   }
 }
@@ -42,7 +64,10 @@ test.beforeAll(async () => {
   await expectPairsServed(SEEDED_PAIRS.length + HOSTILE_PAIRS.length);
 });
 test.afterAll(async () => {
-  await removeSymbols(environment.databaseUrl, HOSTILE_PAIRS.map((pair) => pair.symbol));
+  await removeSymbols(
+    environment.databaseUrl,
+    HOSTILE_PAIRS.map((pair) => pair.symbol),
+  );
   await expectPairsServed(SEEDED_PAIRS.length);
 });
 
@@ -51,7 +76,8 @@ const ERROR_FIRST_LINE = HOSTILE_ERROR.split('\n')[0]!;
 const FAILING_REASON = `3 consecutive failed runs: ${ERROR_FIRST_LINE}`;
 const WALL_PROBLEMS = PROBLEM_PAIRS.filter((pair) => pair.state !== 'DISABLED').length + 1;
 
-const pairPath = (pair: SeededPair) => `/pairs/${encodeURIComponent(pair.symbol)}/${encodeURIComponent(pair.timeframe)}`;
+const pairPath = (pair: SeededPair) =>
+  `/pairs/${encodeURIComponent(pair.symbol)}/${encodeURIComponent(pair.timeframe)}`;
 
 async function expectNothingRan(page: Page, guards: PageGuards): Promise<void> {
   expect(await guards.xssMarker(), 'window.__xss').toBeUndefined();
@@ -66,9 +92,13 @@ test('the overview shows hostile symbols and errors as text: heatmap, table, sea
   const heatmap = page.getByTestId('heatmap');
   for (const pair of HOSTILE_PAIRS) {
     await expect(heatmap.getByText(pair.symbol, { exact: true })).toBeVisible();
-    await expect(heatmap.getByRole('link', { name: `${pair.symbol} ${pair.timeframe}: `, exact: false })).toHaveAttribute('href', pairPath(pair));
+    await expect(
+      heatmap.getByRole('link', { name: `${pair.symbol} ${pair.timeframe}: `, exact: false }),
+    ).toHaveAttribute('href', pairPath(pair));
   }
-  await expect(heatmap.getByRole('link', { name: `${FAILING.symbol} 5m: Failing — ${FAILING_REASON}`, exact: true })).toBeVisible();
+  await expect(
+    heatmap.getByRole('link', { name: `${FAILING.symbol} 5m: Failing — ${FAILING_REASON}`, exact: true }),
+  ).toBeVisible();
   await expectNothingRan(page, guards);
 
   // Each symbol as the search, from the URL: one row, its name as typed, the search box too.
@@ -101,7 +131,9 @@ test('the page of every hostile pair builds no markup from its address', async (
     const response = await page.goto(pairPath(pair));
     expect(response?.status()).toBe(200);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-    await expect(page.getByTestId('pair-verdict').or(page.getByRole('alert').filter({ hasText: 'No such pair.' }))).toBeVisible();
+    await expect(
+      page.getByTestId('pair-verdict').or(page.getByRole('alert').filter({ hasText: 'No such pair.' })),
+    ).toBeVisible();
     await expectNothingRan(page, guards);
   }
 });
@@ -155,7 +187,9 @@ test('the wall shows the hostile failing pair and its error as text', async ({ p
   await expectNothingRan(page, guards);
 });
 
-test('the API returns hostile names verbatim in JSON, and the metrics escape them as label values', async ({ request }) => {
+test('the API returns hostile names verbatim in JSON, and the metrics escape them as label values', async ({
+  request,
+}) => {
   const list = await request.get(`/api/health?q=${encodeURIComponent(HOSTILE_SYMBOLS.attribute)}`);
   expect(list.status()).toBe(200);
   expect(list.headers()['content-type']).toMatch(/^application\/json/);

@@ -31,16 +31,32 @@ async function failure(client: pg.Client, sql: string, params: unknown[] = []): 
   return 'succeeded';
 }
 
-test('every page and API route works on the read-only role, and the servers really use it', async ({ page, request }) => {
+test('every page and API route works on the read-only role, and the servers really use it', async ({
+  page,
+  request,
+}) => {
   const routes: Array<[string, (body: string) => void]> = [
     ['/api/health', (body) => expect((JSON.parse(body) as { rows: unknown[] }).rows).toHaveLength(SEEDED_PAIRS.length)],
     ['/api/health/summary', (body) => expect((JSON.parse(body) as { total: number }).total).toBe(SEEDED_PAIRS.length)],
-    [`/api/pairs/${HISTORY_PAIR.symbol}/${HISTORY_PAIR.timeframe}`, (body) => expect(body).toContain(`"symbol":"${HISTORY_PAIR.symbol}"`)],
-    [`/api/pairs/${HISTORY_PAIR.symbol}/${HISTORY_PAIR.timeframe}/runs?limit=500`,
-      (body) => expect((JSON.parse(body) as { runs: unknown[] }).runs).toHaveLength(HISTORY_PAIR.runs)],
+    [
+      `/api/pairs/${HISTORY_PAIR.symbol}/${HISTORY_PAIR.timeframe}`,
+      (body) => expect(body).toContain(`"symbol":"${HISTORY_PAIR.symbol}"`),
+    ],
+    [
+      `/api/pairs/${HISTORY_PAIR.symbol}/${HISTORY_PAIR.timeframe}/runs?limit=500`,
+      (body) => expect((JSON.parse(body) as { runs: unknown[] }).runs).toHaveLength(HISTORY_PAIR.runs),
+    ],
     ['/api/healthz', (body) => expect(JSON.parse(body)).toEqual({ status: 'ok', database: 'up' })],
-    ['/api/metrics', (body) => expect([...body.matchAll(/^frontier_pairs\{state="OK",timeframe="\w+"\} (\d+)$/gm)]
-      .reduce((sum, match) => sum + Number(match[1]), 0)).toBe(expectedCounts().OK)],
+    [
+      '/api/metrics',
+      (body) =>
+        expect(
+          [...body.matchAll(/^frontier_pairs\{state="OK",timeframe="\w+"\} (\d+)$/gm)].reduce(
+            (sum, match) => sum + Number(match[1]),
+            0,
+          ),
+        ).toBe(expectedCounts().OK),
+    ],
   ];
   for (const [path, check] of routes) {
     const response = await request.get(path);
@@ -49,7 +65,9 @@ test('every page and API route works on the read-only role, and the servers real
   }
   // The auth server, too (same role): one data route with its credentials.
   const auth = await request.get(`${environment.authBaseUrl}/api/health/summary`, {
-    headers: { authorization: `Basic ${Buffer.from(`${environment.basicUser}:${environment.basicPassword}`).toString('base64')}` },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${environment.basicUser}:${environment.basicPassword}`).toString('base64')}`,
+    },
   });
   expect(auth.status()).toBe(200);
 
@@ -61,11 +79,15 @@ test('every page and API route works on the read-only role, and the servers real
   await expect(page.getByTestId('wall-count-OK')).toContainText(String(expectedCounts().OK));
 
   // Whose connections served all that (the pools keep them open for 30 s).
-  const sessions = await withClient(environment.databaseUrl, async (client) =>
-    (await client.query<{ app: string; usename: string }>(
-      `SELECT DISTINCT application_name AS app, usename FROM pg_stat_activity
+  const sessions = await withClient(
+    environment.databaseUrl,
+    async (client) =>
+      (
+        await client.query<{ app: string; usename: string }>(
+          `SELECT DISTINCT application_name AS app, usename FROM pg_stat_activity
         WHERE application_name LIKE 'frontier-e2e-%' ORDER BY 1`,
-    )).rows,
+        )
+      ).rows,
   );
   expect(sessions).toEqual([
     { app: 'frontier-e2e-app', usename: 'frontier_dashboard' },
@@ -75,20 +97,43 @@ test('every page and API route works on the read-only role, and the servers real
 
 test('the role holds SELECT on nine relations and nothing else', async () => {
   const facts = await withClient(environment.databaseUrl, async (client) => ({
-    role: (await client.query(
-      `SELECT rolsuper, rolcreatedb, rolcreaterole, rolbypassrls, rolreplication, rolinherit
+    role: (
+      await client.query(
+        `SELECT rolsuper, rolcreatedb, rolcreaterole, rolbypassrls, rolreplication, rolinherit
          FROM pg_roles WHERE rolname = 'frontier_dashboard'`,
-    )).rows,
-    grants: (await client.query<{ grant: string }>(
-      `SELECT table_name || ':' || privilege_type AS grant FROM information_schema.table_privileges
+      )
+    ).rows,
+    grants: (
+      await client.query<{ grant: string }>(
+        `SELECT table_name || ':' || privilege_type AS grant FROM information_schema.table_privileges
         WHERE grantee = 'frontier_dashboard' ORDER BY 1`,
-    )).rows.map((row) => row.grant),
-    memberOf: (await client.query(`SELECT roleid::regrole::text FROM pg_auth_members WHERE member = 'frontier_dashboard'::regrole`)).rows,
+      )
+    ).rows.map((row) => row.grant),
+    memberOf: (
+      await client.query(
+        `SELECT roleid::regrole::text FROM pg_auth_members WHERE member = 'frontier_dashboard'::regrole`,
+      )
+    ).rows,
   }));
-  expect(facts.role).toEqual([{ rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolbypassrls: false, rolreplication: false, rolinherit: false }]);
+  expect(facts.role).toEqual([
+    {
+      rolsuper: false,
+      rolcreatedb: false,
+      rolcreaterole: false,
+      rolbypassrls: false,
+      rolreplication: false,
+      rolinherit: false,
+    },
+  ]);
   expect(facts.grants).toEqual([
-    'agg_timeframes:SELECT', 'data_agg_runs:SELECT', 'data_agg_state:SELECT', 'incident_pairs:SELECT', 'incidents:SELECT',
-    'pair_state_current:SELECT', 'pair_state_intervals:SELECT', 'v_aggregation_frontier_health:SELECT',
+    'agg_timeframes:SELECT',
+    'data_agg_runs:SELECT',
+    'data_agg_state:SELECT',
+    'incident_pairs:SELECT',
+    'incidents:SELECT',
+    'pair_state_current:SELECT',
+    'pair_state_intervals:SELECT',
+    'v_aggregation_frontier_health:SELECT',
     'v_symbol_market_session:SELECT',
   ]);
   expect(facts.memberOf).toEqual([]);
@@ -96,18 +141,24 @@ test('the role holds SELECT on nine relations and nothing else', async () => {
 
 test('the role cannot write: read-only transactions, and no write privilege when it asks for read-write', async () => {
   const snapshot = () =>
-    withClient(environment.databaseUrl, async (client) =>
-      (await client.query(
-        `SELECT (SELECT count(*) FROM data_agg_state) AS pairs, (SELECT count(*) FROM data_agg_runs) AS runs,
+    withClient(
+      environment.databaseUrl,
+      async (client) =>
+        (
+          await client.query(
+            `SELECT (SELECT count(*) FROM data_agg_state) AS pairs, (SELECT count(*) FROM data_agg_runs) AS runs,
                 (SELECT count(*) FROM bars_agg) AS bars,
                 (SELECT last_agg_bar_ts_utc FROM data_agg_state WHERE canonical_symbol = 'EURUSD' AND timeframe = '5m') AS cursor,
                 (SELECT count(*) FROM pg_class WHERE relname = 'fm_intruder') AS intruder`,
-      )).rows[0] as Record<string, unknown>,
+          )
+        ).rows[0] as Record<string, unknown>,
     );
   const before = await snapshot();
 
   const outcomes = await withClient(environment.dashboardDatabaseUrl, async (client) => {
-    const readOnly = (await client.query<{ default_transaction_read_only: string }>('SHOW default_transaction_read_only')).rows[0];
+    const readOnly = (
+      await client.query<{ default_transaction_read_only: string }>('SHOW default_transaction_read_only')
+    ).rows[0];
     const attempts = {
       insert: `INSERT INTO data_agg_state (canonical_symbol, timeframe) VALUES ('FMTEST', '5m')`,
       update: `UPDATE data_agg_state SET enabled = false WHERE canonical_symbol = 'EURUSD'`,
@@ -133,7 +184,9 @@ test('the role cannot write: read-only transactions, and no write privilege when
   expect(outcomes.readOnly).toEqual({ default_transaction_read_only: 'on' });
   for (const [name, { defaultTransaction, readWrite }] of Object.entries(outcomes.results)) {
     // 25006 read_only_sql_transaction, or 42501 when a privilege check comes first.
-    expect(defaultTransaction, name).toMatch(/^(25006: cannot execute [A-Z ]+ in a read-only transaction|42501: permission denied for (table|schema|view|function) \w+)$/);
+    expect(defaultTransaction, name).toMatch(
+      /^(25006: cannot execute [A-Z ]+ in a read-only transaction|42501: permission denied for (table|schema|view|function) \w+)$/,
+    );
     // 42501 insufficient_privilege, whichever object the statement reaches first.
     expect(readWrite, name).toMatch(/^42501: permission denied for (table|schema|view|function) \w+$/);
   }

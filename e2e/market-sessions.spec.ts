@@ -8,7 +8,13 @@ test('overview: CLOSED has its count, filter and heatmap squares, below every pr
   await page.goto('/');
   await expect(page.getByTestId('count-value-CLOSED')).toHaveText(String(expectedCounts().CLOSED));
   await expect(page.locator('[data-testid="heatmap-cell"][data-state="CLOSED"]')).toHaveCount(6);
-  await expect(page.getByRole('link', { name: new RegExp(`^${CLOSED_SYMBOL} 5m: Closed — market closed, opens in \\d+ h \\d+ min \\(calendar ${CLOSED_CALENDAR}\\)$`) })).toBeVisible();
+  await expect(
+    page.getByRole('link', {
+      name: new RegExp(
+        `^${CLOSED_SYMBOL} 5m: Closed — market closed, opens in \\d+ h \\d+ min \\(calendar ${CLOSED_CALENDAR}\\)$`,
+      ),
+    }),
+  ).toBeVisible();
   await page.getByTestId('count-CLOSED').click();
   await expect(page).toHaveURL(/\?state=CLOSED$/);
   await expect(page.getByTestId('health-row')).toHaveCount(6);
@@ -26,7 +32,9 @@ test('wall: closed pairs are counted quietly and get no tile', async ({ page }) 
 
 test('pair page: "market closed, opens in …", the calendar, and the SQL to check it', async ({ page }) => {
   await page.goto(`/pairs/${CLOSED_SYMBOL}/5m`);
-  await expect(page.getByTestId('pair-reason')).toHaveText(new RegExp(`^market closed, opens in \\d+ h \\d+ min \\(calendar ${CLOSED_CALENDAR}\\)$`));
+  await expect(page.getByTestId('pair-reason')).toHaveText(
+    new RegExp(`^market closed, opens in \\d+ h \\d+ min \\(calendar ${CLOSED_CALENDAR}\\)$`),
+  );
   await expect(page.getByTestId('pair-market')).toHaveText(/^market closed, opens in \d+ h \d+ min$/);
   await expect(page.getByTestId('pair-facts')).toContainText(`(${CLOSED_CALENDAR}, UTC)`);
   await expect(page.getByText(`SELECT * FROM market_session_at('${CLOSED_SYMBOL}', now());`)).toBeVisible();

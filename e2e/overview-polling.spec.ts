@@ -24,7 +24,8 @@ test('a 304 brings the held rows forward: a pair turns STALLED with no new rows 
   await page.route(/\/api\/health\?/, async (route) => {
     const ifNoneMatch = (await route.request().headerValue('if-none-match')) ?? null;
     sent.push(ifNoneMatch);
-    if (ifNoneMatch === etag) return route.fulfill({ status: 304, headers: { etag, [GENERATED_AT_HEADER]: aMinuteLater }, body: '' });
+    if (ifNoneMatch === etag)
+      return route.fulfill({ status: 304, headers: { etag, [GENERATED_AT_HEADER]: aMinuteLater }, body: '' });
     return route.fulfill({
       headers: { etag, [GENERATED_AT_HEADER]: generatedAt },
       json: listBody(sample, rows),

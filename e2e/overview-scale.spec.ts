@@ -6,7 +6,14 @@ import { HEALTH_STATES, type HealthListResponse, type HealthState, type PairHeal
  * measures the page, not the database: the table and the heatmap must render only what is in
  * sight, and sorting or scrolling must not freeze the tab.
  */
-const TIMEFRAMES: Array<[string, number]> = [['5m', 5], ['15m', 15], ['30m', 30], ['1h', 60], ['4h', 240], ['1d', 1440]];
+const TIMEFRAMES: Array<[string, number]> = [
+  ['5m', 5],
+  ['15m', 15],
+  ['30m', 30],
+  ['1h', 60],
+  ['4h', 240],
+  ['1d', 1440],
+];
 const SYMBOLS = 5_000;
 
 function stateOf(index: number): HealthState {
@@ -37,20 +44,41 @@ function manyPairs(template: PairHealth): PairHealth[] {
   return rows.sort((a, b) => a.severity - b.severity);
 }
 
-test('30,000 pairs: only the rows in sight are rendered, and sorting and scrolling reach every row', async ({ page, request }) => {
+test('30,000 pairs: only the rows in sight are rendered, and sorting and scrolling reach every row', async ({
+  page,
+  request,
+}) => {
   test.setTimeout(90_000);
   const sample = (await (await request.get('/api/health?limit=1&state=OK')).json()) as HealthListResponse;
   const rows = manyPairs(sample.rows[0]!);
-  const byState = Object.fromEntries(HEALTH_STATES.map((state) => [state, rows.filter((row) => row.state === state).length]));
+  const byState = Object.fromEntries(
+    HEALTH_STATES.map((state) => [state, rows.filter((row) => row.state === state).length]),
+  );
 
   await page.route(/\/api\/health\/summary$/, (route) =>
-    route.fulfill({ json: { generatedAt: sample.generatedAt, thresholds: sample.thresholds, total: rows.length, byState, problems: [] } }),
+    route.fulfill({
+      json: {
+        generatedAt: sample.generatedAt,
+        thresholds: sample.thresholds,
+        total: rows.length,
+        byState,
+        problems: [],
+      },
+    }),
   );
   await page.route(/\/api\/health\?/, (route) => {
     const params = new URL(route.request().url()).searchParams;
     const offset = Number(params.get('offset') ?? 0);
     const limit = Number(params.get('limit') ?? rows.length);
-    return route.fulfill({ json: { generatedAt: sample.generatedAt, thresholds: sample.thresholds, runIntervalMinutes: sample.runIntervalMinutes, total: rows.length, rows: rows.slice(offset, offset + limit) } });
+    return route.fulfill({
+      json: {
+        generatedAt: sample.generatedAt,
+        thresholds: sample.thresholds,
+        runIntervalMinutes: sample.runIntervalMinutes,
+        total: rows.length,
+        rows: rows.slice(offset, offset + limit),
+      },
+    });
   });
 
   // Long tasks on the main thread, from the first script on.

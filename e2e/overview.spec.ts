@@ -25,16 +25,22 @@ test('every health state appears on the overview: counts, heatmap and table', as
 
   // Worst first: the problem pairs (severity order) lead the table, each with its reason.
   const problems = PROBLEM_PAIRS.filter((pair) => pair.state !== 'DISABLED');
-  await expect.poll(async () => (await rowKeys(page)).slice(0, problems.length).sort()).toEqual(
-    problems.map((pair) => `${pair.symbol}/${pair.timeframe}`).sort(),
-  );
-  const states = await page.getByTestId('health-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-state')));
+  await expect
+    .poll(async () => (await rowKeys(page)).slice(0, problems.length).sort())
+    .toEqual(problems.map((pair) => `${pair.symbol}/${pair.timeframe}`).sort());
+  const states = await page
+    .getByTestId('health-row')
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-state')));
   expect(states.slice(0, problems.length)).toEqual(problems.map((pair) => pair.state));
   await expect(page.getByTestId('health-row').first()).toContainText('Cursor ahead');
 
   // Each heatmap square names its pair, state and reason for people who cannot see colour.
-  await expect(page.getByRole('link', { name: /^USDCAD 5m: Stalled — no success for \d+ min, threshold 60$/ })).toBeVisible();
-  await expect(page.getByRole('link', { name: /^SOLUSD 5m: No cursor — cursor is NULL: never bootstrapped$/ })).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: /^USDCAD 5m: Stalled — no success for \d+ min, threshold 60$/ }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: /^SOLUSD 5m: No cursor — cursor is NULL: never bootstrapped$/ }),
+  ).toBeVisible();
 });
 
 test('filters and search live in the URL: a reload restores the view', async ({ page }) => {

@@ -17,11 +17,18 @@ test('the pair charts draw the run history, with failures marked on the time axi
     // one segment per run at least: a line through the history, not an empty path
     expect((await path.getAttribute('d'))?.match(/[LHV]/g)?.length ?? 0).toBeGreaterThanOrEqual(runs - failedRuns - 1);
   }
-  await expect(page.getByTestId('chart-bars-behind').locator('path.recharts-area-area')).toHaveAttribute('d', /^M[\d.]+,[\d.]+.*[LHV]/);
-  await expect(page.getByTestId('chart-bars-per-run').locator('.recharts-bar-rectangle')).toHaveCount(runs - failedRuns);
+  await expect(page.getByTestId('chart-bars-behind').locator('path.recharts-area-area')).toHaveAttribute(
+    'd',
+    /^M[\d.]+,[\d.]+.*[LHV]/,
+  );
+  await expect(page.getByTestId('chart-bars-per-run').locator('.recharts-bar-rectangle')).toHaveCount(
+    runs - failedRuns,
+  );
   await expect(page.getByTestId('chart-duration').locator('.recharts-line-dot')).toHaveCount(runs);
   for (const chart of ['chart-frontier', 'chart-bars-behind', 'chart-bars-per-run', 'chart-duration']) {
-    await expect(page.getByTestId(chart).locator('.recharts-reference-line-line[stroke-dasharray="4 3"]')).toHaveCount(failedRuns);
+    await expect(page.getByTestId(chart).locator('.recharts-reference-line-line[stroke-dasharray="4 3"]')).toHaveCount(
+      failedRuns,
+    );
   }
 });
 
@@ -41,16 +48,22 @@ test('recent runs page backwards and show their raw JSON, with a copy button', a
   await expect(json).toContainText('"stop_reason": "max_windows"');
   await json.getByRole('button', { name: 'Copy JSON' }).click();
   await expect(json.getByRole('button', { name: 'Copied' })).toBeVisible();
-  const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as { result: { symbol: string } };
+  const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as {
+    result: { symbol: string };
+  };
   expect(copied.result.symbol).toBe(symbol);
 });
 
 test('a failing pair shows its last error and the remediation SQL to copy, and links back', async ({ page }) => {
   await page.goto('/pairs/NZDUSD/1h');
-  await expect(page.getByTestId('pair-verdict')).toContainText('3 consecutive failed runs: aggregate window returned no source_count');
+  await expect(page.getByTestId('pair-verdict')).toContainText(
+    '3 consecutive failed runs: aggregate window returned no source_count',
+  );
   await expect(page.getByTestId('last-error')).toContainText(FAILING_ERROR);
   const sql = page.getByTestId('remediation-sql');
-  await expect(sql).toContainText("FROM data_agg_runs WHERE canonical_symbol = 'NZDUSD' AND timeframe = '1h' AND NOT ok");
+  await expect(sql).toContainText(
+    "FROM data_agg_runs WHERE canonical_symbol = 'NZDUSD' AND timeframe = '1h' AND NOT ok",
+  );
   await sql.getByRole('button', { name: 'Copy SQL' }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await sql.locator('code').textContent());
 
@@ -75,7 +88,9 @@ test("an AHEAD pair's remediation resets that pair's cursor and names no other",
   await client.connect();
   try {
     const { rows } = await client.query<{ canonical_symbol: string; timeframe: string; reason: string }>(dryRun);
-    expect(rows.map((row) => `${row.canonical_symbol}/${row.timeframe}:${row.reason}`)).toEqual([`${ahead.symbol}/${ahead.timeframe}:ahead_of_source`]);
+    expect(rows.map((row) => `${row.canonical_symbol}/${row.timeframe}:${row.reason}`)).toEqual([
+      `${ahead.symbol}/${ahead.timeframe}:ahead_of_source`,
+    ]);
   } finally {
     await client.end();
   }
@@ -84,5 +99,7 @@ test("an AHEAD pair's remediation resets that pair's cursor and names no other",
 test('an unknown pair says so', async ({ page }) => {
   await page.goto('/pairs/NOPE/5m');
   await expect(page.getByRole('alert').filter({ hasText: 'No such pair.' })).toContainText('no pair NOPE/5m');
-  await expect(page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Overview' })).toBeVisible();
+  await expect(
+    page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Overview' }),
+  ).toBeVisible();
 });

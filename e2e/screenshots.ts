@@ -81,7 +81,10 @@ test('wall during an outage', async ({ page }) => {
   await expect(page.getByTestId('wall-tile')).toHaveCount(PROBLEMS);
   // From now on the API answers as it does when the database is down.
   await page.route(/\/api\/health\/summary$/, (route) =>
-    route.fulfill({ status: 503, json: { error: { code: 'db_unavailable', message: 'the database is unavailable; try again shortly' } } }),
+    route.fulfill({
+      status: 503,
+      json: { error: { code: 'db_unavailable', message: 'the database is unavailable; try again shortly' } },
+    }),
   );
   await expect(page.getByTestId('stale-banner')).toBeVisible({ timeout: 40_000 });
   await expect(page.getByTestId('wall-content')).toHaveAttribute('data-stale', 'true');
@@ -92,7 +95,10 @@ test('overview during an outage', async ({ page }) => {
   await page.goto('/?state=FAILING,STALLED,SOURCE_STALE');
   await expect(page.getByTestId('health-row').first()).toBeVisible();
   await page.route(/\/api\/health(\/summary)?(\?|$)/, (route) =>
-    route.fulfill({ status: 503, json: { error: { code: 'db_unavailable', message: 'the database is unavailable; try again shortly' } } }),
+    route.fulfill({
+      status: 503,
+      json: { error: { code: 'db_unavailable', message: 'the database is unavailable; try again shortly' } },
+    }),
   );
   await expect(page.getByTestId('stale-banner')).toBeVisible({ timeout: 40_000 });
   await shoot(page, 'overview-outage.png');

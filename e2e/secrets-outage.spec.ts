@@ -12,31 +12,48 @@ import { HISTORY_PAIR } from './fixtures/seed';
 const environment = e2eEnvironment();
 const PAIR = `${HISTORY_PAIR.symbol}/${HISTORY_PAIR.timeframe}`;
 const API = ['/api/health', '/api/health/summary', `/api/pairs/${PAIR}`, `/api/pairs/${PAIR}/runs`, '/api/metrics'];
-const CREDENTIALS = { authorization: `Basic ${Buffer.from(`${environment.basicUser}:${environment.basicPassword}`).toString('base64')}` };
+const CREDENTIALS = {
+  authorization: `Basic ${Buffer.from(`${environment.basicUser}:${environment.basicPassword}`).toString('base64')}`,
+};
 const SERVERS: Array<[string, string, Record<string, string>]> = [
   ['app', environment.baseUrl, {}],
   ['auth', environment.authBaseUrl, CREDENTIALS],
 ];
 const UNAVAILABLE = { error: { code: 'db_unavailable', message: 'the database is unavailable; try again shortly' } };
-const FORBIDDEN_TEXT = [environment.dashboardPassword, 'postgres://', 'postgresql://', 'postgres:postgres', 'frontier_dashboard:'];
+const FORBIDDEN_TEXT = [
+  environment.dashboardPassword,
+  'postgres://',
+  'postgresql://',
+  'postgres:postgres',
+  'frontier_dashboard:',
+];
 
 function expectNoSecret(text: string, what: string): void {
   for (const secret of FORBIDDEN_TEXT) expect(text.includes(secret), `${what} contains ${secret}`).toBe(false);
   expect(text, what).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack trace
 }
 
-test('a database outage: 503 JSON errors without the database URL or password, in responses and in the server log', async ({ request }) => {
+test('a database outage: 503 JSON errors without the database URL or password, in responses and in the server log', async ({
+  request,
+}) => {
   test.setTimeout(120_000);
   const logBefore = readFileSync(environment.authServerLog, 'utf8').length;
   await stopDatabase();
   try {
     for (const [name, base, headers] of SERVERS) {
       // The last good snapshot may answer for its 2 s TTL; then every route says 503.
-      await expect.poll(async () => (await request.get(`${base}/api/health`, { headers })).status(), { timeout: 20_000 }).toBe(503);
+      await expect
+        .poll(async () => (await request.get(`${base}/api/health`, { headers })).status(), { timeout: 20_000 })
+        .toBe(503);
       for (const path of API) {
         const what = `${name} ${path}`;
         // Each route has its own cache (2 s): wait for it to run out too.
-        await expect.poll(async () => (await request.get(`${base}${path}`, { headers })).status(), { timeout: 20_000, message: what }).toBe(503);
+        await expect
+          .poll(async () => (await request.get(`${base}${path}`, { headers })).status(), {
+            timeout: 20_000,
+            message: what,
+          })
+          .toBe(503);
         const response = await request.get(`${base}${path}`, { headers });
         expect(response.status(), what).toBe(503);
         expect(await response.json(), what).toEqual(UNAVAILABLE);
@@ -44,7 +61,11 @@ test('a database outage: 503 JSON errors without the database URL or password, i
       }
       const healthz = await request.get(`${base}/api/healthz`);
       expect(healthz.status(), `${name} healthz`).toBe(503);
-      const body = (await healthz.json()) as { status: string; database: string; error: { code: string; message: string } };
+      const body = (await healthz.json()) as {
+        status: string;
+        database: string;
+        error: { code: string; message: string };
+      };
       expect(body).toMatchObject({ status: 'degraded', database: 'down', error: { code: 'db_unavailable' } });
       expectNoSecret(JSON.stringify(body), `${name} healthz`);
       // A page still renders (it needs no database) and says nothing about the connection.
@@ -56,7 +77,9 @@ test('a database outage: 503 JSON errors without the database URL or password, i
     await startDatabase();
   }
   for (const [, base, headers] of SERVERS) {
-    await expect.poll(async () => (await request.get(`${base}/api/health/summary`, { headers })).status(), { timeout: 30_000 }).toBe(200);
+    await expect
+      .poll(async () => (await request.get(`${base}/api/health/summary`, { headers })).status(), { timeout: 30_000 })
+      .toBe(200);
   }
 
   // The auth server's output during the outage: the failures are logged, the secrets are not.

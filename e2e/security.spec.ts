@@ -21,7 +21,13 @@ const WALL_PROBLEMS = PROBLEM_PAIRS.filter((pair) => pair.state !== 'DISABLED').
 const UNAUTHORIZED = { error: { code: 'unauthorized', message: 'authentication required' } };
 
 /** Secrets that must never come back in a response. */
-const SECRETS = [environment.dashboardPassword, environment.basicPassword, environment.kioskToken, 'postgres://', 'postgres:postgres'];
+const SECRETS = [
+  environment.dashboardPassword,
+  environment.basicPassword,
+  environment.kioskToken,
+  'postgres://',
+  'postgres:postgres',
+];
 
 async function expectUnauthorized(response: APIResponse, what: string): Promise<void> {
   expect(response.status(), what).toBe(401);
@@ -37,7 +43,13 @@ function expectSecurityHeaders(response: APIResponse, what: string): string {
   const csp = headers['content-security-policy'] ?? '';
   const nonce = /script-src 'self' 'nonce-([A-Za-z0-9+/=]{16,})' 'strict-dynamic'(;|$)/.exec(csp)?.[1];
   expect(nonce, `${what}: CSP ${csp}`).toBeDefined();
-  for (const directive of ["default-src 'self'", "object-src 'none'", "base-uri 'self'", "frame-ancestors 'none'", "connect-src 'self'"]) {
+  for (const directive of [
+    "default-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'none'",
+    "connect-src 'self'",
+  ]) {
     expect(csp.split('; '), what).toContain(directive);
   }
   expect(csp, what).not.toContain('unsafe-eval');
@@ -61,20 +73,34 @@ async function withContext<T>(
 }
 
 test.describe('the server with basic auth and a kiosk token', () => {
-  test('without credentials every page and data route answers 401 with a challenge and a JSON error; /api/healthz stays open', async ({ playwright }) => {
+  test('without credentials every page and data route answers 401 with a challenge and a JSON error; /api/healthz stays open', async ({
+    playwright,
+  }) => {
     await withContext(playwright, AUTH, async (anonymous) => {
       for (const path of [...PAGES, ...API]) await expectUnauthorized(await anonymous.get(path), `GET ${path}`);
-      for (const [user, password] of [[environment.basicUser, 'wrong'], ['someone', environment.basicPassword], [environment.basicUser, '']]) {
-        await expectUnauthorized(await anonymous.get('/api/health', { headers: { authorization: basic(user!, password!) } }), `${user}:${password}`);
+      for (const [user, password] of [
+        [environment.basicUser, 'wrong'],
+        ['someone', environment.basicPassword],
+        [environment.basicUser, ''],
+      ]) {
+        await expectUnauthorized(
+          await anonymous.get('/api/health', { headers: { authorization: basic(user!, password!) } }),
+          `${user}:${password}`,
+        );
       }
-      await expectUnauthorized(await anonymous.get('/', { headers: { authorization: 'Bearer whatever' } }), 'a bearer token');
+      await expectUnauthorized(
+        await anonymous.get('/', { headers: { authorization: 'Bearer whatever' } }),
+        'a bearer token',
+      );
       const healthz = await anonymous.get('/api/healthz');
       expect(healthz.status()).toBe(200);
       expect(await healthz.json()).toEqual({ status: 'ok', database: 'up' });
     });
   });
 
-  test('with the credentials every page and API route answers 200, and no secret comes back', async ({ playwright }) => {
+  test('with the credentials every page and API route answers 200, and no secret comes back', async ({
+    playwright,
+  }) => {
     await withContext(playwright, AUTH, async (client) => {
       for (const path of [...PAGES, ...API]) {
         const response = await client.get(path, { headers: CREDENTIALS });
@@ -88,7 +114,9 @@ test.describe('the server with basic auth and a kiosk token', () => {
     });
   });
 
-  test('the kiosk link trades its token for an HttpOnly cookie that opens the wall and its data, nothing else', async ({ playwright }) => {
+  test('the kiosk link trades its token for an HttpOnly cookie that opens the wall and its data, nothing else', async ({
+    playwright,
+  }) => {
     const cookie = await withContext(playwright, AUTH, async (client) => {
       const redirect = await client.get(`/wall?token=${environment.kioskToken}`, { maxRedirects: 0 });
       expect(redirect.status()).toBe(303);
@@ -122,16 +150,30 @@ test.describe('the server with basic auth and a kiosk token', () => {
   test('a wrong token or a forged cookie opens nothing, and the token opens only the wall', async ({ playwright }) => {
     await withContext(playwright, AUTH, async (client) => {
       await expectUnauthorized(await client.get('/wall?token=wrong', { maxRedirects: 0 }), 'a wrong token');
-      await expectUnauthorized(await client.get(`/wall?token=${environment.kioskToken}x`, { maxRedirects: 0 }), 'a longer token');
-      await expectUnauthorized(await client.get('/api/health/summary', { headers: { cookie: `fm_kiosk=${environment.kioskToken}` } }), 'the raw token as the cookie');
-      await expectUnauthorized(await client.get('/api/health/summary', { headers: { cookie: 'fm_kiosk=forged' } }), 'a forged cookie');
+      await expectUnauthorized(
+        await client.get(`/wall?token=${environment.kioskToken}x`, { maxRedirects: 0 }),
+        'a longer token',
+      );
+      await expectUnauthorized(
+        await client.get('/api/health/summary', { headers: { cookie: `fm_kiosk=${environment.kioskToken}` } }),
+        'the raw token as the cookie',
+      );
+      await expectUnauthorized(
+        await client.get('/api/health/summary', { headers: { cookie: 'fm_kiosk=forged' } }),
+        'a forged cookie',
+      );
       for (const path of ['/', `/pairs/${PAIR}`, '/api/metrics', `/api/pairs/${PAIR}`]) {
-        await expectUnauthorized(await client.get(`${path}?token=${environment.kioskToken}`, { maxRedirects: 0 }), `token on ${path}`);
+        await expectUnauthorized(
+          await client.get(`${path}?token=${environment.kioskToken}`, { maxRedirects: 0 }),
+          `token on ${path}`,
+        );
       }
     });
   });
 
-  test('in a browser, the kiosk link lands on /wall with the cookie set and the wall shows its data', async ({ browser }) => {
+  test('in a browser, the kiosk link lands on /wall with the cookie set and the wall shows its data', async ({
+    browser,
+  }) => {
     const context = await browser.newContext({ baseURL: AUTH });
     const page = await context.newPage();
     const guards = await guardPage(page);
@@ -143,20 +185,26 @@ test.describe('the server with basic auth and a kiosk token', () => {
     await expect(page.getByTestId('stale-banner')).toHaveCount(0);
 
     const cookies = await context.cookies();
-    expect(cookies.map((cookie) => [cookie.name, cookie.httpOnly, cookie.sameSite, cookie.path])).toEqual([['fm_kiosk', true, 'Strict', '/']]);
+    expect(cookies.map((cookie) => [cookie.name, cookie.httpOnly, cookie.sameSite, cookie.path])).toEqual([
+      ['fm_kiosk', true, 'Strict', '/'],
+    ]);
     expect(await page.evaluate(() => document.cookie)).not.toContain('fm_kiosk');
     expect(await unexpectedCspViolations(guards)).toEqual([]);
     expect(guards.pageErrors).toEqual([]);
 
     // The same browser's cookie jar, anywhere else: refused. (A navigation would end in
     // Chromium's own ERR_INVALID_AUTH_CREDENTIALS, as the 401 asks for basic auth.)
-    for (const path of ['/', `/pairs/${PAIR}`, '/api/metrics']) await expectUnauthorized(await page.request.get(path), `browser cookie, ${path}`);
+    for (const path of ['/', `/pairs/${PAIR}`, '/api/metrics'])
+      await expectUnauthorized(await page.request.get(path), `browser cookie, ${path}`);
     expect((await page.request.get('/api/health/summary')).status()).toBe(200);
     await context.close();
   });
 
   test('in a browser with the credentials, the overview and the pair page render their data', async ({ browser }) => {
-    const context = await browser.newContext({ baseURL: AUTH, httpCredentials: { username: environment.basicUser, password: environment.basicPassword } });
+    const context = await browser.newContext({
+      baseURL: AUTH,
+      httpCredentials: { username: environment.basicUser, password: environment.basicPassword },
+    });
     const page = await context.newPage();
     const guards = await guardPage(page);
     await page.goto('/');
@@ -169,7 +217,9 @@ test.describe('the server with basic auth and a kiosk token', () => {
   });
 });
 
-test('the default server, nothing configured, is open: every page and route answers 200 without credentials', async ({ request }) => {
+test('the default server, nothing configured, is open: every page and route answers 200 without credentials', async ({
+  request,
+}) => {
   for (const path of [...PAGES, ...API, '/api/healthz']) {
     const response = await request.get(path, { maxRedirects: 0 });
     expect(response.status(), path).toBe(200);
@@ -181,7 +231,9 @@ test('the default server, nothing configured, is open: every page and route answ
   expect(wall.headers()['set-cookie']).toBeUndefined();
 });
 
-test('every response carries the CSP with a fresh nonce, nosniff, no-referrer and DENY; page scripts carry the nonce', async ({ request }) => {
+test('every response carries the CSP with a fresh nonce, nosniff, no-referrer and DENY; page scripts carry the nonce', async ({
+  request,
+}) => {
   const responses: Array<[string, APIResponse]> = [
     ['open page', await request.get(`${OPEN}/`)],
     ['open pair page', await request.get(`${OPEN}/pairs/${PAIR}`)],

@@ -9,7 +9,10 @@ import { listBody, scriptedRows, serveSummary } from './fixtures/scripted-api';
  * it must agree with the state each row shows. The SQL and API sides: test/sql/frontier-view.test.ts,
  * test/api/stall-boundary.test.ts.
  */
-test('at 60.0 min a pair is neither STALLED nor in the "stalled" preset; at 60.1 it is both', async ({ page, request }) => {
+test('at 60.0 min a pair is neither STALLED nor in the "stalled" preset; at 60.1 it is both', async ({
+  page,
+  request,
+}) => {
   const { sample, rows } = await scriptedRows(request, [
     { symbol: 'EDGE60', timeframe: '1d', stepMinutes: 1440, minutesSinceSuccess: 60 },
     { symbol: 'EDGE61', timeframe: '1d', stepMinutes: 1440, minutesSinceSuccess: 60.1 },

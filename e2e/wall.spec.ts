@@ -17,7 +17,9 @@ async function expectNoScrolling(page: Page) {
   expect(size.bodyHeight).toBeLessThanOrEqual(size.innerHeight);
   expect(size.scrollWidth).toBeLessThanOrEqual(size.innerWidth);
   // Nothing is cut off either: every tile lies inside the screen.
-  for (const box of await page.getByTestId('wall-tile').evaluateAll((tiles) => tiles.map((tile) => tile.getBoundingClientRect().toJSON() as DOMRect))) {
+  for (const box of await page
+    .getByTestId('wall-tile')
+    .evaluateAll((tiles) => tiles.map((tile) => tile.getBoundingClientRect().toJSON() as DOMRect))) {
     expect(box.bottom).toBeLessThanOrEqual(size.innerHeight);
     expect(box.right).toBeLessThanOrEqual(size.innerWidth);
   }
@@ -27,13 +29,17 @@ for (const viewport of [
   { width: 1920, height: 1080 },
   { width: 1280, height: 720 },
 ]) {
-  test(`the wall at ${viewport.width}×${viewport.height}: problems first, no scrollbars, no controls`, async ({ page }) => {
+  test(`the wall at ${viewport.width}×${viewport.height}: problems first, no scrollbars, no controls`, async ({
+    page,
+  }) => {
     await page.setViewportSize(viewport);
     await page.goto('/wall');
     const tiles = page.getByTestId('wall-tile');
     await expect(tiles).toHaveCount(PROBLEMS.length);
     // Worst first, the same order as the health rules' severity.
-    expect(await tiles.evaluateAll((list) => list.map((tile) => tile.getAttribute('data-state')))).toEqual(PROBLEMS.map((pair) => pair.state));
+    expect(await tiles.evaluateAll((list) => list.map((tile) => tile.getAttribute('data-state')))).toEqual(
+      PROBLEMS.map((pair) => pair.state),
+    );
     await expect(tiles.first()).toContainText('USDCHF 15m');
     await expect(page.getByTestId('wall-count-OK')).toContainText(String(expectedCounts().OK));
     await expect(page.getByTestId('wall-clock')).toHaveText(/^\d\d:\d\d:\d\dUTC$/);
@@ -47,7 +53,9 @@ for (const viewport of [
 test('the wall pages through problems that do not fit on one screen', async ({ page, request }) => {
   // 48 problems: the real summary's eight under six symbol prefixes, served in place of the real summary.
   const real = (await (await request.get('/api/health/summary')).json()) as HealthSummaryResponse;
-  const problems = ['A', 'B', 'C', 'D', 'E', 'F'].flatMap((prefix) => real.problems.map((pair) => ({ ...pair, symbol: `${prefix}${pair.symbol}` })));
+  const problems = ['A', 'B', 'C', 'D', 'E', 'F'].flatMap((prefix) =>
+    real.problems.map((pair) => ({ ...pair, symbol: `${prefix}${pair.symbol}` })),
+  );
   await page.route('**/api/health/summary', (route) => route.fulfill({ json: { ...real, problems } }));
 
   // The page turns every WALL_PAGE_MS: the test moves the page's clock instead of waiting.

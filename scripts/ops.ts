@@ -45,7 +45,10 @@ main().then(
     for (let cause = error instanceof Error ? error.cause : undefined; cause instanceof Error; cause = cause.cause) {
       message += `\ncaused by: ${cause.message}`;
     }
-    const hint = typeof error === 'object' && error !== null && 'hint' in error && error.hint ? `\nhint: ${String(error.hint)}` : '';
+    const hint =
+      typeof error === 'object' && error !== null && 'hint' in error && error.hint
+        ? `\nhint: ${String(error.hint)}`
+        : '';
     console.error(redact(`ops failed: ${message}${hint}`));
     process.exit(1);
   },

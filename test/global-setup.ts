@@ -26,7 +26,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (!adminUrl) {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'frontier-test-pg-'));
     chmodSync(dataDir, 0o755); // initdb runs as the unprivileged postgres user when we are root
-    server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'data'), persistent: false, database: 'postgres' });
+    server = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, 'data'),
+      persistent: false,
+      database: 'postgres',
+    });
     adminUrl = server.url;
   }
   const templateDatabase = `frontier_template_${process.pid}`;

@@ -18,18 +18,48 @@ export function BarsBehindChart({ series, lagBars }: { series: RunSeries; lagBar
       testId="chart-bars-behind"
       empty={drawable.length === 0 ? 'No successful run reported bars_behind yet.' : null}
     >
-      <AreaChart data={drawable} syncId="pair-runs" syncMethod="value" responsive style={{ width: '100%', height: CHART_HEIGHT }} margin={{ top: 4, right: 12, bottom: 0, left: 4 }}>
+      <AreaChart
+        data={drawable}
+        syncId="pair-runs"
+        syncMethod="value"
+        responsive
+        style={{ width: '100%', height: CHART_HEIGHT }}
+        margin={{ top: 4, right: 12, bottom: 0, left: 4 }}
+      >
         <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" />
-        <XAxis dataKey="atMs" type="number" scale="time" domain={series.domain} ticks={xTicks} tickFormatter={tick} tick={AXIS_TICK} minTickGap={24} />
+        <XAxis
+          dataKey="atMs"
+          type="number"
+          scale="time"
+          domain={series.domain}
+          ticks={xTicks}
+          tickFormatter={tick}
+          tick={AXIS_TICK}
+          minTickGap={24}
+        />
         <YAxis allowDecimals={false} tick={AXIS_TICK} width={48} />
         <Tooltip labelFormatter={(label) => (typeof label === 'number' ? tick(label) + ' UTC' : label)} />
         {lagBars !== null && (
-          <ReferenceLine y={lagBars} stroke="#64748b" strokeDasharray="2 2" label={{ value: `lag threshold ${lagBars}`, position: 'insideBottomRight', fontSize: 11, fill: '#475569' }} />
+          <ReferenceLine
+            y={lagBars}
+            stroke="#64748b"
+            strokeDasharray="2 2"
+            label={{ value: `lag threshold ${lagBars}`, position: 'insideBottomRight', fontSize: 11, fill: '#475569' }}
+          />
         )}
         {series.failures.map((at) => (
           <ReferenceLine key={at} x={at} stroke={FAILURE_COLOR} strokeDasharray="4 3" ifOverflow="hidden" />
         ))}
-        <Area name="Bars behind" dataKey="barsBehind" type="stepAfter" stroke={BEHIND_COLOR} fill={BEHIND_COLOR} fillOpacity={0.2} strokeWidth={2} isAnimationActive={false} />
+        <Area
+          name="Bars behind"
+          dataKey="barsBehind"
+          type="stepAfter"
+          stroke={BEHIND_COLOR}
+          fill={BEHIND_COLOR}
+          fillOpacity={0.2}
+          strokeWidth={2}
+          isAnimationActive={false}
+        />
       </AreaChart>
     </ChartCard>
   );

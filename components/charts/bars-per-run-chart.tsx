@@ -18,15 +18,39 @@ export function BarsPerRunChart({ series }: { series: RunSeries }) {
       testId="chart-bars-per-run"
       empty={drawable.length === 0 ? 'No successful runs yet.' : null}
     >
-      <BarChart data={drawable} syncId="pair-runs" syncMethod="value" responsive style={{ width: '100%', height: CHART_HEIGHT }} margin={{ top: 4, right: 12, bottom: 0, left: 4 }}>
+      <BarChart
+        data={drawable}
+        syncId="pair-runs"
+        syncMethod="value"
+        responsive
+        style={{ width: '100%', height: CHART_HEIGHT }}
+        margin={{ top: 4, right: 12, bottom: 0, left: 4 }}
+      >
         <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="atMs" type="number" scale="time" domain={series.domain} ticks={xTicks} tickFormatter={tick} tick={AXIS_TICK} minTickGap={24} padding={{ left: 6, right: 6 }} />
+        <XAxis
+          dataKey="atMs"
+          type="number"
+          scale="time"
+          domain={series.domain}
+          ticks={xTicks}
+          tickFormatter={tick}
+          tick={AXIS_TICK}
+          minTickGap={24}
+          padding={{ left: 6, right: 6 }}
+        />
         <YAxis allowDecimals={false} tick={AXIS_TICK} width={48} />
         <Tooltip labelFormatter={(label) => (typeof label === 'number' ? tick(label) + ' UTC' : label)} />
         {series.failures.map((at) => (
           <ReferenceLine key={at} x={at} stroke={FAILURE_COLOR} strokeDasharray="4 3" ifOverflow="hidden" />
         ))}
-        <Bar name="Bars written" dataKey="barsWritten" fill={BAR_COLOR} maxBarSize={14} minPointSize={1} isAnimationActive={false}>
+        <Bar
+          name="Bars written"
+          dataKey="barsWritten"
+          fill={BAR_COLOR}
+          maxBarSize={14}
+          minPointSize={1}
+          isAnimationActive={false}
+        >
           {drawable.map((point) => (
             <Cell key={point.runId} fill={point.barsWritten === 0 ? '#94a3b8' : BAR_COLOR} />
           ))}

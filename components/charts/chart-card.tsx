@@ -21,13 +21,20 @@ export function ChartCard({
   children: ReactNode;
 }) {
   return (
-    <figure className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm" data-testid={testId} aria-label={title}>
+    <figure
+      className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm"
+      data-testid={testId}
+      aria-label={title}
+    >
       <figcaption className="mb-2">
         <span className="block text-sm font-semibold text-slate-800">{title}</span>
         <span className="block text-xs text-slate-500">{description}</span>
       </figcaption>
       {empty ? (
-        <p className="flex items-center justify-center rounded-md bg-slate-50 text-sm text-slate-500" style={{ height: CHART_HEIGHT }}>
+        <p
+          className="flex items-center justify-center rounded-md bg-slate-50 text-sm text-slate-500"
+          style={{ height: CHART_HEIGHT }}
+        >
           {empty}
         </p>
       ) : (
@@ -44,7 +51,9 @@ export function FailureKey({ count }: { count: number }) {
       <svg aria-hidden width="22" height="10">
         <line x1="0" y1="5" x2="22" y2="5" stroke={FAILURE_COLOR} strokeWidth="2" strokeDasharray="4 3" />
       </svg>
-      {count === 0 ? 'No failed runs in this history.' : `Red dashed lines: ${count} failed run${count === 1 ? '' : 's'}.`}
+      {count === 0
+        ? 'No failed runs in this history.'
+        : `Red dashed lines: ${count} failed run${count === 1 ? '' : 's'}.`}
     </p>
   );
 }

@@ -28,17 +28,61 @@ export function FrontierChart({ series }: { series: RunSeries }) {
       testId="chart-frontier"
       empty={drawable.length === 0 ? 'No runs recorded yet.' : null}
     >
-      <LineChart data={drawable} syncId="pair-runs" syncMethod="value" responsive style={{ width: '100%', height: CHART_HEIGHT }} margin={{ top: 4, right: 12, bottom: 0, left: 4 }}>
+      <LineChart
+        data={drawable}
+        syncId="pair-runs"
+        syncMethod="value"
+        responsive
+        style={{ width: '100%', height: CHART_HEIGHT }}
+        margin={{ top: 4, right: 12, bottom: 0, left: 4 }}
+      >
         <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" />
-        <XAxis dataKey="atMs" type="number" scale="time" domain={series.domain} ticks={xTicks} tickFormatter={tick} tick={AXIS_TICK} minTickGap={24} />
-        <YAxis type="number" domain={yDomain} ticks={timeTicks(yDomain, 5)} tickFormatter={yTick} tick={AXIS_TICK} width={64} />
-        <Tooltip labelFormatter={(label) => (typeof label === 'number' ? `Run finished ${utc(label)}` : label)} formatter={(value) => (typeof value === 'number' ? utc(value) : value)} />
+        <XAxis
+          dataKey="atMs"
+          type="number"
+          scale="time"
+          domain={series.domain}
+          ticks={xTicks}
+          tickFormatter={tick}
+          tick={AXIS_TICK}
+          minTickGap={24}
+        />
+        <YAxis
+          type="number"
+          domain={yDomain}
+          ticks={timeTicks(yDomain, 5)}
+          tickFormatter={yTick}
+          tick={AXIS_TICK}
+          width={64}
+        />
+        <Tooltip
+          labelFormatter={(label) => (typeof label === 'number' ? `Run finished ${utc(label)}` : label)}
+          formatter={(value) => (typeof value === 'number' ? utc(value) : value)}
+        />
         <Legend verticalAlign="top" height={22} iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
         {series.failures.map((at) => (
           <ReferenceLine key={at} x={at} stroke={FAILURE_COLOR} strokeDasharray="4 3" ifOverflow="hidden" />
         ))}
-        <Line name="Source frontier" dataKey="sourceMs" type="stepAfter" stroke={SOURCE_COLOR} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
-        <Line name="Cursor" dataKey="cursorMs" type="stepAfter" stroke={CURSOR_COLOR} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+        <Line
+          name="Source frontier"
+          dataKey="sourceMs"
+          type="stepAfter"
+          stroke={SOURCE_COLOR}
+          strokeWidth={2}
+          dot={false}
+          connectNulls
+          isAnimationActive={false}
+        />
+        <Line
+          name="Cursor"
+          dataKey="cursorMs"
+          type="stepAfter"
+          stroke={CURSOR_COLOR}
+          strokeWidth={2}
+          dot={false}
+          connectNulls
+          isAnimationActive={false}
+        />
       </LineChart>
     </ChartCard>
   );

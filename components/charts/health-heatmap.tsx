@@ -35,7 +35,9 @@ export function buildGrid(rows: readonly PairHealth[]): Grid {
     if (row.severity < entry.worst) entry.worst = row.severity;
   }
   const timeframes = [...steps.entries()].sort((a, b) => a[1] - b[1]).map(([timeframe]) => timeframe);
-  const symbols = [...bySymbol.values()].sort((a, b) => a.worst - b.worst || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  const symbols = [...bySymbol.values()].sort(
+    (a, b) => a.worst - b.worst || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0),
+  );
   return { timeframes, symbols };
 }
 
@@ -61,7 +63,10 @@ const Cell = memo(function Cell({ pair }: { pair: PairHealth }) {
       title={label}
       data-state={pair.state}
       data-testid="heatmap-cell"
-      className={cn('flex shrink-0 items-center justify-center rounded-[3px] focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-slate-900', meta.solid)}
+      className={cn(
+        'flex shrink-0 items-center justify-center rounded-[3px] focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-slate-900',
+        meta.solid,
+      )}
       style={{ width: CELL, height: CELL }}
     >
       {pair.state === 'OK' ? null : <Icon aria-hidden className="size-3.5" strokeWidth={2.5} />}
@@ -72,7 +77,11 @@ const Cell = memo(function Cell({ pair }: { pair: PairHealth }) {
 function SymbolBlock({ row, timeframes }: { row: SymbolRow; timeframes: readonly string[] }) {
   return (
     <div className="flex items-center" style={{ gap: GAP }}>
-      <span className="truncate pr-1 font-mono text-xs font-semibold text-slate-700" style={{ width: LABEL }} title={row.symbol}>
+      <span
+        className="truncate pr-1 font-mono text-xs font-semibold text-slate-700"
+        style={{ width: LABEL }}
+        title={row.symbol}
+      >
         {row.symbol}
       </span>
       {timeframes.map((timeframe) => {
@@ -80,7 +89,12 @@ function SymbolBlock({ row, timeframes }: { row: SymbolRow; timeframes: readonly
         return pair ? (
           <Cell key={timeframe} pair={pair} />
         ) : (
-          <span key={timeframe} aria-hidden className="shrink-0 rounded-[3px] border border-dashed border-slate-200" style={{ width: CELL, height: CELL }} />
+          <span
+            key={timeframe}
+            aria-hidden
+            className="shrink-0 rounded-[3px] border border-dashed border-slate-200"
+            style={{ width: CELL, height: CELL }}
+          />
         );
       })}
     </div>
@@ -118,7 +132,11 @@ export function HealthHeatmap({ rows }: { rows: readonly PairHealth[] }) {
         {Array.from({ length: Math.min(lanes, grid.symbols.length) }, (_, lane) => (
           <div key={lane} className="flex" style={{ gap: GAP, paddingLeft: LABEL + GAP }}>
             {grid.timeframes.map((timeframe) => (
-              <span key={timeframe} className="text-center font-mono text-[10px] font-semibold text-slate-500" style={{ width: CELL }}>
+              <span
+                key={timeframe}
+                className="text-center font-mono text-[10px] font-semibold text-slate-500"
+                style={{ width: CELL }}
+              >
                 {timeframe}
               </span>
             ))}

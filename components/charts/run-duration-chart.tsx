@@ -19,9 +19,25 @@ export function RunDurationChart({ series }: { series: RunSeries }) {
       testId="chart-duration"
       empty={drawable.length === 0 ? 'No runs recorded yet.' : null}
     >
-      <LineChart data={drawable} syncId="pair-runs" syncMethod="value" responsive style={{ width: '100%', height: CHART_HEIGHT }} margin={{ top: 4, right: 12, bottom: 0, left: 4 }}>
+      <LineChart
+        data={drawable}
+        syncId="pair-runs"
+        syncMethod="value"
+        responsive
+        style={{ width: '100%', height: CHART_HEIGHT }}
+        margin={{ top: 4, right: 12, bottom: 0, left: 4 }}
+      >
         <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" />
-        <XAxis dataKey="atMs" type="number" scale="time" domain={series.domain} ticks={xTicks} tickFormatter={tick} tick={AXIS_TICK} minTickGap={24} />
+        <XAxis
+          dataKey="atMs"
+          type="number"
+          scale="time"
+          domain={series.domain}
+          ticks={xTicks}
+          tickFormatter={tick}
+          tick={AXIS_TICK}
+          minTickGap={24}
+        />
         <YAxis tick={AXIS_TICK} width={68} tickFormatter={(value: number) => formatDuration(value)} />
         <Tooltip
           labelFormatter={(label) => (typeof label === 'number' ? tick(label) + ' UTC' : label)}

@@ -97,7 +97,8 @@ export function buildRunSeries(history: readonly RunRecord[]): RunSeries {
   // Runs a few milliseconds apart (one batch of failures) would stretch over the whole width
   // with no tick between them: show at least two minutes around them.
   const middle = (first + last) / 2;
-  const domain: [number, number] = last - first < MIN_SPAN_MS ? [middle - MIN_SPAN_MS / 2, middle + MIN_SPAN_MS / 2] : [first, last];
+  const domain: [number, number] =
+    last - first < MIN_SPAN_MS ? [middle - MIN_SPAN_MS / 2, middle + MIN_SPAN_MS / 2] : [first, last];
   return { points, failures: uniqueFailures, failedRuns: failures.length, domain };
 }
 

@@ -26,15 +26,30 @@ export function IncidentTable({ incidents, now }: { incidents: readonly Incident
           const end = incident.end ? Date.parse(incident.end) : now || Date.parse(incident.start);
           const hidden = incident.pairs - incident.sample.length;
           return (
-            <tr key={incident.id} data-testid="incident-row" data-status={incident.status} data-state={incident.state} className={open ? 'bg-white' : 'bg-slate-50/60'}>
+            <tr
+              key={incident.id}
+              data-testid="incident-row"
+              data-status={incident.status}
+              data-state={incident.state}
+              className={open ? 'bg-white' : 'bg-slate-50/60'}
+            >
               <td className="px-3 py-2 align-top whitespace-nowrap">
-                <span className={cn('rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset', open ? meta.badge : 'bg-white text-slate-600 ring-slate-300')}>
+                <span
+                  className={cn(
+                    'rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset',
+                    open ? meta.badge : 'bg-white text-slate-600 ring-slate-300',
+                  )}
+                >
                   {open ? 'Open' : 'Resolved'} · {meta.label}
                 </span>
-                {incident.scope === 'global' && <span className="ml-1 text-xs font-semibold text-fuchsia-800">global</span>}
+                {incident.scope === 'global' && (
+                  <span className="ml-1 text-xs font-semibold text-fuchsia-800">global</span>
+                )}
               </td>
               <td className="max-w-[42rem] px-3 py-2 align-top">
-                <p className="font-medium text-slate-900" data-testid="incident-cause">{incident.cause}</p>
+                <p className="font-medium text-slate-900" data-testid="incident-cause">
+                  {incident.cause}
+                </p>
               </td>
               <td className="px-3 py-2 align-top">
                 <ul className="flex max-w-[36rem] flex-wrap gap-1">
@@ -42,7 +57,10 @@ export function IncidentTable({ incidents, now }: { incidents: readonly Incident
                     <li key={`${pair.symbol}/${pair.timeframe}`}>
                       <Link
                         href={pairHref(pair.symbol, pair.timeframe)}
-                        className={cn('rounded px-1.5 py-0.5 font-mono text-xs ring-1 ring-inset hover:underline', pair.open ? 'bg-white text-sky-900 ring-sky-300' : 'text-slate-500 ring-slate-200')}
+                        className={cn(
+                          'rounded px-1.5 py-0.5 font-mono text-xs ring-1 ring-inset hover:underline',
+                          pair.open ? 'bg-white text-sky-900 ring-sky-300' : 'text-slate-500 ring-slate-200',
+                        )}
                         title={pair.open ? 'still in the incident' : 'recovered'}
                       >
                         {pair.symbol} {pair.timeframe}
@@ -52,7 +70,9 @@ export function IncidentTable({ incidents, now }: { incidents: readonly Incident
                   {hidden > 0 && <li className="px-1 text-xs text-slate-500">+{hidden} more</li>}
                 </ul>
               </td>
-              <td className="px-3 py-2 align-top whitespace-nowrap text-slate-700 tabular">{formatUtc(incident.start)}</td>
+              <td className="px-3 py-2 align-top whitespace-nowrap text-slate-700 tabular">
+                {formatUtc(incident.start)}
+              </td>
               <td className="px-3 py-2 align-top whitespace-nowrap text-slate-700 tabular">
                 {formatLasted(end - Date.parse(incident.start))}
                 {open ? ' so far' : ''}

@@ -29,7 +29,9 @@ export function PairStateHistory({ symbol, timeframe }: { symbol: string; timefr
   return (
     <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <p className="text-sm text-slate-600">Each band is one recorded state; hatched: flapping. Hover a band for its reason.</p>
+        <p className="text-sm text-slate-600">
+          Each band is one recorded state; hatched: flapping. Hover a band for its reason.
+        </p>
         <div role="group" aria-label="Range" className="inline-flex rounded-md ring-1 ring-slate-300">
           {RANGES.map((range) => (
             <button
@@ -47,7 +49,11 @@ export function PairStateHistory({ symbol, timeframe }: { symbol: string; timefr
       {data ? (
         <StateTimeline intervals={data.intervals} from={from} to={Math.max(to, now)} now={Math.max(to, now)} />
       ) : (
-        <p className="text-sm text-slate-500">{timeline.isError ? `The history could not be loaded: ${describeError(timeline.error)}` : 'Loading the state history…'}</p>
+        <p className="text-sm text-slate-500">
+          {timeline.isError
+            ? `The history could not be loaded: ${describeError(timeline.error)}`
+            : 'Loading the state history…'}
+        </p>
       )}
       {recent.length > 0 && (
         <table className="w-full text-sm" data-testid="state-changes">
@@ -68,7 +74,11 @@ export function PairStateHistory({ symbol, timeframe }: { symbol: string; timefr
                 <tr key={`${interval.since}-${interval.state}`}>
                   <td className="py-1 pr-3 whitespace-nowrap text-slate-700 tabular">{formatUtc(interval.since)}</td>
                   <td className="py-1 pr-3 whitespace-nowrap">
-                    <span className={cn('rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset', meta.badge)}>{meta.label}</span>
+                    <span
+                      className={cn('rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset', meta.badge)}
+                    >
+                      {meta.label}
+                    </span>
                     {interval.flapping && <span className="ml-1 text-xs font-semibold text-orange-700">flapping</span>}
                   </td>
                   <td className="py-1 pr-3 whitespace-nowrap text-slate-700 tabular">

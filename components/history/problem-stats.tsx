@@ -16,9 +16,15 @@ export function ProblemStats() {
   const stats = useIncidentStatsQuery(window);
   const data = stats.data;
   return (
-    <section aria-labelledby="stats-title" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="problem-stats">
+    <section
+      aria-labelledby="stats-title"
+      className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+      data-testid="problem-stats"
+    >
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <h2 id="stats-title" className="text-base font-semibold text-slate-800">Time in problem and MTTR</h2>
+        <h2 id="stats-title" className="text-base font-semibold text-slate-800">
+          Time in problem and MTTR
+        </h2>
         <div role="group" aria-label="Window" className="inline-flex rounded-md ring-1 ring-slate-300">
           {STATS_WINDOWS.map((value) => (
             <button
@@ -34,7 +40,9 @@ export function ProblemStats() {
         </div>
       </div>
       {!data ? (
-        <p className="text-sm text-slate-500">{stats.isError ? `Could not be loaded: ${describeError(stats.error)}` : 'Loading…'}</p>
+        <p className="text-sm text-slate-500">
+          {stats.isError ? `Could not be loaded: ${describeError(stats.error)}` : 'Loading…'}
+        </p>
       ) : (
         <div className="grid gap-6 lg:grid-cols-2">
           <table className="w-full text-sm tabular" data-testid="stats-by-timeframe">
@@ -43,9 +51,19 @@ export function ProblemStats() {
               <tr>
                 <th className="py-1 pr-3 font-semibold">Timeframe</th>
                 <th className="py-1 pr-3 text-right font-semibold">Pairs</th>
-                <th className="py-1 pr-3 text-right font-semibold" title="problem episodes: a pair's consecutive problem states count once">Episodes</th>
+                <th
+                  className="py-1 pr-3 text-right font-semibold"
+                  title="problem episodes: a pair's consecutive problem states count once"
+                >
+                  Episodes
+                </th>
                 <th className="py-1 pr-3 text-right font-semibold">Time in problem</th>
-                <th className="py-1 text-right font-semibold" title="mean time to recover, of the episodes that ended in the window">MTTR</th>
+                <th
+                  className="py-1 text-right font-semibold"
+                  title="mean time to recover, of the episodes that ended in the window"
+                >
+                  MTTR
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -54,7 +72,9 @@ export function ProblemStats() {
                   <td className="py-1 pr-3 font-mono">{row.timeframe}</td>
                   <td className="py-1 pr-3 text-right">{formatCount(row.pairs)}</td>
                   <td className="py-1 pr-3 text-right">{formatCount(row.episodes)}</td>
-                  <td className="py-1 pr-3 text-right">{minutes(row.problemMinutes)} <span className="text-slate-500">({row.problemPct}%)</span></td>
+                  <td className="py-1 pr-3 text-right">
+                    {minutes(row.problemMinutes)} <span className="text-slate-500">({row.problemPct}%)</span>
+                  </td>
                   <td className="py-1 text-right">{minutes(row.mttrMinutes)}</td>
                 </tr>
               ))}
@@ -73,7 +93,9 @@ export function ProblemStats() {
             <tbody className="divide-y divide-slate-100">
               {data.topSymbols.length === 0 && (
                 <tr>
-                  <td colSpan={4} className="py-2 text-slate-500">No problem recorded in the last {LABELS[window]}.</td>
+                  <td colSpan={4} className="py-2 text-slate-500">
+                    No problem recorded in the last {LABELS[window]}.
+                  </td>
                 </tr>
               )}
               {data.topSymbols.map((row) => (

@@ -8,7 +8,12 @@ import { STATE_META, type StateMeta } from '@/components/status/health-state-met
  */
 export function metaOf(state: string): Pick<StateMeta, 'label' | 'color' | 'badge' | 'solid'> {
   if ((HEALTH_STATES as readonly string[]).includes(state)) return STATE_META[state as HealthState];
-  return { label: state, color: '#94a3b8', badge: 'bg-slate-100 text-slate-700 ring-slate-300', solid: 'bg-slate-500 text-white' };
+  return {
+    label: state,
+    color: '#94a3b8',
+    badge: 'bg-slate-100 text-slate-700 ring-slate-300',
+    solid: 'bg-slate-500 text-white',
+  };
 }
 
 /** "for 17 min" from a pair's state_since (when it entered its state), or '' when the history does not know. */

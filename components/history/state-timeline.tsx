@@ -20,7 +20,15 @@ export function bandsOf(intervals: readonly StateInterval[], from: number, to: n
     const start = Math.max(from, Date.parse(interval.since));
     const end = Math.min(to, interval.until ? Date.parse(interval.until) : now);
     if (!(end > start) || span <= 0) return [];
-    return [{ key: `${interval.since}-${interval.state}`, left: ((start - from) / span) * 100, width: ((end - start) / span) * 100, interval, ms: end - start }];
+    return [
+      {
+        key: `${interval.since}-${interval.state}`,
+        left: ((start - from) / span) * 100,
+        width: ((end - start) / span) * 100,
+        interval,
+        ms: end - start,
+      },
+    ];
   });
 }
 
@@ -35,13 +43,27 @@ function ticks(from: number, to: number): number[] {
  * Grafana-style state timeline: one coloured band per recorded state over the range, flapping
  * hatched, the reason and the times on hover (title) and for screen readers (the list).
  */
-export function StateTimeline({ intervals, from, to, now }: { intervals: readonly StateInterval[]; from: number; to: number; now: number }) {
+export function StateTimeline({
+  intervals,
+  from,
+  to,
+  now,
+}: {
+  intervals: readonly StateInterval[];
+  from: number;
+  to: number;
+  now: number;
+}) {
   const bands = bandsOf(intervals, from, to, now);
   const span = to - from;
   const day = span > 36 * 3_600_000;
   return (
     <figure className="space-y-1" data-testid="state-timeline">
-      <div className="relative h-9 overflow-hidden rounded-md bg-slate-100 ring-1 ring-slate-200" role="img" aria-label={`State timeline, ${bands.length} intervals`}>
+      <div
+        className="relative h-9 overflow-hidden rounded-md bg-slate-100 ring-1 ring-slate-200"
+        role="img"
+        aria-label={`State timeline, ${bands.length} intervals`}
+      >
         {bands.map((band) => {
           const meta = metaOf(band.interval.state);
           const title = `${meta.label}${band.interval.flapping ? ' (flapping)' : ''} · ${formatUtc(band.interval.since)} → ${band.interval.until ? formatUtc(band.interval.until) : 'now'} · ${formatLasted(band.ms)}${band.interval.reason ? `\n${band.interval.reason}` : ''}`;
@@ -53,7 +75,9 @@ export function StateTimeline({ intervals, from, to, now }: { intervals: readonl
                 left: `${band.left}%`,
                 width: `max(${band.width}%, 2px)`,
                 backgroundColor: meta.color,
-                backgroundImage: band.interval.flapping ? 'repeating-linear-gradient(45deg, rgba(255,255,255,.45) 0 4px, transparent 4px 8px)' : undefined,
+                backgroundImage: band.interval.flapping
+                  ? 'repeating-linear-gradient(45deg, rgba(255,255,255,.45) 0 4px, transparent 4px 8px)'
+                  : undefined,
               }}
               title={title}
               data-testid="timeline-band"
@@ -61,19 +85,27 @@ export function StateTimeline({ intervals, from, to, now }: { intervals: readonl
             />
           );
         })}
-        {bands.length === 0 && <p className="absolute inset-0 flex items-center justify-center text-xs text-slate-500">No recorded state in this range yet</p>}
+        {bands.length === 0 && (
+          <p className="absolute inset-0 flex items-center justify-center text-xs text-slate-500">
+            No recorded state in this range yet
+          </p>
+        )}
       </div>
       <div className="relative h-4 text-[11px] text-slate-500 tabular" aria-hidden>
         {ticks(from, to).map((tick) => (
           <span key={tick} className="absolute -translate-x-1/2" style={{ left: `${((tick - from) / span) * 100}%` }}>
-            {day ? new Date(tick).toISOString().slice(5, 10) + (tick % 86_400_000 ? ` ${formatUtcClock(tick)}` : '') : formatUtcClock(tick)}
+            {day
+              ? new Date(tick).toISOString().slice(5, 10) + (tick % 86_400_000 ? ` ${formatUtcClock(tick)}` : '')
+              : formatUtcClock(tick)}
           </span>
         ))}
       </div>
       <figcaption className="sr-only">
         <ul>
           {bands.map((band) => (
-            <li key={band.key}>{`${metaOf(band.interval.state).label} from ${formatUtc(band.interval.since)} for ${formatLasted(band.ms)}: ${band.interval.reason ?? ''}`}</li>
+            <li
+              key={band.key}
+            >{`${metaOf(band.interval.state).label} from ${formatUtc(band.interval.since)} for ${formatLasted(band.ms)}: ${band.interval.reason ?? ''}`}</li>
           ))}
         </ul>
       </figcaption>

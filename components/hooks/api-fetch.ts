@@ -4,7 +4,6 @@ import { GENERATED_AT_HEADER } from '@/lib/health/clock';
 import { REQUEST_TIMEOUT_MS } from '@/components/hooks/polling';
 import { apiErrorSchema } from './api-schemas';
 
-
 /** The sentence a person sees for a failed poll. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
@@ -31,11 +30,17 @@ async function send(path: string, signal: AbortSignal | undefined, headers: Reco
   const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
   const combined = signal ? anySignal(signal, timeout) : timeout;
   try {
-    return await fetch(path, { signal: combined, cache: 'no-store', headers: { accept: 'application/json', ...headers } });
+    return await fetch(path, {
+      signal: combined,
+      cache: 'no-store',
+      headers: { accept: 'application/json', ...headers },
+    });
   } catch (error) {
     if (signal?.aborted) throw error; // react-query cancelled it; not a failure to report
     if (timeout.aborted) {
-      throw new ApiError(0, 'timeout', `No answer from the server within ${REQUEST_TIMEOUT_MS / 1000} s`, { cause: error });
+      throw new ApiError(0, 'timeout', `No answer from the server within ${REQUEST_TIMEOUT_MS / 1000} s`, {
+        cause: error,
+      });
     }
     throw new ApiError(0, 'network', 'Cannot reach the dashboard server (network down?)', { cause: error });
   }
@@ -46,7 +51,9 @@ async function parse<T>(response: Response, path: string, schema: z.ZodType<T>):
   try {
     body = await response.json();
   } catch (error) {
-    throw new ApiError(response.status, 'bad_response', `HTTP ${response.status} from ${path} was not JSON`, { cause: error });
+    throw new ApiError(response.status, 'bad_response', `HTTP ${response.status} from ${path} was not JSON`, {
+      cause: error,
+    });
   }
 
   if (!response.ok) {
@@ -59,7 +66,9 @@ async function parse<T>(response: Response, path: string, schema: z.ZodType<T>):
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'shape mismatch';
-    throw new ApiError(response.status, 'bad_response', `Unexpected answer from ${path} (${where})`, { cause: parsed.error });
+    throw new ApiError(response.status, 'bad_response', `Unexpected answer from ${path} (${where})`, {
+      cause: parsed.error,
+    });
   }
   return parsed.data;
 }
@@ -80,7 +89,12 @@ export type Conditional<T> =
  * fetchJson with If-None-Match: a 304 comes back as `changed: false` with the time of the
  * server's snapshot that confirmed the copy (lib/health/clock.ts), and no body to parse.
  */
-export async function fetchJsonIfChanged<T>(path: string, schema: z.ZodType<T>, etag: string | null, signal?: AbortSignal): Promise<Conditional<T>> {
+export async function fetchJsonIfChanged<T>(
+  path: string,
+  schema: z.ZodType<T>,
+  etag: string | null,
+  signal?: AbortSignal,
+): Promise<Conditional<T>> {
   const response = await send(path, signal, etag ? { 'if-none-match': etag } : {});
   const generatedAt = response.headers.get(GENERATED_AT_HEADER);
   if (response.status === 304 && etag && generatedAt) {

@@ -36,8 +36,14 @@ const CURSOR_STATUSES: ReadonlySet<unknown> = new Set(['OK', 'AHEAD', 'NULL']);
 type FieldCheck = (value: unknown) => boolean;
 const string: FieldCheck = (value) => typeof value === 'string';
 const number: FieldCheck = (value) => typeof value === 'number';
-const nullable = (check: FieldCheck): FieldCheck => (value) => value === null || check(value);
-const oneOf = (values: ReadonlySet<unknown>): FieldCheck => (value) => values.has(value);
+const nullable =
+  (check: FieldCheck): FieldCheck =>
+  (value) =>
+    value === null || check(value);
+const oneOf =
+  (values: ReadonlySet<unknown>): FieldCheck =>
+  (value) =>
+    values.has(value);
 
 /**
  * One check per field of PairHealth. `satisfies Record<keyof PairHealth, …>` ties the list to
@@ -83,9 +89,12 @@ const PAIR_HEALTH_FIELDS = {
   // When the pair entered its state (null or absent before the history has it).
   state_since: (value) => value === undefined || nullable(string)(value),
   // Absent (no calendar) or null, or the symbol's session (lib/health/market-session.ts).
-  market: (value) => value === undefined || value === null || (
-    typeof value === 'object' && typeof (value as Record<string, unknown>).calendar === 'string'
-    && typeof (value as Record<string, unknown>).isOpen === 'boolean'),
+  market: (value) =>
+    value === undefined ||
+    value === null ||
+    (typeof value === 'object' &&
+      typeof (value as Record<string, unknown>).calendar === 'string' &&
+      typeof (value as Record<string, unknown>).isOpen === 'boolean'),
 } satisfies Record<keyof PairHealth, FieldCheck>;
 const PAIR_HEALTH_CHECKS = Object.entries(PAIR_HEALTH_FIELDS);
 

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { STATS_WINDOWS, type IncidentRecord, type IncidentStatsResponse, type IncidentsResponse, type StateInterval, type TimelineResponse } from '@/lib/shared/history-types';
+import {
+  STATS_WINDOWS,
+  type IncidentRecord,
+  type IncidentStatsResponse,
+  type IncidentsResponse,
+  type StateInterval,
+  type TimelineResponse,
+} from '@/lib/shared/history-types';
 
 /** The browser's check of /api/incidents and the timeline (lib/shared/history-types.ts). */
 

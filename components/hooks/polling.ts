@@ -75,4 +75,3 @@ export function nextPollAt(timing: PollTiming): number | null {
   const settled = Math.max(timing.dataUpdatedAt, timing.errorUpdatedAt);
   return settled === 0 ? null : settled + timing.intervalMs;
 }
-

@@ -37,7 +37,7 @@ export function useHealthListQuery(filters: HealthListFilters) {
     queryKey,
     queryFn: async ({ signal }) => {
       const held = hasFilters(filters) ? undefined : client.getQueryData<HealthListResponse>(queryKey);
-      const heldEtag = held ? etags.get(held) ?? null : null;
+      const heldEtag = held ? (etags.get(held) ?? null) : null;
       const first = await fetchJsonIfChanged(`/api/health?${searchOf(filters, 0)}`, healthListSchema, heldEtag, signal);
       if (!first.changed) {
         const current = healthListAsOf(held!, first.generatedAt);
@@ -49,7 +49,12 @@ export function useHealthListQuery(filters: HealthListFilters) {
       if (list.rows.length > 0 && list.rows.length < list.total) {
         const rows: PairHealth[] = [...list.rows];
         while (rows.length < Math.min(list.total, HEALTH_MAX_ROWS)) {
-          const page = await fetchJsonIfChanged(`/api/health?${searchOf(filters, rows.length)}`, healthListSchema, null, signal);
+          const page = await fetchJsonIfChanged(
+            `/api/health?${searchOf(filters, rows.length)}`,
+            healthListSchema,
+            null,
+            signal,
+          );
           if (!page.changed || page.data.rows.length === 0) break; // the set shrank while we paged
           oneSnapshot &&= etagSnapshotVersion(page.etag) === etagSnapshotVersion(first.etag);
           rows.push(...page.data.rows);

@@ -16,7 +16,13 @@ interface Options {
 }
 
 /** Open incidents first, then recent ones: GET /api/incidents. */
-export function useIncidentsQuery({ status = 'all', limit = 50, offset = 0, intervalMs = INCIDENTS_POLL_MS, pollInBackground = false }: Options = {}) {
+export function useIncidentsQuery({
+  status = 'all',
+  limit = 50,
+  offset = 0,
+  intervalMs = INCIDENTS_POLL_MS,
+  pollInBackground = false,
+}: Options = {}) {
   return useQuery<IncidentsResponse>({
     queryKey: ['incidents', status, limit, offset],
     queryFn: ({ signal }) => {

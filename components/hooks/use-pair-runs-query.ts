@@ -26,6 +26,7 @@ export function usePairRunsQuery(symbol: string, timeframe: string) {
     getNextPageParam: (last) => last.nextCursor,
     // Every poll refetches every loaded page; someone reading far back does not need live
     // updates of the newest runs, so polling stops once they paged beyond a few pages.
-    refetchInterval: (query) => ((query.state.data?.pages.length ?? 0) > MAX_POLLED_PAGES ? false : PAIR_DETAIL_POLL_MS),
+    refetchInterval: (query) =>
+      (query.state.data?.pages.length ?? 0) > MAX_POLLED_PAGES ? false : PAIR_DETAIL_POLL_MS,
   });
 }

@@ -25,7 +25,12 @@ export function IncidentsScreen() {
     <>
       <AppHeader current="incidents">
         <PollStatus
-          timing={{ dataUpdatedAt: incidents.dataUpdatedAt, errorUpdatedAt: incidents.errorUpdatedAt, isFetching: incidents.isFetching, intervalMs: INCIDENTS_POLL_MS }}
+          timing={{
+            dataUpdatedAt: incidents.dataUpdatedAt,
+            errorUpdatedAt: incidents.errorUpdatedAt,
+            isFetching: incidents.isFetching,
+            intervalMs: INCIDENTS_POLL_MS,
+          }}
           onRefresh={() => void incidents.refetch()}
         />
       </AppHeader>
@@ -34,24 +39,28 @@ export function IncidentsScreen() {
           <h1 className="text-2xl font-bold text-slate-900">Incidents</h1>
           {data && (
             <p className="text-sm text-slate-600" data-testid="incident-counts">
-              <strong className="text-slate-900">{formatCount(data.open)}</strong> open · {formatCount(data.total)} in the history
+              <strong className="text-slate-900">{formatCount(data.open)}</strong> open · {formatCount(data.total)} in
+              the history
             </p>
           )}
         </div>
         <p className="max-w-4xl text-sm text-slate-600">
-          Pairs whose problem has one cause form one incident: a symbol&apos;s timeframes failing with the same error, a feed
-          outage over a symbol, or one state on many symbols at once (global). An incident resolves when its last pair recovers.
+          Pairs whose problem has one cause form one incident: a symbol&apos;s timeframes failing with the same error, a
+          feed outage over a symbol, or one state on many symbols at once (global). An incident resolves when its last
+          pair recovers.
         </p>
-        <StaleBanner
-          intervalMs={INCIDENTS_POLL_MS}
-          query={incidents}
-        />
+        <StaleBanner intervalMs={INCIDENTS_POLL_MS} query={incidents} />
         {!data ? (
           <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500">
-            {incidents.isError ? `Incidents could not be loaded: ${describeError(incidents.error)}` : 'Loading incidents…'}
+            {incidents.isError
+              ? `Incidents could not be loaded: ${describeError(incidents.error)}`
+              : 'Loading incidents…'}
           </p>
         ) : data.incidents.length === 0 ? (
-          <p className="rounded-lg border border-dashed border-green-300 bg-green-50 p-8 text-center text-sm text-green-900" data-testid="no-incidents">
+          <p
+            className="rounded-lg border border-dashed border-green-300 bg-green-50 p-8 text-center text-sm text-green-900"
+            data-testid="no-incidents"
+          >
             No incidents recorded{offset > 0 ? ' on this page' : ''}.
           </p>
         ) : (
@@ -61,13 +70,23 @@ export function IncidentsScreen() {
         )}
         {data && data.total > PAGE_SIZE && (
           <nav aria-label="Pages" className="flex items-center gap-3 text-sm">
-            <button type="button" className="rounded-md px-3 py-1 ring-1 ring-slate-300 disabled:opacity-40" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
+            <button
+              type="button"
+              className="rounded-md px-3 py-1 ring-1 ring-slate-300 disabled:opacity-40"
+              disabled={offset === 0}
+              onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
+            >
               Newer
             </button>
             <span className="text-slate-600 tabular">
               {offset + 1}–{Math.min(offset + PAGE_SIZE, data.total)} of {formatCount(data.total)}
             </span>
-            <button type="button" className="rounded-md px-3 py-1 ring-1 ring-slate-300 disabled:opacity-40" disabled={offset + PAGE_SIZE >= data.total} onClick={() => setOffset(offset + PAGE_SIZE)}>
+            <button
+              type="button"
+              className="rounded-md px-3 py-1 ring-1 ring-slate-300 disabled:opacity-40"
+              disabled={offset + PAGE_SIZE >= data.total}
+              onClick={() => setOffset(offset + PAGE_SIZE)}
+            >
               Older
             </button>
           </nav>

@@ -98,11 +98,20 @@ export function OverviewScreen() {
   // than show an empty table as if every pair were filtered out by health.
   const unknownTimeframes = list.data ? filters.timeframes.filter((timeframe) => !steps.has(timeframe)) : [];
 
-  const onToggleState = useCallback((state: HealthState) => update((f) => ({ ...f, states: toggle(f.states, state) })), [update]);
-  const onToggleTimeframe = useCallback((tf: string) => update((f) => ({ ...f, timeframes: toggle(f.timeframes, tf) })), [update]);
+  const onToggleState = useCallback(
+    (state: HealthState) => update((f) => ({ ...f, states: toggle(f.states, state) })),
+    [update],
+  );
+  const onToggleTimeframe = useCallback(
+    (tf: string) => update((f) => ({ ...f, timeframes: toggle(f.timeframes, tf) })),
+    [update],
+  );
   const onSearch = useCallback((q: string) => update((f) => ({ ...f, q }), 'replace'), [update]);
   const onPreset = useCallback((preset: PresetId | null) => update((f) => ({ ...f, preset })), [update]);
-  const onClear = useCallback(() => update((f) => ({ ...f, states: [], timeframes: [], q: '', preset: null })), [update]);
+  const onClear = useCallback(
+    () => update((f) => ({ ...f, states: [], timeframes: [], q: '', preset: null })),
+    [update],
+  );
   const onSort = useCallback(
     (key: SortKey) =>
       update(
@@ -139,14 +148,12 @@ export function OverviewScreen() {
           <h1 className="text-xl font-bold text-slate-900">Aggregation health</h1>
           <p className="text-sm text-slate-600 tabular">
             {total === undefined ? 'Loading…' : `${formatCount(total)} pairs`}
-            {summary.data && ` · stalled after ${summary.data.thresholds.stallMinutes} min · lagging over ${summary.data.thresholds.lagBars} bars · source stale after ${summary.data.thresholds.sourceStaleMinutes} min`}
+            {summary.data &&
+              ` · stalled after ${summary.data.thresholds.stallMinutes} min · lagging over ${summary.data.thresholds.lagBars} bars · source stale after ${summary.data.thresholds.sourceStaleMinutes} min`}
           </p>
         </div>
 
-        <StaleBanner
-          intervalMs={OVERVIEW_POLL_MS}
-          query={isStale(list) ? list : summary}
-        />
+        <StaleBanner intervalMs={OVERVIEW_POLL_MS} query={isStale(list) ? list : summary} />
 
         <StateCounts byState={summary.data?.byState} selected={filters.states} onToggle={onToggleState} />
 
@@ -164,15 +171,22 @@ export function OverviewScreen() {
         </div>
 
         {unknownTimeframes.length > 0 && (
-          <p role="status" data-testid="filter-notice" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950">
-            No pair has timeframe {unknownTimeframes.join(', ')} (pairs have {shortestFirst(steps).join(', ')}).
-            Clear the filter to see every pair.
+          <p
+            role="status"
+            data-testid="filter-notice"
+            className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950"
+          >
+            No pair has timeframe {unknownTimeframes.join(', ')} (pairs have {shortestFirst(steps).join(', ')}). Clear
+            the filter to see every pair.
           </p>
         )}
 
         <section aria-labelledby="heatmap-title" className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
           <h2 id="heatmap-title" className="mb-2 text-sm font-semibold text-slate-700">
-            Symbol × timeframe <span className="font-normal text-slate-500">— worst symbols first; hover or focus a square for the reason</span>
+            Symbol × timeframe{' '}
+            <span className="font-normal text-slate-500">
+              — worst symbols first; hover or focus a square for the reason
+            </span>
           </h2>
           {list.data ? <HealthHeatmap rows={filtered} /> : <Placeholder loading={list.isPending} />}
         </section>
@@ -188,7 +202,8 @@ export function OverviewScreen() {
             </h2>
             {truncated && (
               <p className="text-xs text-amber-800">
-                Only the first {formatCount(loaded)} of {formatCount(list.data?.total)} pairs are loaded; filters apply to those.
+                Only the first {formatCount(loaded)} of {formatCount(list.data?.total)} pairs are loaded; filters apply
+                to those.
               </p>
             )}
           </div>

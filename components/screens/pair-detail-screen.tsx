@@ -11,7 +11,7 @@ import { FrontierChart } from '@/components/charts/frontier-chart';
 import { RunDurationChart } from '@/components/charts/run-duration-chart';
 import { buildRunSeries } from '@/components/charts/run-series';
 import { describeError } from '@/components/hooks/api-fetch';
-import { ApiError } from "@/lib/shared/api-error";
+import { ApiError } from '@/lib/shared/api-error';
 import { useHealthSummaryQuery } from '@/components/hooks/use-health-summary-query';
 import { usePairDetailQuery } from '@/components/hooks/use-pair-detail-query';
 import { usePairRunsQuery } from '@/components/hooks/use-pair-runs-query';
@@ -86,14 +86,13 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
         {notFound ? (
           <div role="alert" className="rounded-lg border border-slate-300 bg-white p-6 text-slate-700">
             <p className="font-semibold">No such pair.</p>
-            <p className="mt-1 text-sm">{describeError(detail.error)}. It may have been removed, or the address has a typo.</p>
+            <p className="mt-1 text-sm">
+              {describeError(detail.error)}. It may have been removed, or the address has a typo.
+            </p>
           </div>
         ) : (
           <>
-            <StaleBanner
-              intervalMs={PAIR_DETAIL_POLL_MS}
-              query={detail}
-            />
+            <StaleBanner intervalMs={PAIR_DETAIL_POLL_MS} query={detail} />
             {!pair ? (
               <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500">
                 {detail.isPending ? 'Loading pair…' : 'No data for this pair yet.'}
@@ -108,20 +107,39 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
                   <PairStateHistory symbol={symbol} timeframe={timeframe} />
                 </Section>
 
-                <div className={cn('grid gap-5', detail.data?.remediationSql && pair.lastError ? 'xl:grid-cols-2' : '')}>
+                <div
+                  className={cn('grid gap-5', detail.data?.remediationSql && pair.lastError ? 'xl:grid-cols-2' : '')}
+                >
                   {detail.data?.remediationSql && (
                     <Section title="Remediation SQL" id="remediation-title">
-                      <p className="text-sm text-slate-600">For the {pair.state} state of this pair; the destructive steps come after the look that shows what they change.</p>
-                      <CodeBlock code={detail.data.remediationSql} label="Remediation SQL" copyLabel="Copy SQL" testId="remediation-sql" />
+                      <p className="text-sm text-slate-600">
+                        For the {pair.state} state of this pair; the destructive steps come after the look that shows
+                        what they change.
+                      </p>
+                      <CodeBlock
+                        code={detail.data.remediationSql}
+                        label="Remediation SQL"
+                        copyLabel="Copy SQL"
+                        testId="remediation-sql"
+                      />
                     </Section>
                   )}
                   {pair.lastError && (
                     <Section title="Last error" id="last-error-title">
                       <p className="text-sm text-slate-600">
                         {formatUtc(pair.lastErrorUtc)}
-                        {pair.consecutiveFailures === 0 ? ' — the pair has succeeded since.' : ` — ${pair.consecutiveFailures} failed run(s) in a row.`}
+                        {pair.consecutiveFailures === 0
+                          ? ' — the pair has succeeded since.'
+                          : ` — ${pair.consecutiveFailures} failed run(s) in a row.`}
                       </p>
-                      <CodeBlock code={pair.lastError} label="Last error" tone="error" copyLabel="Copy error" testId="last-error" maxHeight="14rem" />
+                      <CodeBlock
+                        code={pair.lastError}
+                        label="Last error"
+                        tone="error"
+                        copyLabel="Copy error"
+                        testId="last-error"
+                        maxHeight="14rem"
+                      />
                     </Section>
                   )}
                 </div>

@@ -29,32 +29,42 @@ export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number 
   const problemCount = data ? HEALTH_STATES.filter(isProblem).reduce((sum, state) => sum + data.byState[state], 0) : 0;
 
   return (
-    <div className="wall-root fixed inset-0 flex cursor-none flex-col gap-[1.6vh] overflow-hidden bg-[#05070c] p-[2.2vh] text-slate-100" data-testid="wall">
+    <div
+      className="wall-root fixed inset-0 flex cursor-none flex-col gap-[1.6vh] overflow-hidden bg-[#05070c] p-[2.2vh] text-slate-100"
+      data-testid="wall"
+    >
       <header className="flex items-center justify-between">
         <div className="flex shrink-0 items-center gap-[1.4vh]">
           <Activity aria-hidden className="size-[5vh] text-sky-400" />
           <div className="leading-none">
             <h1 className="text-[3.6vh] font-bold tracking-tight">Aggregation health</h1>
             <p className="mt-[0.6vh] text-[2vh] text-slate-400">
-              {data ? `${data.total} pairs · stalled after ${data.thresholds.stallMinutes} min · lagging over ${data.thresholds.lagBars} bars` : 'Frontier Monitor'}
+              {data
+                ? `${data.total} pairs · stalled after ${data.thresholds.stallMinutes} min · lagging over ${data.thresholds.lagBars} bars`
+                : 'Frontier Monitor'}
             </p>
           </div>
         </div>
         {/* In the header's free middle: the incidents cost the tiles no height. */}
         <div className="flex min-w-0 flex-1 px-[3vh]">
-          {data && incidents.data && <WallIncidents incidents={incidents.data.incidents} open={incidents.data.open} now={now} />}
+          {data && incidents.data && (
+            <WallIncidents incidents={incidents.data.incidents} open={incidents.data.open} now={now} />
+          )}
         </div>
         <WallClock dataUpdatedAt={summary.dataUpdatedAt} />
       </header>
 
-      <StaleBanner
-        tone="wall"
-        intervalMs={intervalMs}
-        query={summary}
-      />
+      <StaleBanner tone="wall" intervalMs={intervalMs} query={summary} />
 
       {data ? (
-        <div className={cn('flex min-h-0 flex-1 flex-col gap-[1.6vh] transition-[opacity,filter] duration-700', stale ? 'opacity-45 grayscale' : '')} data-testid="wall-content" data-stale={stale}>
+        <div
+          className={cn(
+            'flex min-h-0 flex-1 flex-col gap-[1.6vh] transition-[opacity,filter] duration-700',
+            stale ? 'opacity-45 grayscale' : '',
+          )}
+          data-testid="wall-content"
+          data-stale={stale}
+        >
           <WallCounts byState={data.byState} />
           <ProblemTiles problems={data.problems} problemCount={problemCount} totalPairs={data.total} />
         </div>

@@ -67,7 +67,8 @@ export const STATE_META: Record<HealthState, StateMeta> = {
   },
   DRIFT: {
     label: 'Drift',
-    meaning: 'An audit found finalized bars that differ from bars_1m (late or corrected minutes) and did not repair them.',
+    meaning:
+      'An audit found finalized bars that differ from bars_1m (late or corrected minutes) and did not repair them.',
     icon: GitCompareArrows,
     color: 'var(--color-state-drift)',
     badge: 'bg-violet-50 text-violet-800 ring-violet-300',

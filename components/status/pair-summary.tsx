@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import type { PairHealth } from '@/lib/shared/types';
 import { describeMarket } from '@/lib/health/market-session';
 import { formatCount, formatDecimal, formatUtc } from '@/components/ui/format';
-import { formatMinutesRounded } from "@/lib/shared/duration";
+import { formatMinutesRounded } from '@/lib/shared/duration';
 import { STATE_META } from './health-state-meta';
 import { StateBadge } from './state-badge';
 import { TrendLabel } from './trend-label';
@@ -59,7 +59,10 @@ function Fact({ term, children, hint }: { term: string; children: ReactNode; hin
 /** The numbers behind the verdict, straight from v_aggregation_frontier_health. */
 export function PairFacts({ pair }: { pair: PairHealth }) {
   return (
-    <dl className="grid grid-cols-2 gap-x-6 gap-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-4 2xl:grid-cols-6" data-testid="pair-facts">
+    <dl
+      className="grid grid-cols-2 gap-x-6 gap-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-4 2xl:grid-cols-6"
+      data-testid="pair-facts"
+    >
       <Fact term="Cursor" hint="last_agg_bar_ts_utc: start of the newest finished window">
         {formatUtc(pair.cursorUtc)} <span className="text-xs text-slate-500">({pair.cursorStatus})</span>
       </Fact>
@@ -78,7 +81,9 @@ export function PairFacts({ pair }: { pair: PairHealth }) {
       <Fact term="Source age">{formatMinutesRounded(pair.sourceAgeMinutes)}</Fact>
       <Fact term="Last success">
         {formatUtc(pair.lastSuccessUtc)}
-        {pair.minutesSinceSuccess !== null && <span className="text-xs text-slate-500"> ({formatMinutesRounded(pair.minutesSinceSuccess)} ago)</span>}
+        {pair.minutesSinceSuccess !== null && (
+          <span className="text-xs text-slate-500"> ({formatMinutesRounded(pair.minutesSinceSuccess)} ago)</span>
+        )}
       </Fact>
       <Fact term="Last attempt">{formatUtc(pair.lastAttemptUtc)}</Fact>
       <Fact term="Consecutive failures">
@@ -91,15 +96,24 @@ export function PairFacts({ pair }: { pair: PairHealth }) {
         {formatCount(pair.totalRuns)} / {formatCount(pair.totalBarsWritten)}
       </Fact>
       <Fact term="Enabled">{pair.enabled ? 'yes' : 'no'}</Fact>
-      <Fact term="Audit: repaired 24 h / unrepaired" hint="finalized windows the audit rewrote in the last 24 h / found wrong and left (docs/AUDIT.md)">
+      <Fact
+        term="Audit: repaired 24 h / unrepaired"
+        hint="finalized windows the audit rewrote in the last 24 h / found wrong and left (docs/AUDIT.md)"
+      >
         <span data-testid="audit-counts">
-          {formatCount(pair.auditRepaired24h)} / <span className={pair.auditUnrepaired > 0 ? 'text-violet-700' : ''}>{formatCount(pair.auditUnrepaired)}</span>
+          {formatCount(pair.auditRepaired24h)} /{' '}
+          <span className={pair.auditUnrepaired > 0 ? 'text-violet-700' : ''}>{formatCount(pair.auditUnrepaired)}</span>
         </span>
       </Fact>
       <Fact term="Last audit">{formatUtc(pair.auditLastUtc)}</Fact>
       <Fact term="Market" hint="the symbol's market calendar (docs/SESSIONS.md)">
         <span data-testid="pair-market">{describeMarket(pair.market)}</span>
-        {pair.market && <span className="text-xs text-slate-500"> ({pair.market.calendar}, {pair.market.timeZone})</span>}
+        {pair.market && (
+          <span className="text-xs text-slate-500">
+            {' '}
+            ({pair.market.calendar}, {pair.market.timeZone})
+          </span>
+        )}
       </Fact>
     </dl>
   );

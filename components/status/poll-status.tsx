@@ -3,7 +3,7 @@
 import { RefreshCw } from 'lucide-react';
 import { useNow } from '@/components/hooks/use-now';
 import { nextPollAt, type PollTiming } from '@/components/hooks/polling';
-import { formatAge } from "@/lib/shared/duration";
+import { formatAge } from '@/lib/shared/duration';
 import { cn } from '@/components/ui/cn';
 
 /**
@@ -21,8 +21,13 @@ export function PollStatus({
 }) {
   const now = useNow(1_000);
   const next = nextPollAt(timing);
-  const updated = timing.dataUpdatedAt && now ? `Updated ${formatAge(now - timing.dataUpdatedAt)} ago` : 'Not updated yet';
-  const countdown = timing.isFetching ? 'updating…' : next && now ? `next in ${formatAge(Math.max(0, next - now))}` : '';
+  const updated =
+    timing.dataUpdatedAt && now ? `Updated ${formatAge(now - timing.dataUpdatedAt)} ago` : 'Not updated yet';
+  const countdown = timing.isFetching
+    ? 'updating…'
+    : next && now
+      ? `next in ${formatAge(Math.max(0, next - now))}`
+      : '';
   const muted = tone === 'dark' ? 'text-slate-300' : 'text-slate-600';
   return (
     <div className={cn('flex items-center gap-2 text-sm tabular', muted)} data-testid="poll-status">

@@ -2,9 +2,9 @@
 
 import { CloudOff } from 'lucide-react';
 import { describeError } from '@/components/hooks/api-fetch';
-import { ApiError } from "@/lib/shared/api-error";
+import { ApiError } from '@/lib/shared/api-error';
 import { useNow } from '@/components/hooks/use-now';
-import { formatAge } from "@/lib/shared/duration";
+import { formatAge } from '@/lib/shared/duration';
 import { cn } from '@/components/ui/cn';
 
 /** The parts of a react-query result (what useQuery returns) that the banner reads. */
@@ -27,7 +27,15 @@ export function isStale(query: Pick<StaleQuery, 'isError' | 'failureCount'>): bo
  * react-query keeps `data` when a poll fails, so nothing here has to remember it: each screen
  * passes its query result as it is.
  */
-export function StaleBanner({ query, intervalMs, tone = 'light' }: { query: StaleQuery; intervalMs: number; tone?: 'light' | 'wall' }) {
+export function StaleBanner({
+  query,
+  intervalMs,
+  tone = 'light',
+}: {
+  query: StaleQuery;
+  intervalMs: number;
+  tone?: 'light' | 'wall';
+}) {
   const now = useNow(1_000);
   if (!isStale(query)) return null;
   const failure = query.error ?? query.failureReason;
@@ -42,7 +50,11 @@ export function StaleBanner({ query, intervalMs, tone = 'light' }: { query: Stal
       ? 'border-amber-400 bg-amber-400 text-black text-[2.4vh] px-[1.5vw] py-[1vh]'
       : 'border-amber-300 bg-amber-50 text-amber-950 text-sm px-4 py-3';
   return (
-    <div role="alert" data-testid="stale-banner" className={cn('flex items-center gap-3 rounded-lg border font-medium', styles)}>
+    <div
+      role="alert"
+      data-testid="stale-banner"
+      className={cn('flex items-center gap-3 rounded-lg border font-medium', styles)}
+    >
       <CloudOff aria-hidden className={tone === 'wall' ? 'size-[3.2vh] shrink-0' : 'size-5 shrink-0'} />
       <p>
         <strong className="font-bold">{headline}</strong>

@@ -14,7 +14,11 @@ export function StateBadge({ state, size = 'sm' }: { state: HealthState; size?: 
   const Icon = meta.icon;
   return (
     <span
-      className={cn('inline-flex items-center rounded-full font-semibold whitespace-nowrap ring-1 ring-inset', meta.badge, SIZES[size])}
+      className={cn(
+        'inline-flex items-center rounded-full font-semibold whitespace-nowrap ring-1 ring-inset',
+        meta.badge,
+        SIZES[size],
+      )}
       data-state={state}
       title={meta.meaning}
     >

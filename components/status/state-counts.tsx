@@ -17,7 +17,10 @@ export function StateCounts({
   onToggle: (state: HealthState) => void;
 }) {
   return (
-    <ul aria-label="Pairs per health state" className="grid grid-cols-3 gap-2 sm:grid-cols-5 xl:auto-cols-fr xl:grid-flow-col xl:grid-cols-none">
+    <ul
+      aria-label="Pairs per health state"
+      className="grid grid-cols-3 gap-2 sm:grid-cols-5 xl:auto-cols-fr xl:grid-flow-col xl:grid-cols-none"
+    >
       {HEALTH_STATES.map((state) => {
         const meta = STATE_META[state];
         const Icon = meta.icon;
@@ -32,16 +35,31 @@ export function StateCounts({
               onClick={() => onToggle(state)}
               data-testid={`count-${state}`}
               title={`${meta.meaning} Click to ${pressed ? 'remove this filter' : 'show only these pairs'}.`}
-              className={cn('group flex h-full w-full flex-col items-start gap-1 rounded-lg border bg-white px-3 py-2 text-left shadow-sm transition hover:border-slate-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600', pressed ? 'border-slate-900 ring-2 ring-slate-900' : 'border-slate-200')}
+              className={cn(
+                'group flex h-full w-full flex-col items-start gap-1 rounded-lg border bg-white px-3 py-2 text-left shadow-sm transition hover:border-slate-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600',
+                pressed ? 'border-slate-900 ring-2 ring-slate-900' : 'border-slate-200',
+              )}
             >
-              <span className={cn('flex items-center gap-1.5 text-xs font-semibold tracking-wide uppercase', quiet ? 'text-slate-500' : meta.text)}>
+              <span
+                className={cn(
+                  'flex items-center gap-1.5 text-xs font-semibold tracking-wide uppercase',
+                  quiet ? 'text-slate-500' : meta.text,
+                )}
+              >
                 <Icon aria-hidden className="size-4" strokeWidth={2.5} />
                 {meta.label}
               </span>
-              <span className={cn('text-2xl font-bold tabular', quiet ? 'text-slate-400' : 'text-slate-900')} data-testid={`count-value-${state}`}>
+              <span
+                className={cn('text-2xl font-bold tabular', quiet ? 'text-slate-400' : 'text-slate-900')}
+                data-testid={`count-value-${state}`}
+              >
                 {formatCount(count)}
               </span>
-              <span aria-hidden className={cn('mt-auto h-1 w-full rounded-full', quiet ? 'bg-slate-100' : '')} style={quiet ? undefined : { background: meta.color }} />
+              <span
+                aria-hidden
+                className={cn('mt-auto h-1 w-full rounded-full', quiet ? 'bg-slate-100' : '')}
+                style={quiet ? undefined : { background: meta.color }}
+              />
             </button>
           </li>
         );

@@ -1,6 +1,6 @@
 import { CircleHelp, Minus, TrendingDown, TrendingUp } from 'lucide-react';
 import type { Trend } from '@/lib/shared/types';
-import { formatMinutesRounded } from "@/lib/shared/duration";
+import { formatMinutesRounded } from '@/lib/shared/duration';
 import { cn } from '@/components/ui/cn';
 
 const TRENDS: Record<Trend, { label: string; icon: typeof Minus; className: string }> = {
@@ -34,7 +34,10 @@ export function TrendLabel({
   const meta = TRENDS[trend];
   const Icon = meta.icon;
   return (
-    <span className={cn('inline-flex max-w-full items-center gap-1', wrap ? '' : 'whitespace-nowrap', meta.className)} title={trendText(trend, etaMinutes)}>
+    <span
+      className={cn('inline-flex max-w-full items-center gap-1', wrap ? '' : 'whitespace-nowrap', meta.className)}
+      title={trendText(trend, etaMinutes)}
+    >
       <Icon aria-hidden className="size-4 shrink-0" />
       {compact ? (
         <span className="sr-only">{trendText(trend, etaMinutes)}</span>

@@ -68,7 +68,12 @@ export function FilterBar({
               type="button"
               aria-pressed={pressed}
               onClick={() => onToggleTimeframe(timeframe)}
-              className={cn('rounded-md border px-2 py-1 font-mono text-xs font-semibold transition', pressed ? 'border-slate-900 bg-slate-900 text-white' : 'border-slate-300 bg-white text-slate-700 hover:bg-slate-50')}
+              className={cn(
+                'rounded-md border px-2 py-1 font-mono text-xs font-semibold transition',
+                pressed
+                  ? 'border-slate-900 bg-slate-900 text-white'
+                  : 'border-slate-300 bg-white text-slate-700 hover:bg-slate-50',
+              )}
             >
               {timeframe}
             </button>

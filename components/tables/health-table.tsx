@@ -9,7 +9,7 @@ import { forText } from '@/components/history/state-style';
 import { StateBadge } from '@/components/status/state-badge';
 import { TrendLabel } from '@/components/status/trend-label';
 import { formatCount } from '@/components/ui/format';
-import { formatMinutesRounded } from "@/lib/shared/duration";
+import { formatMinutesRounded } from '@/lib/shared/duration';
 import { pairHref } from '@/components/ui/pair-href';
 import type { SortDir, SortKey } from '@/lib/health/list-contract';
 import { cn } from '@/components/ui/cn';
@@ -31,9 +31,23 @@ const COLUMNS: Column[] = [
   { id: 'timeframe', label: 'TF', width: '64px', sort: 'timeframe' },
   // The rest of the width: why it is in this state, and what to do about it.
   { id: 'why', label: 'Why → what to do', width: 'auto' },
-  { id: 'behind', label: 'Behind', width: '92px', sort: 'bars_behind', align: 'right', hint: 'bars behind: complete windows not aggregated yet' },
+  {
+    id: 'behind',
+    label: 'Behind',
+    width: '92px',
+    sort: 'bars_behind',
+    align: 'right',
+    hint: 'bars behind: complete windows not aggregated yet',
+  },
   { id: 'trend', label: 'Trend / ETA', width: '224px' },
-  { id: 'success', label: 'Since OK', width: '112px', sort: 'minutes_since_success', align: 'right', hint: 'minutes since the last successful run' },
+  {
+    id: 'success',
+    label: 'Since OK',
+    width: '112px',
+    sort: 'minutes_since_success',
+    align: 'right',
+    hint: 'minutes since the last successful run',
+  },
   { id: 'gap', label: 'Gap', width: '104px', sort: 'gap', align: 'right', hint: 'source frontier minus cursor' },
   { id: 'fails', label: 'Fails', width: '68px', align: 'right', hint: 'consecutive failures' },
 ];
@@ -41,12 +55,22 @@ const COLUMNS: Column[] = [
 const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairHealth; index: number }) {
   const more = pair.reasons.length - 1;
   return (
-    <tr aria-rowindex={index + 2} className="border-b border-slate-100 hover:bg-sky-50/60" style={{ height: ROW_HEIGHT }} data-testid="health-row" data-state={pair.state}>
+    <tr
+      aria-rowindex={index + 2}
+      className="border-b border-slate-100 hover:bg-sky-50/60"
+      style={{ height: ROW_HEIGHT }}
+      data-testid="health-row"
+      data-state={pair.state}
+    >
       <td className="px-3">
         <StateBadge state={pair.state} />
       </td>
       <td className="truncate px-3 font-mono text-sm font-semibold">
-        <Link href={pairHref(pair.symbol, pair.timeframe)} className="text-sky-800 underline-offset-2 hover:underline" title={`Open ${pair.symbol} ${pair.timeframe}`}>
+        <Link
+          href={pairHref(pair.symbol, pair.timeframe)}
+          className="text-sky-800 underline-offset-2 hover:underline"
+          title={`Open ${pair.symbol} ${pair.timeframe}`}
+        >
           {pair.symbol}
         </Link>
       </td>
@@ -54,7 +78,11 @@ const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairHealth; i
       <td className="px-3 text-sm" title={`${pair.reasons.join('\n')}\n→ ${pair.action}`}>
         <div className="truncate font-medium text-slate-900">
           {pair.reason}
-          {pair.state_since && <span className="ml-1.5 text-xs font-medium text-slate-500" data-testid="state-for">{forText(pair.state_since)}</span>}
+          {pair.state_since && (
+            <span className="ml-1.5 text-xs font-medium text-slate-500" data-testid="state-for">
+              {forText(pair.state_since)}
+            </span>
+          )}
           {more > 0 && <span className="ml-1.5 text-xs font-medium text-slate-500">+{more} more</span>}
         </div>
         <div className="truncate text-slate-600">
@@ -68,17 +96,36 @@ const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairHealth; i
         <TrendLabel trend={pair.trend} etaMinutes={pair.etaMinutes} />
       </td>
       <td className="px-3 text-right text-sm whitespace-nowrap tabular">
-        {pair.lastSuccessUtc ? formatMinutesRounded(pair.minutesSinceSuccess) : <span title={`registered ${formatMinutesRounded(pair.minutesSinceSuccess)} ago`}>never</span>}
+        {pair.lastSuccessUtc ? (
+          formatMinutesRounded(pair.minutesSinceSuccess)
+        ) : (
+          <span title={`registered ${formatMinutesRounded(pair.minutesSinceSuccess)} ago`}>never</span>
+        )}
       </td>
       <td className="px-3 text-right text-sm whitespace-nowrap tabular">{formatMinutesRounded(pair.gapMinutes)}</td>
-      <td className={cn('px-3 text-right text-sm tabular', pair.consecutiveFailures > 0 ? 'font-bold text-red-700' : 'text-slate-500')}>
+      <td
+        className={cn(
+          'px-3 text-right text-sm tabular',
+          pair.consecutiveFailures > 0 ? 'font-bold text-red-700' : 'text-slate-500',
+        )}
+      >
         {pair.consecutiveFailures}
       </td>
     </tr>
   );
 });
 
-function SortHeader({ column, sort, dir, onSort }: { column: Column; sort: SortKey; dir: SortDir; onSort: (key: SortKey) => void }) {
+function SortHeader({
+  column,
+  sort,
+  dir,
+  onSort,
+}: {
+  column: Column;
+  sort: SortKey;
+  dir: SortDir;
+  onSort: (key: SortKey) => void;
+}) {
   const active = column.sort === sort;
   const ariaSort = active ? (dir === 'asc' ? 'ascending' : 'descending') : column.sort ? 'none' : undefined;
   const Icon = active ? (dir === 'asc' ? ArrowUp : ArrowDown) : ArrowUpDown;
@@ -88,13 +135,19 @@ function SortHeader({ column, sort, dir, onSort }: { column: Column; sort: SortK
       scope="col"
       aria-sort={ariaSort}
       title={column.hint}
-      className={cn('bg-slate-50 px-3 py-2 text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase', column.align === 'right' ? 'text-right' : 'text-left')}
+      className={cn(
+        'bg-slate-50 px-3 py-2 text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase',
+        column.align === 'right' ? 'text-right' : 'text-left',
+      )}
     >
       {columnSort ? (
         <button
           type="button"
           onClick={() => onSort(columnSort)}
-          className={cn('inline-flex items-center gap-1 uppercase hover:text-slate-900', active ? 'text-slate-900' : '')}
+          className={cn(
+            'inline-flex items-center gap-1 uppercase hover:text-slate-900',
+            active ? 'text-slate-900' : '',
+          )}
         >
           {column.label}
           <Icon aria-hidden className={cn('size-3.5', active ? '' : 'opacity-40')} />
@@ -126,10 +179,13 @@ export function HealthTable({
   const scrollRef = useRef<HTMLDivElement>(null);
   // Stable callbacks: a new getItemKey or estimateSize each render makes react-virtual rebuild
   // its measurements for every row (30,000) on every scroll frame.
-  const getItemKey = useCallback((index: number) => {
-    const row = rows[index];
-    return row ? `${row.symbol}\u0000${row.timeframe}` : index;
-  }, [rows]);
+  const getItemKey = useCallback(
+    (index: number) => {
+      const row = rows[index];
+      return row ? `${row.symbol}\u0000${row.timeframe}` : index;
+    },
+    [rows],
+  );
   const estimateSize = useCallback(() => ROW_HEIGHT, []);
   const getScrollElement = useCallback(() => scrollRef.current, []);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement, estimateSize, overscan: 10, getItemKey });
@@ -140,11 +196,20 @@ export function HealthTable({
   return (
     <div
       ref={scrollRef}
-      className={cn('max-h-[calc(100vh-7rem)] min-h-[160px] overflow-auto rounded-lg border border-slate-200 bg-white transition-opacity', dimmed ? 'opacity-60' : '')}
+      className={cn(
+        'max-h-[calc(100vh-7rem)] min-h-[160px] overflow-auto rounded-lg border border-slate-200 bg-white transition-opacity',
+        dimmed ? 'opacity-60' : '',
+      )}
       data-testid="health-table-scroll"
     >
-      <table className="w-full min-w-[1100px] table-fixed border-collapse" aria-rowcount={rows.length + 1} data-testid="health-table">
-        <caption className="sr-only">Pairs, {rows.length} rows, sorted by {sort} {dir === 'asc' ? 'ascending' : 'descending'}</caption>
+      <table
+        className="w-full min-w-[1100px] table-fixed border-collapse"
+        aria-rowcount={rows.length + 1}
+        data-testid="health-table"
+      >
+        <caption className="sr-only">
+          Pairs, {rows.length} rows, sorted by {sort} {dir === 'asc' ? 'ascending' : 'descending'}
+        </caption>
         <colgroup>
           {COLUMNS.map((column) => (
             <col key={column.id} style={{ width: column.width }} />

@@ -11,7 +11,14 @@ import { cn } from '@/components/ui/cn';
 /** The run exactly as stored: the result JSON, and the error text of a failed run. */
 export function rawRunJson(run: RunRecord): string {
   return JSON.stringify(
-    { run_id: run.runId, started_at_utc: run.startedAtUtc, finished_at_utc: run.finishedAtUtc, ok: run.ok, result: run.result, error: run.error },
+    {
+      run_id: run.runId,
+      started_at_utc: run.startedAtUtc,
+      finished_at_utc: run.finishedAtUtc,
+      ok: run.ok,
+      result: run.result,
+      error: run.error,
+    },
     null,
     2,
   );
@@ -26,7 +33,11 @@ function RunRow({ run, open, onToggle }: { run: RunRecord; open: boolean; onTogg
   const detailId = `run-${run.runId}-json`;
   return (
     <Fragment>
-      <tr className={cn('border-b border-slate-100', run.ok ? (audit ? 'bg-violet-50/50' : '') : 'bg-red-50/60')} data-testid="run-row" data-kind={audit ? 'audit' : 'catchup'}>
+      <tr
+        className={cn('border-b border-slate-100', run.ok ? (audit ? 'bg-violet-50/50' : '') : 'bg-red-50/60')}
+        data-testid="run-row"
+        data-kind={audit ? 'audit' : 'catchup'}
+      >
         <td className="px-3 py-2">
           <button
             type="button"
@@ -35,8 +46,8 @@ function RunRow({ run, open, onToggle }: { run: RunRecord; open: boolean; onTogg
             onClick={onToggle}
             className="inline-flex items-center gap-1 rounded px-1 font-mono text-sm text-sky-800 hover:bg-sky-50"
           >
-            {open ? <ChevronDown aria-hidden className="size-4" /> : <ChevronRight aria-hidden className="size-4" />}
-            #{run.runId}
+            {open ? <ChevronDown aria-hidden className="size-4" /> : <ChevronRight aria-hidden className="size-4" />}#
+            {run.runId}
             <span className="sr-only">{open ? 'hide' : 'show'} raw JSON</span>
           </button>
         </td>
@@ -60,14 +71,29 @@ function RunRow({ run, open, onToggle }: { run: RunRecord; open: boolean; onTogg
         <td className="px-3 py-2 text-right text-sm tabular">{formatCount(windows)}</td>
         <td className="px-3 py-2 text-right text-sm tabular">{formatCount(bars)}</td>
         <td className="px-3 py-2 text-right text-sm tabular">{formatCount(audit ? undefined : point?.barsBehind)}</td>
-        <td className="max-w-0 truncate px-3 py-2 text-sm text-slate-700" title={run.error ?? (audit ? auditSummary(run) : point?.stopReason) ?? undefined}>
-          {audit ? <span className="text-xs text-violet-900">{auditSummary(run)}</span> : run.ok ? <code className="font-mono text-xs">{point?.stopReason ?? '—'}</code> : <span className="text-red-800">{run.error}</span>}
+        <td
+          className="max-w-0 truncate px-3 py-2 text-sm text-slate-700"
+          title={run.error ?? (audit ? auditSummary(run) : point?.stopReason) ?? undefined}
+        >
+          {audit ? (
+            <span className="text-xs text-violet-900">{auditSummary(run)}</span>
+          ) : run.ok ? (
+            <code className="font-mono text-xs">{point?.stopReason ?? '—'}</code>
+          ) : (
+            <span className="text-red-800">{run.error}</span>
+          )}
         </td>
       </tr>
       {open && (
         <tr id={detailId} className="border-b border-slate-200 bg-slate-50">
           <td colSpan={8} className="px-3 py-3">
-            <CodeBlock code={rawRunJson(run)} label={`Raw JSON of run ${run.runId}`} copyLabel="Copy JSON" maxHeight="20rem" testId="run-json" />
+            <CodeBlock
+              code={rawRunJson(run)}
+              label={`Raw JSON of run ${run.runId}`}
+              copyLabel="Copy JSON"
+              maxHeight="20rem"
+              testId="run-json"
+            />
           </td>
         </tr>
       )}
@@ -95,7 +121,12 @@ export function RunsTable({
       return next;
     });
 
-  if (runs.length === 0) return <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-sm text-slate-500">No runs recorded for this pair yet.</p>;
+  if (runs.length === 0)
+    return (
+      <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-sm text-slate-500">
+        No runs recorded for this pair yet.
+      </p>
+    );
 
   return (
     <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
@@ -114,14 +145,30 @@ export function RunsTable({
           </colgroup>
           <thead className="bg-slate-50 text-xs font-semibold tracking-wide text-slate-600 uppercase">
             <tr>
-              <th scope="col" className="px-3 py-2 text-left">Run</th>
-              <th scope="col" className="px-3 py-2 text-left">Finished</th>
-              <th scope="col" className="px-3 py-2 text-left">Result</th>
-              <th scope="col" className="px-3 py-2 text-right">Duration</th>
-              <th scope="col" className="px-3 py-2 text-right">Windows</th>
-              <th scope="col" className="px-3 py-2 text-right">Bars</th>
-              <th scope="col" className="px-3 py-2 text-right">Behind after</th>
-              <th scope="col" className="px-3 py-2 text-left">Stop reason / error</th>
+              <th scope="col" className="px-3 py-2 text-left">
+                Run
+              </th>
+              <th scope="col" className="px-3 py-2 text-left">
+                Finished
+              </th>
+              <th scope="col" className="px-3 py-2 text-left">
+                Result
+              </th>
+              <th scope="col" className="px-3 py-2 text-right">
+                Duration
+              </th>
+              <th scope="col" className="px-3 py-2 text-right">
+                Windows
+              </th>
+              <th scope="col" className="px-3 py-2 text-right">
+                Bars
+              </th>
+              <th scope="col" className="px-3 py-2 text-right">
+                Behind after
+              </th>
+              <th scope="col" className="px-3 py-2 text-left">
+                Stop reason / error
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -26,7 +26,10 @@ export function AppHeader({ children, current }: { children?: ReactNode; current
           >
             Incidents
           </Link>
-          <Link href="/wall" className="inline-flex items-center gap-1.5 rounded-md px-2.5 py-1.5 text-slate-700 hover:bg-slate-100">
+          <Link
+            href="/wall"
+            className="inline-flex items-center gap-1.5 rounded-md px-2.5 py-1.5 text-slate-700 hover:bg-slate-100"
+          >
             <Monitor aria-hidden className="size-4" />
             Wall display
           </Link>

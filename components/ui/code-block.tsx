@@ -22,7 +22,10 @@ export function CodeBlock({
   return (
     <figure className="relative" aria-label={label} data-testid={testId}>
       <pre
-        className={cn('overflow-auto rounded-lg p-4 pr-28 font-mono text-[13px] leading-relaxed whitespace-pre-wrap break-words', colours)}
+        className={cn(
+          'overflow-auto rounded-lg p-4 pr-28 font-mono text-[13px] leading-relaxed whitespace-pre-wrap break-words',
+          colours,
+        )}
         style={{ maxHeight }}
         tabIndex={0}
       >

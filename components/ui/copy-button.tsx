@@ -8,7 +8,15 @@ import { cn } from '@/components/ui/cn';
  * Copies text to the clipboard and says so. Falls back to a hidden textarea where the
  * Clipboard API is missing (plain http on a LAN address is not a secure context).
  */
-export function CopyButton({ text, label = 'Copy', className = '' }: { text: string; label?: string; className?: string }) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  className = '',
+}: {
+  text: string;
+  label?: string;
+  className?: string;
+}) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
 
   useEffect(() => {
@@ -43,10 +51,19 @@ export function CopyButton({ text, label = 'Copy', className = '' }: { text: str
     <button
       type="button"
       onClick={copy}
-      className={cn('inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs font-medium text-slate-700 shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600', className)}
+      className={cn(
+        'inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs font-medium text-slate-700 shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600',
+        className,
+      )}
     >
-      {state === 'copied' ? <Check aria-hidden className="size-3.5 text-green-600" /> : <Copy aria-hidden className="size-3.5" />}
-      <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed — select the text' : label}</span>
+      {state === 'copied' ? (
+        <Check aria-hidden className="size-3.5 text-green-600" />
+      ) : (
+        <Copy aria-hidden className="size-3.5" />
+      )}
+      <span aria-live="polite">
+        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed — select the text' : label}
+      </span>
     </button>
   );
 }

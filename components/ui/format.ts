@@ -11,7 +11,6 @@ export function formatDecimal(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : decimal.format(value);
 }
 
-
 /** "2025-11-28 14:03:07 UTC": the pipeline thinks in UTC, so does the dashboard. */
 export function formatUtc(iso: string | null | undefined): string {
   if (!iso) return '—';

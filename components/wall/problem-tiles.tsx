@@ -33,12 +33,23 @@ export function fitTiles(width: number, height: number, viewportHeight: number, 
   const columns = Math.max(1, Math.floor((width + gap) / (MIN_TILE_WIDTH_VH * vh + gap)));
   const rows = Math.max(1, Math.floor((height + gap) / (MIN_TILE_HEIGHT_VH * vh + gap)));
   const usedRows = Math.min(rows, Math.max(1, Math.ceil(tiles / columns)));
-  const tileHeight = Math.max(0, Math.floor(Math.min(MAX_TILE_HEIGHT_VH * vh, (height - (usedRows - 1) * gap) / usedRows)));
+  const tileHeight = Math.max(
+    0,
+    Math.floor(Math.min(MAX_TILE_HEIGHT_VH * vh, (height - (usedRows - 1) * gap) / usedRows)),
+  );
   return { columns, rows, perPage: columns * rows, tileHeight, gap };
 }
 
 /** The problem pairs, worst first, a screenful at a time; pages turn by themselves. */
-export function ProblemTiles({ problems, problemCount, totalPairs }: { problems: readonly PairHealth[]; problemCount: number; totalPairs: number }) {
+export function ProblemTiles({
+  problems,
+  problemCount,
+  totalPairs,
+}: {
+  problems: readonly PairHealth[];
+  problemCount: number;
+  totalPairs: number;
+}) {
   const [ref, size] = useElementSize<HTMLDivElement>();
   const layout = size.height > 0 ? fitTiles(size.width, size.height, window.innerHeight, problems.length) : null;
   const perPage = layout?.perPage ?? 1;
@@ -58,17 +69,28 @@ export function ProblemTiles({ problems, problemCount, totalPairs }: { problems:
     <div className="flex min-h-0 flex-1 flex-col gap-[1vh]">
       <div ref={ref} className="min-h-0 flex-1 overflow-hidden" data-testid="wall-tiles">
         {problems.length === 0 ? (
-          <div className="flex h-full flex-col items-center justify-center gap-[2vh] rounded-[1.5vh] bg-green-950/60 text-green-100 ring-1 ring-green-800" data-testid="wall-all-ok">
+          <div
+            className="flex h-full flex-col items-center justify-center gap-[2vh] rounded-[1.5vh] bg-green-950/60 text-green-100 ring-1 ring-green-800"
+            data-testid="wall-all-ok"
+          >
             <CircleCheck aria-hidden className="size-[12vh] text-state-ok" />
             <p className="text-[5vh] font-bold">All {formatCount(totalPairs)} pairs healthy</p>
           </div>
         ) : layout ? (
           <div
             className="grid"
-            style={{ gridTemplateColumns: `repeat(${layout.columns}, minmax(0, 1fr))`, gridAutoRows: layout.tileHeight, gap: layout.gap }}
+            style={{
+              gridTemplateColumns: `repeat(${layout.columns}, minmax(0, 1fr))`,
+              gridAutoRows: layout.tileHeight,
+              gap: layout.gap,
+            }}
           >
             {visible.map((pair) => (
-              <WallTile key={`${pair.symbol}/${pair.timeframe}`} pair={pair} roomy={layout.tileHeight >= ROOMY_TILE_HEIGHT_VH * (window.innerHeight / 100)} />
+              <WallTile
+                key={`${pair.symbol}/${pair.timeframe}`}
+                pair={pair}
+                roomy={layout.tileHeight >= ROOMY_TILE_HEIGHT_VH * (window.innerHeight / 100)}
+              />
             ))}
           </div>
         ) : null}
@@ -84,7 +106,10 @@ export function ProblemTiles({ problems, problemCount, totalPairs }: { problems:
             Page {shownPage + 1} of {pageCount}
             <span aria-hidden className="flex gap-[0.6vh]">
               {Array.from({ length: pageCount }, (_, index) => (
-                <span key={index} className={cn('size-[1.2vh] rounded-full', index === shownPage ? 'bg-slate-200' : 'bg-slate-700')} />
+                <span
+                  key={index}
+                  className={cn('size-[1.2vh] rounded-full', index === shownPage ? 'bg-slate-200' : 'bg-slate-700')}
+                />
               ))}
             </span>
           </span>

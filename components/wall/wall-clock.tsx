@@ -1,7 +1,7 @@
 'use client';
 
 import { useNow } from '@/components/hooks/use-now';
-import { formatAge } from "@/lib/shared/duration";
+import { formatAge } from '@/lib/shared/duration';
 
 /** The time in UTC (the pipeline's clock) and the age of the data on screen. */
 export function WallClock({ dataUpdatedAt }: { dataUpdatedAt: number }) {

@@ -17,10 +17,15 @@ export function WallCounts({ byState }: { byState: Record<HealthState, number> |
           <li
             key={state}
             data-testid={`wall-count-${state}`}
-            className={cn('flex min-w-0 flex-col justify-between rounded-[1vh] px-[1.2vh] py-[1vh]', lit ? meta.solid : 'bg-slate-900 text-slate-300 ring-1 ring-slate-700')}
+            className={cn(
+              'flex min-w-0 flex-col justify-between rounded-[1vh] px-[1.2vh] py-[1vh]',
+              lit ? meta.solid : 'bg-slate-900 text-slate-300 ring-1 ring-slate-700',
+            )}
           >
             {/* Two lines at most: with eleven states a label such as "Cursor ahead" would be cut to "Cursor ah…". */}
-            <span className="line-clamp-2 text-[1.8vh] leading-tight font-semibold break-words" title={meta.label}>{meta.label}</span>
+            <span className="line-clamp-2 text-[1.8vh] leading-tight font-semibold break-words" title={meta.label}>
+              {meta.label}
+            </span>
             <span className="flex items-center gap-[1vh]">
               <Icon aria-hidden className="size-[4vh] shrink-0" strokeWidth={2.5} />
               <span className={cn('text-[6vh] leading-none font-black tabular', count === 0 ? 'opacity-40' : '')}>

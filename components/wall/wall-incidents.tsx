@@ -13,15 +13,20 @@ const severity = (state: string) => {
 
 /** Worst state first, then the widest, then the oldest. */
 export function wallOrder(incidents: readonly IncidentRecord[]): IncidentRecord[] {
-  return [...incidents].sort((a, b) => severity(a.state) - severity(b.state) || b.openPairs - a.openPairs || a.start.localeCompare(b.start));
+  return [...incidents].sort(
+    (a, b) => severity(a.state) - severity(b.state) || b.openPairs - a.openPairs || a.start.localeCompare(b.start),
+  );
 }
 
 /** Who and what, short: the chip's badge already says the state. */
 export function wallLabel(incident: IncidentRecord): string {
   const only = incident.openPairs === 1 ? incident.sample.find((pair) => pair.open) : undefined;
-  const who = incident.scope === 'global'
-    ? `${incident.openSymbols} symbols · ${incident.openPairs} pairs`
-    : only ? `${only.symbol} ${only.timeframe}` : `${incident.symbol ?? '?'} · ${incident.openPairs} timeframes`;
+  const who =
+    incident.scope === 'global'
+      ? `${incident.openSymbols} symbols · ${incident.openPairs} pairs`
+      : only
+        ? `${only.symbol} ${only.timeframe}`
+        : `${incident.symbol ?? '?'} · ${incident.openPairs} timeframes`;
   return incident.error ? `${who} · ${incident.error}` : who;
 }
 
@@ -29,10 +34,22 @@ export function wallLabel(incident: IncidentRecord): string {
  * The open incidents in one line of chips ("CLZ6 · 6 timeframes · 92 min"), worst first, the
  * count always visible; it sits in the header, so it costs the tiles no height.
  */
-export function WallIncidents({ incidents, open, now }: { incidents: readonly IncidentRecord[]; open: number; now: number }) {
+export function WallIncidents({
+  incidents,
+  open,
+  now,
+}: {
+  incidents: readonly IncidentRecord[];
+  open: number;
+  now: number;
+}) {
   if (open === 0) return null;
   return (
-    <section aria-label="Open incidents" className="flex h-[4.4vh] min-w-0 items-center gap-[1vh] overflow-hidden" data-testid="wall-incidents">
+    <section
+      aria-label="Open incidents"
+      className="flex h-[4.4vh] min-w-0 items-center gap-[1vh] overflow-hidden"
+      data-testid="wall-incidents"
+    >
       <span className="shrink-0 text-[2.2vh] font-bold text-slate-200 tabular" data-testid="wall-incident-count">
         {open} incident{open === 1 ? '' : 's'}
       </span>
@@ -44,9 +61,15 @@ export function WallIncidents({ incidents, open, now }: { incidents: readonly In
             className="flex max-w-[70vh] shrink-0 items-center gap-[0.8vh] rounded-[0.8vh] bg-slate-900 py-[0.5vh] pr-[1vh] pl-[0.5vh] text-[2.1vh] ring-1 ring-slate-700"
             data-testid="wall-incident"
           >
-            <span className={cn('shrink-0 rounded-[0.5vh] px-[0.6vh] text-[1.7vh] font-bold uppercase', meta.solid)}>{meta.label}</span>
-            <span className="min-w-0 truncate font-semibold text-white" title={incident.cause}>{wallLabel(incident)}</span>
-            {now > 0 && <span className="shrink-0 text-slate-400 tabular">{formatLasted(now - Date.parse(incident.start))}</span>}
+            <span className={cn('shrink-0 rounded-[0.5vh] px-[0.6vh] text-[1.7vh] font-bold uppercase', meta.solid)}>
+              {meta.label}
+            </span>
+            <span className="min-w-0 truncate font-semibold text-white" title={incident.cause}>
+              {wallLabel(incident)}
+            </span>
+            {now > 0 && (
+              <span className="shrink-0 text-slate-400 tabular">{formatLasted(now - Date.parse(incident.start))}</span>
+            )}
           </span>
         );
       })}

@@ -3,11 +3,17 @@ import { forText } from '@/components/history/state-style';
 import { STATE_META } from '@/components/status/health-state-meta';
 import { trendText } from '@/components/status/trend-label';
 import { formatCount } from '@/components/ui/format';
-import { formatMinutesRounded } from "@/lib/shared/duration";
+import { formatMinutesRounded } from '@/lib/shared/duration';
 import { cn } from '@/components/ui/cn';
 
 /** One problem pair, readable from across the room: state, pair, why. */
-export function WallTile({ pair, roomy }: { pair: PairHealth; /** tall enough for a third line of reason */ roomy: boolean }) {
+export function WallTile({
+  pair,
+  roomy,
+}: {
+  pair: PairHealth;
+  /** tall enough for a third line of reason */ roomy: boolean;
+}) {
   const meta = STATE_META[pair.state];
   const Icon = meta.icon;
   return (
@@ -19,21 +25,32 @@ export function WallTile({ pair, roomy }: { pair: PairHealth; /** tall enough fo
       aria-label={`${pair.symbol} ${pair.timeframe}: ${meta.label} — ${pair.reason}`}
     >
       <div className="flex items-center justify-between gap-[1vh]">
-        <span className={cn('inline-flex shrink-0 items-center gap-[0.6vh] rounded-[0.6vh] px-[0.8vh] py-[0.2vh] text-[1.8vh] font-bold whitespace-nowrap uppercase', meta.solid)}>
+        <span
+          className={cn(
+            'inline-flex shrink-0 items-center gap-[0.6vh] rounded-[0.6vh] px-[0.8vh] py-[0.2vh] text-[1.8vh] font-bold whitespace-nowrap uppercase',
+            meta.solid,
+          )}
+        >
           <Icon aria-hidden className="size-[2vh]" strokeWidth={2.5} />
           {meta.label}
         </span>
         <span className="truncate text-[1.8vh] text-slate-400 tabular">
           {pair.state_since ? `${forText(pair.state_since)} · ` : ''}
           {pair.barsBehind !== null && pair.barsBehind > 0 ? `${formatCount(pair.barsBehind)} behind · ` : ''}
-          {pair.lastSuccessUtc !== null && pair.minutesSinceSuccess !== null ? `ok ${formatMinutesRounded(pair.minutesSinceSuccess)} ago` : 'never succeeded'}
+          {pair.lastSuccessUtc !== null && pair.minutesSinceSuccess !== null
+            ? `ok ${formatMinutesRounded(pair.minutesSinceSuccess)} ago`
+            : 'never succeeded'}
         </span>
       </div>
       <p className="mt-[0.8vh] truncate font-mono text-[3.6vh] leading-tight font-bold text-white">
         {pair.symbol} <span className="text-slate-400">{pair.timeframe}</span>
       </p>
-      <p className={cn('mt-[0.4vh] text-[2.3vh] leading-snug text-slate-200', roomy ? 'line-clamp-3' : 'line-clamp-2')}>{pair.reason}</p>
-      <p className="mt-auto truncate pt-[0.4vh] text-[1.8vh] text-slate-300">{trendText(pair.trend, pair.etaMinutes)}</p>
+      <p className={cn('mt-[0.4vh] text-[2.3vh] leading-snug text-slate-200', roomy ? 'line-clamp-3' : 'line-clamp-2')}>
+        {pair.reason}
+      </p>
+      <p className="mt-auto truncate pt-[0.4vh] text-[1.8vh] text-slate-300">
+        {trendText(pair.trend, pair.etaMinutes)}
+      </p>
     </article>
   );
 }

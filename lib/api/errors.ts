@@ -7,4 +7,3 @@ export const notFound = (message: string) => new ApiError(404, 'not_found', mess
 export function quoted(value: string, max = 40): string {
   return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
 }
-

@@ -18,8 +18,13 @@ export async function checkHealthz(): Promise<{ status: 200 | 503; body: Healthz
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.warn('readiness check failed', { error: message, unreachable: isDatabaseUnavailable(error) });
-    const reason = isDatabaseUnavailable(error) ? 'the database is unavailable' : 'the database does not answer queries (is it migrated?)';
-    return { status: 503, body: { status: 'degraded', database: 'down', error: { code: 'db_unavailable', message: reason } } };
+    const reason = isDatabaseUnavailable(error)
+      ? 'the database is unavailable'
+      : 'the database does not answer queries (is it migrated?)';
+    return {
+      status: 503,
+      body: { status: 'degraded', database: 'down', error: { code: 'db_unavailable', message: reason } },
+    };
   }
 }
 

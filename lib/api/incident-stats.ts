@@ -10,7 +10,13 @@ export function incidentStats(query: { window: StatsWindow; hours: number }): Pr
   return statsCache.get(query.window, async () => {
     const to = new Date();
     const stats = await fetchIncidentStats(query.hours);
-    return { generatedAt: to.toISOString(), window: query.window, from: new Date(to.getTime() - query.hours * 3_600_000).toISOString(), to: to.toISOString(), ...stats };
+    return {
+      generatedAt: to.toISOString(),
+      window: query.window,
+      from: new Date(to.getTime() - query.hours * 3_600_000).toISOString(),
+      to: to.toISOString(),
+      ...stats,
+    };
   });
 }
 

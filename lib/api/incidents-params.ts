@@ -43,7 +43,10 @@ function isoParam(name: string) {
   return z.string().transform((value, context) => {
     const ms = ISO_TIME.test(value) ? Date.parse(value) : Number.NaN;
     if (Number.isNaN(ms)) {
-      context.addIssue({ code: 'custom', message: `${name} must be an ISO-8601 time with Z or an offset, such as 2026-11-28T06:00:00Z, got ${quoted(value)}` });
+      context.addIssue({
+        code: 'custom',
+        message: `${name} must be an ISO-8601 time with Z or an offset, such as 2026-11-28T06:00:00Z, got ${quoted(value)}`,
+      });
       return z.NEVER;
     }
     return new Date(ms);
@@ -57,14 +60,22 @@ export interface TimelineQuery extends PairKey {
   to: Date;
 }
 
-export function parseTimelineQuery(pathParams: { symbol: string; timeframe: string }, params: URLSearchParams, now = new Date()): TimelineQuery {
+export function parseTimelineQuery(
+  pathParams: { symbol: string; timeframe: string },
+  params: URLSearchParams,
+  now = new Date(),
+): TimelineQuery {
   const key = parsePairKey(pathParams);
   rejectUnknownAndRepeated(params, ['from', 'to']);
-  const parsed = parseParams(timelineSchema, { from: params.get('from') ?? undefined, to: params.get('to') ?? undefined });
+  const parsed = parseParams(timelineSchema, {
+    from: params.get('from') ?? undefined,
+    to: params.get('to') ?? undefined,
+  });
   const to = parsed.to ?? now;
   const from = parsed.from ?? new Date(to.getTime() - DEFAULT_TIMELINE_HOURS * 3_600_000);
   if (from >= to) throw badRequest(`from must be before to, got from=${from.toISOString()} to=${to.toISOString()}`);
-  if (to.getTime() - from.getTime() > MAX_TIMELINE_DAYS * 86_400_000) throw badRequest(`from..to must span at most ${MAX_TIMELINE_DAYS} days`);
+  if (to.getTime() - from.getTime() > MAX_TIMELINE_DAYS * 86_400_000)
+    throw badRequest(`from..to must span at most ${MAX_TIMELINE_DAYS} days`);
   return { ...key, from, to };
 }
 
@@ -73,7 +84,9 @@ const WINDOW_HOURS: Record<StatsWindow, number> = { '24h': 24, '7d': 24 * 7, '30
 /** GET /api/incidents/stats?window=24h|7d|30d (default 24h). */
 export function parseStatsQuery(params: URLSearchParams): { window: StatsWindow; hours: number } {
   rejectUnknownAndRepeated(params, ['window']);
-  const parsed = parseParams(z.object({ window: oneOf('window', STATS_WINDOWS).optional() }), { window: params.get('window') ?? undefined });
+  const parsed = parseParams(z.object({ window: oneOf('window', STATS_WINDOWS).optional() }), {
+    window: params.get('window') ?? undefined,
+  });
   const window = parsed.window ?? '24h';
   return { window, hours: WINDOW_HOURS[window] };
 }

@@ -12,7 +12,12 @@ const timelineCache = new SingleFlightCache<TimelineResponse | null>(SNAPSHOT_TT
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /** One line per incident, read across a room: who, how wide, what. */
-export function incidentCause(row: Pick<IncidentDbRow, 'scope' | 'state' | 'symbol' | 'detail' | 'symbols' | 'pairs' | 'open_symbols' | 'open_pairs' | 'resolved_at'>): string {
+export function incidentCause(
+  row: Pick<
+    IncidentDbRow,
+    'scope' | 'state' | 'symbol' | 'detail' | 'symbols' | 'pairs' | 'open_symbols' | 'open_pairs' | 'resolved_at'
+  >,
+): string {
   const open = row.resolved_at === null;
   const symbols = open ? row.open_symbols : row.symbols;
   const pairs = open ? row.open_pairs : row.pairs;
@@ -52,7 +57,13 @@ export function listIncidents(query: IncidentsQuery): Promise<IncidentsResponse>
 }
 
 async function loadTimeline(query: TimelineQuery): Promise<TimelineResponse | null> {
-  const intervals = await fetchPairTimeline(query.symbol, query.timeframe, query.from, query.to, MAX_TIMELINE_INTERVALS + 1);
+  const intervals = await fetchPairTimeline(
+    query.symbol,
+    query.timeframe,
+    query.from,
+    query.to,
+    MAX_TIMELINE_INTERVALS + 1,
+  );
   if (!intervals) return null;
   const truncated = intervals.length > MAX_TIMELINE_INTERVALS;
   return {
@@ -68,7 +79,12 @@ async function loadTimeline(query: TimelineQuery): Promise<TimelineResponse | nu
 
 export async function pairTimeline(query: TimelineQuery): Promise<TimelineResponse> {
   // Rounded to the second: a page polling "the last 24 h" shares one answer per TTL.
-  const key = JSON.stringify([query.symbol, query.timeframe, Math.floor(query.from.getTime() / 1000), Math.floor(query.to.getTime() / 1000)]);
+  const key = JSON.stringify([
+    query.symbol,
+    query.timeframe,
+    Math.floor(query.from.getTime() / 1000),
+    Math.floor(query.to.getTime() / 1000),
+  ]);
   const timeline = await timelineCache.get(key, () => loadTimeline(query));
   if (!timeline) throw notFound(`no pair ${query.symbol}/${query.timeframe} in data_agg_state or the state history`);
   return timeline;

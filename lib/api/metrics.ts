@@ -56,7 +56,12 @@ export async function metricsText(sources: MetricsSources = {}): Promise<string>
   // A provider's number may change without a new snapshot: shared only while both are the same.
   if (built?.snapshot === snapshot && built.incidentsOpen === incidentsOpen) return built.text;
   const text = Promise.resolve().then(() =>
-    renderMetrics({ snapshot, timeframes: timeframes.map((t) => t.timeframe), pairSeriesCap: env().METRICS_PAIR_SERIES_CAP, incidentsOpen }),
+    renderMetrics({
+      snapshot,
+      timeframes: timeframes.map((t) => t.timeframe),
+      pairSeriesCap: env().METRICS_PAIR_SERIES_CAP,
+      incidentsOpen,
+    }),
   );
   const entry = { snapshot, incidentsOpen, text };
   built = entry;
@@ -74,10 +79,16 @@ export function renderMetrics(input: MetricsInput): Promise<string> {
     new Gauge<L>({ name, help, labelNames, registers: [registry] });
 
   gauge('frontier_build_info', 'The running dashboard; value 1.', ['version']).set({ version: packageJson.version }, 1);
-  gauge('frontier_snapshot_timestamp_seconds', 'When the health snapshot behind these numbers was read (age: time() - this).')
-    .set(Date.parse(snapshot.generatedAt) / 1000);
+  gauge(
+    'frontier_snapshot_timestamp_seconds',
+    'When the health snapshot behind these numbers was read (age: time() - this).',
+  ).set(Date.parse(snapshot.generatedAt) / 1000);
 
-  const pairs = gauge('frontier_pairs', `Pairs per health state and timeframe; every state × every timeframe, 0 included. States: ${HEALTH_STATES.join(', ')}.`, ['state', 'timeframe']);
+  const pairs = gauge(
+    'frontier_pairs',
+    `Pairs per health state and timeframe; every state × every timeframe, 0 included. States: ${HEALTH_STATES.join(', ')}.`,
+    ['state', 'timeframe'],
+  );
   // One pass over up to 30,000 pairs: counts per state and timeframe, and the newest success.
   // ISO timestamps of one fixed format compare as strings; only the winner is parsed.
   const counts = new Map<string, Map<string, number>>(HEALTH_STATES.map((state) => [state, new Map()]));
@@ -94,10 +105,13 @@ export function renderMetrics(input: MetricsInput): Promise<string> {
   }
   // The worker's heartbeat as the data shows it: a worker that stopped stops moving this.
   if (newestSuccess) {
-    gauge('frontier_last_success_timestamp_seconds', 'The newest successful run of any enabled pair (the worker is alive while this moves).')
-      .set(Date.parse(newestSuccess) / 1000);
+    gauge(
+      'frontier_last_success_timestamp_seconds',
+      'The newest successful run of any enabled pair (the worker is alive while this moves).',
+    ).set(Date.parse(newestSuccess) / 1000);
   }
-  if (input.incidentsOpen !== undefined) gauge('frontier_incidents_open', 'Incidents not yet ended.').set(input.incidentsOpen);
+  if (input.incidentsOpen !== undefined)
+    gauge('frontier_incidents_open', 'Incidents not yet ended.').set(input.incidentsOpen);
 
   renderPairSeries(gauge, snapshot, pairSeriesCap);
   return registry.metrics();
@@ -113,21 +127,53 @@ type GaugeFactory = <L extends string>(name: string, help: string, labelNames?: 
  */
 function renderPairSeries(gauge: GaugeFactory, snapshot: HealthSnapshot, cap: number): void {
   const pairLabels = ['symbol', 'timeframe'] as const;
-  const state = gauge('frontier_pair_state', `1 for the pair's health state, 0 for the others; only pairs not ${QUIET_STATES.join('/')}, most severe states first, at most METRICS_PAIR_SERIES_CAP.`, [...pairLabels, 'state']);
-  const barsBehind = gauge('frontier_pair_bars_behind', 'Complete windows not yet aggregated (listed pairs only).', pairLabels);
-  const failures = gauge('frontier_pair_consecutive_failures', 'Failed runs since the last success (listed pairs only).', pairLabels);
-  const sinceSuccess = gauge('frontier_pair_seconds_since_success', 'Seconds since the last successful run or registration (listed pairs only).', pairLabels);
+  const state = gauge(
+    'frontier_pair_state',
+    `1 for the pair's health state, 0 for the others; only pairs not ${QUIET_STATES.join('/')}, most severe states first, at most METRICS_PAIR_SERIES_CAP.`,
+    [...pairLabels, 'state'],
+  );
+  const barsBehind = gauge(
+    'frontier_pair_bars_behind',
+    'Complete windows not yet aggregated (listed pairs only).',
+    pairLabels,
+  );
+  const failures = gauge(
+    'frontier_pair_consecutive_failures',
+    'Failed runs since the last success (listed pairs only).',
+    pairLabels,
+  );
+  const sinceSuccess = gauge(
+    'frontier_pair_seconds_since_success',
+    'Seconds since the last successful run or registration (listed pairs only).',
+    pairLabels,
+  );
   // Per symbol, not per pair: the feed is the symbol's, whatever the timeframe.
-  const sourceAge = gauge('frontier_symbol_source_age_seconds', 'Seconds since the newest source bar of a symbol that has a listed pair.', ['symbol']);
-  const omitted = gauge('frontier_pairs_omitted', 'Pairs in a problem state left without per-pair series by METRICS_PAIR_SERIES_CAP (counted in frontier_pairs all the same).');
-  gauge('frontier_pair_series_cap_pairs', 'METRICS_PAIR_SERIES_CAP: at most this many pairs get per-pair series.').set(cap);
+  const sourceAge = gauge(
+    'frontier_symbol_source_age_seconds',
+    'Seconds since the newest source bar of a symbol that has a listed pair.',
+    ['symbol'],
+  );
+  const omitted = gauge(
+    'frontier_pairs_omitted',
+    'Pairs in a problem state left without per-pair series by METRICS_PAIR_SERIES_CAP (counted in frontier_pairs all the same).',
+  );
+  gauge('frontier_pair_series_cap_pairs', 'METRICS_PAIR_SERIES_CAP: at most this many pairs get per-pair series.').set(
+    cap,
+  );
 
   const problems = snapshot.rows.filter((pair) => isProblem(pair.state));
   // When the cap binds, the most severe states first and, within a state, by name: not by
   // "how bad" (the snapshot's order), which shifts every scrape and would swap pairs in and
   // out at the boundary — ending and starting their series, resetting their alerts' for:.
-  const listed = problems.length <= cap ? problems
-    : [...problems].sort((a, b) => a.severity - b.severity || compareNames(a.symbol, b.symbol) || compareNames(a.timeframe, b.timeframe)).slice(0, cap);
+  const listed =
+    problems.length <= cap
+      ? problems
+      : [...problems]
+          .sort(
+            (a, b) =>
+              a.severity - b.severity || compareNames(a.symbol, b.symbol) || compareNames(a.timeframe, b.timeframe),
+          )
+          .slice(0, cap);
   for (const pair of listed) {
     const labels = { symbol: pair.symbol, timeframe: pair.timeframe };
     for (const name of PAIR_SERIES_STATES) state.set({ ...labels, state: name }, name === pair.state ? 1 : 0);

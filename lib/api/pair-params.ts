@@ -39,6 +39,9 @@ const runsSchema = z.object({
 
 export function parseRunsQuery(params: URLSearchParams): RunsQuery {
   rejectUnknownAndRepeated(params, ['before', 'limit']);
-  const parsed = parseParams(runsSchema, { before: params.get('before') ?? undefined, limit: params.get('limit') ?? undefined });
+  const parsed = parseParams(runsSchema, {
+    before: params.get('before') ?? undefined,
+    limit: params.get('limit') ?? undefined,
+  });
   return { before: parsed.before ?? null, limit: parsed.limit ?? DEFAULT_RUNS_LIMIT };
 }

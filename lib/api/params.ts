@@ -26,7 +26,10 @@ export function rejectUnknownAndRepeated(
 
 /** Repeated and comma-separated values of one parameter (`?state=A&state=B,C`), trimmed. */
 export function listValues(params: URLSearchParams, name: string): string[] {
-  return params.getAll(name).flatMap((value) => value.split(',')).map((value) => value.trim());
+  return params
+    .getAll(name)
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim());
 }
 
 /** A base-10 integer in [min, max]: no sign, exponent, decimals, hex, spaces or NaN. */
@@ -34,7 +37,10 @@ export function intParam(name: string, min: number, max: number) {
   return z.string().transform((value, context) => {
     const parsed = /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-      context.addIssue({ code: 'custom', message: `${name} must be an integer from ${min} to ${max}, got ${quoted(value)}` });
+      context.addIssue({
+        code: 'custom',
+        message: `${name} must be an integer from ${min} to ${max}, got ${quoted(value)}`,
+      });
       return z.NEVER;
     }
     return parsed;

@@ -16,7 +16,6 @@ export function jsonText(text: string, status = 200, headers: Record<string, str
   return new Response(text, { status, headers: { ...NO_STORE, 'content-type': 'application/json', ...headers } });
 }
 
-
 /**
  * Does the request's If-None-Match name this ETag (RFC 9110 §13.1.2: a list, weak
  * comparison, or "*")? The clients that send one are the dashboard's own pages.
@@ -33,9 +32,13 @@ function matchesIfNoneMatch(request: Request, etag: string): boolean {
  * 304 with no body when the request's If-None-Match names the ETag (the body is then never
  * made), else 200 with the body.
  */
-export function conditionalJsonText(request: Request, answer: { etag: string; generatedAt: string; json: () => string }): Response {
+export function conditionalJsonText(
+  request: Request,
+  answer: { etag: string; generatedAt: string; json: () => string },
+): Response {
   const headers = { etag: answer.etag, [GENERATED_AT_HEADER]: answer.generatedAt };
-  if (matchesIfNoneMatch(request, answer.etag)) return new Response(null, { status: 304, headers: { ...NO_STORE, ...headers } });
+  if (matchesIfNoneMatch(request, answer.etag))
+    return new Response(null, { status: 304, headers: { ...NO_STORE, ...headers } });
   return jsonText(answer.json(), 200, headers);
 }
 
@@ -50,9 +53,10 @@ export function errorJson(status: number, code: string, message: string): Respon
  */
 export function errorResponse(route: string, error: unknown): Response {
   if (error instanceof ApiError) return errorJson(error.status, error.code, error.message);
-  const detail = error instanceof Error
-    ? { error: error.message, code: 'code' in error ? error.code : undefined }
-    : { error: String(error) };
+  const detail =
+    error instanceof Error
+      ? { error: error.message, code: 'code' in error ? error.code : undefined }
+      : { error: String(error) };
   if (isDatabaseUnavailable(error)) {
     log.warn('database unavailable', { route, ...detail });
     return errorJson(503, 'db_unavailable', 'the database is unavailable; try again shortly');

@@ -3,7 +3,15 @@ import { env } from '../server/env';
 import { compareWorstFirst, derivePairHealth, thresholdsFromConfig } from '../health/rules';
 import { clockFreeRow } from '../health/clock';
 import { withoutHistoryIfMissing } from '../queries/history';
-import { fetchFrontierRows, fetchStateSince, pairKey, stateSinceFor, type PairStateSince, fetchTimeframes, type Timeframe } from '../queries/frontier';
+import {
+  fetchFrontierRows,
+  fetchStateSince,
+  pairKey,
+  stateSinceFor,
+  type PairStateSince,
+  fetchTimeframes,
+  type Timeframe,
+} from '../queries/frontier';
 import type { FrontierRow, HealthThresholds, PairHealth } from '../shared/types';
 import { SingleFlightCache } from './cache';
 
@@ -72,7 +80,10 @@ const versions = new WeakMap<HealthSnapshot, string>();
 export function snapshotVersionOf(snapshot: HealthSnapshot): string {
   let version = versions.get(snapshot);
   if (version === undefined) {
-    version = snapshotVersion(snapshot.rows, snapshot.history, { thresholds: snapshot.thresholds, runIntervalMinutes: snapshot.runIntervalMinutes });
+    version = snapshotVersion(snapshot.rows, snapshot.history, {
+      thresholds: snapshot.thresholds,
+      runIntervalMinutes: snapshot.runIntervalMinutes,
+    });
     versions.set(snapshot, version);
   }
   return version;
@@ -83,7 +94,11 @@ export function snapshotVersionOf(snapshot: HealthSnapshot): string {
  * the rules' settings. Sorted first: the frontier query has no ORDER BY (a parallel plan returns
  * rows in any order), and the same rows must give the same version in every process.
  */
-export function snapshotVersion(rows: readonly FrontierRow[], history: ReadonlyMap<string, PairStateSince>, config: HealthConfig): string {
+export function snapshotVersion(
+  rows: readonly FrontierRow[],
+  history: ReadonlyMap<string, PairStateSince>,
+  config: HealthConfig,
+): string {
   const texts = rows.map((row) => {
     const known = history.get(pairKey(row.symbol, row.timeframe));
     return `${clockFreeRow(row)}\t${known ? JSON.stringify(known) : '-'}\n`;

@@ -55,13 +55,27 @@ export interface DemoMarket {
 }
 
 /** What the calendars say at `now` for the symbols that have one (the feed trades only then). */
-export async function demoMarkets(pool: pg.Pool, symbols: readonly string[], now: Date): Promise<Map<string, DemoMarket>> {
-  const result = await pool.query<{ symbol: string; is_open: boolean; opened_at_utc: Date | null; last_closed_at_utc: Date | null }>(
+export async function demoMarkets(
+  pool: pg.Pool,
+  symbols: readonly string[],
+  now: Date,
+): Promise<Map<string, DemoMarket>> {
+  const result = await pool.query<{
+    symbol: string;
+    is_open: boolean;
+    opened_at_utc: Date | null;
+    last_closed_at_utc: Date | null;
+  }>(
     `SELECT s AS symbol, m.is_open, m.opened_at_utc, m.last_closed_at_utc
        FROM unnest($1::text[]) s, market_session_at(s, $2) m WHERE m.calendar IS NOT NULL`,
     [symbols, now],
   );
-  return new Map(result.rows.map((r) => [r.symbol, { isOpen: r.is_open, openedAt: r.opened_at_utc, lastClosedAt: r.last_closed_at_utc }]));
+  return new Map(
+    result.rows.map((r) => [
+      r.symbol,
+      { isOpen: r.is_open, openedAt: r.opened_at_utc, lastClosedAt: r.last_closed_at_utc },
+    ]),
+  );
 }
 
 /** The first minute to fill after `previous`: never inside a closed market; null while closed. */

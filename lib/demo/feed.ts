@@ -17,10 +17,17 @@ export async function appendLiveBars(
   random: () => number = Math.random,
 ): Promise<number> {
   const live = symbols.filter(isLive);
-  const last = await lastBars(pool, live.map((s) => s.symbol));
+  const last = await lastBars(
+    pool,
+    live.map((s) => s.symbol),
+  );
   const end = floorMinute(now);
   const bars: DemoBar[] = [];
-  const markets = await demoMarkets(pool, live.map((s) => s.symbol), end); // a closed market trades nothing
+  const markets = await demoMarkets(
+    pool,
+    live.map((s) => s.symbol),
+    end,
+  ); // a closed market trades nothing
   for (const spec of live) {
     const previous = last.get(spec.symbol);
     const from = previous && fillFrom(previous.ts, markets.get(spec.symbol));

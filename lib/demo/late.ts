@@ -20,6 +20,7 @@ export async function correctLateMinute(pool: pg.Pool, symbol: string = LATE_SYM
        FROM (SELECT max(ts_utc) - make_interval(mins => $2) AS ts FROM bars_1m WHERE canonical_symbol = $1) m
       WHERE b.canonical_symbol = $1 AND b.ts_utc = m.ts
      RETURNING b.ts_utc`,
-    [symbol, LATE_BY_MINUTES]);
+    [symbol, LATE_BY_MINUTES],
+  );
   return result.rows[0]?.ts_utc ?? null;
 }

@@ -2,8 +2,14 @@ import type pg from 'pg';
 import { floorMinute, insertDemoBars, lastBars, MINUTE_MS, walkBars, type DemoBar } from './bars';
 import { backfillEnd, demoMarkets, fillFrom, seedDemoCalendar } from './calendar';
 import {
-  AHEAD_BY_DAYS, ALL_TIMEFRAMES, CORRUPT_BAR_MINUTES_AGO, DEMO_SYMBOLS, historyMinutes, isLive,
-  STALE_SOURCE_STOPPED_MINUTES, type DemoSymbol,
+  AHEAD_BY_DAYS,
+  ALL_TIMEFRAMES,
+  CORRUPT_BAR_MINUTES_AGO,
+  DEMO_SYMBOLS,
+  historyMinutes,
+  isLive,
+  STALE_SOURCE_STOPPED_MINUTES,
+  type DemoSymbol,
 } from './symbols';
 
 export interface SeedOptions {
@@ -34,9 +40,16 @@ export async function seedDemo(pool: pg.Pool, options: SeedOptions = {}): Promis
   const symbols = options.symbols ?? DEMO_SYMBOLS;
   const random = options.random ?? Math.random;
   const end = floorMinute(options.now ?? new Date());
-  const last = await lastBars(pool, symbols.map((s) => s.symbol));
+  const last = await lastBars(
+    pool,
+    symbols.map((s) => s.symbol),
+  );
   await seedDemoCalendar(pool, end, symbols);
-  const markets = await demoMarkets(pool, symbols.map((s) => s.symbol), end); // no bars while a market is closed
+  const markets = await demoMarkets(
+    pool,
+    symbols.map((s) => s.symbol),
+    end,
+  ); // no bars while a market is closed
 
   const backfilled: string[] = [];
   const bars: DemoBar[] = [];
@@ -55,7 +68,11 @@ export async function seedDemo(pool: pg.Pool, options: SeedOptions = {}): Promis
   let pairsCaughtUp = 0;
   for (const pair of created) {
     if (pair.catchUp === 'now') {
-      await pool.query('SELECT run_catchup($1, $2, 1000000, $3)', [pair.symbol, pair.timeframe, options.graceMinutes ?? 1]);
+      await pool.query('SELECT run_catchup($1, $2, 1000000, $3)', [
+        pair.symbol,
+        pair.timeframe,
+        options.graceMinutes ?? 1,
+      ]);
     } else if (pair.catchUp === 'until_glitch') {
       // The pipeline ran fine until the vendor's glitch: caught up to the window before the
       // corrupt bar, so the next run of every pair whose window holding it is complete fails.
@@ -126,12 +143,14 @@ async function registerPairs(pool: pg.Pool, symbols: readonly DemoSymbol[]): Pro
           );
         }
         if (timeframe === spec.disabled) {
-          await client.query('UPDATE data_agg_state SET enabled = false WHERE canonical_symbol = $1 AND timeframe = $2', [
-            spec.symbol, timeframe,
-          ]);
+          await client.query(
+            'UPDATE data_agg_state SET enabled = false WHERE canonical_symbol = $1 AND timeframe = $2',
+            [spec.symbol, timeframe],
+          );
         }
         const special = timeframe === spec.aheadCursor || timeframe === spec.disabled;
-        const catchUp = special || spec.role === 'far_behind' ? 'no' : spec.role === 'corrupt_bar' ? 'until_glitch' : 'now';
+        const catchUp =
+          special || spec.role === 'far_behind' ? 'no' : spec.role === 'corrupt_bar' ? 'until_glitch' : 'now';
         created.push({ symbol: spec.symbol, timeframe, catchUp });
       }
     }

@@ -22,7 +22,8 @@ export const GENERATED_AT_HEADER = 'frontier-generated-at';
 const tenths = (minutes: number) => Math.round(minutes * 10) / 10;
 const later = (minutes: number | null, elapsed: number) => (minutes === null ? null : tenths(minutes + elapsed));
 /** A distance to an open or close that has passed stays 0 until the database says what came. */
-const sooner = (minutes: number | null, elapsed: number) => (minutes === null ? null : Math.max(0, tenths(minutes - elapsed)));
+const sooner = (minutes: number | null, elapsed: number) =>
+  minutes === null ? null : Math.max(0, tenths(minutes - elapsed));
 
 function marketAsOf(market: MarketSession, elapsed: number): MarketSession {
   return {
@@ -38,7 +39,11 @@ function marketAsOf(market: MarketSession, elapsed: number): MarketSession {
  * The row `elapsedMinutes` later, nothing else having changed. `markets` shares one moved
  * session among the rows of a symbol, as the API's answer shares it.
  */
-export function rowAsOf<T extends FrontierRow>(row: T, elapsedMinutes: number, markets = new Map<MarketSession, MarketSession>()): T {
+export function rowAsOf<T extends FrontierRow>(
+  row: T,
+  elapsedMinutes: number,
+  markets = new Map<MarketSession, MarketSession>(),
+): T {
   let market = row.market;
   if (market) {
     const moved = markets.get(market) ?? marketAsOf(market, elapsedMinutes);
@@ -60,16 +65,48 @@ export function rowAsOf<T extends FrontierRow>(row: T, elapsedMinutes: number, m
  * type check, so the fingerprint cannot silently miss it.
  */
 const ROW_FIELDS = {
-  symbol: 'fact', timeframe: 'fact', stepMinutes: 'fact', enabled: 'fact', cursorUtc: 'fact', sourceMaxTsUtc: 'fact',
-  cursorStatus: 'fact', gapMinutes: 'fact', barsBehind: 'fact', sourceAgeMinutes: 'clock', lastAttemptUtc: 'fact',
-  lastSuccessUtc: 'fact', registeredAtUtc: 'fact', minutesSinceSuccess: 'clock', lastError: 'fact', lastErrorUtc: 'fact',
-  lastErrorSqlstate: 'fact', lastErrorHint: 'fact', consecutiveFailures: 'fact', totalRuns: 'fact', totalBarsWritten: 'fact',
-  barsPerRun: 'fact', recentBars: 'fact', auditUnrepaired: 'fact', auditUnrepairedFromUtc: 'fact', auditUnrepairedToUtc: 'fact',
-  auditRepaired24h: 'fact', auditLastUtc: 'fact', market: 'session',
+  symbol: 'fact',
+  timeframe: 'fact',
+  stepMinutes: 'fact',
+  enabled: 'fact',
+  cursorUtc: 'fact',
+  sourceMaxTsUtc: 'fact',
+  cursorStatus: 'fact',
+  gapMinutes: 'fact',
+  barsBehind: 'fact',
+  sourceAgeMinutes: 'clock',
+  lastAttemptUtc: 'fact',
+  lastSuccessUtc: 'fact',
+  registeredAtUtc: 'fact',
+  minutesSinceSuccess: 'clock',
+  lastError: 'fact',
+  lastErrorUtc: 'fact',
+  lastErrorSqlstate: 'fact',
+  lastErrorHint: 'fact',
+  consecutiveFailures: 'fact',
+  totalRuns: 'fact',
+  totalBarsWritten: 'fact',
+  barsPerRun: 'fact',
+  recentBars: 'fact',
+  auditUnrepaired: 'fact',
+  auditUnrepairedFromUtc: 'fact',
+  auditUnrepairedToUtc: 'fact',
+  auditRepaired24h: 'fact',
+  auditLastUtc: 'fact',
+  market: 'session',
 } as const satisfies Record<keyof FrontierRow, 'fact' | 'clock' | 'session'>;
 const SESSION_FIELDS = {
-  calendar: 'fact', timeZone: 'fact', isOpen: 'fact', openedAt: 'fact', closesAt: 'fact', nextOpensAt: 'fact', lastClosedAt: 'fact',
-  minutesSinceOpen: 'clock', minutesUntilClose: 'clock', minutesUntilOpen: 'clock', minutesSinceClose: 'clock',
+  calendar: 'fact',
+  timeZone: 'fact',
+  isOpen: 'fact',
+  openedAt: 'fact',
+  closesAt: 'fact',
+  nextOpensAt: 'fact',
+  lastClosedAt: 'fact',
+  minutesSinceOpen: 'clock',
+  minutesUntilClose: 'clock',
+  minutesUntilOpen: 'clock',
+  minutesSinceClose: 'clock',
 } as const satisfies Record<keyof MarketSession, 'fact' | 'clock'>;
 
 const factsOf = <T extends object>(fields: Record<keyof T, string>) =>

@@ -28,7 +28,9 @@ export interface MarketSession {
 export function describeMarket(market: MarketSession | null | undefined): string {
   if (!market) return 'always open (no calendar)';
   if (market.isOpen) {
-    return market.minutesUntilClose === null ? 'market open' : `market open, closes in ${formatMinutes(market.minutesUntilClose)}`;
+    return market.minutesUntilClose === null
+      ? 'market open'
+      : `market open, closes in ${formatMinutes(market.minutesUntilClose)}`;
   }
   return market.minutesUntilOpen === null
     ? 'market closed, no session in the next 5 weeks'
@@ -80,7 +82,10 @@ export function closedFinding(row: FrontierRow): { reason: string; action: strin
   const market = row.market;
   if (!market || market.isOpen) return null;
   // Bars after the close (extended hours) are no problem either; say so rather than hide it.
-  const delivering = row.sourceAgeMinutes !== null && market.minutesSinceClose !== null && row.sourceAgeMinutes < market.minutesSinceClose;
+  const delivering =
+    row.sourceAgeMinutes !== null &&
+    market.minutesSinceClose !== null &&
+    row.sourceAgeMinutes < market.minutesSinceClose;
   return {
     reason: `${describeMarket(market)} (calendar ${market.calendar})${delivering ? '; the feed still delivers' : ''}`,
     action: `nothing to do: the market is closed (calendar ${market.calendar}, ${market.timeZone}); check with: npm run ops -- calendar check ${row.symbol}`,

@@ -46,7 +46,6 @@ export function failureHint(row: Pick<FrontierRow, 'lastErrorHint' | 'lastErrorS
   return row.lastErrorHint ?? SQLSTATE_ADVICE[row.lastErrorSqlstate ?? ''] ?? 'fix its cause; the next run retries';
 }
 
-
 /**
  * The SQL an on-call engineer copies from the pair page, per state. Pure; every statement
  * is one of the pipeline's own functions or a read-only look, so pasting it is safe, and the
@@ -65,14 +64,16 @@ export function remediationSql(pair: PairHealth): string | null {
   switch (pair.state) {
     case 'NULL':
       return [
-        pair.sourceMaxTsUtc ? '-- the cursor was never set: start it at the first source bar' : '-- no source bars yet: this raises until the feed delivers some',
+        pair.sourceMaxTsUtc
+          ? '-- the cursor was never set: start it at the first source bar'
+          : '-- no source bars yet: this raises until the feed delivers some',
         bootstrapSql(pair.symbol, pair.timeframe),
       ].join('\n');
     case 'AHEAD':
       return [
         '-- 1. see what the reset of this pair would change (writes nothing)',
         resetPairSql(pair.symbol, pair.timeframe, true),
-        '-- 2. move this pair\'s cursor (and no other) to a safe position, validated before commit',
+        "-- 2. move this pair's cursor (and no other) to a safe position, validated before commit",
         resetPairSql(pair.symbol, pair.timeframe, false),
         '-- 3. check',
         `SELECT * FROM v_aggregation_frontier_health WHERE ${where};`,

@@ -4,7 +4,13 @@ import { isStalled, SEED_STALL_MINUTES } from './stall-rule';
 
 import { closedFinding, sourceSilence } from './market-session';
 import { DEFAULT_RUN_INTERVAL_MINUTES, trendFromState } from './trend';
-import { HEALTH_STATES, type FrontierRow, type HealthState, type HealthThresholds, type PairHealth } from '../shared/types';
+import {
+  HEALTH_STATES,
+  type FrontierRow,
+  type HealthState,
+  type HealthThresholds,
+  type PairHealth,
+} from '../shared/types';
 
 /**
  * The health rules: one pure module (no I/O) used by the API, the pages, the wall and the
@@ -90,7 +96,9 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
       reason: row.sourceMaxTsUtc
         ? 'cursor is NULL: never bootstrapped'
         : `cursor is NULL: never bootstrapped, and ${row.symbol} has no source bars yet`,
-      action: row.sourceMaxTsUtc ? `bootstrap it: ${bootstrap}` : `wait for source bars, then bootstrap it: ${bootstrap}`,
+      action: row.sourceMaxTsUtc
+        ? `bootstrap it: ${bootstrap}`
+        : `wait for source bars, then bootstrap it: ${bootstrap}`,
     });
   }
   if (failing) {
@@ -114,7 +122,8 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
   // Market sessions (lib/health/market-session.ts): silence counts only while the market is open.
   const silence = sourceSilence(row, t);
   if (silence?.stale) {
-    const aggregator = failing || stalled ? '' : behind > t.lagBars ? '; the aggregator is succeeding' : '; the aggregator is fine';
+    const aggregator =
+      failing || stalled ? '' : behind > t.lagBars ? '; the aggregator is succeeding' : '; the aggregator is fine';
     found.push({
       state: 'SOURCE_STALE',
       reason: `source feed silent for ${formatMinutes(silence.minutes)}${silence.note}, threshold ${t.sourceStaleMinutes}${aggregator}`,
@@ -158,11 +167,13 @@ export function derivePairHealth(
   // A disabled pair is not processed, so it would always look stalled; that is no problem.
   const found: Finding[] = row.enabled
     ? findProblems(row, thresholds)
-    : [{
-        state: 'DISABLED',
-        reason: 'disabled: the worker skips this pair',
-        action: `nothing to do unless it should run: ${enableSql(row.symbol, row.timeframe)}`,
-      }];
+    : [
+        {
+          state: 'DISABLED',
+          reason: 'disabled: the worker skips this pair',
+          action: `nothing to do unless it should run: ${enableSql(row.symbol, row.timeframe)}`,
+        },
+      ];
   const primary = found[0] ?? healthy(row, thresholds);
   const trend = trendFromState(row, { runIntervalMinutes, stallMinutes: thresholds.stallMinutes });
   const verdict = {
@@ -179,8 +190,16 @@ export function derivePairHealth(
   // slow dictionaries in V8: 3× the time for 30,000 rows (`npm run bench -- --only=snapshot`, the rules).
   const facts: Omit<FrontierRow, 'symbol' | 'timeframe'> = row; // (the same two values again)
   const health: PairHealth = {
-    symbol: row.symbol, timeframe: row.timeframe, state: verdict.state, severity: verdict.severity, reason: verdict.reason,
-    reasons: verdict.reasons, action: verdict.action, trend: verdict.trend, etaMinutes: verdict.etaMinutes, ...facts,
+    symbol: row.symbol,
+    timeframe: row.timeframe,
+    state: verdict.state,
+    severity: verdict.severity,
+    reason: verdict.reason,
+    reasons: verdict.reasons,
+    action: verdict.action,
+    trend: verdict.trend,
+    etaMinutes: verdict.etaMinutes,
+    ...facts,
   };
   return Object.assign(health, verdict);
 }

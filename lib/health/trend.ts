@@ -119,7 +119,11 @@ export function trendFromHistory(points: readonly BehindPoint[], barsBehindNow: 
  * nothing right now (failing, stalled, not OK) — old successful runs would claim progress —
  * or is caught up.
  */
-export function refineTrendWithHistory(pair: PairHealth, runs: readonly RunRecord[], context: TrendContext): PairHealth {
+export function refineTrendWithHistory(
+  pair: PairHealth,
+  runs: readonly RunRecord[],
+  context: TrendContext,
+): PairHealth {
   if (notClearing(pair, context)) return pair;
   const estimate = trendFromHistory(behindPoints(runs), pair.barsBehind ?? 0);
   return estimate ? { ...pair, ...estimate } : pair;

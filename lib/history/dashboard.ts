@@ -22,6 +22,8 @@ export async function startDashboardHistory(): Promise<void> {
       processKind: 'dashboard',
     });
   } catch (error) {
-    log.error('history writer could not start in the dashboard', { error: error instanceof Error ? error.message : String(error) });
+    log.error('history writer could not start in the dashboard', {
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }

@@ -31,18 +31,24 @@ export async function startHistoryWriter(options: StartHistoryOptions): Promise<
   try {
     await probe.connect();
     if (!(await canWriteHistory(probe))) {
-      const message = 'history writer not started: this database role cannot write the state history (read-only or migration 010 missing)';
+      const message =
+        'history writer not started: this database role cannot write the state history (read-only or migration 010 missing)';
       if (mode === 'on') log.error(`${message}; HISTORY_WRITER=on asks for it`, { process: options.processKind });
       else log.info(`${message}; a worker or another dashboard records it`, { process: options.processKind });
       return undefined;
     }
   } catch (error) {
     if (!isConnectionError(error)) {
-      log.error('history writer not started: checking the database failed', { process: options.processKind, error: errorMessage(error) });
+      log.error('history writer not started: checking the database failed', {
+        process: options.processKind,
+        error: errorMessage(error),
+      });
       return undefined;
     }
     // The database being away now is no reason not to write once it is back.
-    log.warn('history writer: cannot check the database now; starting and retrying each interval', { error: errorMessage(error) });
+    log.warn('history writer: cannot check the database now; starting and retrying each interval', {
+      error: errorMessage(error),
+    });
   } finally {
     await probe.end().catch(() => {});
   }
@@ -54,6 +60,9 @@ export async function startHistoryWriter(options: StartHistoryOptions): Promise<
     applicationName: `frontier-history-${options.processKind}`,
   });
   writer.start();
-  log.info('history writer candidate started', { process: options.processKind, interval_ms: options.settings.intervalMs });
+  log.info('history writer candidate started', {
+    process: options.processKind,
+    interval_ms: options.settings.intervalMs,
+  });
   return writer;
 }

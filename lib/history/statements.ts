@@ -15,7 +15,9 @@ export interface ObservedStates {
   reasons: string[];
 }
 
-export function observedFrom(rows: ReadonlyArray<{ symbol: string; timeframe: string; state: HealthState; reason: string }>): ObservedStates {
+export function observedFrom(
+  rows: ReadonlyArray<{ symbol: string; timeframe: string; state: HealthState; reason: string }>,
+): ObservedStates {
   const observed: ObservedStates = { symbols: [], timeframes: [], states: [], reasons: [] };
   for (const row of rows) {
     observed.symbols.push(row.symbol);
@@ -49,8 +51,16 @@ export async function recordStates(
 ): Promise<EvaluationResult> {
   const result = await client.query<{ r: EvaluationResult }>(
     'SELECT history_record_states($1, $2, $3, $4, $5, $6, $7, $8) AS r',
-    [observed.symbols, observed.timeframes, observed.states, observed.reasons,
-      settings.settleSeconds, settings.flapWindowSeconds, settings.flapChanges, settings.globalSymbols],
+    [
+      observed.symbols,
+      observed.timeframes,
+      observed.states,
+      observed.reasons,
+      settings.settleSeconds,
+      settings.flapWindowSeconds,
+      settings.flapChanges,
+      settings.globalSymbols,
+    ],
   );
   const row = result.rows[0];
   if (!row) throw new Error('history_record_states returned no row');

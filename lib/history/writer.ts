@@ -4,7 +4,13 @@ import { log as defaultLog, type Logger } from '../server/log';
 import { errorCode, errorMessage, isConnectionError } from '../server/db-errors';
 import type { HistorySettings } from './settings';
 import {
-  canWriteHistory, HISTORY_LOCK_KEY, pruneHistoryBatch, recordStates, tryHistoryLock, type EvaluationResult, type ObservedStates,
+  canWriteHistory,
+  HISTORY_LOCK_KEY,
+  pruneHistoryBatch,
+  recordStates,
+  tryHistoryLock,
+  type EvaluationResult,
+  type ObservedStates,
 } from './statements';
 
 /** Evaluations failing in a row (not for a lost connection) before the writer lets another try. */
@@ -81,7 +87,8 @@ export class HistoryWriter {
       if (!this.writable) {
         if (!this.saidReadOnly) {
           this.saidReadOnly = true;
-          const message = 'history writer: this database role cannot write the state history; not competing for the lock';
+          const message =
+            'history writer: this database role cannot write the state history; not competing for the lock';
           if (this.options.settings.mode === 'on') this.log.error(`${message} (HISTORY_WRITER=on)`);
           else this.log.info(message);
         }
@@ -116,7 +123,10 @@ export class HistoryWriter {
 
   /** After repeated failures, let another candidate (maybe a healthier process) try. */
   private async release(reason: string): Promise<void> {
-    this.log.warn('history writer: giving the lock up after repeated failures', { failures: this.failures, error: reason });
+    this.log.warn('history writer: giving the lock up after repeated failures', {
+      failures: this.failures,
+      error: reason,
+    });
     this.failures = 0;
     this.holding = false;
     await this.client?.query('SELECT pg_advisory_unlock($1)', [HISTORY_LOCK_KEY]).catch(() => this.dropConnection());
@@ -126,7 +136,11 @@ export class HistoryWriter {
     let total = 0;
     // Bounded per call: a backlog is worked off over several minutes, never in one long stall.
     for (let batch = 0; batch < 10; batch += 1) {
-      const deleted = await pruneHistoryBatch(client, this.options.settings.retentionDays, this.options.settings.pruneBatch);
+      const deleted = await pruneHistoryBatch(
+        client,
+        this.options.settings.retentionDays,
+        this.options.settings.pruneBatch,
+      );
       total += deleted;
       if (deleted < this.options.settings.pruneBatch) break;
     }

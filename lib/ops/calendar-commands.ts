@@ -38,10 +38,13 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}
 
 function target(args: string[]): { match: 'exact' | 'like'; pattern: string } {
   const [first, second, ...more] = args;
-  if (more.length > 0 || (first !== '--like' && second !== undefined)) throw new UsageError(`unexpected argument: ${JSON.stringify(more[0] ?? second)}`);
+  if (more.length > 0 || (first !== '--like' && second !== undefined))
+    throw new UsageError(`unexpected argument: ${JSON.stringify(more[0] ?? second)}`);
   if (first === '--like') {
-    if (!second || !PATTERN.test(second)) throw new UsageError(`not a LIKE pattern: ${JSON.stringify(second ?? '')} (letters, digits, . _ : / - and %)`);
-    if (!/[%_]/.test(second)) throw new UsageError(`pattern ${JSON.stringify(second)} has no % or _: assign it as an exact SYMBOL`);
+    if (!second || !PATTERN.test(second))
+      throw new UsageError(`not a LIKE pattern: ${JSON.stringify(second ?? '')} (letters, digits, . _ : / - and %)`);
+    if (!/[%_]/.test(second))
+      throw new UsageError(`pattern ${JSON.stringify(second)} has no % or _: assign it as an exact SYMBOL`);
     return { match: 'like', pattern: second };
   }
   if (!first) throw new UsageError('missing SYMBOL (or --like PATTERN)');
@@ -51,16 +54,19 @@ function target(args: string[]): { match: 'exact' | 'like'; pattern: string } {
 
 function calendarArg(value: string | undefined): string {
   if (!value) throw new UsageError('missing CALENDAR');
-  if (!CALENDAR.test(value)) throw new UsageError(`not a calendar name: ${JSON.stringify(value)} (lower-case letters, digits, - and _)`);
+  if (!CALENDAR.test(value))
+    throw new UsageError(`not a calendar name: ${JSON.stringify(value)} (lower-case letters, digits, - and _)`);
   return value;
 }
 
 function yearsArg(value: string | undefined): [number, number] {
   const match = /^(\d{4})(?:-(\d{4}))?$/.exec(value ?? '');
-  if (!match) throw new UsageError(`--years needs YEAR or FROM-TO, e.g. 2026-2028 (got ${JSON.stringify(value ?? '')})`);
+  if (!match)
+    throw new UsageError(`--years needs YEAR or FROM-TO, e.g. 2026-2028 (got ${JSON.stringify(value ?? '')})`);
   const from = Number(match[1]);
   const to = Number(match[2] ?? match[1]);
-  if (from < 1990 || to > 2100 || to < from || to - from > 20) throw new UsageError(`--years ${value}: between 1990 and 2100, at most 20 years, FROM <= TO`);
+  if (from < 1990 || to > 2100 || to < from || to - from > 20)
+    throw new UsageError(`--years ${value}: between 1990 and 2100, at most 20 years, FROM <= TO`);
   return [from, to];
 }
 
@@ -72,9 +78,14 @@ export function parseCalendarArgs(args: string[], now: Date = new Date()): Calen
       return { kind: 'calendar', action };
     case 'install': {
       const [template, flag, years, ...more] = rest;
-      if (!template) throw new UsageError(`missing TEMPLATE (one of ${CALENDAR_TEMPLATES.map((t) => t.name).join(', ')})`);
-      if (!findTemplate(template)) throw new UsageError(`unknown template ${JSON.stringify(template)} (one of ${CALENDAR_TEMPLATES.map((t) => t.name).join(', ')})`);
-      if (more.length > 0 || (flag !== undefined && flag !== '--years')) throw new UsageError(`unexpected argument: ${JSON.stringify(more[0] ?? flag)}`);
+      if (!template)
+        throw new UsageError(`missing TEMPLATE (one of ${CALENDAR_TEMPLATES.map((t) => t.name).join(', ')})`);
+      if (!findTemplate(template))
+        throw new UsageError(
+          `unknown template ${JSON.stringify(template)} (one of ${CALENDAR_TEMPLATES.map((t) => t.name).join(', ')})`,
+        );
+      if (more.length > 0 || (flag !== undefined && flag !== '--years'))
+        throw new UsageError(`unexpected argument: ${JSON.stringify(more[0] ?? flag)}`);
       const year = now.getUTCFullYear();
       return { kind: 'calendar', action, template, years: flag ? yearsArg(years) : [year, year + 1] };
     }
@@ -87,9 +98,12 @@ export function parseCalendarArgs(args: string[], now: Date = new Date()): Calen
     case 'check': {
       const [symbol, at, ...more] = rest;
       if (more.length > 0) throw new UsageError(`unexpected argument: ${JSON.stringify(more[0])}`);
-      if (!symbol || !SYMBOL.test(symbol)) throw new UsageError(symbol ? `not a symbol: ${JSON.stringify(symbol)}` : 'missing SYMBOL');
+      if (!symbol || !SYMBOL.test(symbol))
+        throw new UsageError(symbol ? `not a symbol: ${JSON.stringify(symbol)}` : 'missing SYMBOL');
       if (at !== undefined && (!INSTANT.test(at) || Number.isNaN(Date.parse(at)))) {
-        throw new UsageError(`not an instant: ${JSON.stringify(at)} (ISO 8601 with Z or an offset, e.g. 2026-12-25T21:00Z)`);
+        throw new UsageError(
+          `not an instant: ${JSON.stringify(at)} (ISO 8601 with Z or an offset, e.g. 2026-12-25T21:00Z)`,
+        );
       }
       return { kind: 'calendar', action, symbol, at: at ?? null };
     }
@@ -97,7 +111,12 @@ export function parseCalendarArgs(args: string[], now: Date = new Date()): Calen
     case 'reopen': {
       const [calendar, date, ...flags] = rest;
       const name = calendarArg(calendar);
-      if (!date || !DATE.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
+      if (
+        !date ||
+        !DATE.test(date) ||
+        Number.isNaN(Date.parse(`${date}T00:00:00Z`)) ||
+        new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date
+      ) {
         throw new UsageError(`not a date: ${JSON.stringify(date ?? '')} (YYYY-MM-DD, the calendar's local day)`);
       }
       if (action === 'reopen') {
@@ -110,7 +129,8 @@ export function parseCalendarArgs(args: string[], now: Date = new Date()): Calen
         const [flag, value] = [flags[i], flags[i + 1]];
         if (flag === '--early' && value !== undefined && TIME.test(value)) earlyClose = value;
         else if (flag === '--note' && value !== undefined) note = value;
-        else if (flag === '--early') throw new UsageError(`--early needs HH:MM, e.g. 13:00 (got ${JSON.stringify(value ?? '')})`);
+        else if (flag === '--early')
+          throw new UsageError(`--early needs HH:MM, e.g. 13:00 (got ${JSON.stringify(value ?? '')})`);
         else if (flag === '--note') throw new UsageError('--note needs a text');
         else throw new UsageError(`unexpected argument: ${JSON.stringify(flag)}`);
       }
@@ -125,13 +145,20 @@ export function parseCalendarArgs(args: string[], now: Date = new Date()): Calen
 
 export async function runCalendarCommand(client: pg.ClientBase, command: CalendarCommand): Promise<string[]> {
   switch (command.action) {
-    case 'list': return listCalendars(client);
-    case 'install': return install(client, command.template, command.years);
-    case 'assign': return assign(client, command.calendar, command.match, command.pattern);
-    case 'unassign': return unassign(client, command.match, command.pattern);
-    case 'check': return checkSymbol(client, command.symbol, command.at);
-    case 'close': return closeDate(client, command.calendar, command.date, command.earlyClose, command.note);
-    case 'reopen': return reopenDate(client, command.calendar, command.date);
+    case 'list':
+      return listCalendars(client);
+    case 'install':
+      return install(client, command.template, command.years);
+    case 'assign':
+      return assign(client, command.calendar, command.match, command.pattern);
+    case 'unassign':
+      return unassign(client, command.match, command.pattern);
+    case 'check':
+      return checkSymbol(client, command.symbol, command.at);
+    case 'close':
+      return closeDate(client, command.calendar, command.date, command.earlyClose, command.note);
+    case 'reopen':
+      return reopenDate(client, command.calendar, command.date);
   }
 }
 
@@ -146,9 +173,17 @@ async function install(client: pg.ClientBase, name: string, [from, to]: [number,
     );
     if (created.rowCount === 1) {
       for (const s of template.sessions) {
-        await client.query('INSERT INTO market_calendar_sessions VALUES ($1, $2, $3, $4, $5)', [template.name, s.openDow, s.openTime, s.closeDow, s.closeTime]);
+        await client.query('INSERT INTO market_calendar_sessions VALUES ($1, $2, $3, $4, $5)', [
+          template.name,
+          s.openDow,
+          s.openTime,
+          s.closeDow,
+          s.closeTime,
+        ]);
       }
-      lines.push(`created calendar ${template.name} (${template.timeZone}) with ${template.sessions.length} weekly session(s)`);
+      lines.push(
+        `created calendar ${template.name} (${template.timeZone}) with ${template.sessions.length} weekly session(s)`,
+      );
     } else {
       // An existing calendar may have been edited by its operator: its hours are left alone.
       lines.push(`calendar ${template.name} exists: its weekly hours are left as they are`);
@@ -179,10 +214,17 @@ async function install(client: pg.ClientBase, name: string, [from, to]: [number,
   }
 }
 
-async function assign(client: pg.ClientBase, calendar: string, match: 'exact' | 'like', pattern: string): Promise<string[]> {
+async function assign(
+  client: pg.ClientBase,
+  calendar: string,
+  match: 'exact' | 'like',
+  pattern: string,
+): Promise<string[]> {
   const known = await client.query('SELECT 1 FROM market_calendars WHERE calendar = $1', [calendar]);
   if (known.rowCount === 0) {
-    throw new OpsFailure(`no calendar ${calendar} (see npm run ops -- calendar list; install one with calendar install TEMPLATE)`);
+    throw new OpsFailure(
+      `no calendar ${calendar} (see npm run ops -- calendar list; install one with calendar install TEMPLATE)`,
+    );
   }
   const result = await client.query<{ previous: string | null }>(
     `WITH previous AS (SELECT calendar FROM market_calendar_assignments WHERE match = $1 AND pattern = $2)
@@ -193,24 +235,43 @@ async function assign(client: pg.ClientBase, calendar: string, match: 'exact' | 
   );
   const previous = result.rows[0]?.previous ?? null;
   const what = match === 'exact' ? pattern : `symbols LIKE '${pattern}'`;
-  const lines = [previous === null ? `${what} now follow(s) ${calendar}` : previous === calendar ? `${what} already followed ${calendar}` : `${what} now follow(s) ${calendar} (was ${previous})`];
+  const lines = [
+    previous === null
+      ? `${what} now follow(s) ${calendar}`
+      : previous === calendar
+        ? `${what} already followed ${calendar}`
+        : `${what} now follow(s) ${calendar} (was ${previous})`,
+  ];
   if (match === 'like') {
     const count = await client.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM v_symbol_market_session WHERE matched_by = $1 AND pattern = $2', [match, pattern]);
-    lines.push(`${count.rows[0]?.n ?? 0} registered symbol(s) follow this pattern (an exact assignment or a more specific pattern wins)`);
+      'SELECT count(*)::int AS n FROM v_symbol_market_session WHERE matched_by = $1 AND pattern = $2',
+      [match, pattern],
+    );
+    lines.push(
+      `${count.rows[0]?.n ?? 0} registered symbol(s) follow this pattern (an exact assignment or a more specific pattern wins)`,
+    );
   }
   return lines;
 }
 
 async function unassign(client: pg.ClientBase, match: 'exact' | 'like', pattern: string): Promise<string[]> {
   const result = await client.query<{ calendar: string }>(
-    'DELETE FROM market_calendar_assignments WHERE match = $1 AND pattern = $2 RETURNING calendar', [match, pattern]);
+    'DELETE FROM market_calendar_assignments WHERE match = $1 AND pattern = $2 RETURNING calendar',
+    [match, pattern],
+  );
   const what = match === 'exact' ? pattern : `pattern '${pattern}'`;
-  if (result.rowCount === 0) throw new OpsFailure(`${what} has no calendar assignment of its own (see npm run ops -- calendar list)`);
+  if (result.rowCount === 0)
+    throw new OpsFailure(`${what} has no calendar assignment of its own (see npm run ops -- calendar list)`);
   return [`${what} no longer follows ${result.rows[0]!.calendar}`];
 }
 
-async function closeDate(client: pg.ClientBase, calendar: string, date: string, earlyClose: string | null, note: string): Promise<string[]> {
+async function closeDate(
+  client: pg.ClientBase,
+  calendar: string,
+  date: string,
+  earlyClose: string | null,
+  note: string,
+): Promise<string[]> {
   const known = await client.query('SELECT 1 FROM market_calendars WHERE calendar = $1', [calendar]);
   if (known.rowCount === 0) throw new OpsFailure(`no calendar ${calendar} (see npm run ops -- calendar list)`);
   const result = await client.query<{ previous: string | null }>(
@@ -227,7 +288,11 @@ async function closeDate(client: pg.ClientBase, calendar: string, date: string, 
 }
 
 async function reopenDate(client: pg.ClientBase, calendar: string, date: string): Promise<string[]> {
-  const result = await client.query('DELETE FROM market_calendar_closures WHERE calendar = $1 AND closed_on = $2', [calendar, date]);
-  if (result.rowCount === 0) throw new OpsFailure(`${calendar} has no closed date ${date} (see npm run ops -- calendar list)`);
+  const result = await client.query('DELETE FROM market_calendar_closures WHERE calendar = $1 AND closed_on = $2', [
+    calendar,
+    date,
+  ]);
+  if (result.rowCount === 0)
+    throw new OpsFailure(`${calendar} has no closed date ${date} (see npm run ops -- calendar list)`);
   return [`${calendar}: ${date} follows the weekly hours again`];
 }

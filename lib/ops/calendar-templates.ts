@@ -55,7 +55,10 @@ export function usEquityClosures(year: number): TemplateClosure[] {
     next.setUTCDate(next.getUTCDate() + 1);
     early.push({ date: isoDate(next), earlyClose: '13:00', note: 'day after Thanksgiving (early close)' });
   }
-  for (const [date, note] of [[`${year}-07-03`, 'eve of Independence Day (early close)'], [`${year}-12-24`, 'Christmas Eve (early close)']] as const) {
+  for (const [date, note] of [
+    [`${year}-07-03`, 'eve of Independence Day (early close)'],
+    [`${year}-12-24`, 'Christmas Eve (early close)'],
+  ] as const) {
     if (tradingDay(date)) early.push({ date, earlyClose: '13:00', note });
   }
   return [...holidays, ...early].sort((a, b) => (a.date < b.date ? -1 : 1));
@@ -89,7 +92,8 @@ export const CALENDAR_TEMPLATES: readonly CalendarTemplate[] = [
   {
     name: 'cme-globex',
     timeZone: 'America/Chicago',
-    description: 'CME Globex futures: Sunday-Friday 17:00-16:00 Chicago time, a daily one-hour break; exchange holidays not included',
+    description:
+      'CME Globex futures: Sunday-Friday 17:00-16:00 Chicago time, a daily one-hour break; exchange holidays not included',
     sessions: [0, 1, 2, 3, 4].map((d) => ({ openDow: d, openTime: '17:00', closeDow: d + 1, closeTime: '16:00' })),
     closures: () => [],
     assignHint: "--like 'ES%' or exact names such as CLZ6",

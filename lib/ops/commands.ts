@@ -33,7 +33,6 @@ ${AUDIT_USAGE}
 
 timeframes: 5m 15m 30m 1h 4h 1d. Database: DATABASE_URL, else the embedded one under .data/.`;
 
-
 function symbolArg(value: string | undefined): string {
   if (!value) throw new UsageError('missing SYMBOL');
   const problem = symbolProblem(value);
@@ -44,7 +43,10 @@ function symbolArg(value: string | undefined): string {
 function timeframesArg(value: string | undefined): string[] | 'all' {
   if (!value) throw new UsageError('missing TF (a timeframe such as 5m, a comma-separated list, or all)');
   if (value === 'all') return 'all';
-  const list = value.split(',').map((tf) => tf.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((tf) => tf.trim())
+    .filter(Boolean);
   const bad = list.filter((tf) => !TIMEFRAME_SYNTAX.test(tf));
   if (list.length === 0 || bad.length > 0) throw new UsageError(`not a timeframe: ${JSON.stringify(bad[0] ?? value)}`);
   return list;
@@ -71,13 +73,16 @@ export function parseOpsArgs(argv: string[]): OpsCommand {
     }
     case 'reset': {
       const [mode, symbol, timeframe, ...more] = rest;
-      if (mode !== '--dry-run' && mode !== '--apply') throw new UsageError('reset needs --dry-run (look) or --apply (do it)');
+      if (mode !== '--dry-run' && mode !== '--apply')
+        throw new UsageError('reset needs --dry-run (look) or --apply (do it)');
       noMore(more);
       const dryRun = mode === '--dry-run';
       if (symbol === undefined) return { kind: 'reset', dryRun };
-      if (timeframe === undefined) throw new UsageError('reset SYMBOL needs its TF too (one pair: reset --dry-run SYMBOL TF)');
+      if (timeframe === undefined)
+        throw new UsageError('reset SYMBOL needs its TF too (one pair: reset --dry-run SYMBOL TF)');
       const timeframes = timeframesArg(timeframe);
-      if (timeframes === 'all' || timeframes.length !== 1) throw new UsageError(`reset takes one pair: one timeframe, not ${JSON.stringify(timeframe)}`);
+      if (timeframes === 'all' || timeframes.length !== 1)
+        throw new UsageError(`reset takes one pair: one timeframe, not ${JSON.stringify(timeframe)}`);
       return { kind: 'reset', dryRun, pair: { symbol: symbolArg(symbol), timeframe: timeframes[0]! } };
     }
     case 'audit':
@@ -101,7 +106,9 @@ export function parseOpsArgs(argv: string[]): OpsCommand {
 }
 
 async function resolveTimeframes(client: pg.ClientBase, timeframes: string[] | 'all'): Promise<string[]> {
-  const known = (await client.query<{ timeframe: string }>('SELECT timeframe FROM agg_timeframes ORDER BY step')).rows.map((r) => r.timeframe);
+  const known = (
+    await client.query<{ timeframe: string }>('SELECT timeframe FROM agg_timeframes ORDER BY step')
+  ).rows.map((r) => r.timeframe);
   if (timeframes === 'all') return known;
   const unknown = timeframes.filter((tf) => !known.includes(tf));
   if (unknown.length > 0) throw new OpsFailure(`unknown timeframe ${unknown.join(', ')} (known: ${known.join(', ')})`);
@@ -110,7 +117,9 @@ async function resolveTimeframes(client: pg.ClientBase, timeframes: string[] | '
 
 /** Runs one command; returns the lines to print. Throws OpsFailure when it did nothing useful. */
 export async function runOpsCommand(
-  client: pg.ClientBase, command: OpsCommand, progress: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  client: pg.ClientBase,
+  command: OpsCommand,
+  progress: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<string[]> {
   switch (command.kind) {
     case 'audit': {
@@ -118,13 +127,19 @@ export async function runOpsCommand(
       if (outcome.exitCode === 0) return outcome.lines;
       throw new OpsFailure(outcome.lines.at(-1) ?? 'audit failed', outcome.exitCode, outcome.lines.slice(0, -1));
     }
-    case 'register': return register(client, command.symbol, command.timeframes);
-    case 'health': return health(client, command.symbol);
-    case 'reset': return reset(client, command.dryRun, command.pair);
+    case 'register':
+      return register(client, command.symbol, command.timeframes);
+    case 'health':
+      return health(client, command.symbol);
+    case 'reset':
+      return reset(client, command.dryRun, command.pair);
     case 'enable':
-    case 'disable': return setEnabled(client, command.symbol, command.timeframes, command.kind === 'enable');
-    case 'calendar': return runCalendarCommand(client, command);
-    case 'retry': return retryPairs(client, command);
+    case 'disable':
+      return setEnabled(client, command.symbol, command.timeframes, command.kind === 'enable');
+    case 'calendar':
+      return runCalendarCommand(client, command);
+    case 'retry':
+      return retryPairs(client, command);
   }
 }
 
@@ -135,12 +150,18 @@ async function register(client: pg.ClientBase, symbol: string, requested: string
   try {
     for (const tf of timeframes) {
       const before = await client.query<{ cursor: Date | null }>(
-        'SELECT last_agg_bar_ts_utc AS cursor FROM data_agg_state WHERE canonical_symbol = $1 AND timeframe = $2', [symbol, tf]);
-      const after = await client.query<{ cursor: Date }>('SELECT bootstrap_aggregation_cursor($1, $2) AS cursor', [symbol, tf]);
+        'SELECT last_agg_bar_ts_utc AS cursor FROM data_agg_state WHERE canonical_symbol = $1 AND timeframe = $2',
+        [symbol, tf],
+      );
+      const after = await client.query<{ cursor: Date }>('SELECT bootstrap_aggregation_cursor($1, $2) AS cursor', [
+        symbol,
+        tf,
+      ]);
       const cursor = formatTime(after.rows[0]?.cursor ?? null);
       const previous = before.rows[0];
       if (!previous) lines.push(`registered ${symbol}/${tf}, cursor bootstrapped to ${cursor}`);
-      else if (previous.cursor === null) lines.push(`bootstrapped ${symbol}/${tf} (cursor was NULL), cursor now ${cursor}`);
+      else if (previous.cursor === null)
+        lines.push(`bootstrapped ${symbol}/${tf} (cursor was NULL), cursor now ${cursor}`);
       else lines.push(`${symbol}/${tf} was already registered; cursor left at ${cursor}`);
     }
     await client.query('COMMIT');
@@ -160,39 +181,77 @@ async function health(client: pg.ClientBase, symbol: string): Promise<string[]> 
       WHERE h.canonical_symbol = $1 ORDER BY t.step`,
     [symbol],
   );
-  if (result.rows.length === 0) throw new OpsFailure(`no pairs registered for ${symbol} (register one: npm run ops -- register ${symbol} all)`);
+  if (result.rows.length === 0)
+    throw new OpsFailure(`no pairs registered for ${symbol} (register one: npm run ops -- register ${symbol} all)`);
   const table = formatTable(result.rows, [
-    ['timeframe', 'tf'], ['enabled', 'on'], ['cursor_status', 'status'], ['cursor_utc', 'cursor'],
-    ['source_max_ts_utc', 'source frontier'], ['bars_behind', 'behind'], ['source_age_minutes', 'src age min'],
-    ['minutes_since_success', 'since ok min'], ['consecutive_failures', 'fails'], ['total_runs', 'runs'],
-    ['total_bars_written', 'bars'], ['bars_per_run', 'bars/run'],
+    ['timeframe', 'tf'],
+    ['enabled', 'on'],
+    ['cursor_status', 'status'],
+    ['cursor_utc', 'cursor'],
+    ['source_max_ts_utc', 'source frontier'],
+    ['bars_behind', 'behind'],
+    ['source_age_minutes', 'src age min'],
+    ['minutes_since_success', 'since ok min'],
+    ['consecutive_failures', 'fails'],
+    ['total_runs', 'runs'],
+    ['total_bars_written', 'bars'],
+    ['bars_per_run', 'bars/run'],
   ]);
   const errors = result.rows
     .filter((row) => typeof row.last_error === 'string')
     .map((row) => `  ${String(row.timeframe)}: ${String(row.last_error)}`);
-  return [`health of ${symbol} (v_aggregation_frontier_health):`, ...table, ...(errors.length ? ['last errors:', ...errors] : [])];
+  return [
+    `health of ${symbol} (v_aggregation_frontier_health):`,
+    ...table,
+    ...(errors.length ? ['last errors:', ...errors] : []),
+  ];
 }
 
-async function reset(client: pg.ClientBase, dryRun: boolean, pair?: { symbol: string; timeframe: string }): Promise<string[]> {
+async function reset(
+  client: pg.ClientBase,
+  dryRun: boolean,
+  pair?: { symbol: string; timeframe: string },
+): Promise<string[]> {
   const notices: string[] = [];
   const onNotice = (notice: { message?: string }) => notices.push(`NOTICE: ${notice.message ?? ''}`);
   client.on('notice', onNotice);
   try {
     const result = pair
-      ? await client.query<Record<string, unknown>>('SELECT * FROM reset_aggregation_cursor($1, $2, $3)', [pair.symbol, pair.timeframe, dryRun])
+      ? await client.query<Record<string, unknown>>('SELECT * FROM reset_aggregation_cursor($1, $2, $3)', [
+          pair.symbol,
+          pair.timeframe,
+          dryRun,
+        ])
       : await client.query<Record<string, unknown>>('SELECT * FROM reset_aggregation_cursors($1)', [dryRun]);
-    const heading = dryRun ? 'reset dry run: these cursors would move (nothing written):' : 'reset applied: cursors moved:';
-    const rows = result.rows.length === 0
-      ? [pair ? `(${pair.symbol}/${pair.timeframe} is neither NULL nor AHEAD: nothing to reset)` : '(no NULL or AHEAD cursor: nothing to reset)']
-      : formatTable(result.rows, [['canonical_symbol', 'symbol'], ['timeframe', 'tf'], ['old_cursor_utc', 'old cursor'],
-        ['new_cursor_utc', 'new cursor'], ['reason', 'reason']]);
+    const heading = dryRun
+      ? 'reset dry run: these cursors would move (nothing written):'
+      : 'reset applied: cursors moved:';
+    const rows =
+      result.rows.length === 0
+        ? [
+            pair
+              ? `(${pair.symbol}/${pair.timeframe} is neither NULL nor AHEAD: nothing to reset)`
+              : '(no NULL or AHEAD cursor: nothing to reset)',
+          ]
+        : formatTable(result.rows, [
+            ['canonical_symbol', 'symbol'],
+            ['timeframe', 'tf'],
+            ['old_cursor_utc', 'old cursor'],
+            ['new_cursor_utc', 'new cursor'],
+            ['reason', 'reason'],
+          ]);
     return [heading, ...rows, ...notices];
   } finally {
     client.off('notice', onNotice);
   }
 }
 
-async function setEnabled(client: pg.ClientBase, symbol: string, requested: string[] | 'all', enabled: boolean): Promise<string[]> {
+async function setEnabled(
+  client: pg.ClientBase,
+  symbol: string,
+  requested: string[] | 'all',
+  enabled: boolean,
+): Promise<string[]> {
   const timeframes = await resolveTimeframes(client, requested);
   const result = await client.query<{ timeframe: string; was: boolean }>(
     `UPDATE data_agg_state s SET enabled = $3
@@ -204,8 +263,11 @@ async function setEnabled(client: pg.ClientBase, symbol: string, requested: stri
   );
   if (result.rows.length === 0) throw new OpsFailure(`no registered pair ${symbol}/${timeframes.join(',')}`);
   const verb = enabled ? 'enabled' : 'disabled';
-  const lines = result.rows.map((row) => (row.was === enabled ? `${symbol}/${row.timeframe} was already ${verb}` : `${verb} ${symbol}/${row.timeframe}`));
+  const lines = result.rows.map((row) =>
+    row.was === enabled ? `${symbol}/${row.timeframe} was already ${verb}` : `${verb} ${symbol}/${row.timeframe}`,
+  );
   const missing = timeframes.filter((tf) => !result.rows.some((row) => row.timeframe === tf));
-  if (missing.length > 0 && requested !== 'all') lines.push(`not registered (left alone): ${missing.map((tf) => `${symbol}/${tf}`).join(', ')}`);
+  if (missing.length > 0 && requested !== 'all')
+    lines.push(`not registered (left alone): ${missing.map((tf) => `${symbol}/${tf}`).join(', ')}`);
   return lines;
 }

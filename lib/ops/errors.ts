@@ -6,7 +6,11 @@ export class UsageError extends Error {}
  * output (printed before the message) let a command fail after reporting, as the audit does.
  */
 export class OpsFailure extends Error {
-  constructor(message: string, readonly exitCode = 1, readonly output: string[] = []) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+    readonly output: string[] = [],
+  ) {
     super(message);
   }
 }

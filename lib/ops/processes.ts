@@ -33,7 +33,12 @@ export function runInOwnProcessGroup(marker = 'FRONTIER_START_SUPERVISED'): bool
 }
 
 /** Runs a command to its end with inherited output; resolves with its exit code. */
-export function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv, track?: (child: ChildProcess) => void): Promise<number> {
+export function runCommand(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  track?: (child: ChildProcess) => void,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: 'inherit', env, detached: true });
     track?.(child);
@@ -79,7 +84,13 @@ export function assertPortFree(host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(`${host}:${port} is already in use${error.code ? ` (${error.code})` : ''}: stop what listens there or set PORT`, { cause: error })));
+      reject(
+        new Error(
+          `${host}:${port} is already in use${error.code ? ` (${error.code})` : ''}: stop what listens there or set PORT`,
+          { cause: error },
+        ),
+      ),
+    );
     probe.listen(port, host, () => probe.close(() => resolve()));
   });
 }

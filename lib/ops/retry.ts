@@ -13,7 +13,8 @@ export function parseRetryArgs(rest: string[]): RetryCommand {
   const command: RetryCommand = { kind: 'retry', symbol: null, timeframe: null };
   for (let i = 0; i < rest.length; i += 2) {
     const [flag, value] = [rest[i], rest[i + 1]];
-    if (flag !== '--symbol' && flag !== '--timeframe') throw new UsageError(`retry: unexpected argument ${JSON.stringify(flag)} (use --symbol S, --timeframe TF)`);
+    if (flag !== '--symbol' && flag !== '--timeframe')
+      throw new UsageError(`retry: unexpected argument ${JSON.stringify(flag)} (use --symbol S, --timeframe TF)`);
     if (!value || value.startsWith('--')) throw new UsageError(`retry: ${flag} needs a value`);
     const key = flag === '--symbol' ? 'symbol' : 'timeframe';
     if (command[key] !== null) throw new UsageError(`retry: ${flag} is given more than once`);
@@ -23,7 +24,12 @@ export function parseRetryArgs(rest: string[]): RetryCommand {
 }
 
 export async function retryPairs(client: pg.ClientBase, command: RetryCommand): Promise<string[]> {
-  const result = await client.query<{ canonical_symbol: string; timeframe: string; consecutive_failures: number; was: Date }>(
+  const result = await client.query<{
+    canonical_symbol: string;
+    timeframe: string;
+    consecutive_failures: number;
+    was: Date;
+  }>(
     `UPDATE data_agg_state s SET next_retry_utc = NULL
        FROM data_agg_state old
       WHERE old.canonical_symbol = s.canonical_symbol AND old.timeframe = s.timeframe
@@ -36,6 +42,11 @@ export async function retryPairs(client: pg.ClientBase, command: RetryCommand): 
   if (result.rows.length === 0) return [`no pair in retry backoff (${scope}): nothing to do`];
   return [
     `cleared the retry backoff of ${result.rows.length} pair(s) (${scope}); the next worker pass runs them:`,
-    ...formatTable(result.rows, [['canonical_symbol', 'symbol'], ['timeframe', 'tf'], ['consecutive_failures', 'fails'], ['was', 'was due']]),
+    ...formatTable(result.rows, [
+      ['canonical_symbol', 'symbol'],
+      ['timeframe', 'tf'],
+      ['consecutive_failures', 'fails'],
+      ['was', 'was due'],
+    ]),
   ];
 }

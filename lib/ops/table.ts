@@ -1,7 +1,12 @@
 /** Plain-text tables for the terminal: aligned columns, UTC timestamps without milliseconds. */
 
 export function formatTime(value: Date | null): string {
-  return value ? value.toISOString().replace('T', ' ').replace(/\.000Z$/, 'Z') : 'NULL';
+  return value
+    ? value
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.000Z$/, 'Z')
+    : 'NULL';
 }
 
 function cell(value: unknown): string {
@@ -19,5 +24,9 @@ export function formatTable(rows: Record<string, unknown>[], columns: Array<[str
   const widths = columns.map(([, heading], i) => Math.max(heading.length, ...cells.map((line) => line[i]!.length)));
   const pad = (text: string, i: number) => (numeric[i] ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
   const render = (line: string[]) => line.map(pad).join('  ').trimEnd();
-  return [render(columns.map(([, heading]) => heading)), render(widths.map((w) => '-'.repeat(w))), ...cells.map(render)];
+  return [
+    render(columns.map(([, heading]) => heading)),
+    render(widths.map((w) => '-'.repeat(w))),
+    ...cells.map(render),
+  ];
 }

@@ -198,7 +198,10 @@ export async function fetchStateSince(): Promise<Map<string, PairStateSince>> {
   const byPair = new Map<string, PairStateSince>();
   for (const row of rows) {
     byPair.set(pairKey(row.canonical_symbol, row.timeframe), {
-      state: row.state, stateSince: row.state_since, observedState: row.observed_state, observedSince: row.observed_since,
+      state: row.state,
+      stateSince: row.state_since,
+      observedState: row.observed_state,
+      observedSince: row.observed_since,
     });
   }
   return byPair;
@@ -224,7 +227,14 @@ export async function fetchPairStateSince(symbol: string, timeframe: string): Pr
     [symbol, timeframe],
   );
   const row = rows[0];
-  return row && { state: row.state, stateSince: row.state_since, observedState: row.observed_state, observedSince: row.observed_since };
+  return (
+    row && {
+      state: row.state,
+      stateSince: row.state_since,
+      observedState: row.observed_state,
+      observedSince: row.observed_since,
+    }
+  );
 }
 
 export interface Timeframe {

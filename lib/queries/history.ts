@@ -23,7 +23,8 @@ export async function withoutHistoryIfMissing<T>(what: string, read: () => Promi
     if (!warned.has(code)) {
       warned.add(code);
       log.warn(`state history unavailable (${what}); run npm run db:migrate and db/roles/dashboard-readonly.sql`, {
-        code, error: error instanceof Error ? error.message : String(error),
+        code,
+        error: error instanceof Error ? error.message : String(error),
       });
     }
     return fallback;
@@ -55,7 +56,11 @@ export interface IncidentDbRow {
  * Merged incidents (their pairs moved into a global one) are left out: the global one has them.
  * The counts come along on every row (and are read from the first), so one round trip.
  */
-export async function fetchIncidents(status: IncidentStatusFilter, limit: number, offset: number): Promise<{ rows: IncidentDbRow[]; total: number; open: number }> {
+export async function fetchIncidents(
+  status: IncidentStatusFilter,
+  limit: number,
+  offset: number,
+): Promise<{ rows: IncidentDbRow[]; total: number; open: number }> {
   const rows = await query<IncidentDbRow>(
     'incidents',
     `WITH counts AS (
@@ -169,7 +174,11 @@ interface TimelineDbRow {
  * null when the pair is neither registered nor in the history. Index: (symbol, timeframe, since DESC).
  */
 export async function fetchPairTimeline(
-  symbol: string, timeframe: string, from: Date, to: Date, limit: number,
+  symbol: string,
+  timeframe: string,
+  from: Date,
+  to: Date,
+  limit: number,
 ): Promise<StateInterval[] | null> {
   const rows = await query<TimelineDbRow>(
     'pair-timeline',

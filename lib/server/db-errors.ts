@@ -13,7 +13,14 @@ const UNREACHABLE_SQLSTATE = /^(08|28|3D000$|53300$|57P0[123]$)/;
 // as unavailable; for the worker it is that pair's run that failed (it may be too long).
 const BUSY_SQLSTATE = '57014';
 const NODE_NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
 ]);
 // node-postgres reports a lost socket or a connect timeout with plain Error messages.
 const PG_CLIENT_MESSAGES = [

@@ -13,8 +13,7 @@ export interface AccessConfig {
 }
 
 export type AccessDecision =
-  | { allow: true; setKioskCookie?: boolean }
-  | { allow: false; status: 401 | 403; reason: string };
+  { allow: true; setKioskCookie?: boolean } | { allow: false; status: 401 | 403; reason: string };
 
 export const KIOSK_COOKIE = 'fm_kiosk';
 const ALWAYS_OPEN = [/^\/api\/healthz$/, /^\/_next\/static\//, /^\/favicon\.ico$/];

@@ -24,7 +24,9 @@ export const symbolSchema = z
 
 export const timeframeSchema = z
   .string()
-  .regex(TIMEFRAME_SYNTAX, { error: (issue) => `timeframe must be a timeframe such as 5m or 1h, got ${show(issue.input)}` });
+  .regex(TIMEFRAME_SYNTAX, {
+    error: (issue) => `timeframe must be a timeframe such as 5m or 1h, got ${show(issue.input)}`,
+  });
 
 /** The first problem with a symbol, or null when it is a valid one. */
 export function symbolProblem(value: string): string | null {

@@ -64,7 +64,12 @@ const AUDIT_PAIR = `
               ELSE r END AS r
     FROM checked`;
 
-interface AuditJson { missing: number; drifted: number; orphaned: number; repaired: number }
+interface AuditJson {
+  missing: number;
+  drifted: number;
+  orphaned: number;
+  repaired: number;
+}
 
 export class Auditor {
   constructor(
@@ -74,15 +79,31 @@ export class Auditor {
   ) {}
 
   /** Audits up to pairsPerPass due pairs, `lanes` at a time. Connection errors interrupt it. */
-  async runDue(lanes: number, stopping: () => boolean, onConnectionError: (error: unknown) => void): Promise<AuditPassSummary> {
+  async runDue(
+    lanes: number,
+    stopping: () => boolean,
+    onConnectionError: (error: unknown) => void,
+  ): Promise<AuditPassSummary> {
     const started = performance.now();
-    const summary: AuditPassSummary = { audited: 0, repaired: 0, orphaned: 0, failed: 0, skipped: 0, ms: 0, interrupted: false };
+    const summary: AuditPassSummary = {
+      audited: 0,
+      repaired: 0,
+      orphaned: 0,
+      failed: 0,
+      skipped: 0,
+      ms: 0,
+      interrupted: false,
+    };
     if (this.settings.pairsPerPass === 0) return summary;
     let pairs: Array<{ symbol: string; timeframe: string }>;
     try {
-      pairs = (await this.pool.query<{ symbol: string; timeframe: string }>({
-        name: 'worker_audit_due', text: DUE_PAIRS, values: [this.settings.intervalMs, this.settings.pairsPerPass],
-      })).rows;
+      pairs = (
+        await this.pool.query<{ symbol: string; timeframe: string }>({
+          name: 'worker_audit_due',
+          text: DUE_PAIRS,
+          values: [this.settings.intervalMs, this.settings.pairsPerPass],
+        })
+      ).rows;
     } catch (error) {
       this.fail(error, summary, onConnectionError);
       return summary;
@@ -92,7 +113,8 @@ export class Auditor {
       for (let pair = pairs[next++]; pair && !stopping() && !summary.interrupted; pair = pairs[next++]) {
         try {
           const result = await this.pool.query<{ r: AuditJson }>({
-            name: 'worker_audit_pair', text: AUDIT_PAIR,
+            name: 'worker_audit_pair',
+            text: AUDIT_PAIR,
             values: [pair.symbol, pair.timeframe, this.settings.lookbackHours, this.settings.intervalMs],
           });
           const r = result.rows[0]?.r;
@@ -104,7 +126,12 @@ export class Auditor {
           summary.repaired += r.repaired;
           summary.orphaned += r.orphaned;
           if (r.repaired > 0) {
-            this.log.info('audit repaired late data', { symbol: pair.symbol, timeframe: pair.timeframe, missing: r.missing, drifted: r.drifted });
+            this.log.info('audit repaired late data', {
+              symbol: pair.symbol,
+              timeframe: pair.timeframe,
+              missing: r.missing,
+              drifted: r.drifted,
+            });
           }
         } catch (error) {
           // Not recorded as a failed run: the catch-up's failure counters are the catch-up's.
@@ -118,13 +145,19 @@ export class Auditor {
     return summary;
   }
 
-  private fail(error: unknown, summary: AuditPassSummary, onConnectionError: (error: unknown) => void, pair?: { symbol: string; timeframe: string }): void {
+  private fail(
+    error: unknown,
+    summary: AuditPassSummary,
+    onConnectionError: (error: unknown) => void,
+    pair?: { symbol: string; timeframe: string },
+  ): void {
     if (isConnectionError(error)) {
       summary.interrupted = true;
       onConnectionError(error);
       return;
     }
     summary.failed += 1;
-    if (summary.failed <= 3) this.log.warn('audit failed', { ...pair, code: errorCode(error), error: errorMessage(error) });
+    if (summary.failed <= 3)
+      this.log.warn('audit failed', { ...pair, code: errorCode(error), error: errorMessage(error) });
   }
 }

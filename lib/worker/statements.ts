@@ -123,8 +123,16 @@ export async function recordFailure(
   await pool.query({
     name: 'worker_record_failure',
     text: RECORD_FAILURE,
-    values: [pair.symbol, pair.timeframe, error, startedAt, String(backoff.baseSeconds), String(backoff.capSeconds),
-      raised.sqlstate ?? null, raised.hint ?? null],
+    values: [
+      pair.symbol,
+      pair.timeframe,
+      error,
+      startedAt,
+      String(backoff.baseSeconds),
+      String(backoff.capSeconds),
+      raised.sqlstate ?? null,
+      raised.hint ?? null,
+    ],
   });
 }
 

@@ -4,7 +4,16 @@ import { log as defaultLog, type Logger } from '../server/log';
 import type { Env } from '../server/env';
 import { errorCode, errorMessage, isConnectionError } from '../server/db-errors';
 import { backoffDelay, OutageTracker } from './outage';
-import { listPairs, ping, pruneBatch, raisedWith, recordFailure, runPair, type Pair, type RetryBackoff } from './statements';
+import {
+  listPairs,
+  ping,
+  pruneBatch,
+  raisedWith,
+  recordFailure,
+  runPair,
+  type Pair,
+  type RetryBackoff,
+} from './statements';
 import { Auditor, type AuditSettings } from './audit';
 
 export interface WorkerSettings {
@@ -34,7 +43,11 @@ export function workerSettingsFromEnv(config: Env): WorkerSettings {
     pruneBatchSize: config.WORKER_PRUNE_BATCH_SIZE,
     pruneMaxBatches: config.WORKER_PRUNE_MAX_BATCHES,
     backoffMaxMs: config.WORKER_BACKOFF_MAX_MS,
-    audit: { lookbackHours: config.WORKER_AUDIT_LOOKBACK_HOURS, intervalMs: config.WORKER_AUDIT_INTERVAL_MS, pairsPerPass: config.WORKER_AUDIT_PAIRS_PER_PASS },
+    audit: {
+      lookbackHours: config.WORKER_AUDIT_LOOKBACK_HOURS,
+      intervalMs: config.WORKER_AUDIT_INTERVAL_MS,
+      pairsPerPass: config.WORKER_AUDIT_PAIRS_PER_PASS,
+    },
     retryBackoff: { baseSeconds: config.RETRY_BACKOFF_BASE_SECONDS, capSeconds: config.RETRY_BACKOFF_CAP_SECONDS },
   };
 }
@@ -113,7 +126,16 @@ export class Worker {
     const clockOffset = dbNow.getTime() - Date.now();
     const pass = ++this.passes;
     const summary: PassSummary = {
-      pass, pairs: pairs.length, ok: 0, idle: 0, failed: 0, skipped: 0, bars: 0, behind: 0, pruned: 0, ms: 0,
+      pass,
+      pairs: pairs.length,
+      ok: 0,
+      idle: 0,
+      failed: 0,
+      skipped: 0,
+      bars: 0,
+      behind: 0,
+      pruned: 0,
+      ms: 0,
       interrupted: false,
     };
     this.failureLines = 0;
@@ -132,7 +154,10 @@ export class Worker {
     }
     summary.ms = Math.round(performance.now() - started);
     if (this.failureLines > FAILURE_LINES_PER_PASS) {
-      this.log.warn('more newly failing pairs not logged individually', { pass, count: this.failureLines - FAILURE_LINES_PER_PASS });
+      this.log.warn('more newly failing pairs not logged individually', {
+        pass,
+        count: this.failureLines - FAILURE_LINES_PER_PASS,
+      });
     }
     return summary;
   }
@@ -141,7 +166,11 @@ export class Worker {
     const startedAt = new Date(Date.now() + clockOffset);
     try {
       const outcome = await runPair(
-        this.pool, pair, this.settings.maxWindows, this.settings.graceMinutes, this.settings.intervalMs / 2,
+        this.pool,
+        pair,
+        this.settings.maxWindows,
+        this.settings.graceMinutes,
+        this.settings.intervalMs / 2,
       );
       if (!outcome) {
         summary.skipped += 1;
@@ -166,7 +195,12 @@ export class Worker {
       const key = `${pair.symbol}/${pair.timeframe}`;
       if (this.failing.get(key) !== message) {
         if (++this.failureLines <= FAILURE_LINES_PER_PASS) {
-          this.log.warn('pair failed', { symbol: pair.symbol, timeframe: pair.timeframe, code: errorCode(error), error: message });
+          this.log.warn('pair failed', {
+            symbol: pair.symbol,
+            timeframe: pair.timeframe,
+            code: errorCode(error),
+            error: message,
+          });
         }
         if (this.failing.size < REMEMBERED_FAILURES || this.failing.has(key)) this.failing.set(key, message);
       }
@@ -178,7 +212,10 @@ export class Worker {
           summary.interrupted = true;
         } else {
           this.log.error('could not record a failed run', {
-            symbol: pair.symbol, timeframe: pair.timeframe, error: errorMessage(recordError), run_error: message,
+            symbol: pair.symbol,
+            timeframe: pair.timeframe,
+            error: errorMessage(recordError),
+            run_error: message,
           });
         }
       }
@@ -224,13 +261,25 @@ export class Worker {
         const summary = await this.runPass();
         if (!summary.interrupted) {
           this.log.info('pass', {
-            pass: summary.pass, pairs: summary.pairs, ok: summary.ok, idle: summary.idle, failed: summary.failed,
-            skipped: summary.skipped, behind: summary.behind, bars: summary.bars, pruned: summary.pruned, ms: summary.ms,
+            pass: summary.pass,
+            pairs: summary.pairs,
+            ok: summary.ok,
+            idle: summary.idle,
+            failed: summary.failed,
+            skipped: summary.skipped,
+            behind: summary.behind,
+            bars: summary.bars,
+            pruned: summary.pruned,
+            ms: summary.ms,
           });
         }
         // After the pass, never inside it: catch-up throughput does not pay for the audit.
         if (this.auditor && !summary.interrupted && !this.outage.down && !this.stopping) {
-          const audit = await this.auditor.runDue(this.settings.concurrency, () => this.stopping, (e) => this.outage.markDown(e));
+          const audit = await this.auditor.runDue(
+            this.settings.concurrency,
+            () => this.stopping,
+            (e) => this.outage.markDown(e),
+          );
           if (audit.audited + audit.failed > 0) this.log.info('audit', { ...audit });
         }
       } catch (error) {

@@ -35,7 +35,14 @@ describe('alerting end to end: dashboard → Prometheus → Alertmanager → web
     await seedEveryState(db);
     // XAUUSD's feed is silent (SOURCE_STALE on 5m); its 15m pair also fails: the feed
     // outage must inhibit that alert.
-    await registerPair(db, { symbol: 'XAUUSD', timeframe: '15m', cursor: 0, successMinutesAgo: 20, failures: 2, lastError: 'boom' });
+    await registerPair(db, {
+      symbol: 'XAUUSD',
+      timeframe: '15m',
+      cursor: 0,
+      successMinutesAgo: 20,
+      failures: 2,
+      lastError: 'boom',
+    });
     await pointApiAt(db.url, { BASIC_AUTH_USER: AUTH.user, BASIC_AUTH_PASSWORD: AUTH.password, KIOSK_TOKEN: '' });
     metrics = await startMetricsServer();
     webhook = await startWebhook();
@@ -62,41 +69,69 @@ describe('alerting end to end: dashboard → Prometheus → Alertmanager → web
       dashboardUrl: DASHBOARD_URL,
     });
     await vi.waitFor(async () => {
-      const answer = (await (await fetch(`${stack!.prometheus.base}/api/v1/targets`)).json()) as { data: { activeTargets: { health: string; lastError: string }[] } };
+      const answer = (await (await fetch(`${stack!.prometheus.base}/api/v1/targets`)).json()) as {
+        data: { activeTargets: { health: string; lastError: string }[] };
+      };
       expect(answer.data.activeTargets.map((t) => [t.health, t.lastError])).toEqual([['up', '']]);
     }, WAIT);
     // Without the credentials the dashboard refuses: the scrape above really authenticated.
     expect((await fetch(`http://127.0.0.1:${metrics!.port}/api/metrics`)).status).toBe(401);
   }, 90_000);
 
-  test('the fixture\'s problems are paged per symbol; LAGGING, INEFFICIENT, OK and DISABLED are not', async (context) => {
+  test("the fixture's problems are paged per symbol; LAGGING, INEFFICIENT, OK and DISABLED are not", async (context) => {
     if (!stack) context.skip('the stack did not start (see the test before)');
     onTestFailed(dumpLogs);
-    const expected = { AUDUSD: 'FrontierPairFailing', USDJPY: 'FrontierPairStalled', NZDUSD: 'FrontierPairCursorAhead', USDCAD: 'FrontierPairCursorNull', XAUUSD: 'FrontierSourceStale' };
+    const expected = {
+      AUDUSD: 'FrontierPairFailing',
+      USDJPY: 'FrontierPairStalled',
+      NZDUSD: 'FrontierPairCursorAhead',
+      USDCAD: 'FrontierPairCursorNull',
+      XAUUSD: 'FrontierSourceStale',
+    };
     await vi.waitFor(() => {
       for (const symbol of Object.keys(expected)) expect(forSymbol(symbol), symbol).not.toHaveLength(0);
     }, WAIT);
     for (const [symbol, alertname] of Object.entries(expected)) {
-      expect(forSymbol(symbol)[0]!.alerts.map((a) => a.labels.alertname), symbol).toEqual([alertname]);
+      expect(
+        forSymbol(symbol)[0]!.alerts.map((a) => a.labels.alertname),
+        symbol,
+      ).toEqual([alertname]);
     }
     // XAUUSD/15m is FAILING, but the symbol's feed outage inhibits it: Alertmanager has the
     // alert, marked suppressed by the FrontierSourceStale alert.
     await vi.waitFor(async () => {
-      const alerts = (await (await fetch(`${stack!.alertmanager.base}/api/v2/alerts?filter=${encodeURIComponent('symbol="XAUUSD"')}`)).json()) as
-        { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }[];
-      expect(alerts.map((a) => [a.labels.alertname, a.labels.timeframe, a.status.state, a.status.inhibitedBy.length]).sort()).toEqual([
+      const alerts = (await (
+        await fetch(`${stack!.alertmanager.base}/api/v2/alerts?filter=${encodeURIComponent('symbol="XAUUSD"')}`)
+      ).json()) as { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }[];
+      expect(
+        alerts.map((a) => [a.labels.alertname, a.labels.timeframe, a.status.state, a.status.inhibitedBy.length]).sort(),
+      ).toEqual([
         ['FrontierPairFailing', '15m', 'suppressed', 1],
         ['FrontierSourceStale', undefined, 'active', 0],
       ]);
     }, WAIT);
-    expect(webhook!.received.flatMap((n) => n.alerts).filter((a) => a.labels.symbol === 'XAUUSD').map((a) => a.labels.alertname))
-      .not.toContain('FrontierPairFailing');
+    expect(
+      webhook!.received
+        .flatMap((n) => n.alerts)
+        .filter((a) => a.labels.symbol === 'XAUUSD')
+        .map((a) => a.labels.alertname),
+    ).not.toContain('FrontierPairFailing');
     // The Grafana panel's query answers from the same scrape: the fixture's problem states.
-    const panel = JSON.parse(readFileSync('deploy/grafana/frontier-pairs-by-state.json', 'utf8')) as { targets: { expr: string }[] };
-    const answer = (await (await fetch(`${stack!.prometheus.base}/api/v1/query?query=${encodeURIComponent(panel.targets[0]!.expr)}`)).json()) as
-      { data: { result: { metric: { state: string }; value: [number, string] }[] } };
-    expect(Object.fromEntries(answer.data.result.map((r) => [r.metric.state, r.value[1]]))).toMatchObject(
-      { AHEAD: '1', NULL: '1', FAILING: '2', STALLED: '1', SOURCE_STALE: '1', LAGGING: '1', INEFFICIENT: '1' });
+    const panel = JSON.parse(readFileSync('deploy/grafana/frontier-pairs-by-state.json', 'utf8')) as {
+      targets: { expr: string }[];
+    };
+    const answer = (await (
+      await fetch(`${stack!.prometheus.base}/api/v1/query?query=${encodeURIComponent(panel.targets[0]!.expr)}`)
+    ).json()) as { data: { result: { metric: { state: string }; value: [number, string] }[] } };
+    expect(Object.fromEntries(answer.data.result.map((r) => [r.metric.state, r.value[1]]))).toMatchObject({
+      AHEAD: '1',
+      NULL: '1',
+      FAILING: '2',
+      STALLED: '1',
+      SOURCE_STALE: '1',
+      LAGGING: '1',
+      INEFFICIENT: '1',
+    });
     const paged = new Set(webhook!.received.flatMap((n) => n.alerts.map((a) => a.labels.symbol)));
     for (const quiet of ['GBPUSD', 'USDCHF', 'EURUSD', 'BRK.B', 'BTCUSD']) expect(paged.has(quiet), quiet).toBe(false);
   }, 90_000);
@@ -104,16 +139,25 @@ describe('alerting end to end: dashboard → Prometheus → Alertmanager → web
   test('a pair made to fail is one notification under its symbol; fixed, one resolve', async (context) => {
     if (!stack) context.skip('the stack did not start (see the first test)');
     onTestFailed(dumpLogs);
-    await db!.sql(`UPDATE data_agg_state SET consecutive_failures = 4, last_error = $1, last_error_utc = now()
-                    WHERE canonical_symbol = 'EURUSD' AND timeframe = '5m'`, [CORRUPT_ERROR]);
+    await db!.sql(
+      `UPDATE data_agg_state SET consecutive_failures = 4, last_error = $1, last_error_utc = now()
+                    WHERE canonical_symbol = 'EURUSD' AND timeframe = '5m'`,
+      [CORRUPT_ERROR],
+    );
     await vi.waitFor(() => expect(forSymbol('EURUSD')).toHaveLength(1), WAIT);
     const firing = forSymbol('EURUSD')[0]!;
     saveNotification('firing', firing);
     expect(firing).toMatchObject({ receiver: 'frontier-oncall', status: 'firing', groupLabels: { symbol: 'EURUSD' } });
     expect(firing.alerts).toHaveLength(1);
     expect(firing.alerts[0]!.labels).toEqual({
-      alertname: 'FrontierPairFailing', severity: 'critical', symbol: 'EURUSD', timeframe: '5m', state: 'FAILING',
-      job: 'frontier', instance: `127.0.0.1:${metrics!.port}`, dashboard_url: DASHBOARD_URL,
+      alertname: 'FrontierPairFailing',
+      severity: 'critical',
+      symbol: 'EURUSD',
+      timeframe: '5m',
+      state: 'FAILING',
+      job: 'frontier',
+      instance: `127.0.0.1:${metrics!.port}`,
+      dashboard_url: DASHBOARD_URL,
     });
     expect(firing.alerts[0]!.annotations.runbook_url).toBe(`${DASHBOARD_URL}/pairs/EURUSD/5m`);
     expect(firing.alerts[0]!.annotations.summary).toBe('EURUSD/5m: its runs keep failing');
@@ -128,17 +172,25 @@ describe('alerting end to end: dashboard → Prometheus → Alertmanager → web
     const resolved = forSymbol('EURUSD')[1]!;
     saveNotification('resolved', resolved);
     expect(resolved).toMatchObject({ status: 'resolved', groupLabels: { symbol: 'EURUSD' } });
-    expect(resolved.alerts.map((a) => [a.status, a.labels.alertname, a.labels.timeframe])).toEqual([['resolved', 'FrontierPairFailing', '5m']]);
+    expect(resolved.alerts.map((a) => [a.status, a.labels.alertname, a.labels.timeframe])).toEqual([
+      ['resolved', 'FrontierPairFailing', '5m'],
+    ]);
     expect(Date.parse(resolved.alerts[0]!.endsAt)).toBeGreaterThan(Date.parse(resolved.alerts[0]!.startsAt));
     // Over the whole run the inhibited XAUUSD/15m alert never reached the receiver.
-    expect(forSymbol('XAUUSD').flatMap((n) => n.alerts.map((a) => a.labels.alertname))).not.toContain('FrontierPairFailing');
+    expect(forSymbol('XAUUSD').flatMap((n) => n.alerts.map((a) => a.labels.alertname))).not.toContain(
+      'FrontierPairFailing',
+    );
   }, 120_000);
 });
 
 /** On a failure, what the servers said and what the webhook got: enough to see which hop broke. */
 function dumpLogs(): void {
-  console.error(`prometheus log:\n${stack?.prometheus.log().slice(-3_000)}\nalertmanager log:\n${stack?.alertmanager.log().slice(-3_000)}`);
-  console.error(`notifications received:\n${JSON.stringify(webhook?.received.map((n) => [n.status, n.groupLabels, n.alerts.map((a) => a.labels.alertname)]))}`);
+  console.error(
+    `prometheus log:\n${stack?.prometheus.log().slice(-3_000)}\nalertmanager log:\n${stack?.alertmanager.log().slice(-3_000)}`,
+  );
+  console.error(
+    `notifications received:\n${JSON.stringify(webhook?.received.map((n) => [n.status, n.groupLabels, n.alerts.map((a) => a.labels.alertname)]))}`,
+  );
 }
 
 /** Kept for people to read (test-results/ is not committed). */

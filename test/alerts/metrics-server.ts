@@ -14,8 +14,18 @@ export async function startMetricsServer(): Promise<{ port: number; close: () =>
     void (async () => {
       const config = env();
       const decision = decideAccess(
-        { basicUser: config.BASIC_AUTH_USER, basicPassword: config.BASIC_AUTH_PASSWORD, kioskToken: config.KIOSK_TOKEN },
-        { pathname: request.url ?? '/', method: request.method ?? 'GET', authorization: request.headers.authorization ?? null, kioskCookie: undefined, tokenParam: null },
+        {
+          basicUser: config.BASIC_AUTH_USER,
+          basicPassword: config.BASIC_AUTH_PASSWORD,
+          kioskToken: config.KIOSK_TOKEN,
+        },
+        {
+          pathname: request.url ?? '/',
+          method: request.method ?? 'GET',
+          authorization: request.headers.authorization ?? null,
+          kioskCookie: undefined,
+          tokenParam: null,
+        },
       );
       if (!decision.allow || request.url !== '/api/metrics') {
         response.writeHead(decision.allow ? 404 : decision.status).end();

@@ -11,7 +11,10 @@ const rulesText = readFileSync(RULES, 'utf8');
 
 /** The rules one by one, as text: enough to check what promtool does not (for:, labels, links). */
 function ruleBlocks(): { name: string; text: string }[] {
-  return rulesText.split(/^ {6}- alert: /m).slice(1).map((block) => ({ name: block.split('\n')[0]!.trim(), text: block }));
+  return rulesText
+    .split(/^ {6}- alert: /m)
+    .slice(1)
+    .map((block) => ({ name: block.split('\n')[0]!.trim(), text: block }));
 }
 
 describe('deploy/prometheus/alerts.yml', () => {
@@ -32,15 +35,25 @@ describe('deploy/prometheus/alerts.yml', () => {
   test('every rule has a for:, a severity, a one-line summary and a runbook link into the dashboard', () => {
     const rules = ruleBlocks();
     expect(rules.map((rule) => rule.name)).toEqual([
-      'FrontierPairFailing', 'FrontierPairStalled', 'FrontierPairCursorAhead', 'FrontierPairCursorNull', 'FrontierPairDrift',
-      'FrontierSourceStale', 'FrontierManyPairsInState', 'FrontierPairSeriesCapped', 'FrontierWorkerNotRunning',
-      'FrontierDashboardSnapshotStale', 'FrontierMetricsAbsent',
+      'FrontierPairFailing',
+      'FrontierPairStalled',
+      'FrontierPairCursorAhead',
+      'FrontierPairCursorNull',
+      'FrontierPairDrift',
+      'FrontierSourceStale',
+      'FrontierManyPairsInState',
+      'FrontierPairSeriesCapped',
+      'FrontierWorkerNotRunning',
+      'FrontierDashboardSnapshotStale',
+      'FrontierMetricsAbsent',
     ]);
     for (const { name, text } of rules) {
       expect(text, name).toMatch(/^ {8}for: ([2-9]|1[0-5])m$/m);
       expect(text, name).toMatch(/^ {10}severity: (critical|warning)$/m);
       expect(text, name).toMatch(/^ {10}summary: '[^\n]+'$/m);
-      expect(text, name).toMatch(/^ {10}runbook_url: '\{\{ \$externalLabels\.dashboard_url \}\}\/(pairs\/|incidents|\?q=|')/m);
+      expect(text, name).toMatch(
+        /^ {10}runbook_url: '\{\{ \$externalLabels\.dashboard_url \}\}\/(pairs\/|incidents|\?q=|')/m,
+      );
     }
   });
 
@@ -65,9 +78,12 @@ describe('deploy/alertmanager/alertmanager.yml', () => {
 
   test('a pair alert takes the per-symbol route, a global one stays on the default route (grouping: test/alerts/e2e.test.ts)', (context) => {
     const amtool = requireTool(context, 'amtool');
-    const route = (...labels: string[]) => runTool(amtool, ['config', 'routes', 'test', `--config.file=${ALERTMANAGER}`, '--tree', ...labels]);
+    const route = (...labels: string[]) =>
+      runTool(amtool, ['config', 'routes', 'test', `--config.file=${ALERTMANAGER}`, '--tree', ...labels]);
     const pair = route('alertname=FrontierPairFailing', 'symbol=EURUSD', 'timeframe=5m', 'state=FAILING');
-    expect(pair.output).toContain('Matching routes:\n.\n└── default-route\n    └── {symbol=~".+"}  receiver: frontier-oncall');
+    expect(pair.output).toContain(
+      'Matching routes:\n.\n└── default-route\n    └── {symbol=~".+"}  receiver: frontier-oncall',
+    );
     const global = route('alertname=FrontierWorkerNotRunning');
     expect(global.output).toContain('Matching routes:\n.\n└── default-route  receiver: frontier-oncall');
     expect(global.output).not.toContain('symbol=~');

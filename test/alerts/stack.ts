@@ -18,7 +18,13 @@ export interface Notification {
   status: 'firing' | 'resolved';
   groupLabels: Record<string, string>;
   commonLabels: Record<string, string>;
-  alerts: { status: string; labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string }[];
+  alerts: {
+    status: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    startsAt: string;
+    endsAt: string;
+  }[];
   [key: string]: unknown;
 }
 
@@ -53,7 +59,9 @@ function freePort(): Promise<number> {
 }
 
 export function listen(server: http.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
 }
 
 export async function startWebhook(): Promise<{ url: string; received: Notification[]; close: () => Promise<void> }> {
@@ -67,7 +75,11 @@ export async function startWebhook(): Promise<{ url: string; received: Notificat
     });
   });
   const port = await listen(server);
-  return { url: `http://127.0.0.1:${port}/frontier-alerts`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/frontier-alerts`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 export interface Daemon {
@@ -83,16 +95,20 @@ async function startDaemon(file: string, args: string[], port: number): Promise<
   child.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
   const base = `http://127.0.0.1:${port}`;
-  const stop = () => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
   for (const started = Date.now(); Date.now() - started < 30_000;) {
-    if (child.exitCode !== null) throw new Error(`${path.basename(file)} exited with ${child.exitCode}:\n${log.slice(-2_000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`${path.basename(file)} exited with ${child.exitCode}:\n${log.slice(-2_000)}`);
     try {
       if ((await fetch(`${base}/-/ready`)).ok) return { base, log: () => log, stop };
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await stop();
@@ -121,11 +137,16 @@ export interface StackOptions {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'frontier-alerts-'));
   const [amPort, promPort] = [await freePort(), await freePort()];
-  writeFileSync(path.join(dir, 'alertmanager.yml'), testAlertmanagerConfig(readFileSync(options.alertmanagerFile, 'utf8'), options.webhookUrl));
+  writeFileSync(
+    path.join(dir, 'alertmanager.yml'),
+    testAlertmanagerConfig(readFileSync(options.alertmanagerFile, 'utf8'), options.webhookUrl),
+  );
   writeFileSync(path.join(dir, 'alerts.yml'), shortenedRules(readFileSync(options.rulesFile, 'utf8'), '2s'));
   writeFileSync(path.join(dir, 'password'), options.basicAuth.password);
   // The scrape job as deploy/README.md shows it, with 1 s instead of 15 s.
-  writeFileSync(path.join(dir, 'prometheus.yml'), `
+  writeFileSync(
+    path.join(dir, 'prometheus.yml'),
+    `
 global:
   scrape_interval: 1s
   evaluation_interval: 1s
@@ -140,23 +161,40 @@ scrape_configs:
     metrics_path: /api/metrics
     basic_auth: { username: ${options.basicAuth.user}, password_file: ${path.join(dir, 'password')} }
     static_configs: [{ targets: ['${options.target}'] }]
-`);
-  const alertmanager = await startDaemon(options.alertmanager, [
-    `--config.file=${path.join(dir, 'alertmanager.yml')}`, `--storage.path=${path.join(dir, 'am-data')}`,
-    `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=', '--log.level=warn',
-  ], amPort);
+`,
+  );
+  const alertmanager = await startDaemon(
+    options.alertmanager,
+    [
+      `--config.file=${path.join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${path.join(dir, 'am-data')}`,
+      `--web.listen-address=127.0.0.1:${amPort}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    amPort,
+  );
   let prometheus: Daemon;
   try {
-    prometheus = await startDaemon(options.prometheus, [
-      `--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'prom-data')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`, '--rules.alert.resend-delay=1s', '--log.level=warn',
-    ], promPort);
+    prometheus = await startDaemon(
+      options.prometheus,
+      [
+        `--config.file=${path.join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${path.join(dir, 'prom-data')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+        '--rules.alert.resend-delay=1s',
+        '--log.level=warn',
+      ],
+      promPort,
+    );
   } catch (error) {
     await alertmanager.stop();
     throw error;
   }
   return {
-    dir, prometheus, alertmanager,
+    dir,
+    prometheus,
+    alertmanager,
     stop: async () => {
       await prometheus.stop();
       await alertmanager.stop();

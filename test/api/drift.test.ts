@@ -24,7 +24,9 @@ beforeAll(async () => {
   }
   const ts = new Date(start + 60 * MINUTE);
   // DRFT: a late minute changed a finalized window; a dry audit found it and left it.
-  await db.sql(`UPDATE bars_1m SET volume = volume + 100 WHERE canonical_symbol IN ('DRFT', 'FIXD') AND ts_utc = $1`, [ts]);
+  await db.sql(`UPDATE bars_1m SET volume = volume + 100 WHERE canonical_symbol IN ('DRFT', 'FIXD') AND ts_utc = $1`, [
+    ts,
+  ]);
   await db.sql(`SELECT audit_aggregation_range('DRFT', '5m', $1, now(), false)`, [new Date(start)]);
   // FIXD: the same, repaired.
   await db.sql(`SELECT audit_aggregation_range('FIXD', '5m', $1, now(), true)`, [new Date(start)]);
@@ -42,12 +44,21 @@ describe('drift on the API', () => {
     const ts = new Date(start + 60 * MINUTE).toISOString();
     const to = new Date(start + 65 * MINUTE).toISOString();
     expect(byKey.get('DRFT')).toMatchObject({
-      state: 'DRIFT', auditUnrepaired: 1, auditRepaired24h: 0, auditUnrepairedFromUtc: ts, auditUnrepairedToUtc: to,
+      state: 'DRIFT',
+      auditUnrepaired: 1,
+      auditRepaired24h: 0,
+      auditUnrepairedFromUtc: ts,
+      auditUnrepairedToUtc: to,
       reason: `1 finalized window differs from bars_1m (audit, not repaired) in [${ts}, ${to})`,
       action: `repair them: SELECT audit_aggregation_range('DRFT', '5m', '${ts}', '${to}', true);`,
     });
     expect(byKey.get('FIXD')).toMatchObject({ state: 'OK', auditUnrepaired: 0, auditRepaired24h: 1 });
-    expect(byKey.get('CLEAN')).toMatchObject({ state: 'OK', auditUnrepaired: 0, auditRepaired24h: 0, auditLastUtc: null });
+    expect(byKey.get('CLEAN')).toMatchObject({
+      state: 'OK',
+      auditUnrepaired: 0,
+      auditRepaired24h: 0,
+      auditLastUtc: null,
+    });
     const drift = await call<HealthListResponse>(healthGET, '/api/health?preset=drift');
     expect(drift.body.rows.map((row) => row.symbol).sort()).toEqual(['DRFT', 'FIXD']);
     const state = await call<HealthListResponse>(healthGET, '/api/health?state=drift');
@@ -58,7 +69,9 @@ describe('drift on the API', () => {
     const detail = await call<PairDetailResponse>(detailGET, '/api/pairs/DRFT/5m', { symbol: 'DRFT', timeframe: '5m' });
     expect(detail.body.remediationSql).toContain(`SELECT audit_aggregation_range('DRFT', '5m', '`);
     // pasting it repairs the pair
-    const repair = detail.body.remediationSql!.split('\n').find((line) => line.startsWith('SELECT audit_aggregation_range'))!;
+    const repair = detail.body
+      .remediationSql!.split('\n')
+      .find((line) => line.startsWith('SELECT audit_aggregation_range'))!;
     const [result] = await db.sql<{ audit_aggregation_range: { repaired: number } }>(repair);
     expect(result!.audit_aggregation_range.repaired).toBe(1);
     const runs = await call<RunsPage>(runsGET, '/api/pairs/FIXD/5m/runs', { symbol: 'FIXD', timeframe: '5m' });

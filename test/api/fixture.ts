@@ -20,14 +20,35 @@ export async function seedEveryState(db: TestDatabase): Promise<void> {
   await registerPair(db, { symbol: 'EURUSD', timeframe: '5m', cursor: 0, ...healthy });
   await registerPair(db, { symbol: 'EURUSD', timeframe: '15m', cursor: 0, ...healthy });
   await registerPair(db, { symbol: 'BRK.B', timeframe: '1h', cursor: 1, ...healthy });
-  await registerPair(db, { symbol: 'GBPUSD', timeframe: '5m', cursor: 42, successMinutesAgo: 1, recentBars: [100, 100, 100] });
+  await registerPair(db, {
+    symbol: 'GBPUSD',
+    timeframe: '5m',
+    cursor: 42,
+    successMinutesAgo: 1,
+    recentBars: [100, 100, 100],
+  });
   await registerPair(db, { symbol: 'USDJPY', timeframe: '5m', cursor: 10, successMinutesAgo: 73, recentBars: [10] });
-  await registerPair(db, { symbol: 'AUDUSD', timeframe: '5m', cursor: 5, successMinutesAgo: 20, failures: 3, lastError: CORRUPT_ERROR,
-    lastErrorSqlstate: '22000', lastErrorHint: 'fix or delete the bad bars_1m rows, then the next run carries on', recentBars: [5] });
+  await registerPair(db, {
+    symbol: 'AUDUSD',
+    timeframe: '5m',
+    cursor: 5,
+    successMinutesAgo: 20,
+    failures: 3,
+    lastError: CORRUPT_ERROR,
+    lastErrorSqlstate: '22000',
+    lastErrorHint: 'fix or delete the bad bars_1m rows, then the next run carries on',
+    recentBars: [5],
+  });
   await registerPair(db, { symbol: 'NZDUSD', timeframe: '5m', cursor: 'ahead', successMinutesAgo: 1 });
   await registerPair(db, { symbol: 'USDCAD', timeframe: '5m', cursor: 'null' });
   await registerPair(db, { symbol: 'XAUUSD', timeframe: '5m', cursor: 0, ...healthy });
-  await registerPair(db, { symbol: 'USDCHF', timeframe: '5m', cursor: 2, successMinutesAgo: 1, recentBars: [0, 0, 0, 0] });
+  await registerPair(db, {
+    symbol: 'USDCHF',
+    timeframe: '5m',
+    cursor: 2,
+    successMinutesAgo: 1,
+    recentBars: [0, 0, 0, 0],
+  });
   await registerPair(db, { symbol: 'BTCUSD', timeframe: '5m', cursor: 0, enabled: false, successMinutesAgo: 500 });
 }
 

@@ -16,16 +16,30 @@ beforeAll(async () => {
   for (const symbol of ['CALM', 'SLOW', 'FAIL']) await insertFrontier(db, symbol, currentWindow() - MINUTE);
   await registerPair(db, { symbol: 'CALM', timeframe: '5m', cursor: 0, successMinutesAgo: 1 });
   await registerPair(db, { symbol: 'SLOW', timeframe: '5m', cursor: 4, successMinutesAgo: 2, recentBars: [1, 1, 1] });
-  await registerPair(db, { symbol: 'FAIL', timeframe: '1h', cursor: 0, successMinutesAgo: 10, failures: 2, lastError: 'boom' });
+  await registerPair(db, {
+    symbol: 'FAIL',
+    timeframe: '1h',
+    cursor: 0,
+    successMinutesAgo: 10,
+    failures: 2,
+    lastError: 'boom',
+  });
 });
-afterAll(async () => { await db?.drop(); });
+afterAll(async () => {
+  await db?.drop();
+});
 
 async function get(path: string, ifNoneMatch?: string) {
   resetSnapshotCaches(); // every request a new snapshot, as after the 2 s TTL
-  const response = await GET(new Request(`http://127.0.0.1${path}`, { headers: ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {} }));
+  const response = await GET(
+    new Request(`http://127.0.0.1${path}`, { headers: ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {} }),
+  );
   const text = await response.text();
   return {
-    status: response.status, etag: response.headers.get('etag'), generatedAt: response.headers.get(GENERATED_AT_HEADER), text,
+    status: response.status,
+    etag: response.headers.get('etag'),
+    generatedAt: response.headers.get(GENERATED_AT_HEADER),
+    text,
     body: text ? (JSON.parse(text) as HealthListResponse) : null,
   };
 }
@@ -37,7 +51,12 @@ test('304 with no body while nothing changed, in every form of If-None-Match; 20
   expect(first.generatedAt).toBe(first.body!.generatedAt);
   for (const header of [first.etag!, `W/${first.etag}`, `"other", ${first.etag}`, '*']) {
     const again = await get('/api/health', header);
-    expect({ header, status: again.status, text: again.text, etag: again.etag }).toEqual({ header, status: 304, text: '', etag: first.etag });
+    expect({ header, status: again.status, text: again.text, etag: again.etag }).toEqual({
+      header,
+      status: 304,
+      text: '',
+      etag: first.etag,
+    });
     expect(Date.parse(again.generatedAt!)).toBeGreaterThanOrEqual(Date.parse(first.generatedAt!));
   }
   expect((await get('/api/health', '"other"')).status).toBe(200);
@@ -62,9 +81,11 @@ test('a changed row, or a pair added, changes the ETag', async () => {
 // 6.5 s, a little more than one tenth of a minute, the view's resolution.
 test('only the clock moved: 304, and the held list brought forward equals the fresh answer, a new STALLED pair included', async () => {
   // 1 s short of the stall threshold: 60.0 min (OK) now, 60.1 (STALLED) 6.5 s later.
-  await db.sql(`INSERT INTO data_agg_state (canonical_symbol, timeframe, last_agg_bar_ts_utc, last_success_utc)
+  await db.sql(
+    `INSERT INTO data_agg_state (canonical_symbol, timeframe, last_agg_bar_ts_utc, last_success_utc)
     SELECT 'EDGE', '1d', agg_last_complete_window_start(interval '24 hours', 'infinity', 0, $1), now() - interval '59 minutes 59 seconds'`,
-  [new Date(currentWindow() - MINUTE)]);
+    [new Date(currentWindow() - MINUTE)],
+  );
   await insertFrontier(db, 'EDGE', currentWindow() - MINUTE);
   const held = await get('/api/health');
   expect(held.body!.rows.find((row) => row.symbol === 'EDGE')).toMatchObject({ state: 'OK', minutesSinceSuccess: 60 });
@@ -82,7 +103,15 @@ test('only the clock moved: 304, and the held list brought forward equals the fr
     // The held ages were rounded to tenths 6.5 s ago: within a tenth of the fresh ones.
     expect(Math.abs(row.minutesSinceSuccess! - other.minutesSinceSuccess!)).toBeLessThanOrEqual(0.1 + 1e-9);
     expect(Math.abs((row.sourceAgeMinutes ?? 0) - (other.sourceAgeMinutes ?? 0))).toBeLessThanOrEqual(0.1 + 1e-9);
-    expect({ key: key(row), state: row.state, action: row.action, trend: row.trend }).toEqual({ key: key(other), state: other.state, action: other.action, trend: other.trend });
+    expect({ key: key(row), state: row.state, action: row.action, trend: row.trend }).toEqual({
+      key: key(other),
+      state: other.state,
+      action: other.action,
+      trend: other.trend,
+    });
   }
-  expect(moved.rows.find((row) => row.symbol === 'EDGE')).toMatchObject({ state: 'STALLED', reason: 'no success for 60 min, threshold 60' });
+  expect(moved.rows.find((row) => row.symbol === 'EDGE')).toMatchObject({
+    state: 'STALLED',
+    reason: 'no success for 60 min, threshold 60',
+  });
 });

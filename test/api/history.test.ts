@@ -19,7 +19,12 @@ async function evaluate(): Promise<void> {
   const db = database();
   const client = await db.pool.connect();
   try {
-    await recordStates(client, await observeWithPool(db.pool, DEFAULT_THRESHOLDS)(), { settleSeconds: 0, flapWindowSeconds: 600, flapChanges: 4, globalSymbols: 20 });
+    await recordStates(client, await observeWithPool(db.pool, DEFAULT_THRESHOLDS)(), {
+      settleSeconds: 0,
+      flapWindowSeconds: 600,
+      flapChanges: 4,
+      globalSymbols: 20,
+    });
   } finally {
     client.release();
   }
@@ -28,7 +33,11 @@ async function evaluate(): Promise<void> {
 
 const incidents = (query = '') => call<IncidentsResponse & ApiErrorBody>(incidentsGET, `/api/incidents${query}`);
 const timeline = (symbol: string, timeframe: string, query = '') =>
-  call<TimelineResponse & ApiErrorBody>(timelineGET, `/api/pairs/${encodeURIComponent(symbol)}/${timeframe}/timeline${query}`, { symbol, timeframe });
+  call<TimelineResponse & ApiErrorBody>(
+    timelineGET,
+    `/api/pairs/${encodeURIComponent(symbol)}/${timeframe}/timeline${query}`,
+    { symbol, timeframe },
+  );
 
 describe('state history over the API', () => {
   test('before any evaluation: state_since is null, no incidents, an empty timeline', async () => {
@@ -40,7 +49,9 @@ describe('state history over the API', () => {
 
   test('state_since on every /api/health row once the history recorded the states', async () => {
     await evaluate();
-    const [{ at }] = await database().sql<{ at: string }>(`SELECT to_char(min(since) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at FROM pair_state_intervals`) as [{ at: string }];
+    const [{ at }] = (await database().sql<{ at: string }>(
+      `SELECT to_char(min(since) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at FROM pair_state_intervals`,
+    )) as [{ at: string }];
     const { status, body } = await call<HealthListResponse>(healthGET, '/api/health');
     expect(status).toBe(200);
     expect(body.rows.map((row) => `${row.symbol}/${row.timeframe}:${row.state}`)).toEqual(WORST_FIRST);
@@ -55,13 +66,28 @@ describe('state history over the API', () => {
     expect(body.open).toBe(7);
     const failing = body.incidents.find((incident) => incident.state === 'FAILING');
     expect(failing).toMatchObject({
-      scope: 'symbol', symbol: 'AUDUSD', status: 'open', end: null, symbols: 1, pairs: 1, openPairs: 1,
-      error: 'corrupt source data for <symbol>/<tf> window [<time>,<time>): # bar(s) with high < low, a price <= # or volume < #',
+      scope: 'symbol',
+      symbol: 'AUDUSD',
+      status: 'open',
+      end: null,
+      symbols: 1,
+      pairs: 1,
+      openPairs: 1,
+      error:
+        'corrupt source data for <symbol>/<tf> window [<time>,<time>): # bar(s) with high < low, a price <= # or volume < #',
       sample: [{ symbol: 'AUDUSD', timeframe: '5m', open: true }],
     });
     expect(failing!.cause).toBe(`AUDUSD · 1 timeframe · FAILING: ${failing!.error}`);
     expect(failing!.durationMinutes).toBe(0);
-    expect(body.incidents.map((incident) => incident.state).sort()).toEqual(['AHEAD', 'FAILING', 'INEFFICIENT', 'LAGGING', 'NULL', 'SOURCE_STALE', 'STALLED']);
+    expect(body.incidents.map((incident) => incident.state).sort()).toEqual([
+      'AHEAD',
+      'FAILING',
+      'INEFFICIENT',
+      'LAGGING',
+      'NULL',
+      'SOURCE_STALE',
+      'STALLED',
+    ]);
 
     const page = await incidents('?status=open&limit=2&offset=6');
     expect(page.body.incidents).toHaveLength(1);
@@ -74,26 +100,39 @@ describe('state history over the API', () => {
     await db.sql(`UPDATE data_agg_state SET consecutive_failures = 0 WHERE canonical_symbol = 'AUDUSD'`);
     await evaluate();
     const resolved = await incidents('?status=resolved');
-    expect(resolved.body.incidents.map((incident) => [incident.symbol, incident.status, incident.openPairs])).toEqual([['AUDUSD', 'resolved', 0]]);
+    expect(resolved.body.incidents.map((incident) => [incident.symbol, incident.status, incident.openPairs])).toEqual([
+      ['AUDUSD', 'resolved', 0],
+    ]);
     expect(resolved.body.incidents[0]!.end).not.toBeNull();
 
     const { status, body } = await timeline('AUDUSD', '5m');
     expect(status).toBe(200);
-    expect(body.intervals.map((interval) => [interval.state, interval.until === null])).toEqual([['FAILING', false], ['LAGGING', true]]);
+    expect(body.intervals.map((interval) => [interval.state, interval.until === null])).toEqual([
+      ['FAILING', false],
+      ['LAGGING', true],
+    ]);
     expect(body.intervals[0]!.reason).toMatch(/^3 consecutive failed runs: corrupt source data/);
     expect(Date.parse(body.to) - Date.parse(body.from)).toBe(24 * 3_600_000);
     // A range before anything was recorded is empty, not an error.
-    expect((await timeline('AUDUSD', '5m', '?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z')).body.intervals).toEqual([]);
+    expect(
+      (await timeline('AUDUSD', '5m', '?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z')).body.intervals,
+    ).toEqual([]);
   });
 
   test('the pair page says when a failing pair is retried next', async () => {
     await database().sql(`SELECT record_aggregation_failure('AUDUSD', '5m', 'boom', now())`);
     resetApiCaches();
-    const { body } = await call<PairDetailResponse>(detailGET, '/api/pairs/AUDUSD/5m', { symbol: 'AUDUSD', timeframe: '5m' });
+    const { body } = await call<PairDetailResponse>(detailGET, '/api/pairs/AUDUSD/5m', {
+      symbol: 'AUDUSD',
+      timeframe: '5m',
+    });
     const seconds = (Date.parse(body.nextRetryUtc!) - Date.now()) / 1000;
     expect(seconds).toBeGreaterThan(25);
     expect(seconds).toBeLessThanOrEqual(30);
-    const healthy = await call<PairDetailResponse>(detailGET, '/api/pairs/EURUSD/5m', { symbol: 'EURUSD', timeframe: '5m' });
+    const healthy = await call<PairDetailResponse>(detailGET, '/api/pairs/EURUSD/5m', {
+      symbol: 'EURUSD',
+      timeframe: '5m',
+    });
     expect(healthy.body.nextRetryUtc).toBeNull();
     expect(healthy.body.pair.state_since).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
   });
@@ -112,9 +151,18 @@ describe('state history over the API', () => {
   });
 
   test.each([
-    ['?from=yesterday', 'from must be an ISO-8601 time with Z or an offset, such as 2026-11-28T06:00:00Z, got "yesterday"'],
-    ['?to=2026-11-28T06:00:00', 'to must be an ISO-8601 time with Z or an offset, such as 2026-11-28T06:00:00Z, got "2026-11-28T06:00:00"'],
-    ['?from=2026-11-28T06:00:00Z&to=2026-11-28T05:00:00Z', 'from must be before to, got from=2026-11-28T06:00:00.000Z to=2026-11-28T05:00:00.000Z'],
+    [
+      '?from=yesterday',
+      'from must be an ISO-8601 time with Z or an offset, such as 2026-11-28T06:00:00Z, got "yesterday"',
+    ],
+    [
+      '?to=2026-11-28T06:00:00',
+      'to must be an ISO-8601 time with Z or an offset, such as 2026-11-28T06:00:00Z, got "2026-11-28T06:00:00"',
+    ],
+    [
+      '?from=2026-11-28T06:00:00Z&to=2026-11-28T05:00:00Z',
+      'from must be before to, got from=2026-11-28T06:00:00.000Z to=2026-11-28T05:00:00.000Z',
+    ],
     ['?from=2026-01-01T00:00:00Z&to=2026-06-01T00:00:00Z', 'from..to must span at most 92 days'],
     ['?limit=5', 'unknown parameter "limit"; known: from, to'],
   ])('GET timeline%s is a 400 that says why', async (query, message) => {
@@ -153,7 +201,11 @@ describe('GET /api/incidents/stats', () => {
     expect(fiveMinutes).toMatchObject({ episodes: 2, problemMinutes: 70, mttrMinutes: 60 });
     expect(day.body.topSymbols).toEqual([{ symbol: 'EURUSD', episodes: 2, problemMinutes: 70, mttrMinutes: 60 }]);
     const week = await stats('?window=7d');
-    expect(week.body.byTimeframe.find((row) => row.timeframe === '5m')).toMatchObject({ episodes: 3, problemMinutes: 90, mttrMinutes: 40 });
+    expect(week.body.byTimeframe.find((row) => row.timeframe === '5m')).toMatchObject({
+      episodes: 3,
+      problemMinutes: 90,
+      mttrMinutes: 40,
+    });
     expect(week.body.topSymbols.map((row) => row.symbol)).toEqual(['EURUSD', 'GBPUSD']);
   });
 

@@ -45,7 +45,8 @@ function countQueries() {
   const spy = vi.spyOn(getPool(), 'query');
   return {
     /** Resolves once at least n queries were issued (the stale-while-revalidate refresh runs after the answers). */
-    reached: (n: number) => vi.waitFor(() => expect(spy.mock.calls.length).toBeGreaterThanOrEqual(n), { timeout: 10_000 }),
+    reached: (n: number) =>
+      vi.waitFor(() => expect(spy.mock.calls.length).toBeGreaterThanOrEqual(n), { timeout: 10_000 }),
     stop: () => {
       const count = spy.mock.calls.length;
       spy.mockRestore();
@@ -56,10 +57,13 @@ function countQueries() {
 
 /** Waits for an in-flight background refresh of the snapshot to land. */
 async function getHealthSnapshotSettled(): Promise<void> {
-  await vi.waitFor(async () => {
-    const first = await getHealthSnapshot();
-    expect(Date.now() - Date.parse(first.generatedAt)).toBeLessThan(SNAPSHOT_TTL_MS);
-  }, { timeout: 10_000 });
+  await vi.waitFor(
+    async () => {
+      const first = await getHealthSnapshot();
+      expect(Date.now() - Date.parse(first.generatedAt)).toBeLessThan(SNAPSHOT_TTL_MS);
+    },
+    { timeout: 10_000 },
+  );
 }
 
 describe('many dashboards at once share one database round trip', () => {
@@ -77,7 +81,12 @@ describe('many dashboards at once share one database round trip', () => {
   test('300 concurrent requests of every kind: one frontier query, one timeframe query, one state_since query, one incidents read', async () => {
     resetApiCaches();
     const queries = countQueries();
-    const paths = ['/api/health?limit=200', '/api/health?state=LAGGING&limit=50', '/api/health?timeframe=5m&sort=symbol&limit=100', '/api/health?q=s0001&preset=stalled'];
+    const paths = [
+      '/api/health?limit=200',
+      '/api/health?state=LAGGING&limit=50',
+      '/api/health?timeframe=5m&sort=symbol&limit=100',
+      '/api/health?q=s0001&preset=stalled',
+    ];
     const requests = [
       // Full lists (30,000 rows, ~20 MB of JSON): serialized once, sent to each. Two only, as
       // reading them back here costs the test far more than the server.
@@ -130,8 +139,12 @@ describe('many dashboards at once share one database round trip', () => {
     const again = await call<string>(metricsGET, '/api/metrics');
     // i % 7 windows behind: 3 of 7 are LAGGING (> 3 bars), so 12,858 problem pairs → 500 listed.
     const lines = first.body.split('\n');
-    expect(lines.filter((line) => line.startsWith('frontier_pair_state{'))).toHaveLength(500 * metrics.PAIR_SERIES_STATES.length);
-    expect(lines.find((line) => line.startsWith('frontier_pairs_omitted '))).toBe(`frontier_pairs_omitted ${Math.floor(SYMBOLS * 3 / 7) * 6 - 500}`);
+    expect(lines.filter((line) => line.startsWith('frontier_pair_state{'))).toHaveLength(
+      500 * metrics.PAIR_SERIES_STATES.length,
+    );
+    expect(lines.find((line) => line.startsWith('frontier_pairs_omitted '))).toBe(
+      `frontier_pairs_omitted ${Math.floor((SYMBOLS * 3) / 7) * 6 - 500}`,
+    );
     expect(first.body.length).toBeLessThan(1_000_000);
     expect(again.body).toBe(first.body);
     expect(metrics.metricsRenders - rendersBefore).toBe(1);
@@ -140,13 +153,23 @@ describe('many dashboards at once share one database round trip', () => {
 
 describe('SingleFlightCache', () => {
   // The cache's own clock is what these tests move: fake timers, no sleeping.
-  beforeEach(() => { vi.useFakeTimers(); });
-  afterEach(() => { vi.useRealTimers(); });
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
   /** A load that settles after ms with value()'s result, or its exception as the rejection. */
   const after = <T>(ms: number, value: () => T) =>
-    new Promise<T>((resolve, reject) => setTimeout(() => {
-      try { resolve(value()); } catch (error) { reject(error); }
-    }, ms));
+    new Promise<T>((resolve, reject) =>
+      setTimeout(() => {
+        try {
+          resolve(value());
+        } catch (error) {
+          reject(error);
+        }
+      }, ms),
+    );
   /** Runs a call while the fake clock moves on, so its timers (and the loads they wait on) fire. */
   async function settle<T>(promise: Promise<T>, ms = 100): Promise<T> {
     await vi.advanceTimersByTimeAsync(ms);
@@ -157,7 +180,9 @@ describe('SingleFlightCache', () => {
     const cache = new SingleFlightCache<number>(50, 2);
     let calls = 0;
     const slow = () => after(20, () => ++calls);
-    expect(await settle(Promise.all([cache.get('a', slow), cache.get('a', slow), cache.get('a', slow)]), 20)).toEqual([1, 1, 1]);
+    expect(await settle(Promise.all([cache.get('a', slow), cache.get('a', slow), cache.get('a', slow)]), 20)).toEqual([
+      1, 1, 1,
+    ]);
     expect(await cache.get('a', slow)).toBe(1);
     await vi.advanceTimersByTimeAsync(50); // TTL 50 ms, counted from when the load settled
     expect(await cache.get('a', slow)).toBe(1); // exactly at the TTL: still fresh
@@ -176,10 +201,11 @@ describe('SingleFlightCache', () => {
     const cache = new SingleFlightCache<number>(30, 10, 200);
     let calls = 0;
     let fail = false;
-    const slow = () => after(40, () => {
-      if (fail) throw new Error('down');
-      return ++calls;
-    });
+    const slow = () =>
+      after(40, () => {
+        if (fail) throw new Error('down');
+        return ++calls;
+      });
     expect(await settle(cache.get('k', slow), 40)).toBe(1);
     await vi.advanceTimersByTimeAsync(31); // past the TTL, within the stale window
     // Answered from the old value without the clock moving: nobody waits for the refresh.

@@ -20,12 +20,19 @@ let db: TestDatabase;
 async function calendarAround(name: string, symbol: string, openInMinutes: number, hours: number): Promise<void> {
   const { open, close } = await db.one<{ open: Date; close: Date }>(
     `SELECT date_trunc('minute', now()) + make_interval(mins => $1) AS open,
-            date_trunc('minute', now()) + make_interval(mins => $1, hours => $2) AS close`, [openInMinutes, hours]);
+            date_trunc('minute', now()) + make_interval(mins => $1, hours => $2) AS close`,
+    [openInMinutes, hours],
+  );
   await db.sql(`INSERT INTO market_calendars (calendar, time_zone) VALUES ($1, 'UTC')`, [name]);
   await db.sql(
     `INSERT INTO market_calendar_sessions VALUES ($1, extract(dow FROM $2::timestamptz AT TIME ZONE 'UTC'), ($2::timestamptz AT TIME ZONE 'UTC')::time,
-       extract(dow FROM $3::timestamptz AT TIME ZONE 'UTC'), ($3::timestamptz AT TIME ZONE 'UTC')::time)`, [name, open, close]);
-  await db.sql(`INSERT INTO market_calendar_assignments (match, pattern, calendar) VALUES ('exact', $1, $2)`, [symbol, name]);
+       extract(dow FROM $3::timestamptz AT TIME ZONE 'UTC'), ($3::timestamptz AT TIME ZONE 'UTC')::time)`,
+    [name, open, close],
+  );
+  await db.sql(`INSERT INTO market_calendar_assignments (match, pattern, calendar) VALUES ('exact', $1, $2)`, [
+    symbol,
+    name,
+  ]);
   await insertFrontier(db, symbol, close.getTime() - 7 * 1440 * MINUTE - MINUTE);
   await registerPair(db, { symbol, timeframe: '5m', cursor: 0, successMinutesAgo: 1, recentBars: [1] });
 }
@@ -54,9 +61,16 @@ describe('market sessions in the API', () => {
     // request, so each duration may read one minute further along.
     expect(by.get('SPY')!.state).toBe('CLOSED');
     expect(by.get('SPY')!.reason).toMatch(/^market closed, opens in 2 h (9|10) min \(calendar opens-later\)$/);
-    expect(by.get('SPY')!.market).toMatchObject({ calendar: 'opens-later', timeZone: 'UTC', isOpen: false, openedAt: null });
+    expect(by.get('SPY')!.market).toMatchObject({
+      calendar: 'opens-later',
+      timeZone: 'UTC',
+      isOpen: false,
+      openedAt: null,
+    });
     expect(by.get('QQQ')!.state).toBe('SOURCE_STALE');
-    expect(by.get('QQQ')!.reason).toMatch(/^source feed silent for 2[01] min since the market opened \(last bar 6 d 2\d h ago\), threshold 15; the aggregator is fine$/);
+    expect(by.get('QQQ')!.reason).toMatch(
+      /^source feed silent for 2[01] min since the market opened \(last bar 6 d 2\d h ago\), threshold 15; the aggregator is fine$/,
+    );
     expect(by.get('IWM')).toMatchObject({ state: 'OK', reason: 'caught up' });
     expect(by.get('IWM')!.market).toMatchObject({ isOpen: true, minutesUntilClose: expect.any(Number) });
     expect(by.get('DIA')).toMatchObject({ state: 'SOURCE_STALE', market: null });
@@ -77,7 +91,10 @@ describe('market sessions in the API', () => {
   });
 
   test('the pair: CLOSED, and the SQL to look at its calendar', async () => {
-    const { status, body } = await call<PairDetailResponse>(pairGET, '/api/pairs/SPY/5m', { symbol: 'SPY', timeframe: '5m' });
+    const { status, body } = await call<PairDetailResponse>(pairGET, '/api/pairs/SPY/5m', {
+      symbol: 'SPY',
+      timeframe: '5m',
+    });
     expect(status).toBe(200);
     expect(body.pair.state).toBe('CLOSED');
     expect(body.remediationSql).toContain("SELECT * FROM market_session_at('SPY', now());");

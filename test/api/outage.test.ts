@@ -26,7 +26,11 @@ async function startProxy(target: URL) {
       for (const socket of [client, upstream]) {
         sockets.add(socket);
         socket.on('error', () => undefined);
-        socket.on('close', () => { sockets.delete(socket); client.destroy(); upstream.destroy(); });
+        socket.on('close', () => {
+          sockets.delete(socket);
+          client.destroy();
+          upstream.destroy();
+        });
       }
       client.pipe(upstream).pipe(client);
     });
@@ -88,7 +92,10 @@ describe('database refusing connections', () => {
   test.each(routes)('%s answers 503 db_unavailable at once', async (_name, request) => {
     const answer = await request();
     expect(answer.status).toBe(503);
-    expect(answer.body.error).toEqual({ code: 'db_unavailable', message: 'the database is unavailable; try again shortly' });
+    expect(answer.body.error).toEqual({
+      code: 'db_unavailable',
+      message: 'the database is unavailable; try again shortly',
+    });
     expect(answer.ms).toBeLessThan(2_000);
     expectNoLeak(answer, 's3cret-pw', String(port), '127.0.0.1');
   });
@@ -97,7 +104,11 @@ describe('database refusing connections', () => {
     const answer = await call(healthzGET, '/api/healthz');
     expect([answer.status, answer.body]).toEqual([
       503,
-      { status: 'degraded', database: 'down', error: { code: 'db_unavailable', message: 'the database is unavailable' } },
+      {
+        status: 'degraded',
+        database: 'down',
+        error: { code: 'db_unavailable', message: 'the database is unavailable' },
+      },
     ]);
   });
 
@@ -130,7 +141,10 @@ describe('database accepting TCP but never answering', () => {
   });
 
   test('503 within the connect timeout, not a hang', async () => {
-    const [list, healthz] = await Promise.all([call<ApiErrorBody>(healthGET, '/api/health'), call(healthzGET, '/api/healthz')]);
+    const [list, healthz] = await Promise.all([
+      call<ApiErrorBody>(healthGET, '/api/health'),
+      call(healthzGET, '/api/healthz'),
+    ]);
     expect([list.status, list.body.error.code]).toEqual([503, 'db_unavailable']);
     expect(list.ms).toBeGreaterThanOrEqual(350);
     expect(list.ms).toBeLessThan(2_000);
@@ -175,7 +189,10 @@ describe('a database without the schema, then recovery', () => {
   test('healthz on an unmigrated database is degraded', async () => {
     const answer = await call(healthzGET, '/api/healthz');
     expect(answer.status).toBe(503);
-    expect(answer.body).toMatchObject({ database: 'down', error: { message: 'the database does not answer queries (is it migrated?)' } });
+    expect(answer.body).toMatchObject({
+      database: 'down',
+      error: { message: 'the database does not answer queries (is it migrated?)' },
+    });
   });
 
   test('through an outage and back: the last good snapshot is served within its TTL, failures are not cached', async () => {

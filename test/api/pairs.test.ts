@@ -20,14 +20,21 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await seedEveryState(db);
   const window = currentWindow();
-  await insertBars(db.pool, randomWalkBars('RUNSYM', minutesBetween(new Date(window - 360 * MINUTE), new Date(window)), 7));
+  await insertBars(
+    db.pool,
+    randomWalkBars('RUNSYM', minutesBetween(new Date(window - 360 * MINUTE), new Date(window)), 7),
+  );
   await db.sql(`SELECT bootstrap_aggregation_cursor('RUNSYM', '5m')`);
   // Grace 0: the last complete window is the one before the current one whatever the clock says.
   const run = () => db.sql(`SELECT run_catchup('RUNSYM', '5m', 10, 0)`);
   for (let i = 0; i < 5; i++) await run();
   await db.sql(`SELECT record_aggregation_failure('RUNSYM', '5m', 'boom: simulated failure', now())`);
   for (let i = 0; i < 2; i++) await run();
-  runIds = (await db.sql<{ run_id: number }>(`SELECT run_id::int FROM data_agg_runs WHERE canonical_symbol = 'RUNSYM' ORDER BY run_id`)).map((r) => r.run_id);
+  runIds = (
+    await db.sql<{ run_id: number }>(
+      `SELECT run_id::int FROM data_agg_runs WHERE canonical_symbol = 'RUNSYM' ORDER BY run_id`,
+    )
+  ).map((r) => r.run_id);
   await pointApiAt(db.url);
 });
 
@@ -37,35 +44,81 @@ afterAll(async () => {
 });
 
 const detail = (symbol: string, timeframe: string, query = '') =>
-  call<PairDetailResponse & ApiErrorBody>(detailGET, `/api/pairs/${encodeURIComponent(symbol)}/${encodeURIComponent(timeframe)}${query}`, { symbol, timeframe });
+  call<PairDetailResponse & ApiErrorBody>(
+    detailGET,
+    `/api/pairs/${encodeURIComponent(symbol)}/${encodeURIComponent(timeframe)}${query}`,
+    { symbol, timeframe },
+  );
 const runs = (symbol: string, timeframe: string, query = '') =>
-  call<RunsPage & ApiErrorBody>(runsGET, `/api/pairs/${encodeURIComponent(symbol)}/${encodeURIComponent(timeframe)}/runs${query}`, { symbol, timeframe });
+  call<RunsPage & ApiErrorBody>(
+    runsGET,
+    `/api/pairs/${encodeURIComponent(symbol)}/${encodeURIComponent(timeframe)}/runs${query}`,
+    { symbol, timeframe },
+  );
 
 describe('GET /api/pairs/[symbol]/[timeframe]', () => {
   test('a pair with a real run history: health, charts history oldest first, trend from the history', async () => {
     const { status, body } = await detail('RUNSYM', '5m');
     expect(status).toBe(200);
     expect(body.pair).toMatchObject({
-      symbol: 'RUNSYM', timeframe: '5m', state: 'OK', barsBehind: 2, consecutiveFailures: 0, totalRuns: 8, totalBarsWritten: 70,
-      recentBars: [10, 10, 10, 10, 10, 0, 10, 10], barsPerRun: 8.75, reason: '2 bars behind, within threshold 3', trend: 'catching_up',
+      symbol: 'RUNSYM',
+      timeframe: '5m',
+      state: 'OK',
+      barsBehind: 2,
+      consecutiveFailures: 0,
+      totalRuns: 8,
+      totalBarsWritten: 70,
+      recentBars: [10, 10, 10, 10, 10, 0, 10, 10],
+      barsPerRun: 8.75,
+      reason: '2 bars behind, within threshold 3',
+      trend: 'catching_up',
     });
     expect(body.pair.etaMinutes).toBeGreaterThan(0);
     expect(body.history.map((run) => run.runId)).toEqual(runIds);
     expect(body.history.map((run) => run.ok)).toEqual([true, true, true, true, true, false, true, true]);
     expect(body.history.map((run) => run.result?.['bars_behind'] ?? null)).toEqual([62, 52, 42, 32, 22, null, 12, 2]);
-    expect(body.history[5]).toMatchObject({ error: 'boom: simulated failure', result: { symbol: 'RUNSYM', to_tf: '5m' } });
-    expect(body.history[0]!.result).toMatchObject({ windows_processed: 10, bars_written: 10, source_rows: 50, stop_reason: 'max_windows' });
+    expect(body.history[5]).toMatchObject({
+      error: 'boom: simulated failure',
+      result: { symbol: 'RUNSYM', to_tf: '5m' },
+    });
+    expect(body.history[0]!.result).toMatchObject({
+      windows_processed: 10,
+      bars_written: 10,
+      source_rows: 50,
+      stop_reason: 'max_windows',
+    });
     expect(body.remediationSql).toBeNull();
   });
 
   test.each([
     ['USDCAD', '5m', 'NULL', ["SELECT bootstrap_aggregation_cursor('USDCAD', '5m');"]],
-    ['NZDUSD', '5m', 'AHEAD', ["SELECT * FROM reset_aggregation_cursor('NZDUSD', '5m', true);", "SELECT * FROM reset_aggregation_cursor('NZDUSD', '5m', false);"]],
-    ['AUDUSD', '5m', 'FAILING', ["FROM data_agg_runs WHERE canonical_symbol = 'AUDUSD' AND timeframe = '5m' AND NOT ok", 'FROM bars_1m WHERE canonical_symbol = \'AUDUSD\'']],
+    [
+      'NZDUSD',
+      '5m',
+      'AHEAD',
+      [
+        "SELECT * FROM reset_aggregation_cursor('NZDUSD', '5m', true);",
+        "SELECT * FROM reset_aggregation_cursor('NZDUSD', '5m', false);",
+      ],
+    ],
+    [
+      'AUDUSD',
+      '5m',
+      'FAILING',
+      [
+        "FROM data_agg_runs WHERE canonical_symbol = 'AUDUSD' AND timeframe = '5m' AND NOT ok",
+        "FROM bars_1m WHERE canonical_symbol = 'AUDUSD'",
+      ],
+    ],
     ['USDJPY', '5m', 'STALLED', ["SELECT run_catchup('USDJPY', '5m', 1000, 1);"]],
     ['XAUUSD', '5m', 'SOURCE_STALE', ["FROM bars_1m WHERE canonical_symbol = 'XAUUSD'"]],
     ['GBPUSD', '5m', 'LAGGING', ["result->>'bars_behind' AS behind"]],
-    ['BTCUSD', '5m', 'DISABLED', ["UPDATE data_agg_state SET enabled = true WHERE canonical_symbol = 'BTCUSD' AND timeframe = '5m';"]],
+    [
+      'BTCUSD',
+      '5m',
+      'DISABLED',
+      ["UPDATE data_agg_state SET enabled = true WHERE canonical_symbol = 'BTCUSD' AND timeframe = '5m';"],
+    ],
   ])('%s/%s (%s) comes with the SQL for its state', async (symbol, timeframe, state, snippets) => {
     const { status, body } = await detail(symbol, timeframe);
     expect(status).toBe(200);
@@ -80,7 +133,9 @@ describe('GET /api/pairs/[symbol]/[timeframe]', () => {
     const dryRun = body.remediationSql!.split('\n').find((line) => line.includes(', true)'))!;
     const rows = await db.sql<{ canonical_symbol: string; timeframe: string; reason: string }>(dryRun);
     // USDCAD/5m (NULL) is in the same database: the pair's reset does not name it.
-    expect(rows.map((row) => `${row.canonical_symbol}/${row.timeframe}:${row.reason}`)).toEqual(['NZDUSD/5m:ahead_of_source']);
+    expect(rows.map((row) => `${row.canonical_symbol}/${row.timeframe}:${row.reason}`)).toEqual([
+      'NZDUSD/5m:ahead_of_source',
+    ]);
   });
 
   test.each([
@@ -173,7 +228,10 @@ describe('GET /api/pairs/[symbol]/[timeframe]/runs', () => {
         fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('5m', '1h', '7m')),
         fc.string({ maxLength: 30 }),
         async (symbol, timeframe, query) => {
-          for (const answer of [await detail(symbol, timeframe, `?${query}`), await runs(symbol, timeframe, `?${query}`)]) {
+          for (const answer of [
+            await detail(symbol, timeframe, `?${query}`),
+            await runs(symbol, timeframe, `?${query}`),
+          ]) {
             expect([200, 400, 404]).toContain(answer.status);
             expect(answer.contentType).toContain('application/json');
             if (answer.status !== 200) expect(['bad_request', 'not_found']).toContain(answer.body.error.code);

@@ -16,7 +16,19 @@ describe('GET /api/health/summary', () => {
     const { status, body } = await call<HealthSummaryResponse>(summaryGET, '/api/health/summary');
     expect(status).toBe(200);
     expect(body.total).toBe(11);
-    expect(body.byState).toEqual({ AHEAD: 1, NULL: 1, FAILING: 1, STALLED: 1, DRIFT: 0, SOURCE_STALE: 1, LAGGING: 1, INEFFICIENT: 1, CLOSED: 0, OK: 3, DISABLED: 1 });
+    expect(body.byState).toEqual({
+      AHEAD: 1,
+      NULL: 1,
+      FAILING: 1,
+      STALLED: 1,
+      DRIFT: 0,
+      SOURCE_STALE: 1,
+      LAGGING: 1,
+      INEFFICIENT: 1,
+      CLOSED: 0,
+      OK: 3,
+      DISABLED: 1,
+    });
     expect(body.problems.map((p) => `${p.symbol}/${p.timeframe}:${p.state}`)).toEqual(WORST_FIRST.slice(0, 7));
   });
 
@@ -34,7 +46,10 @@ describe('GET /api/health/summary', () => {
 
   test('400 for any parameter', async () => {
     const { status, body } = await call<ApiErrorBody>(summaryGET, '/api/health/summary?state=OK');
-    expect([status, body.error]).toEqual([400, { code: 'bad_request', message: 'unknown parameter "state"; this endpoint takes none' }]);
+    expect([status, body.error]).toEqual([
+      400,
+      { code: 'bad_request', message: 'unknown parameter "state"; this endpoint takes none' },
+    ]);
   });
 });
 
@@ -47,7 +62,10 @@ describe('GET /api/healthz', () => {
 
 describe('GET /api/metrics', () => {
   const lines = (body: string) => body.split('\n');
-  const value = (body: string, series: string) => lines(body).find((line) => line.startsWith(`${series} `))?.split(' ')[1];
+  const value = (body: string, series: string) =>
+    lines(body)
+      .find((line) => line.startsWith(`${series} `))
+      ?.split(' ')[1];
   const count = (body: string, prefix: string) => lines(body).filter((line) => line.startsWith(prefix)).length;
 
   test('counts per state and timeframe always; per-pair series only for the 7 problem pairs', async () => {
@@ -69,12 +87,17 @@ describe('GET /api/metrics', () => {
     expect(count(body, 'frontier_pair_state{')).toBe(7 * PAIR_SERIES_STATES.length);
     expect(value(body, 'frontier_pair_state{symbol="USDJPY",timeframe="5m",state="STALLED"}')).toBe('1');
     expect(value(body, 'frontier_pair_state{symbol="USDJPY",timeframe="5m",state="FAILING"}')).toBe('0');
-    expect(count(body, 'frontier_pair_state{') - lines(body).filter((l) => l.startsWith('frontier_pair_state{') && l.endsWith(' 0')).length).toBe(7);
+    expect(
+      count(body, 'frontier_pair_state{') -
+        lines(body).filter((l) => l.startsWith('frontier_pair_state{') && l.endsWith(' 0')).length,
+    ).toBe(7);
     expect(body).not.toContain('state="OK"}');
     expect(body).not.toMatch(/frontier_pair_state\{symbol="(EURUSD|BRK\.B|BTCUSD)"/);
     expect(value(body, 'frontier_pair_bars_behind{symbol="GBPUSD",timeframe="5m"}')).toBe('42');
     expect(value(body, 'frontier_pair_consecutive_failures{symbol="AUDUSD",timeframe="5m"}')).toBe('3');
-    expect(Number(value(body, 'frontier_pair_seconds_since_success{symbol="USDJPY",timeframe="5m"}'))).toBeGreaterThanOrEqual(73 * 60 - 3);
+    expect(
+      Number(value(body, 'frontier_pair_seconds_since_success{symbol="USDJPY",timeframe="5m"}')),
+    ).toBeGreaterThanOrEqual(73 * 60 - 3);
     expect(Number(value(body, 'frontier_symbol_source_age_seconds{symbol="XAUUSD"}'))).toBeGreaterThanOrEqual(31 * 60);
     // No bars_behind series for a NULL cursor (absent, not 0); none for healthy pairs.
     expect(count(body, 'frontier_pair_bars_behind{')).toBe(6);
@@ -82,7 +105,9 @@ describe('GET /api/metrics', () => {
     expect(value(body, 'frontier_pairs_omitted')).toBe('0');
     expect(value(body, 'frontier_pair_series_cap_pairs')).toBe('500');
     // Heartbeat: the newest success of an enabled pair (1 min ago), not BTCUSD's (disabled).
-    expect(Date.now() / 1000 - Number(value(body, 'frontier_last_success_timestamp_seconds'))).toBeGreaterThanOrEqual(55);
+    expect(Date.now() / 1000 - Number(value(body, 'frontier_last_success_timestamp_seconds'))).toBeGreaterThanOrEqual(
+      55,
+    );
     expect(Date.now() / 1000 - Number(value(body, 'frontier_last_success_timestamp_seconds'))).toBeLessThan(120);
     expect(body).toMatch(/^frontier_build_info\{version="\d+\.\d+\.\d+"\} 1$/m);
     expect(Math.abs(Date.now() / 1000 - Number(value(body, 'frontier_snapshot_timestamp_seconds')))).toBeLessThan(10);
@@ -105,7 +130,11 @@ describe('GET /api/metrics', () => {
     const text = await renderMetrics({ snapshot: await getHealthSnapshot(), timeframes: ['5m'], pairSeriesCap: 3 });
     expect(count(text, 'frontier_pair_state{')).toBe(3 * PAIR_SERIES_STATES.length);
     // Worst first: AHEAD, NULL, FAILING keep their series; STALLED and the rest are counted.
-    expect(lines(text).filter((l) => l.startsWith('frontier_pair_state{') && l.endsWith(' 1')).map((l) => l.split('"')[1])).toEqual(['NZDUSD', 'USDCAD', 'AUDUSD']);
+    expect(
+      lines(text)
+        .filter((l) => l.startsWith('frontier_pair_state{') && l.endsWith(' 1'))
+        .map((l) => l.split('"')[1]),
+    ).toEqual(['NZDUSD', 'USDCAD', 'AUDUSD']);
     expect(value(text, 'frontier_pairs_omitted')).toBe('4');
     expect(value(text, 'frontier_pairs{state="STALLED",timeframe="5m"}')).toBe('1');
     // Within a state the cap keeps pairs by name, not by how bad they are this scrape: the
@@ -113,11 +142,27 @@ describe('GET /api/metrics', () => {
     const snapshot = await getHealthSnapshot();
     const lagging = snapshot.rows.find((row) => row.state === 'LAGGING')!;
     const clones = (order: string[]) => order.map((symbol, i) => ({ ...lagging, symbol, barsBehind: 100 - i }));
-    for (const order of [['L5', 'L3', 'L1', 'L4', 'L2'], ['L2', 'L1', 'L4', 'L3', 'L5']]) {
-      const capped = await renderMetrics({ snapshot: { ...snapshot, rows: clones(order) }, timeframes: [], pairSeriesCap: 2 });
-      expect(lines(capped).filter((l) => l.startsWith('frontier_pair_bars_behind{')).map((l) => l.split('"')[1])).toEqual(['L1', 'L2']);
+    for (const order of [
+      ['L5', 'L3', 'L1', 'L4', 'L2'],
+      ['L2', 'L1', 'L4', 'L3', 'L5'],
+    ]) {
+      const capped = await renderMetrics({
+        snapshot: { ...snapshot, rows: clones(order) },
+        timeframes: [],
+        pairSeriesCap: 2,
+      });
+      expect(
+        lines(capped)
+          .filter((l) => l.startsWith('frontier_pair_bars_behind{'))
+          .map((l) => l.split('"')[1]),
+      ).toEqual(['L1', 'L2']);
     }
-    const countsOnly = await renderMetrics({ snapshot: await getHealthSnapshot(), timeframes: [], pairSeriesCap: 0, incidentsOpen: 2 });
+    const countsOnly = await renderMetrics({
+      snapshot: await getHealthSnapshot(),
+      timeframes: [],
+      pairSeriesCap: 0,
+      incidentsOpen: 2,
+    });
     expect(count(countsOnly, 'frontier_pair_')).toBe(1); // frontier_pair_series_cap_pairs 0
     expect(value(countsOnly, 'frontier_pairs_omitted')).toBe('7');
     expect(value(countsOnly, 'frontier_incidents_open')).toBe('2');

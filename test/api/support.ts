@@ -82,9 +82,19 @@ export async function registerPair(db: TestDatabase, pair: PairSetup): Promise<v
                                  last_error_sqlstate, last_error_hint)
      VALUES ($1, $2, $3, now() - make_interval(mins => coalesce($4::int, 0)), now() - make_interval(mins => $4::int),
              $5, $6, CASE WHEN $6::text IS NOT NULL THEN now() END, $7, $8::int[], $9, $10, $11)`,
-    [pair.symbol, pair.timeframe, pair.enabled ?? true, pair.successMinutesAgo ?? null, pair.failures ?? 0,
-      pair.lastError ?? null, recent.length + (pair.failures ?? 0), recent, recent.reduce((a, b) => a + b, 0),
-      pair.lastErrorSqlstate ?? null, pair.lastErrorHint ?? null],
+    [
+      pair.symbol,
+      pair.timeframe,
+      pair.enabled ?? true,
+      pair.successMinutesAgo ?? null,
+      pair.failures ?? 0,
+      pair.lastError ?? null,
+      recent.length + (pair.failures ?? 0),
+      recent,
+      recent.reduce((a, b) => a + b, 0),
+      pair.lastErrorSqlstate ?? null,
+      pair.lastErrorHint ?? null,
+    ],
   );
   if (pair.cursor === 'null') return;
   // 'ahead': two windows past the last complete one, so cursor + step > F + 1 minute.

@@ -25,20 +25,25 @@ describe('the demo state history', () => {
       `SELECT count(*)::int AS n FROM (
          SELECT since, lag(until) OVER (PARTITION BY canonical_symbol, timeframe ORDER BY since) AS previous_end
            FROM pair_state_intervals) x
-        WHERE previous_end IS NOT NULL AND previous_end <> since`);
+        WHERE previous_end IS NOT NULL AND previous_end <> since`,
+    );
     expect(gaps[0]!.n).toBe(0);
     const ends = await db.sql<{ n: number }>(`SELECT count(DISTINCT until)::int AS n FROM pair_state_intervals i
       WHERE until = (SELECT max(until) FROM pair_state_intervals j WHERE j.canonical_symbol = i.canonical_symbol AND j.timeframe = i.timeframe)`);
     expect(ends[0]!.n).toBe(1);
     const incidents = await db.sql<{ cause: string }>(
-      `SELECT symbol || ' ' || state || ' ' || pair_count AS cause FROM incidents WHERE resolved_at IS NOT NULL ORDER BY opened_at`);
+      `SELECT symbol || ' ' || state || ' ' || pair_count AS cause FROM incidents WHERE resolved_at IS NOT NULL ORDER BY opened_at`,
+    );
     expect(incidents.map((row) => row.cause)).toEqual(['CLZ6 SOURCE_STALE 6', 'USDJPY FAILING 3', 'EURUSD LAGGING 1']);
     expect((await db.sql(`SELECT 1 FROM pair_state_intervals WHERE flapping`)).length).toBe(1);
 
     const client = await db.pool.connect();
     try {
       const result = await recordStates(client, await observeWithPool(db.pool, DEFAULT_THRESHOLDS)(), {
-        settleSeconds: 0, flapWindowSeconds: 600, flapChanges: 4, globalSymbols: 20,
+        settleSeconds: 0,
+        flapWindowSeconds: 600,
+        flapChanges: 4,
+        globalSymbols: 20,
       });
       expect(result.new_pairs).toBe((await db.sql('SELECT 1 FROM data_agg_state')).length);
     } finally {

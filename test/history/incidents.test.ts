@@ -33,7 +33,8 @@ describe('incidents: problems grouped by cause', () => {
       await db.sql(
         `INSERT INTO data_agg_state (canonical_symbol, timeframe, last_error, consecutive_failures) VALUES ($1, $2, $3, 3)
          ON CONFLICT (canonical_symbol, timeframe) DO UPDATE SET last_error = excluded.last_error`,
-        [symbol, timeframe, errorFor(timeframe, index)]);
+        [symbol, timeframe, errorFor(timeframe, index)],
+      );
     }
   }
 
@@ -42,23 +43,35 @@ describe('incidents: problems grouped by cause', () => {
       `SELECT i.incident_id::int AS id, scope, state, symbol, detail, resolved_at IS NULL AS open, merged_into IS NOT NULL AS merged,
               (SELECT count(*)::int FROM incident_pairs p WHERE p.incident_id = i.incident_id) AS pairs,
               (SELECT count(*)::int FROM incident_pairs p WHERE p.incident_id = i.incident_id AND left_at IS NULL) AS open_pairs
-         FROM incidents i ORDER BY incident_id`);
+         FROM incidents i ORDER BY incident_id`,
+    );
   }
 
   const all = (symbol: string, state: Observation[2]): Observation[] => TIMEFRAMES.map((tf) => [symbol, tf, state]);
 
   it('a symbol failing on all its timeframes with an error that differs only by timeframe and timestamps is one incident', async () => {
     await reset();
-    await failing('CLZ6', (tf, i) =>
-      `corrupt source data for CLZ6/${tf} window [2026-11-28 0${i}:00:00+00,2026-11-28 0${i}:05:00+00): ${i + 1} bar(s) with high < low`);
+    await failing(
+      'CLZ6',
+      (tf, i) =>
+        `corrupt source data for CLZ6/${tf} window [2026-11-28 0${i}:00:00+00,2026-11-28 0${i}:05:00+00): ${i + 1} bar(s) with high < low`,
+    );
     await evaluate(db.pool, [...all('CLZ6', 'OK'), ['EURUSD', '5m', 'OK']]);
     expect(await incidents()).toEqual([]);
     await evaluate(db.pool, [...all('CLZ6', 'FAILING'), ['EURUSD', '5m', 'OK']]);
-    expect(await incidents()).toEqual([{
-      id: expect.any(Number), scope: 'symbol', state: 'FAILING', symbol: 'CLZ6',
-      detail: 'corrupt source data for <symbol>/<tf> window [<time>,<time>): # bar(s) with high < low',
-      open: true, merged: false, pairs: 6, open_pairs: 6,
-    }]);
+    expect(await incidents()).toEqual([
+      {
+        id: expect.any(Number),
+        scope: 'symbol',
+        state: 'FAILING',
+        symbol: 'CLZ6',
+        detail: 'corrupt source data for <symbol>/<tf> window [<time>,<time>): # bar(s) with high < low',
+        open: true,
+        merged: false,
+        pairs: 6,
+        open_pairs: 6,
+      },
+    ]);
     // The same incident keeps its pairs evaluation after evaluation.
     await evaluate(db.pool, [...all('CLZ6', 'FAILING'), ['EURUSD', '5m', 'OK']]);
     expect((await incidents()).map((row) => row.pairs)).toEqual([6]);
@@ -66,7 +79,11 @@ describe('incidents: problems grouped by cause', () => {
 
   it('a different error on the same symbol is a different cause', async () => {
     await reset();
-    await failing('USDJPY', (tf) => (tf === '1d' ? 'canceling statement due to statement timeout' : `catchup_aggregation_range: start cursor is NULL for USDJPY/${tf}`));
+    await failing('USDJPY', (tf) =>
+      tf === '1d'
+        ? 'canceling statement due to statement timeout'
+        : `catchup_aggregation_range: start cursor is NULL for USDJPY/${tf}`,
+    );
     await evaluate(db.pool, all('USDJPY', 'FAILING'));
     expect((await incidents()).map((row) => `${row.detail} ${row.pairs}`).sort()).toEqual([
       'canceling statement due to statement timeout 1',
@@ -78,7 +95,9 @@ describe('incidents: problems grouped by cause', () => {
     await reset();
     await evaluate(db.pool, [...all('GC', 'OK')]);
     await evaluate(db.pool, [['GC', '5m', 'SOURCE_STALE'], ['GC', '15m', 'SOURCE_STALE'], ...all('GC', 'OK').slice(2)]);
-    expect((await incidents()).map((row) => [row.scope, row.state, row.symbol, row.pairs])).toEqual([['symbol', 'SOURCE_STALE', 'GC', 2]]);
+    expect((await incidents()).map((row) => [row.scope, row.state, row.symbol, row.pairs])).toEqual([
+      ['symbol', 'SOURCE_STALE', 'GC', 2],
+    ]);
     await evaluate(db.pool, all('GC', 'SOURCE_STALE'));
     expect((await incidents()).map((row) => [row.open, row.pairs])).toEqual([[true, 6]]);
     const recovering = all('GC', 'OK');
@@ -95,7 +114,13 @@ describe('incidents: problems grouped by cause', () => {
   it('the same state on many symbols at once is one global incident that absorbs the per-symbol ones', async () => {
     await reset();
     const symbols = Array.from({ length: 400 }, (_, i) => `S${String(i).padStart(3, '0')}`);
-    const healthy: Observation[] = symbols.flatMap((s) => [[s, '5m', 'OK'], [s, '1h', 'OK']] as Observation[]);
+    const healthy: Observation[] = symbols.flatMap(
+      (s) =>
+        [
+          [s, '5m', 'OK'],
+          [s, '1h', 'OK'],
+        ] as Observation[],
+    );
     await evaluate(db.pool, healthy);
     // Three symbols first: per-symbol incidents.
     const few = healthy.map((row, i): Observation => (i < 6 ? [row[0], row[1], 'SOURCE_STALE'] : row));
@@ -106,19 +131,32 @@ describe('incidents: problems grouped by cause', () => {
     const result = await evaluate(db.pool, silent, { globalSymbols: 20 });
     expect(result.incidents).toMatchObject({ opened: 1, resolved: 3 });
     const rows = await incidents();
-    expect(rows.filter((row) => row.open).map((row) => [row.scope, row.state, row.symbol, row.open_pairs])).toEqual([['global', 'SOURCE_STALE', null, 800]]);
+    expect(rows.filter((row) => row.open).map((row) => [row.scope, row.state, row.symbol, row.open_pairs])).toEqual([
+      ['global', 'SOURCE_STALE', null, 800],
+    ]);
     expect(rows.filter((row) => !row.open).map((row) => row.merged)).toEqual([true, true, true]);
     // Below the threshold it stays the one global incident until its last pair recovers.
     const most = silent.map((row, i): Observation => (i < 796 ? [row[0], row[1], 'OK'] : row));
     await evaluate(db.pool, most);
-    expect((await incidents()).filter((row) => row.open).map((row) => [row.scope, row.open_pairs])).toEqual([['global', 4]]);
+    expect((await incidents()).filter((row) => row.open).map((row) => [row.scope, row.open_pairs])).toEqual([
+      ['global', 4],
+    ]);
     await evaluate(db.pool, healthy);
     expect((await incidents()).filter((row) => row.open)).toEqual([]);
   });
 
   it('OK, DISABLED and CLOSED never open an incident', async () => {
     await reset();
-    await evaluate(db.pool, [['A', '5m', 'OK'], ['A', '1h', 'DISABLED'], ['B', '5m', 'CLOSED' as Observation[2]], ['C', '5m', 'CLOSED' as Observation[2]]], { globalSymbols: 2 });
+    await evaluate(
+      db.pool,
+      [
+        ['A', '5m', 'OK'],
+        ['A', '1h', 'DISABLED'],
+        ['B', '5m', 'CLOSED' as Observation[2]],
+        ['C', '5m', 'CLOSED' as Observation[2]],
+      ],
+      { globalSymbols: 2 },
+    );
     expect(await incidents()).toEqual([]);
   });
 });

@@ -48,7 +48,10 @@ describe('history writer across processes', () => {
     await new Promise((resolve) => setTimeout(resolve, 4 * INTERVAL_MS));
 
     expect((await intervals(db.pool)).map((row) => `${row.pair} ${row.state}${row.open ? ' open' : ''}`)).toEqual([
-      'KILL/1h NULL open', 'KILL/5m NULL', 'KILL/5m DISABLED', 'KILL/5m NULL open',
+      'KILL/1h NULL open',
+      'KILL/5m NULL',
+      'KILL/5m DISABLED',
+      'KILL/5m NULL open',
     ]);
     // One interval to notice (the standby tries every interval), plus a loaded machine's slack.
     expect(tookOverMs).toBeLessThan(2 * INTERVAL_MS + 700);

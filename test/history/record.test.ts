@@ -15,10 +15,18 @@ describe('history_record_states', () => {
 
   it('records each change of state once, however often the same states are evaluated', async () => {
     await reset();
-    const ok: Observation[] = [['A', '5m', 'OK'], ['A', '1h', 'OK'], ['B', '5m', 'LAGGING']];
+    const ok: Observation[] = [
+      ['A', '5m', 'OK'],
+      ['A', '1h', 'OK'],
+      ['B', '5m', 'LAGGING'],
+    ];
     expect(await evaluate(db.pool, ok)).toMatchObject({ observed: 3, new_pairs: 3, changed: 0, recorded: 0 });
     expect(await evaluate(db.pool, ok)).toMatchObject({ new_pairs: 0, changed: 0, recorded: 0 });
-    const failing: Observation[] = [['A', '5m', 'FAILING', '1 consecutive failed run: boom'], ['A', '1h', 'OK'], ['B', '5m', 'LAGGING']];
+    const failing: Observation[] = [
+      ['A', '5m', 'FAILING', '1 consecutive failed run: boom'],
+      ['A', '1h', 'OK'],
+      ['B', '5m', 'LAGGING'],
+    ];
     expect(await evaluate(db.pool, failing)).toMatchObject({ changed: 1, recorded: 1 });
     expect(await evaluate(db.pool, failing)).toMatchObject({ changed: 0, recorded: 0 });
     expect(await evaluate(db.pool, failing)).toMatchObject({ changed: 0, recorded: 0 });
@@ -31,7 +39,8 @@ describe('history_record_states', () => {
     // The closed interval ends exactly where the next begins: no gap, no overlap.
     const [joint] = await db.sql<{ same: boolean }>(
       `SELECT (SELECT until FROM pair_state_intervals WHERE timeframe = '5m' AND canonical_symbol = 'A' AND until IS NOT NULL)
-            = (SELECT since FROM pair_state_intervals WHERE timeframe = '5m' AND canonical_symbol = 'A' AND until IS NULL) AS same`);
+            = (SELECT since FROM pair_state_intervals WHERE timeframe = '5m' AND canonical_symbol = 'A' AND until IS NULL) AS same`,
+    );
     expect(joint?.same).toBe(true);
   });
 
@@ -49,7 +58,10 @@ describe('history_record_states', () => {
     await sleep(450);
     const second = await evaluate(db.pool, [['S', '5m', 'STALLED']], settle);
     expect(second.recorded).toBe(1);
-    expect((await intervals(db.pool)).map((row) => `${row.state}${row.open ? '' : ' closed'}`)).toEqual(['OK closed', 'STALLED']);
+    expect((await intervals(db.pool)).map((row) => `${row.state}${row.open ? '' : ' closed'}`)).toEqual([
+      'OK closed',
+      'STALLED',
+    ]);
     const [since] = await db.sql<{ since: Date }>(`SELECT since FROM pair_state_intervals WHERE until IS NULL`);
     expect(since!.since.toISOString()).toBe(new Date(first.at).toISOString());
   });
@@ -66,7 +78,13 @@ describe('history_record_states', () => {
     // the 4 after it are not recorded at all.
     expect(results.map((result) => result.recorded)).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);
     const rows = await intervals(db.pool);
-    expect(rows.map((row) => `${row.state}${row.flapping ? ' flapping' : ''}`)).toEqual(['OK', 'FAILING', 'OK', 'FAILING', 'FAILING flapping']);
+    expect(rows.map((row) => `${row.state}${row.flapping ? ' flapping' : ''}`)).toEqual([
+      'OK',
+      'FAILING',
+      'OK',
+      'FAILING',
+      'FAILING flapping',
+    ]);
     expect(rows[4]!.reason).toMatch(/^flapping: 4 changes in 0\.0 min; now run 3$/);
 
     // Calm: the observed state held for max(settle, window / 2) = 0.5 s.
@@ -79,7 +97,10 @@ describe('history_record_states', () => {
 
   it('closes the interval of a pair that is no longer registered', async () => {
     await reset();
-    await evaluate(db.pool, [['G', '5m', 'OK'], ['H', '5m', 'OK']]);
+    await evaluate(db.pool, [
+      ['G', '5m', 'OK'],
+      ['H', '5m', 'OK'],
+    ]);
     expect(await evaluate(db.pool, [['H', '5m', 'OK']])).toMatchObject({ gone: 1 });
     expect((await intervals(db.pool)).map((row) => `${row.pair} ${row.open}`)).toEqual(['G/5m false', 'H/5m true']);
     expect(await db.sql(`SELECT 1 FROM pair_state_current WHERE canonical_symbol = 'G'`)).toHaveLength(0);
@@ -87,13 +108,24 @@ describe('history_record_states', () => {
 
   it('refuses bad arguments, naming them', async () => {
     const call = (sql: string) => errorOf(db.sql(sql));
-    expect(await call(`SELECT history_record_states('{A}', '{5m,1h}', '{OK}', '{x}', 0, 60, 4, 20)`))
-      .toMatch(/^history_record_states: p_symbols \(1\), p_timeframes \(2\), p_states \(1\) and p_reasons \(1\) must have the same length/);
-    expect(await call(`SELECT history_record_states('{A}', '{5m}', '{ok}', '{x}', 0, 60, 4, 20)`)).toMatch(/p_states must be state names/);
-    expect(await call(`SELECT history_record_states('{A}', '{5m}', '{OK}', '{x}', -1, 60, 4, 20)`)).toMatch(/p_settle_seconds must be >= 0, got -1/);
-    expect(await call(`SELECT history_record_states('{A}', '{5m}', '{OK}', '{x}', 0, 0, 4, 20)`)).toMatch(/p_flap_window_seconds must be > 0/);
-    expect(await call(`SELECT history_record_states('{A}', '{5m}', '{OK}', '{x}', 0, 60, 0, 20)`)).toMatch(/p_flap_changes must be >= 1/);
-    expect(await call(`SELECT history_record_states('{A}', '{5m}', '{OK}', '{x}', 0, 60, 4, 1)`)).toMatch(/p_global_symbols must be >= 2/);
+    expect(await call(`SELECT history_record_states('{A}', '{5m,1h}', '{OK}', '{x}', 0, 60, 4, 20)`)).toMatch(
+      /^history_record_states: p_symbols \(1\), p_timeframes \(2\), p_states \(1\) and p_reasons \(1\) must have the same length/,
+    );
+    expect(await call(`SELECT history_record_states('{A}', '{5m}', '{ok}', '{x}', 0, 60, 4, 20)`)).toMatch(
+      /p_states must be state names/,
+    );
+    expect(await call(`SELECT history_record_states('{A}', '{5m}', '{OK}', '{x}', -1, 60, 4, 20)`)).toMatch(
+      /p_settle_seconds must be >= 0, got -1/,
+    );
+    expect(await call(`SELECT history_record_states('{A}', '{5m}', '{OK}', '{x}', 0, 0, 4, 20)`)).toMatch(
+      /p_flap_window_seconds must be > 0/,
+    );
+    expect(await call(`SELECT history_record_states('{A}', '{5m}', '{OK}', '{x}', 0, 60, 0, 20)`)).toMatch(
+      /p_flap_changes must be >= 1/,
+    );
+    expect(await call(`SELECT history_record_states('{A}', '{5m}', '{OK}', '{x}', 0, 60, 4, 1)`)).toMatch(
+      /p_global_symbols must be >= 2/,
+    );
     expect(await call(`SELECT history_prune(0, 10)`)).toMatch(/history_prune: p_retention_days must be >= 1, got 0/);
   });
 
@@ -109,8 +141,12 @@ describe('history_record_states', () => {
                          ('recent', 'symbol', 'FAILING', 'P', now() - interval '2 days', now() - interval '1 day')`);
     expect((await db.one<{ n: number }>('SELECT history_prune(90, 1000) AS n')).n).toBe(2);
     expect((await db.one<{ n: number }>('SELECT history_prune(90, 1000) AS n')).n).toBe(0);
-    const left = await db.sql<{ state: string }>(`SELECT canonical_symbol || ' ' || state AS state FROM pair_state_intervals ORDER BY since`);
+    const left = await db.sql<{ state: string }>(
+      `SELECT canonical_symbol || ' ' || state AS state FROM pair_state_intervals ORDER BY since`,
+    );
     expect(left.map((row) => row.state)).toEqual(['Q OK', 'P FAILING', 'P OK']);
-    expect((await db.sql<{ cause_key: string }>('SELECT cause_key FROM incidents')).map((row) => row.cause_key)).toEqual(['recent']);
+    expect(
+      (await db.sql<{ cause_key: string }>('SELECT cause_key FROM incidents')).map((row) => row.cause_key),
+    ).toEqual(['recent']);
   });
 });

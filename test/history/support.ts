@@ -40,7 +40,8 @@ export interface IntervalRow {
 export async function intervals(pool: pg.Pool): Promise<IntervalRow[]> {
   const result = await pool.query<IntervalRow>(
     `SELECT canonical_symbol || '/' || timeframe AS pair, state, until IS NULL AS open, flapping, reason
-       FROM pair_state_intervals ORDER BY canonical_symbol, timeframe, since, interval_id`);
+       FROM pair_state_intervals ORDER BY canonical_symbol, timeframe, since, interval_id`,
+  );
   return result.rows;
 }
 

@@ -7,8 +7,15 @@ import { captureLogger, waitFor } from '../worker/support';
 import { intervals, observed, type Observation } from './support';
 
 const SETTINGS: HistorySettings = {
-  mode: 'on', intervalMs: 100, settleSeconds: 0, flapWindowSeconds: 600, flapChanges: 50,
-  retentionDays: 90, globalSymbols: 20, pruneEvery: 1000, pruneBatch: 1000,
+  mode: 'on',
+  intervalMs: 100,
+  settleSeconds: 0,
+  flapWindowSeconds: 600,
+  flapChanges: 50,
+  retentionDays: 90,
+  globalSymbols: 20,
+  pruneEvery: 1000,
+  pruneBatch: 1000,
 };
 
 describe('one history writer at a time', () => {
@@ -18,7 +25,12 @@ describe('one history writer at a time', () => {
   const observe = async (): Promise<ObservedStates> => observed(now);
   const writers: HistoryWriter[] = [];
   const make = (settings: Partial<HistorySettings> = {}) => {
-    const writer = new HistoryWriter({ connectionString: db.url, observe, settings: { ...SETTINGS, ...settings }, log: captureLogger() });
+    const writer = new HistoryWriter({
+      connectionString: db.url,
+      observe,
+      settings: { ...SETTINGS, ...settings },
+      log: captureLogger(),
+    });
     writers.push(writer);
     return writer;
   };
@@ -27,7 +39,12 @@ describe('one history writer at a time', () => {
   async function kill(pid: number | undefined): Promise<void> {
     expect(pid).toBeTypeOf('number');
     await db.sql('SELECT pg_terminate_backend($1)', [pid]);
-    await waitFor('the backend gone', async () => (await db.sql('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).length === 0, 5_000, 5);
+    await waitFor(
+      'the backend gone',
+      async () => (await db.sql('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).length === 0,
+      5_000,
+      5,
+    );
   }
 
   beforeAll(async () => {
@@ -41,19 +58,28 @@ describe('one history writer at a time', () => {
   it('two candidates: exactly one writes; ending its lock connection lets the standby take over at its next try, and no transition is lost or repeated', async () => {
     const a = make();
     const b = make();
-    now = [['X', '5m', 'OK'], ['Y', '5m', 'OK']];
+    now = [
+      ['X', '5m', 'OK'],
+      ['Y', '5m', 'OK'],
+    ];
     const first = await Promise.all([a.tick(), b.tick()]);
     expect(first.map((tick) => tick.role).sort()).toEqual(['standby', 'writer']);
     const [writer, standby] = a.isWriter ? [a, b] : [b, a];
     expect(standby.isWriter).toBe(false);
     expect((await standby.tick()).role).toBe('standby');
 
-    now = [['X', '5m', 'FAILING'], ['Y', '5m', 'OK']];
+    now = [
+      ['X', '5m', 'FAILING'],
+      ['Y', '5m', 'OK'],
+    ];
     expect(await writer.tick()).toMatchObject({ role: 'writer', result: { recorded: 1 } });
 
     // The writer dies: its connection (and with it the session lock) is gone.
     await kill(writer.backendPid);
-    now = [['X', '5m', 'FAILING'], ['Y', '5m', 'STALLED']];
+    now = [
+      ['X', '5m', 'FAILING'],
+      ['Y', '5m', 'STALLED'],
+    ];
     expect(await standby.tick()).toMatchObject({ role: 'writer', result: { recorded: 1, changed: 1 } });
     // The old writer notices at its next try and is a standby from then on.
     expect((await writer.tick()).role).toMatch(/^(error|standby)$/);
@@ -61,7 +87,10 @@ describe('one history writer at a time', () => {
     expect(await standby.tick()).toMatchObject({ role: 'writer', result: { recorded: 0, changed: 0 } });
 
     expect((await intervals(db.pool)).map((row) => `${row.pair} ${row.state}`)).toEqual([
-      'X/5m OK', 'X/5m FAILING', 'Y/5m OK', 'Y/5m STALLED',
+      'X/5m OK',
+      'X/5m FAILING',
+      'Y/5m OK',
+      'Y/5m STALLED',
     ]);
   });
 
@@ -69,7 +98,12 @@ describe('one history writer at a time', () => {
     for (const writer of writers.splice(0)) await writer.stop();
     const url = new URL(db.url);
     url.searchParams.set('options', '-c default_transaction_read_only=on');
-    const readOnly = new HistoryWriter({ connectionString: url.toString(), observe, settings: { ...SETTINGS, mode: 'auto' }, log: captureLogger() });
+    const readOnly = new HistoryWriter({
+      connectionString: url.toString(),
+      observe,
+      settings: { ...SETTINGS, mode: 'auto' },
+      log: captureLogger(),
+    });
     writers.push(readOnly);
     expect(await readOnly.tick()).toEqual({ role: 'readonly' });
     expect(readOnly.isWriter).toBe(false);
@@ -91,7 +125,12 @@ describe('one history writer at a time', () => {
     await kill(writer.backendPid);
     const died = Date.now();
     now = [['Z', '5m', 'LAGGING']];
-    const next = (await waitFor('another writer', () => candidates.find((candidate) => candidate !== writer && candidate.isWriter), 5_000, 5))!;
+    const next = (await waitFor(
+      'another writer',
+      () => candidates.find((candidate) => candidate !== writer && candidate.isWriter),
+      5_000,
+      5,
+    ))!;
     // Each standby tries once per interval (100 ms): one interval at most, plus scheduling on a busy machine.
     expect(Date.now() - died).toBeLessThan(2 * SETTINGS.intervalMs + 400);
     await waitFor('the change recorded', async () => (await intervals(db.pool)).length === 2);
@@ -101,6 +140,10 @@ describe('one history writer at a time', () => {
     await new Promise((resolve) => setTimeout(resolve, 5 * SETTINGS.intervalMs));
     expect(next.isWriter).toBe(true);
     expect(candidates.filter((candidate) => candidate.isWriter)).toHaveLength(1);
-    expect((await intervals(db.pool)).map((row) => `${row.state}${row.open ? ' open' : ''}`)).toEqual(['OK', 'LAGGING', 'OK open']);
+    expect((await intervals(db.pool)).map((row) => `${row.state}${row.open ? ' open' : ''}`)).toEqual([
+      'OK',
+      'LAGGING',
+      'OK open',
+    ]);
   });
 });

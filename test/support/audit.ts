@@ -17,9 +17,18 @@ export interface AuditResult {
 type Client = pg.Pool | pg.PoolClient | pg.Client;
 
 /** audit_aggregation_range with positional arguments; returns its JSON. */
-export async function audit(client: Client, symbol: string, tf: string, from: string, to: string, repair: boolean): Promise<AuditResult> {
+export async function audit(
+  client: Client,
+  symbol: string,
+  tf: string,
+  from: string,
+  to: string,
+  repair: boolean,
+): Promise<AuditResult> {
   const result = await client.query<{ r: AuditResult }>(
-    'SELECT audit_aggregation_range($1, $2, $3::timestamptz, $4::timestamptz, $5) AS r', [symbol, tf, from, to, repair]);
+    'SELECT audit_aggregation_range($1, $2, $3::timestamptz, $4::timestamptz, $5) AS r',
+    [symbol, tf, from, to, repair],
+  );
   return result.rows[0]!.r;
 }
 
@@ -27,8 +36,15 @@ export async function audit(client: Client, symbol: string, tf: string, from: st
  * The window starts in [from, to) where bars_agg differs from an independent recomputation
  * (written here with date_bin and window functions, not with the pipeline's functions).
  */
-export async function barsEqualRecompute(client: Client, symbol: string, tf: string, from: string, to: string): Promise<string[]> {
-  const result = await client.query<{ ws: Date }>(`
+export async function barsEqualRecompute(
+  client: Client,
+  symbol: string,
+  tf: string,
+  from: string,
+  to: string,
+): Promise<string[]> {
+  const result = await client.query<{ ws: Date }>(
+    `
     WITH src AS (
       SELECT date_bin(t.step, b.ts_utc, timestamptz '2000-01-01 00:00:00+00') AS ws, b.*
         FROM bars_1m b JOIN agg_timeframes t ON t.timeframe = $2
@@ -46,6 +62,8 @@ export async function barsEqualRecompute(client: Client, symbol: string, tf: str
       FROM expected e FULL JOIN actual a ON a.ts_utc = e.ws
      WHERE (e.open, e.high, e.low, e.close, e.volume, e.n)
            IS DISTINCT FROM (a.open, a.high, a.low, a.close, a.volume, a.source_count)
-     ORDER BY 1`, [symbol, tf, from, to]);
+     ORDER BY 1`,
+    [symbol, tf, from, to],
+  );
   return result.rows.map((row) => row.ws.toISOString());
 }

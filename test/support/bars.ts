@@ -27,7 +27,15 @@ export function randomWalkBars(symbol: string, minutes: Date[], seed = 1, startP
     const low = Math.min(open, close) * (1 - random() * 0.001);
     price = close;
     const round = (value: number) => Math.round(value * 10_000) / 10_000;
-    return { symbol, ts, open: round(open), high: round(high), low: round(low), close: round(close), volume: Math.floor(random() * 1000) };
+    return {
+      symbol,
+      ts,
+      open: round(open),
+      high: round(high),
+      low: round(low),
+      close: round(close),
+      volume: Math.floor(random() * 1000),
+    };
   });
 }
 
@@ -44,5 +52,6 @@ export function minutesBetween(from: Date, to: Date): Date[] {
  */
 export async function insertBars(pool: pg.Pool | pg.PoolClient, bars: MinuteBar[]): Promise<void> {
   const inserted = await insertDemoBars(pool, bars);
-  if (inserted !== bars.length) throw new Error(`insertBars: ${bars.length - inserted} of ${bars.length} bars were already in bars_1m`);
+  if (inserted !== bars.length)
+    throw new Error(`insertBars: ${bars.length - inserted} of ${bars.length} bars were already in bars_1m`);
 }

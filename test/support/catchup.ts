@@ -29,8 +29,15 @@ export interface CatchupCall {
 export async function catchup(client: pg.Pool | pg.PoolClient | pg.Client, call: CatchupCall): Promise<CatchupResult> {
   const result = await client.query<{ r: CatchupResult }>(
     'SELECT catchup_aggregation_range($1, $2, $3::timestamptz, $4, $5::timestamptz, $6, $7) AS r',
-    [call.symbol, call.tf, call.cursor, call.maxWindows === undefined ? 1000 : call.maxWindows, call.now,
-      call.grace === undefined ? 1 : call.grace, call.persist === undefined ? true : call.persist],
+    [
+      call.symbol,
+      call.tf,
+      call.cursor,
+      call.maxWindows === undefined ? 1000 : call.maxWindows,
+      call.now,
+      call.grace === undefined ? 1 : call.grace,
+      call.persist === undefined ? true : call.persist,
+    ],
   );
   return result.rows[0]!.r;
 }
@@ -44,4 +51,11 @@ export async function storedCursor(client: pg.Pool | pg.Client, symbol: string, 
   return result.rows[0]?.c ? result.rows[0].c.toISOString() : null;
 }
 
-export const TIMEFRAME_MINUTES: Record<string, number> = { '5m': 5, '15m': 15, '30m': 30, '1h': 60, '4h': 240, '1d': 1440 };
+export const TIMEFRAME_MINUTES: Record<string, number> = {
+  '5m': 5,
+  '15m': 15,
+  '30m': 30,
+  '1h': 60,
+  '4h': 240,
+  '1d': 1440,
+};

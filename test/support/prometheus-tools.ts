@@ -27,9 +27,14 @@ export function toolFile(tool: Tool): string {
 export function missingTools(...tools: Tool[]): string | undefined {
   const missing = tools.filter((tool) => !existsSync(toolFile(tool)));
   if (missing.length === 0) return undefined;
-  const packages = [...new Set(missing.map((tool) => (tool === 'alertmanager' || tool === 'amtool' ? 'prometheus-alertmanager' : 'prometheus')))];
+  const packages = [
+    ...new Set(
+      missing.map((tool) => (tool === 'alertmanager' || tool === 'amtool' ? 'prometheus-alertmanager' : 'prometheus')),
+    ),
+  ];
   const reason = `skipped: ${missing.map(toolFile).join(', ')} not found — install Debian's ${packages.join(' and ')} (apt-get install -y ${packages.join(' ')}); .ci/run does`;
-  if (process.env.FRONTIER_REQUIRE_PROMETHEUS === '1') throw new Error(`${reason} (FRONTIER_REQUIRE_PROMETHEUS=1 forbids skipping)`);
+  if (process.env.FRONTIER_REQUIRE_PROMETHEUS === '1')
+    throw new Error(`${reason} (FRONTIER_REQUIRE_PROMETHEUS=1 forbids skipping)`);
   console.warn(`[alerts] ${reason}`);
   return reason;
 }

@@ -18,7 +18,12 @@ test.each(Object.keys(pair))('a row without %s is refused', (key) => {
 });
 
 test.each([
-  ['state', 'BROKEN'], ['trend', 'sideways'], ['cursorStatus', 'MAYBE'], ['barsBehind', '3'], ['enabled', 'yes'], ['recentBars', null],
+  ['state', 'BROKEN'],
+  ['trend', 'sideways'],
+  ['cursorStatus', 'MAYBE'],
+  ['barsBehind', '3'],
+  ['enabled', 'yes'],
+  ['recentBars', null],
 ])('a row whose %s is %j is refused', (key, value) => {
   expect(isPairHealth({ ...pair, [key]: value })).toBe(false);
 });

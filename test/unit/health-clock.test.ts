@@ -12,14 +12,26 @@ const G0 = '2026-03-02T12:00:00.000Z';
 const at = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 
 const openMarket = (change: Partial<MarketSession> = {}): MarketSession => ({
-  calendar: 'demo', timeZone: 'America/New_York', isOpen: true,
-  openedAt: '2026-03-02T09:00:00.000Z', closesAt: '2026-03-02T21:00:00.000Z', nextOpensAt: null, lastClosedAt: '2026-02-27T21:00:00.000Z',
-  minutesSinceOpen: 180, minutesUntilClose: 540, minutesUntilOpen: null, minutesSinceClose: 5_700, ...change,
+  calendar: 'demo',
+  timeZone: 'America/New_York',
+  isOpen: true,
+  openedAt: '2026-03-02T09:00:00.000Z',
+  closesAt: '2026-03-02T21:00:00.000Z',
+  nextOpensAt: null,
+  lastClosedAt: '2026-02-27T21:00:00.000Z',
+  minutesSinceOpen: 180,
+  minutesUntilClose: 540,
+  minutesUntilOpen: null,
+  minutesSinceClose: 5_700,
+  ...change,
 });
 
 /** As the API answers it at `generatedAt`: every row derived, worst first. */
 function answer(rows: FrontierRow[], generatedAt = G0): HealthListResponse {
-  const derived = rows.map((row) => ({ ...derivePairHealth(row, DEFAULT_THRESHOLDS, 0.25), state_since: '2026-03-02T10:00:00.000Z' }));
+  const derived = rows.map((row) => ({
+    ...derivePairHealth(row, DEFAULT_THRESHOLDS, 0.25),
+    state_since: '2026-03-02T10:00:00.000Z',
+  }));
   derived.sort(compareWorstFirst);
   return { generatedAt, thresholds: DEFAULT_THRESHOLDS, runIntervalMinutes: 0.25, total: rows.length, rows: derived };
 }
@@ -29,21 +41,37 @@ describe('rowAsOf', () => {
     const row = frontierRow({ sourceAgeMinutes: 2, minutesSinceSuccess: 1, market: openMarket() });
     const later = rowAsOf(row, 1.25);
     expect(later).toEqual({
-      ...row, sourceAgeMinutes: 3.3, minutesSinceSuccess: 2.3,
+      ...row,
+      sourceAgeMinutes: 3.3,
+      minutesSinceSuccess: 2.3,
       market: { ...row.market, minutesSinceOpen: 181.3, minutesUntilClose: 538.8, minutesSinceClose: 5_701.3 },
     });
     expect(row.sourceAgeMinutes).toBe(2); // the held row is not changed
   });
 
   test('a distance to an open that has passed stays 0 (the database says what came next)', () => {
-    const closed = openMarket({ isOpen: false, openedAt: null, closesAt: null, nextOpensAt: G0, minutesSinceOpen: null, minutesUntilClose: null, minutesUntilOpen: 0.5 });
-    expect(rowAsOf(frontierRow({ market: closed }), 2).market).toMatchObject({ minutesUntilOpen: 0, minutesUntilClose: null, minutesSinceOpen: null });
+    const closed = openMarket({
+      isOpen: false,
+      openedAt: null,
+      closesAt: null,
+      nextOpensAt: G0,
+      minutesSinceOpen: null,
+      minutesUntilClose: null,
+      minutesUntilOpen: 0.5,
+    });
+    expect(rowAsOf(frontierRow({ market: closed }), 2).market).toMatchObject({
+      minutesUntilOpen: 0,
+      minutesUntilClose: null,
+      minutesSinceOpen: null,
+    });
   });
 
   test('nulls stay null, and one moved session is shared by the rows of a symbol', () => {
     const market = openMarket();
     const markets = new Map<MarketSession, MarketSession>();
-    const [a, b] = ['5m', '1h'].map((timeframe) => rowAsOf(frontierRow({ timeframe, sourceAgeMinutes: null, minutesSinceSuccess: null, market }), 1, markets));
+    const [a, b] = ['5m', '1h'].map((timeframe) =>
+      rowAsOf(frontierRow({ timeframe, sourceAgeMinutes: null, minutesSinceSuccess: null, market }), 1, markets),
+    );
     expect(a!.sourceAgeMinutes).toBeNull();
     expect(a!.minutesSinceSuccess).toBeNull();
     expect(a!.market).toBe(b!.market);
@@ -59,20 +87,50 @@ describe('clockFreeRow', () => {
 
   // Every other field: a change to it must change the fingerprint, or a 304 would hide it.
   const changes: { [K in keyof FrontierRow]-?: FrontierRow[K] | 'clock' } = {
-    symbol: 'GBPUSD', timeframe: '1h', stepMinutes: 60, enabled: false, cursorUtc: '2026-03-02T11:50:00.000Z',
-    sourceMaxTsUtc: '2026-03-02T11:58:00.000Z', cursorStatus: 'AHEAD', gapMinutes: 9, barsBehind: 1, sourceAgeMinutes: 'clock',
-    lastAttemptUtc: '2026-03-02T12:00:15.000Z', lastSuccessUtc: '2026-03-02T12:00:15.000Z', registeredAtUtc: '2026-01-06T09:00:00.000Z',
-    minutesSinceSuccess: 'clock', lastError: 'boom', lastErrorUtc: G0, lastErrorSqlstate: '57014', lastErrorHint: 'lower it',
-    consecutiveFailures: 1, totalRuns: 101, totalBarsWritten: 101, barsPerRun: 0.5, recentBars: [1, 1, 1, 1, 2],
-    auditUnrepaired: 1, auditUnrepairedFromUtc: G0, auditUnrepairedToUtc: G0, auditRepaired24h: 1, auditLastUtc: G0,
+    symbol: 'GBPUSD',
+    timeframe: '1h',
+    stepMinutes: 60,
+    enabled: false,
+    cursorUtc: '2026-03-02T11:50:00.000Z',
+    sourceMaxTsUtc: '2026-03-02T11:58:00.000Z',
+    cursorStatus: 'AHEAD',
+    gapMinutes: 9,
+    barsBehind: 1,
+    sourceAgeMinutes: 'clock',
+    lastAttemptUtc: '2026-03-02T12:00:15.000Z',
+    lastSuccessUtc: '2026-03-02T12:00:15.000Z',
+    registeredAtUtc: '2026-01-06T09:00:00.000Z',
+    minutesSinceSuccess: 'clock',
+    lastError: 'boom',
+    lastErrorUtc: G0,
+    lastErrorSqlstate: '57014',
+    lastErrorHint: 'lower it',
+    consecutiveFailures: 1,
+    totalRuns: 101,
+    totalBarsWritten: 101,
+    barsPerRun: 0.5,
+    recentBars: [1, 1, 1, 1, 2],
+    auditUnrepaired: 1,
+    auditUnrepairedFromUtc: G0,
+    auditUnrepairedToUtc: G0,
+    auditRepaired24h: 1,
+    auditLastUtc: G0,
     market: openMarket({ isOpen: false }),
   };
-  test.each(Object.entries(changes).filter(([, value]) => value !== 'clock'))('a change of %s changes it', (field, value) => {
-    expect(clockFreeRow({ ...row, [field]: value })).not.toBe(clockFreeRow(row));
-  });
-  test.each(['openedAt', 'closesAt', 'nextOpensAt', 'lastClosedAt', 'calendar', 'timeZone'] as const)('a change of the session\'s %s changes it', (field) => {
-    expect(clockFreeRow({ ...row, market: { ...row.market!, [field]: '2026-03-03T09:00:00.000Z' } })).not.toBe(clockFreeRow(row));
-  });
+  test.each(Object.entries(changes).filter(([, value]) => value !== 'clock'))(
+    'a change of %s changes it',
+    (field, value) => {
+      expect(clockFreeRow({ ...row, [field]: value })).not.toBe(clockFreeRow(row));
+    },
+  );
+  test.each(['openedAt', 'closesAt', 'nextOpensAt', 'lastClosedAt', 'calendar', 'timeZone'] as const)(
+    "a change of the session's %s changes it",
+    (field) => {
+      expect(clockFreeRow({ ...row, market: { ...row.market!, [field]: '2026-03-03T09:00:00.000Z' } })).not.toBe(
+        clockFreeRow(row),
+      );
+    },
+  );
   test('a calendar assigned or removed changes it', () => {
     expect(clockFreeRow({ ...row, market: null })).not.toBe(clockFreeRow(row));
   });
@@ -85,14 +143,24 @@ describe('healthListAsOf', () => {
     frontierRow({ symbol: 'FAIL', consecutiveFailures: 2, lastError: 'boom', minutesSinceSuccess: 5 }),
     frontierRow({ symbol: 'CALM', minutesSinceSuccess: 1 }),
   ];
-  const later = (minutes: number) => rows.map((row) => ({ ...row, minutesSinceSuccess: row.minutesSinceSuccess! + minutes, sourceAgeMinutes: row.sourceAgeMinutes! + minutes }));
+  const later = (minutes: number) =>
+    rows.map((row) => ({
+      ...row,
+      minutesSinceSuccess: row.minutesSinceSuccess! + minutes,
+      sourceAgeMinutes: row.sourceAgeMinutes! + minutes,
+    }));
 
   test('equals what the server derives from the rows measured at the later time', () => {
     const moved = healthListAsOf(answer(rows), at(G0, 1));
     const fresh = answer(later(1), at(G0, 1));
-    const withoutSince = (list: HealthListResponse) => list.rows.map((pair) => ({ ...pair, state_since: 'not compared' }));
+    const withoutSince = (list: HealthListResponse) =>
+      list.rows.map((pair) => ({ ...pair, state_since: 'not compared' }));
     expect(withoutSince(moved)).toEqual(withoutSince(fresh));
-    expect(moved.rows.map((pair) => [pair.symbol, pair.state])).toEqual([['FAIL', 'FAILING'], ['NEAR', 'STALLED'], ['CALM', 'OK']]);
+    expect(moved.rows.map((pair) => [pair.symbol, pair.state])).toEqual([
+      ['FAIL', 'FAILING'],
+      ['NEAR', 'STALLED'],
+      ['CALM', 'OK'],
+    ]);
     expect(moved.rows[1]!.reason).toBe('no success for 60 min, threshold 60');
     expect(moved.generatedAt).toBe(at(G0, 1));
   });
@@ -110,7 +178,7 @@ describe('healthListAsOf', () => {
   });
 });
 
-describe('snapshotVersion (the ETag\'s first part)', () => {
+describe("snapshotVersion (the ETag's first part)", () => {
   const rows = ['A', 'B', 'C'].map((symbol) => frontierRow({ symbol, market: openMarket() }));
   const config = { thresholds: DEFAULT_THRESHOLDS, runIntervalMinutes: 0.25 };
   const since = new Map([['B\t5m', { state: 'OK', stateSince: G0, observedState: 'OK', observedSince: G0 }]]);
@@ -118,14 +186,24 @@ describe('snapshotVersion (the ETag\'s first part)', () => {
 
   test('the same for the same rows in any order, and for the rows later', () => {
     expect(snapshotVersion([rows[2]!, rows[0]!, rows[1]!], since, config)).toBe(version);
-    expect(snapshotVersion(rows.map((row) => rowAsOf(row, 3)), since, config)).toBe(version);
+    expect(
+      snapshotVersion(
+        rows.map((row) => rowAsOf(row, 3)),
+        since,
+        config,
+      ),
+    ).toBe(version);
   });
 
   test('another for a row more or less, a history entry, or another setting', () => {
     expect(snapshotVersion(rows.slice(1), since, config)).not.toBe(version);
     expect(snapshotVersion(rows, new Map(), config)).not.toBe(version);
-    expect(snapshotVersion(rows, new Map([['B\t5m', { ...since.get('B\t5m')!, observedState: 'STALLED' }]]), config)).not.toBe(version);
+    expect(
+      snapshotVersion(rows, new Map([['B\t5m', { ...since.get('B\t5m')!, observedState: 'STALLED' }]]), config),
+    ).not.toBe(version);
     expect(snapshotVersion(rows, since, { ...config, runIntervalMinutes: 1 })).not.toBe(version);
-    expect(snapshotVersion(rows, since, { ...config, thresholds: { ...DEFAULT_THRESHOLDS, stallMinutes: 30 } })).not.toBe(version);
+    expect(
+      snapshotVersion(rows, since, { ...config, thresholds: { ...DEFAULT_THRESHOLDS, stallMinutes: 30 } }),
+    ).not.toBe(version);
   });
 });

@@ -5,26 +5,39 @@ import { DEFAULT_THRESHOLDS, derivePairHealth } from '../../lib/health/rules';
 import { etagSnapshotVersion, listEtag, listSearch, pairMatcher, readListView } from '../../lib/health/list-contract';
 import { frontierRow } from '../support/frontier-row';
 
-
-test.each([[59.9, false], [60, false], [60.1, true], [61, true]])(
-  'at %s min since success: STALLED and the "stalled" preset agree (%s)',
-  (minutes, stalled) => {
-    const pair = derivePairHealth(frontierRow({ minutesSinceSuccess: minutes }), DEFAULT_THRESHOLDS);
-    expect(pair.state === 'STALLED').toBe(stalled);
-    expect(pairMatcher({ states: [], timeframes: [], q: '', preset: 'stalled' })(pair)).toBe(stalled);
-  },
-);
+test.each([
+  [59.9, false],
+  [60, false],
+  [60.1, true],
+  [61, true],
+])('at %s min since success: STALLED and the "stalled" preset agree (%s)', (minutes, stalled) => {
+  const pair = derivePairHealth(frontierRow({ minutesSinceSuccess: minutes }), DEFAULT_THRESHOLDS);
+  expect(pair.state === 'STALLED').toBe(stalled);
+  expect(pairMatcher({ states: [], timeframes: [], q: '', preset: 'stalled' })(pair)).toBe(stalled);
+});
 
 test('a view read from its own query string is the same view; defaults stay out of the URL', () => {
-  const view = { states: ['FAILING', 'AHEAD'] as const, timeframes: ['5m', '1h'], q: 'eur', preset: 'ahead' as const, sort: 'gap' as const, dir: 'asc' as const };
+  const view = {
+    states: ['FAILING', 'AHEAD'] as const,
+    timeframes: ['5m', '1h'],
+    q: 'eur',
+    preset: 'ahead' as const,
+    sort: 'gap' as const,
+    dir: 'asc' as const,
+  };
   const search = listSearch({ ...view, states: [...view.states] });
   expect(search).toBe('state=FAILING%2CAHEAD&timeframe=5m%2C1h&q=eur&preset=ahead&sort=gap&dir=asc');
   // States come back in severity order, whatever order the URL had.
   expect(readListView(new URLSearchParams(search))).toEqual({ ...view, states: ['AHEAD', 'FAILING'] });
   expect(listSearch({ sort: 'severity', dir: 'asc' })).toBe('');
-  expect(readListView(new URLSearchParams('state=nope,failing,&sort=bogus&preset=x'))).toEqual(
-    { states: ['FAILING'], timeframes: [], q: '', preset: null, sort: 'severity', dir: 'asc' },
-  );
+  expect(readListView(new URLSearchParams('state=nope,failing,&sort=bogus&preset=x'))).toEqual({
+    states: ['FAILING'],
+    timeframes: [],
+    q: '',
+    preset: null,
+    sort: 'severity',
+    dir: 'asc',
+  });
 });
 
 test('search is case-insensitive on the symbol', () => {

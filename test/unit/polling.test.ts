@@ -79,9 +79,14 @@ describe('polling with the app QueryClient', () => {
     expect(result.isError).toBe(true);
     expect(result.data).toBe(1);
     expect(result.dataUpdatedAt).toBeLessThan(result.errorUpdatedAt);
-    expect(nextPollAt({ dataUpdatedAt: result.dataUpdatedAt, errorUpdatedAt: result.errorUpdatedAt, isFetching: result.isFetching, intervalMs: 15_000 })).toBe(
-      result.errorUpdatedAt + 15_000,
-    );
+    expect(
+      nextPollAt({
+        dataUpdatedAt: result.dataUpdatedAt,
+        errorUpdatedAt: result.errorUpdatedAt,
+        isFetching: result.isFetching,
+        intervalMs: 15_000,
+      }),
+    ).toBe(result.errorUpdatedAt + 15_000);
 
     down = false;
     await vi.advanceTimersByTimeAsync(15_000);

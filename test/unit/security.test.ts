@@ -1,9 +1,22 @@
 import { describe, expect, test } from 'vitest';
-import { basicAuthMatches, decideAccess, kioskCookieValue, safeEqual, securityHeaders, type AccessRequest } from '../../lib/server/security';
+import {
+  basicAuthMatches,
+  decideAccess,
+  kioskCookieValue,
+  safeEqual,
+  securityHeaders,
+  type AccessRequest,
+} from '../../lib/server/security';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-const request = (over: Partial<AccessRequest>): AccessRequest =>
-  ({ pathname: '/', method: 'GET', authorization: null, kioskCookie: undefined, tokenParam: null, ...over });
+const request = (over: Partial<AccessRequest>): AccessRequest => ({
+  pathname: '/',
+  method: 'GET',
+  authorization: null,
+  kioskCookie: undefined,
+  tokenParam: null,
+  ...over,
+});
 
 describe('basic auth', () => {
   test.each([
@@ -39,17 +52,62 @@ describe('access decisions', () => {
     ['auth: wrong password', auth, { pathname: '/api/health', authorization: basic('ops', 'nope') }, 401],
     ['kiosk: token opens the wall', kiosk, { pathname: '/wall', tokenParam: 'wall-token' }, true],
     ['kiosk: wrong token', kiosk, { pathname: '/wall', tokenParam: 'guess' }, 401],
-    ['kiosk: cookie opens the summary', kiosk, { pathname: '/api/health/summary', kioskCookie: kioskCookieValue('wall-token') }, true],
-    ['kiosk: cookie opens the health list', kiosk, { pathname: '/api/health', kioskCookie: kioskCookieValue('wall-token') }, true],
-    ['kiosk: cookie opens the incidents the wall shows', kiosk, { pathname: '/api/incidents', kioskCookie: kioskCookieValue('wall-token') }, true],
-    ['kiosk: cookie does not open a pair timeline', kiosk, { pathname: '/api/pairs/EURUSD/5m/timeline', kioskCookie: kioskCookieValue('wall-token') }, 401],
-    ['kiosk: cookie does not open the overview', kiosk, { pathname: '/', kioskCookie: kioskCookieValue('wall-token') }, 401],
-    ['kiosk: cookie does not open pair detail', kiosk, { pathname: '/api/pairs/EURUSD/5m', kioskCookie: kioskCookieValue('wall-token') }, 401],
-    ['kiosk: cookie does not open metrics', kiosk, { pathname: '/api/metrics', kioskCookie: kioskCookieValue('wall-token') }, 401],
+    [
+      'kiosk: cookie opens the summary',
+      kiosk,
+      { pathname: '/api/health/summary', kioskCookie: kioskCookieValue('wall-token') },
+      true,
+    ],
+    [
+      'kiosk: cookie opens the health list',
+      kiosk,
+      { pathname: '/api/health', kioskCookie: kioskCookieValue('wall-token') },
+      true,
+    ],
+    [
+      'kiosk: cookie opens the incidents the wall shows',
+      kiosk,
+      { pathname: '/api/incidents', kioskCookie: kioskCookieValue('wall-token') },
+      true,
+    ],
+    [
+      'kiosk: cookie does not open a pair timeline',
+      kiosk,
+      { pathname: '/api/pairs/EURUSD/5m/timeline', kioskCookie: kioskCookieValue('wall-token') },
+      401,
+    ],
+    [
+      'kiosk: cookie does not open the overview',
+      kiosk,
+      { pathname: '/', kioskCookie: kioskCookieValue('wall-token') },
+      401,
+    ],
+    [
+      'kiosk: cookie does not open pair detail',
+      kiosk,
+      { pathname: '/api/pairs/EURUSD/5m', kioskCookie: kioskCookieValue('wall-token') },
+      401,
+    ],
+    [
+      'kiosk: cookie does not open metrics',
+      kiosk,
+      { pathname: '/api/metrics', kioskCookie: kioskCookieValue('wall-token') },
+      401,
+    ],
     ['kiosk: the raw token is not a valid cookie', kiosk, { pathname: '/wall', kioskCookie: 'wall-token' }, 401],
-    ['kiosk: only reads', kiosk, { pathname: '/api/health', method: 'POST', kioskCookie: kioskCookieValue('wall-token') }, 401],
+    [
+      'kiosk: only reads',
+      kiosk,
+      { pathname: '/api/health', method: 'POST', kioskCookie: kioskCookieValue('wall-token') },
+      401,
+    ],
     ['kiosk only: the rest is forbidden', { kioskToken: 'wall-token' }, { pathname: '/' }, 403],
-    ['kiosk only: the wall with its token', { kioskToken: 'wall-token' }, { pathname: '/wall', tokenParam: 'wall-token' }, true],
+    [
+      'kiosk only: the wall with its token',
+      { kioskToken: 'wall-token' },
+      { pathname: '/wall', tokenParam: 'wall-token' },
+      true,
+    ],
   ])('%s', (_name, config, over, expected) => {
     const decision = decideAccess(config, request(over));
     if (expected === true) expect(decision.allow).toBe(true);
@@ -62,7 +120,11 @@ test('security headers', () => {
   expect(headers['Content-Security-Policy']).toContain("script-src 'self' 'nonce-abc' 'strict-dynamic'");
   expect(headers['Content-Security-Policy']).toContain("frame-ancestors 'none'");
   expect(headers['Content-Security-Policy']).not.toContain('unsafe-eval');
-  expect(headers).toMatchObject({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' });
+  expect(headers).toMatchObject({
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+  });
   const embeddable = securityHeaders('abc', 'https://screens.example.com', false);
   expect(embeddable['Content-Security-Policy']).toContain('frame-ancestors https://screens.example.com');
   expect(embeddable['X-Frame-Options']).toBeUndefined();

@@ -27,7 +27,8 @@ describe('the database restarted under a running worker', () => {
     const now = floorMinute(Date.now());
     const symbols = Array.from({ length: 15 }, (_, i) => `R${i}`);
     const bars: MinuteBar[] = symbols.flatMap((symbol, i) =>
-      randomWalkBars(symbol, minutesBetween(new Date(now - 240 * MINUTE), new Date(now - 4 * MINUTE)), 40 + i));
+      randomWalkBars(symbol, minutesBetween(new Date(now - 240 * MINUTE), new Date(now - 4 * MINUTE)), 40 + i),
+    );
     const early = bars.filter((bar) => bar.ts.getTime() < now - 60 * MINUTE);
     const admin = new pg.Pool({ connectionString: url, max: 2 });
     admin.on('error', () => {});
@@ -38,28 +39,46 @@ describe('the database restarted under a running worker', () => {
     const { worker, logger, close } = makeWorker(url, { intervalMs: 100, maxWindows: 4, backoffMaxMs: 400 });
     try {
       worker.start();
-      await waitFor('a pass with work', () => logger.lines.some((l) => l.message === 'pass' && Number(l.fields.bars) > 0));
+      await waitFor('a pass with work', () =>
+        logger.lines.some((l) => l.message === 'pass' && Number(l.fields.bars) > 0),
+      );
       await server.stop();
       server = undefined;
-      await waitFor('several failed reconnection attempts', () => worker.outage.down && worker.outage.failedAttempts >= 3, 20_000);
+      await waitFor(
+        'several failed reconnection attempts',
+        () => worker.outage.down && worker.outage.failedAttempts >= 3,
+        20_000,
+      );
 
       server = await startEmbeddedPostgres({ dataDir, persistent: true, port });
       await waitFor('the worker to resume', () => !worker.outage.down, 20_000);
       const after = new pg.Pool({ connectionString: url, max: 2 });
       try {
-        await insertBars(after, bars.filter((bar) => bar.ts.getTime() >= now - 60 * MINUTE));
-        await waitFor('every pair caught up', async () => {
-          const [row] = (await after.query<{ behind: number; frontier: Date }>(
-            'SELECT sum(bars_behind)::int AS behind, min(source_max_ts_utc) AS frontier FROM v_aggregation_frontier_health')).rows;
-          return row!.behind === 0 && row!.frontier.getTime() === now - 5 * MINUTE;
-        }, 30_000, 100);
+        await insertBars(
+          after,
+          bars.filter((bar) => bar.ts.getTime() >= now - 60 * MINUTE),
+        );
+        await waitFor(
+          'every pair caught up',
+          async () => {
+            const [row] = (
+              await after.query<{ behind: number; frontier: Date }>(
+                'SELECT sum(bars_behind)::int AS behind, min(source_max_ts_utc) AS frontier FROM v_aggregation_frontier_health',
+              )
+            ).rows;
+            return row!.behind === 0 && row!.frontier.getTime() === now - 5 * MINUTE;
+          },
+          30_000,
+          100,
+        );
         await worker.stop();
 
         expect(logger.count('database unavailable')).toBe(1);
         expect(logger.count('database reachable again')).toBe(1);
         expect(logger.count('pair failed')).toBe(0);
         expect(logger.lines.filter((l) => l.level === 'error')).toEqual([]);
-        const [failed] = (await after.query<{ n: number }>('SELECT count(*)::int AS n FROM data_agg_runs WHERE NOT ok')).rows;
+        const [failed] = (await after.query<{ n: number }>('SELECT count(*)::int AS n FROM data_agg_runs WHERE NOT ok'))
+          .rows;
         expect(failed!.n).toBe(0);
         await expectExactCatchUp(after, bars, Date.now());
       } finally {

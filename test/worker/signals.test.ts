@@ -13,7 +13,8 @@ describe('the worker process and signals', () => {
   let locker: pg.Client;
   const now = floorMinute(Date.now());
   const bars: MinuteBar[] = ['SIGA', 'SIGB', 'SIGC'].flatMap((symbol, i) =>
-    randomWalkBars(symbol, minutesBetween(new Date(now - 300 * MINUTE), new Date(now - 5 * MINUTE)), 7 + i));
+    randomWalkBars(symbol, minutesBetween(new Date(now - 300 * MINUTE), new Date(now - 5 * MINUTE)), 7 + i),
+  );
 
   beforeEach(async () => {
     db = await createTestDatabase();
@@ -32,19 +33,30 @@ describe('the worker process and signals', () => {
   const appName = () => `test-worker-${randomBytes(4).toString('hex')}`;
   const blockedRun = (app: string) =>
     waitFor('the worker to be blocked inside its run', async () => {
-      const rows = await db.sql(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [app]);
+      const rows = await db.sql(
+        `SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+        [app],
+      );
       return rows.length === 1;
     });
-  const pairStates = () => db.sql<{ symbol: string; runs: number; moved: boolean }>(
-    `SELECT canonical_symbol AS symbol, total_runs::int AS runs, last_success_utc IS NOT NULL AS moved
-       FROM data_agg_state ORDER BY 1`);
+  const pairStates = () =>
+    db.sql<{ symbol: string; runs: number; moved: boolean }>(
+      `SELECT canonical_symbol AS symbol, total_runs::int AS runs, last_success_utc IS NOT NULL AS moved
+       FROM data_agg_state ORDER BY 1`,
+    );
 
   it('on SIGTERM finishes the transaction in flight, starts no other, and exits 0', async () => {
     const app = appName();
-    const worker = spawnWorker(db.url, { WORKER_CONCURRENCY: '1', WORKER_INTERVAL_MS: '200', PG_APPLICATION_NAME: app });
+    const worker = spawnWorker(db.url, {
+      WORKER_CONCURRENCY: '1',
+      WORKER_INTERVAL_MS: '200',
+      PG_APPLICATION_NAME: app,
+    });
     await blockedRun(app);
     worker.child.kill('SIGTERM');
-    await waitFor('the stop to be logged', () => worker.output().includes('stopping: finishing the current transaction(s)'));
+    await waitFor('the stop to be logged', () =>
+      worker.output().includes('stopping: finishing the current transaction(s)'),
+    );
     expect(worker.child.exitCode).toBeNull(); // still waiting for its transaction
     await locker.query('COMMIT');
     expect(await worker.exited).toEqual({ code: 0, signal: null });
@@ -60,20 +72,29 @@ describe('the worker process and signals', () => {
 
   it('killed with SIGKILL mid-run leaves nothing half-written; the next worker carries on from the cursor', async () => {
     const app = appName();
-    const worker = spawnWorker(db.url, { WORKER_CONCURRENCY: '1', WORKER_INTERVAL_MS: '200', PG_APPLICATION_NAME: app });
+    const worker = spawnWorker(db.url, {
+      WORKER_CONCURRENCY: '1',
+      WORKER_INTERVAL_MS: '200',
+      PG_APPLICATION_NAME: app,
+    });
     await blockedRun(app);
     worker.child.kill('SIGKILL');
     expect(await worker.exited).toEqual({ code: null, signal: 'SIGKILL' });
     // The server notices the dead client (client_connection_check_interval) and rolls back,
     // without anyone releasing the lock.
-    await waitFor('the dead worker\'s backend to be gone', async () =>
-      (await db.sql(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1`, [app])).length === 0, 15_000, 100);
+    await waitFor(
+      "the dead worker's backend to be gone",
+      async () => (await db.sql(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1`, [app])).length === 0,
+      15_000,
+      100,
+    );
     await locker.query('COMMIT');
 
     const states = await pairStates();
     expect(states.every((s) => !s.moved && s.runs === 0)).toBe(true);
     const [left] = await db.sql<{ bars: number; runs: number }>(
-      'SELECT (SELECT count(*)::int FROM bars_agg) AS bars, (SELECT count(*)::int FROM data_agg_runs) AS runs');
+      'SELECT (SELECT count(*)::int FROM bars_agg) AS bars, (SELECT count(*)::int FROM data_agg_runs) AS runs',
+    );
     expect(left).toEqual({ bars: 0, runs: 0 });
 
     const next = makeWorker(db.url, { intervalMs: 1 });

@@ -4,13 +4,20 @@ import type pg from 'pg';
 import { expect } from 'vitest';
 import type { MinuteBar } from '../support/bars';
 import { parseOpsArgs } from '../../lib/ops/commands';
-import { UsageError } from "../../lib/ops/errors";
+import { UsageError } from '../../lib/ops/errors';
 import { createWorkerPool } from '../../lib/worker/pool';
 import type { Logger } from '../../lib/server/log';
 import { Worker, type WorkerSettings } from '../../lib/worker/worker';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
-export const TIMEFRAMES: Array<[string, number]> = [['5m', 5], ['15m', 15], ['30m', 30], ['1h', 60], ['4h', 240], ['1d', 1440]];
+export const TIMEFRAMES: Array<[string, number]> = [
+  ['5m', 5],
+  ['15m', 15],
+  ['30m', 30],
+  ['1h', 60],
+  ['4h', 240],
+  ['1d', 1440],
+];
 const EPOCH_2000 = Date.UTC(2000, 0, 1);
 export const MINUTE = 60_000;
 
@@ -42,9 +49,11 @@ export interface LogLine {
 /** A logger that keeps its lines for assertions. */
 export function captureLogger(): Logger & { lines: LogLine[]; count: (message: string) => number } {
   const lines: LogLine[] = [];
-  const push = (level: LogLine['level']) => (message: string, fields: Record<string, unknown> = {}) => {
-    lines.push({ level, message, fields });
-  };
+  const push =
+    (level: LogLine['level']) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      lines.push({ level, message, fields });
+    };
   return {
     lines,
     info: push('info'),
@@ -71,13 +80,31 @@ export const FAST: WorkerSettings = {
 /** A worker with a pool of its own, as a separate worker process would have. */
 export function makeWorker(url: string, settings: Partial<WorkerSettings> = {}, logger = captureLogger()) {
   const merged = { ...FAST, ...settings };
-  const pool = createWorkerPool({ connectionString: url, concurrency: merged.concurrency, statementTimeoutMs: 30_000, connectTimeoutMs: 2_000 });
+  const pool = createWorkerPool({
+    connectionString: url,
+    concurrency: merged.concurrency,
+    statementTimeoutMs: 30_000,
+    connectTimeoutMs: 2_000,
+  });
   const worker = new Worker(pool, merged, logger);
-  return { worker, pool, logger, close: async () => { await worker.stop(); await pool.end(); } };
+  return {
+    worker,
+    pool,
+    logger,
+    close: async () => {
+      await worker.stop();
+      await pool.end();
+    },
+  };
 }
 
 /** Polls until check() returns a truthy value; fails with the last value after timeoutMs. */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T> | T,
+  timeoutMs = 20_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -88,7 +115,8 @@ export async function waitFor<T>(what: string, check: () => Promise<T> | T, time
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${String(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${String(last)}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
@@ -106,24 +134,51 @@ export async function bootstrapAll(pool: pg.Pool, symbols: string[]): Promise<vo
  *  - each cursor is the last complete window, given the frontier and grace,
  *  - bars_agg equals an aggregation of the bars computed here, and holds nothing past the cursor.
  */
-export async function expectExactCatchUp(pool: pg.Pool, bars: MinuteBar[], nowMs: number, graceMinutes = 1): Promise<void> {
+export async function expectExactCatchUp(
+  pool: pg.Pool,
+  bars: MinuteBar[],
+  nowMs: number,
+  graceMinutes = 1,
+): Promise<void> {
   const bySymbol = new Map<string, MinuteBar[]>();
   for (const bar of bars) bySymbol.set(bar.symbol, [...(bySymbol.get(bar.symbol) ?? []), bar]);
 
-  const runs = await pool.query<{ canonical_symbol: string; timeframe: string; start: string; cursor: string; windows: number }>(
+  const runs = await pool.query<{
+    canonical_symbol: string;
+    timeframe: string;
+    start: string;
+    cursor: string;
+    windows: number;
+  }>(
     `SELECT canonical_symbol, timeframe, result->>'start_cursor_utc' AS start, result->>'cursor_utc' AS cursor,
             (result->>'windows_processed')::int AS windows
-       FROM data_agg_runs WHERE ok ORDER BY run_id`);
+       FROM data_agg_runs WHERE ok ORDER BY run_id`,
+  );
   const chains = new Map<string, Array<{ start: number; cursor: number; windows: number }>>();
   for (const run of runs.rows) {
     const key = `${run.canonical_symbol}/${run.timeframe}`;
-    chains.set(key, [...(chains.get(key) ?? []), { start: Date.parse(run.start), cursor: Date.parse(run.cursor), windows: run.windows }]);
+    chains.set(key, [
+      ...(chains.get(key) ?? []),
+      { start: Date.parse(run.start), cursor: Date.parse(run.cursor), windows: run.windows },
+    ]);
   }
-  const stored = await pool.query<{ canonical_symbol: string; timeframe: string; ts_utc: Date; open: string; high: string; low: string; close: string; volume: string; source_count: number }>(
-    'SELECT canonical_symbol, timeframe, ts_utc, open, high, low, close, volume, source_count FROM bars_agg');
-  const storedByKey = new Map(stored.rows.map((row) => [`${row.canonical_symbol}/${row.timeframe}/${row.ts_utc.getTime()}`, row]));
+  const stored = await pool.query<{
+    canonical_symbol: string;
+    timeframe: string;
+    ts_utc: Date;
+    open: string;
+    high: string;
+    low: string;
+    close: string;
+    volume: string;
+    source_count: number;
+  }>('SELECT canonical_symbol, timeframe, ts_utc, open, high, low, close, volume, source_count FROM bars_agg');
+  const storedByKey = new Map(
+    stored.rows.map((row) => [`${row.canonical_symbol}/${row.timeframe}/${row.ts_utc.getTime()}`, row]),
+  );
   const states = await pool.query<{ canonical_symbol: string; timeframe: string; cursor: Date }>(
-    'SELECT canonical_symbol, timeframe, last_agg_bar_ts_utc AS cursor FROM data_agg_state');
+    'SELECT canonical_symbol, timeframe, last_agg_bar_ts_utc AS cursor FROM data_agg_state',
+  );
 
   let expectedRows = 0;
   for (const state of states.rows) {
@@ -132,7 +187,8 @@ export async function expectExactCatchUp(pool: pg.Pool, bars: MinuteBar[], nowMs
     const frontier = Math.max(...source.map((bar) => bar.ts.getTime()));
     const first = Math.min(...source.map((bar) => bar.ts.getTime()));
     const bootstrap = windowStart(step, first) - step * MINUTE;
-    const expectedCursor = windowStart(step, Math.min(nowMs - graceMinutes * MINUTE, frontier + MINUTE)) - step * MINUTE;
+    const expectedCursor =
+      windowStart(step, Math.min(nowMs - graceMinutes * MINUTE, frontier + MINUTE)) - step * MINUTE;
     const key = `${state.canonical_symbol}/${state.timeframe}`;
     expect(state.cursor.getTime(), `cursor of ${key}`).toBe(Math.max(bootstrap, expectedCursor));
 
@@ -154,10 +210,17 @@ export async function expectExactCatchUp(pool: pg.Pool, bars: MinuteBar[], nowMs
       const sorted = group.sort((a, b) => a.ts.getTime() - b.ts.getTime());
       const row = storedByKey.get(`${key}/${ws}`);
       expect(row, `bars_agg row ${key} ${new Date(ws).toISOString()}`).toBeDefined();
-      expect({
-        open: Number(row!.open), high: Number(row!.high), low: Number(row!.low), close: Number(row!.close),
-        volume: Number(row!.volume), n: Number(row!.source_count),
-      }, `${key} ${new Date(ws).toISOString()}`).toEqual({
+      expect(
+        {
+          open: Number(row!.open),
+          high: Number(row!.high),
+          low: Number(row!.low),
+          close: Number(row!.close),
+          volume: Number(row!.volume),
+          n: Number(row!.source_count),
+        },
+        `${key} ${new Date(ws).toISOString()}`,
+      ).toEqual({
         open: sorted[0]!.open,
         high: Math.max(...sorted.map((b) => b.high)),
         low: Math.min(...sorted.map((b) => b.low)),
@@ -188,6 +251,7 @@ export function spawnWorker(url: string, env: Record<string, string> = {}): Chil
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })));
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, output: () => output, exited };
 }

@@ -10,5 +10,6 @@ export async function GET(
   { params }: { params: Promise<{ symbol: string; timeframe: string }> },
 ): Promise<Response> {
   return handle('GET /api/pairs/[symbol]/[timeframe]/timeline', async () =>
-    json(await pairTimeline(parseTimelineQuery(await params, new URL(request.url).searchParams))));
+    json(await pairTimeline(parseTimelineQuery(await params, new URL(request.url).searchParams))),
+  );
 }
