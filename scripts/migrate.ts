@@ -1,6 +1,7 @@
 // npm run db:migrate [-- --dry-run] — applies sql/ to DATABASE_URL, or to the embedded database
-// under .data/. An existing pipeline database is adopted first (docs/ADOPTION.md); --dry-run
-// prints the adoption plan and the files it would apply, and changes nothing.
+// under .data/: the numbered files, then the definition files that changed (sql/README.md). An
+// existing pipeline database is adopted first (docs/ADOPTION.md); --dry-run prints the adoption
+// plan and the files it would apply, and changes nothing.
 import { env } from '../lib/server/env';
 import { migrateDatabase } from '../lib/server/migrate';
 import { startEmbeddedPostgres } from '../lib/server/embedded-postgres';
@@ -17,12 +18,12 @@ async function main(): Promise<void> {
   const url = configured ?? embedded!.url;
   try {
     const result = await migrateDatabase(url, (line) => console.log(line), undefined, { dryRun });
-    if (dryRun) {
-      console.log(result.pending!.length ? `would apply: ${result.pending!.join(', ')}` : 'up to date: nothing to apply');
-      console.log('dry run: nothing was changed');
-    } else {
-      console.log(result.applied.length ? `applied: ${result.applied.join(', ')}` : 'up to date: nothing to apply');
-    }
+    const [files, definitions] = dryRun ? [result.pending!, result.pendingDefinitions!] : [result.applied, result.definitions];
+    const verb = dryRun ? 'would apply' : 'applied';
+    if (files.length) console.log(`${verb}: ${files.join(', ')}`);
+    if (definitions.length) console.log(`${verb} definitions: ${definitions.join(', ')}`);
+    if (!files.length && !definitions.length) console.log('up to date: nothing to apply');
+    if (dryRun) console.log('dry run: nothing was changed');
     console.log(`database: ${redact(url)}`);
   } finally {
     await embedded?.stop();

@@ -45,10 +45,16 @@ export function formatPlan(info: DatabaseInfo, plan: AdoptionPlan): string[] {
   return lines;
 }
 
-export async function adoptIfNeeded(
-  client: pg.Client, options: { dryRun: boolean; logger: (line: string) => void; sqlDir: string },
-): Promise<AdoptionOutcome> {
-  const objects = ownObjectNames(options.sqlDir);
+export interface AdoptOptions {
+  dryRun: boolean;
+  logger: (line: string) => void;
+  sqlDir: string;
+  /** The SQL of the definition files: their functions and views are this project's too. */
+  definitionSql: string[];
+}
+
+export async function adoptIfNeeded(client: pg.Client, options: AdoptOptions): Promise<AdoptionOutcome> {
+  const objects = ownObjectNames(options.sqlDir, options.definitionSql);
   const info = await inspectDatabase(client, objects);
   if (info.hasMigrationsTable || info.tables.size === 0) return { adoption: false };
   // A role's statement_timeout must not cut off the duplicate check or an index build half-way

@@ -57,9 +57,13 @@ export function installSql(sqlDir: string): { file: string; sql: string }[] {
   });
 }
 
-/** Names of the functions and views 002–006 create (adoption refuses when others of those names exist). */
-export function ownObjectNames(sqlDir: string): string[] {
-  const names = installSql(sqlDir).flatMap(({ sql }) => [...sql.matchAll(/^CREATE (?:FUNCTION|VIEW) (\w+)/gm)].map((m) => m[1]!));
+/**
+ * Names of the functions and views this project installs: those 002–006 create and those of the
+ * definition files (adoption refuses when others of those names exist, before changing anything).
+ */
+export function ownObjectNames(sqlDir: string, definitionSql: string[]): string[] {
+  const names = [...installSql(sqlDir).map(({ sql }) => sql), ...definitionSql]
+    .flatMap((sql) => [...sql.matchAll(/^CREATE (?:OR REPLACE )?(?:FUNCTION|VIEW) (\w+)/gm)].map((m) => m[1]!));
   return [...new Set(names)];
 }
 

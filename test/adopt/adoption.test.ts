@@ -7,7 +7,7 @@ import { GET as healthList } from '../../app/api/health/route';
 import { GET as pairPage } from '../../app/api/pairs/[symbol]/[timeframe]/route';
 import { GET as pairRuns } from '../../app/api/pairs/[symbol]/[timeframe]/runs/route';
 import { closePool } from '../../lib/server/db';
-import { migrateDatabase, SQL_DIR } from '../../lib/server/migrate';
+import { loadDefinitions, migrateDatabase, SQL_DIR } from '../../lib/server/migrate';
 import { BASELINE_FILES } from '../../lib/adopt/plan';
 import type { HealthListResponse, PairDetailResponse, RunsPage } from '../../lib/shared/types';
 import { insertBars, minutesBetween, randomWalkBars } from '../support/bars';
@@ -17,6 +17,7 @@ import { makeWorker } from '../worker/support';
 import { catalogSnapshot, createLegacyTables, fillLegacyRows, legacyChecksums, T } from './legacy';
 
 const LATER_FILES = readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql') && !BASELINE_FILES.includes(f)).sort();
+const DEFINITIONS = loadDefinitions(SQL_DIR).map((d) => d.name);
 
 let db: TestDatabase;
 let before: Awaited<ReturnType<typeof legacyChecksums>>;
@@ -63,7 +64,7 @@ describe('adopting a pre-fix production database (partitioned bars_1m)', () => {
     const catalog = await catalogSnapshot(db.pool);
     const lines: string[] = [];
     const result = await migrateDatabase(db.url, (line) => lines.push(line), SQL_DIR, { dryRun: true });
-    expect(result).toEqual({ applied: [], adopted: true, pending: LATER_FILES });
+    expect(result).toEqual({ applied: [], definitions: [], adopted: true, pending: LATER_FILES, pendingDefinitions: DEFINITIONS });
     expect(lines[0]).toMatch(/^adoption: found bars_1m \(partitioned: 3 partitions, ~\d[\d,]* rows\), bars_agg \(~\d+ rows\), data_agg_state \(~6 rows\)/);
     for (const statement of [
       'CREATE TABLE agg_timeframes (', 'CREATE TABLE data_agg_runs (',
@@ -79,7 +80,7 @@ describe('adopting a pre-fix production database (partitioned bars_1m)', () => {
 
   test('migrate adopts it: every legacy row unchanged, 001–006 baselined, later files applied', async () => {
     const result = await migrateDatabase(db.url, (line) => log.push(line));
-    expect(result).toEqual({ applied: LATER_FILES, adopted: true });
+    expect(result).toEqual({ applied: LATER_FILES, definitions: DEFINITIONS, adopted: true });
     expect(await legacyChecksums(db.pool)).toEqual(before);
     expect(log).not.toContain('NOTICE: Post-reset validation: All cursors within valid range'); // no silent reset
     const { rows } = await db.pool.query(`SELECT id, name FROM migrations ORDER BY id`);
@@ -93,20 +94,26 @@ describe('adopting a pre-fix production database (partitioned bars_1m)', () => {
   test('the functions installed are byte for byte those of a database this project created', async () => {
     const fresh = await createTestDatabase();
     try {
-      const q = `SELECT string_agg(oid::regprocedure::text || ' ' || md5(prosrc) || ' ' || coalesce(proconfig::text, ''), E'\\n' ORDER BY oid::regprocedure::text) AS f
-                   FROM pg_proc WHERE pronamespace = 'public'::regnamespace`;
-      expect((await db.one<{ f: string }>(q)).f).toBe((await fresh.one<{ f: string }>(q)).f);
-      // The view's columns: the same names (an adopted database's varchar symbols keep their type).
-      const v = `SELECT string_agg(attname, ',' ORDER BY attnum) AS v FROM pg_attribute WHERE attrelid = 'v_aggregation_frontier_health'::regclass`;
-      expect((await db.one(v))).toEqual(await fresh.one(v));
+      const q = `SELECT oid::regprocedure::text AS name, pg_get_functiondef(oid) AS def
+                   FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1`;
+      const functions = await db.sql(q);
+      expect(functions.length).toBeGreaterThan(30);
+      expect(functions).toEqual(await fresh.sql(q));
+      // The views' columns: the same names (an adopted database's varchar symbols keep their type).
+      const v = `SELECT attrelid::regclass::text AS view, string_agg(attname, ',' ORDER BY attnum) AS columns FROM pg_attribute
+                  WHERE attrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'v') GROUP BY 1 ORDER BY 1`;
+      expect(await db.sql(v)).toEqual(await fresh.sql(v));
+      const h = `SELECT name, hash FROM migration_definitions ORDER BY name`;
+      expect(await db.sql(h)).toEqual(await fresh.sql(h));
     } finally {
       await fresh.drop();
     }
   });
 
   test('running it again has nothing to do', async () => {
-    expect(await migrateDatabase(db.url)).toEqual({ applied: [], adopted: false });
-    expect(await migrateDatabase(db.url, () => {}, SQL_DIR, { dryRun: true })).toEqual({ applied: [], adopted: false, pending: [] });
+    expect(await migrateDatabase(db.url)).toEqual({ applied: [], definitions: [], adopted: false });
+    expect(await migrateDatabase(db.url, () => {}, SQL_DIR, { dryRun: true }))
+      .toEqual({ applied: [], definitions: [], adopted: false, pending: [], pendingDefinitions: [] });
   });
 
   test('the view and GET /api/health show the legacy cursors as they are', async () => {

@@ -4,13 +4,14 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { migrateDatabase, SQL_DIR } from '../../lib/server/migrate';
+import { loadDefinitions, migrateDatabase, SQL_DIR } from '../../lib/server/migrate';
 import { BASELINE_FILES } from '../../lib/adopt/plan';
 import { createEmptyDatabase, createTestDatabase, type TestDatabase } from '../support/database';
 import { createLegacyTables, fillLegacyRows, legacyChecksums } from './legacy';
 import { readdirSync } from 'node:fs';
 
 const LATER_FILES = readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql') && !BASELINE_FILES.includes(f)).sort();
+const DEFINITIONS = loadDefinitions(SQL_DIR).map((d) => d.name);
 let db: TestDatabase | undefined;
 afterEach(async () => { await db?.drop(); db = undefined; });
 
@@ -25,7 +26,7 @@ test('a plain bars_1m and aggregates without keys: the keys are built (bars_agg 
   expect(dry).toContain('  CREATE UNIQUE INDEX data_agg_state_pair ON data_agg_state (canonical_symbol, timeframe);');
   expect(dry[0]).toMatch(/^adoption: found bars_1m \(never analyzed\), bars_agg/);
 
-  expect(await migrateDatabase(db.url)).toEqual({ applied: LATER_FILES, adopted: true });
+  expect(await migrateDatabase(db.url)).toEqual({ applied: LATER_FILES, definitions: DEFINITIONS, adopted: true });
   expect(await legacyChecksums(db.pool)).toEqual(before);
   expect(await db.sql(`SELECT indexrelid::regclass::text AS name, indisunique AS unique, indisvalid AS valid FROM pg_index
                         WHERE indrelid IN ('bars_agg'::regclass, 'data_agg_state'::regclass) ORDER BY 1`)).toEqual([
@@ -107,22 +108,24 @@ test('a database migrated by an earlier version (001–006 applied) keeps migrat
   try {
     for (const file of BASELINE_FILES) cpSync(path.join(SQL_DIR, file), path.join(old, file));
     const first = await migrateDatabase(db.url, () => {}, old);
-    expect(first).toEqual({ applied: BASELINE_FILES, adopted: false });
+    expect(first).toEqual({ applied: BASELINE_FILES, definitions: [], adopted: false }); // that version had no definitions
   } finally {
     rmSync(old, { recursive: true, force: true });
   }
-  expect(await migrateDatabase(db.url, () => {}, SQL_DIR, { dryRun: true })).toEqual({ applied: [], adopted: false, pending: LATER_FILES });
-  expect(await migrateDatabase(db.url)).toEqual({ applied: LATER_FILES, adopted: false });
+  expect(await migrateDatabase(db.url, () => {}, SQL_DIR, { dryRun: true }))
+    .toEqual({ applied: [], definitions: [], adopted: false, pending: LATER_FILES, pendingDefinitions: DEFINITIONS });
+  expect(await migrateDatabase(db.url)).toEqual({ applied: LATER_FILES, definitions: DEFINITIONS, adopted: false });
 });
 
 test('a database this version migrated: nothing to do, and an empty one is migrated as before', async () => {
   db = await createTestDatabase();
-  expect(await migrateDatabase(db.url)).toEqual({ applied: [], adopted: false });
+  expect(await migrateDatabase(db.url)).toEqual({ applied: [], definitions: [], adopted: false });
   await db.drop();
   db = await createEmptyDatabase();
-  expect(await migrateDatabase(db.url, () => {}, SQL_DIR, { dryRun: true })).toEqual({ applied: [], adopted: false, pending: [...BASELINE_FILES, ...LATER_FILES] });
+  expect(await migrateDatabase(db.url, () => {}, SQL_DIR, { dryRun: true }))
+    .toEqual({ applied: [], definitions: [], adopted: false, pending: [...BASELINE_FILES, ...LATER_FILES], pendingDefinitions: DEFINITIONS });
   expect(await db.sql(`SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace`)).toEqual([]);
-  expect((await migrateDatabase(db.url)).applied).toEqual([...BASELINE_FILES, ...LATER_FILES]);
+  expect(await migrateDatabase(db.url)).toEqual({ applied: [...BASELINE_FILES, ...LATER_FILES], definitions: DEFINITIONS, adopted: false });
 });
 
 test('two runners adopting the same database at once: one adopts, the other finds nothing to do', async () => {

@@ -74,6 +74,13 @@ test('a function of the same name as one this project installs', async () => {
   expect(message).toContain('function catchup_aggregation_range(text) already exists and this project installs its own catchup_aggregation_range. Fix: rename the old one (e.g. ALTER FUNCTION catchup_aggregation_range(text) RENAME TO catchup_aggregation_range_legacy)');
 });
 
+test('a function or view of a name only a definition file installs (not 002–006) is refused too', async () => {
+  const message = await refusal(`CREATE FUNCTION history_prune(p_days integer) RETURNS int LANGUAGE sql AS 'SELECT 0';
+    CREATE VIEW v_symbol_market_session AS SELECT 1 AS x`);
+  expect(message).toContain('function history_prune(integer) already exists and this project installs its own history_prune.');
+  expect(message).toContain('view already exists and this project installs its own v_symbol_market_session. Fix: rename the old one (e.g. ALTER VIEW v_symbol_market_session RENAME TO v_symbol_market_session_legacy)');
+});
+
 test('a "migrations" table another tool made is not taken for this project\'s history', async () => {
   db = await createEmptyDatabase();
   await createLegacyTables(db.pool, { partitioned: false, keyedAggregates: true });

@@ -1,11 +1,13 @@
-// The migration runner: in order, once each, under a lock, refusing a changed applied file.
+// The migration runner: in order, once each, under a lock, refusing a changed applied file; then the
+// definition files (test/sql/definitions.test.ts has their own cases).
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { migrateDatabase, SQL_DIR } from '../../lib/server/migrate';
+import { loadDefinitions, migrateDatabase, SQL_DIR } from '../../lib/server/migrate';
 
+const DEFINITIONS = loadDefinitions(SQL_DIR).map((d) => d.name);
 const names = [`frontier_test_migrate_${process.pid}_a`, `frontier_test_migrate_${process.pid}_b`];
 const urlOf = (name: string) => { const url = new URL(inject('adminUrl')); url.pathname = `/${name}`; return url.toString(); };
 
@@ -41,13 +43,14 @@ test('an empty database gets everything in order; a second run changes nothing',
   const first = await migrateDatabase(url, (line) => notices.push(line));
   const files = readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql')).sort();
   expect(first.applied).toEqual(files);
+  expect(first.definitions).toEqual(DEFINITIONS);
   expect(files.slice(3, 6)).toEqual(['004_fix_aggregator_cursor.sql', '005_reset_aggregator_cursors.sql', '006_aggregation_monitoring_view.sql']);
   expect(notices).toContain('NOTICE: Post-reset validation: All cursors within valid range');
   const before = await schemaFingerprint(url);
   expect(before).toMatch(/view v_aggregation_frontier_health/);
   expect(before).toMatch(/function catchup_aggregation_range\(text,text,timestamp with time zone,integer,timestamp with time zone,integer,boolean\)/);
   const second = await migrateDatabase(url);
-  expect(second.applied).toEqual([]);
+  expect(second).toEqual({ applied: [], definitions: [], adopted: false });
   expect(await schemaFingerprint(url)).toBe(before);
 });
 
@@ -63,11 +66,12 @@ test('a changed file that was already applied is refused', async () => {
   }
 });
 
-test('two runners starting together apply each migration once', async () => {
+test('two runners starting together apply each migration and each definition once', async () => {
   const url = urlOf(names[1]!);
   const results = await Promise.all([migrateDatabase(url), migrateDatabase(url)]);
   const applied = results.map((r) => r.applied.length).sort();
   expect(applied).toEqual([0, readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql')).length]);
+  expect(results.map((r) => r.definitions.length).sort()).toEqual([0, DEFINITIONS.length]);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const rows = await client.query(`SELECT count(*)::int AS n, count(DISTINCT name)::int AS d FROM migrations`);

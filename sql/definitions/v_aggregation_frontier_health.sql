@@ -1,0 +1,53 @@
+-- One row per pair with everything a monitor needs.
+--   F is found once per symbol by an index look-up (never a GROUP BY over bars_1m).
+--   bars_behind counts complete windows (no grace: the view does not know the worker's).
+--   minutes_since_success counts from registration when a pair never succeeded, so a pair
+--     that fails from the start is caught by "minutes_since_success > 60" too.
+--   bars_per_run is over the last 20 runs that had work to do (failed runs count 0 bars);
+--     runs that found nothing complete to aggregate are left out, so quiet hours and
+--     daily bars do not look inefficient. NULL before the first such run.
+-- Minutes and bars_per_run are double precision rounded to 0.1 and 0.001: numeric
+-- arithmetic here cost more than the index look-ups at 30,000 pairs (docs/PERFORMANCE.md).
+CREATE OR REPLACE VIEW v_aggregation_frontier_health AS
+SELECT s.canonical_symbol,
+       s.timeframe,
+       s.enabled,
+       s.last_agg_bar_ts_utc AS cursor_utc,
+       f.max_ts AS source_max_ts_utc,
+       CASE WHEN s.last_agg_bar_ts_utc IS NULL THEN 'NULL'
+            WHEN f.max_ts IS NULL OR s.last_agg_bar_ts_utc + t.step > f.max_ts + interval '1 minute' THEN 'AHEAD'
+            ELSE 'OK' END AS cursor_status,
+       f.max_ts - s.last_agg_bar_ts_utc AS gap,
+       round(date_part('epoch', f.max_ts - s.last_agg_bar_ts_utc) / 6) / 10 AS gap_minutes,
+       CASE WHEN s.last_agg_bar_ts_utc IS NOT NULL AND f.max_ts IS NOT NULL  -- greatest() would turn NULL into 0
+            THEN greatest(0, floor(date_part('epoch', agg_last_complete_window_start(t.step, now(), 0, f.max_ts)
+                                                      - s.last_agg_bar_ts_utc) / date_part('epoch', t.step)))::integer
+       END AS bars_behind,
+       round(date_part('epoch', now() - f.max_ts) / 6) / 10 AS source_age_minutes,
+       s.last_attempt_utc,
+       s.last_success_utc,
+       round(date_part('epoch', now() - coalesce(s.last_success_utc, s.registered_at_utc)) / 6) / 10 AS minutes_since_success,
+       s.last_error,
+       s.last_error_utc,
+       s.consecutive_failures,
+       s.total_runs,
+       s.total_bars_written,
+       round(s.recent_bars_sum * 1000.0::float8 / nullif(cardinality(s.recent_bars), 0)) / 1000 AS bars_per_run
+  FROM data_agg_state s
+  JOIN agg_timeframes t ON t.timeframe = s.timeframe
+  -- One index-only look-up per symbol: the planner memoizes it across the symbol's timeframes.
+  LEFT JOIN LATERAL (
+    SELECT b.ts_utc AS max_ts FROM bars_1m b
+     WHERE b.canonical_symbol = s.canonical_symbol
+     ORDER BY b.ts_utc DESC LIMIT 1
+  ) f ON true;
+
+-- The read-only dashboard role (db/roles/dashboard-readonly.sql) reads this view. CREATE OR
+-- REPLACE keeps its grants; granting again here keeps them too when this file drops and
+-- recreates the view (a change of its columns).
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'frontier_dashboard') THEN
+    GRANT SELECT ON v_aggregation_frontier_health TO frontier_dashboard;
+  END IF;
+END $$;
