@@ -11,14 +11,17 @@ import { EMBEDDED_DATA_DIR } from '../lib/server/paths';
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const unknown = args.filter((a) => a !== '--dry-run');
-  if (unknown.length) throw new Error(`unknown argument(s) ${unknown.join(' ')}; usage: npm run db:migrate [-- --dry-run]`);
+  if (unknown.length)
+    throw new Error(`unknown argument(s) ${unknown.join(' ')}; usage: npm run db:migrate [-- --dry-run]`);
   const dryRun = args.includes('--dry-run');
   const configured = env().DATABASE_URL;
   const embedded = configured ? undefined : await startEmbeddedPostgres({ dataDir: EMBEDDED_DATA_DIR });
   const url = configured ?? embedded!.url;
   try {
     const result = await migrateDatabase(url, (line) => console.log(line), undefined, { dryRun });
-    const [files, definitions] = dryRun ? [result.pending!, result.pendingDefinitions!] : [result.applied, result.definitions];
+    const [files, definitions] = dryRun
+      ? [result.pending!, result.pendingDefinitions!]
+      : [result.applied, result.definitions];
     const verb = dryRun ? 'would apply' : 'applied';
     if (files.length) console.log(`${verb}: ${files.join(', ')}`);
     if (definitions.length) console.log(`${verb} definitions: ${definitions.join(', ')}`);

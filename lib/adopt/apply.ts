@@ -17,11 +17,14 @@ export interface AdoptionOptions {
 }
 
 /** The runner's own table and the rows it would have written had it applied 001–006 itself. */
-export async function baselineStatements(sqlDir: string): Promise<{ createTable: string; rows: { id: number; name: string; hash: string }[] }> {
+export async function baselineStatements(
+  sqlDir: string,
+): Promise<{ createTable: string; rows: { id: number; name: string; hash: string }[] }> {
   const files = await loadMigrationFiles(sqlDir);
   const own = files.find((f) => f.id === 0);
   const baseline = files.filter((f) => BASELINE_FILES.includes(f.fileName));
-  if (!own || baseline.length !== BASELINE_FILES.length) throw new Error(`adoption: the baseline files ${BASELINE_FILES.join(', ')} are not all in ${sqlDir}`);
+  if (!own || baseline.length !== BASELINE_FILES.length)
+    throw new Error(`adoption: the baseline files ${BASELINE_FILES.join(', ')} are not all in ${sqlDir}`);
   return { createTable: own.sql, rows: [own, ...baseline].map((f) => ({ id: f.id, name: f.name, hash: f.hash })) };
 }
 
@@ -66,7 +69,9 @@ export async function applyAdoption(client: pg.Client, plan: AdoptionPlan, optio
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       if (!isRetryable(error) || attempt === ATTEMPTS) throw error;
-      logger(`adopt: a lock was not granted within ${LOCK_TIMEOUT} (attempt ${attempt} of ${ATTEMPTS}); rolled back, retrying`);
+      logger(
+        `adopt: a lock was not granted within ${LOCK_TIMEOUT} (attempt ${attempt} of ${ATTEMPTS}); rolled back, retrying`,
+      );
       await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
     }
   }

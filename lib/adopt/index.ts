@@ -1,4 +1,4 @@
-// Adoption of an existing pipeline database by `npm run db:migrate` (SPEC §6, docs/ADOPTION.md).
+// Adoption of an existing pipeline database by `npm run db:migrate` (docs/ADOPTION.md).
 // A database is adopted when this project never migrated it (no `migrations` table) but it
 // already holds pipeline tables. It is then inspected, validated (refused before any change),
 // brought up to 001–006 without touching a row, and baselined so the runner applies 007+.
@@ -10,7 +10,9 @@ import { typeWarnings, validateDatabase, type Refusal } from './validate';
 
 export class AdoptionRefusedError extends Error {
   constructor(readonly refusals: Refusal[]) {
-    super(`this database cannot be adopted; nothing was changed:\n${refusals.map((r) => `  - ${r.message}`).join('\n')}`);
+    super(
+      `this database cannot be adopted; nothing was changed:\n${refusals.map((r) => `  - ${r.message}`).join('\n')}`,
+    );
     this.name = 'AdoptionRefusedError';
   }
 }
@@ -22,10 +24,15 @@ export interface AdoptionOutcome {
 }
 
 function describeTables(info: DatabaseInfo): string {
-  return [...info.tables.values()].map((t) => {
-    const rows = t.estimatedRows >= 0 ? `~${Math.round(t.estimatedRows).toLocaleString('en-US')} rows` : 'never analyzed';
-    return t.kind === 'p' ? `${t.name} (partitioned: ${t.partitions.length} partitions, ${rows})` : `${t.name} (${rows})`;
-  }).join(', ');
+  return [...info.tables.values()]
+    .map((t) => {
+      const rows =
+        t.estimatedRows >= 0 ? `~${Math.round(t.estimatedRows).toLocaleString('en-US')} rows` : 'never analyzed';
+      return t.kind === 'p'
+        ? `${t.name} (partitioned: ${t.partitions.length} partitions, ${rows})`
+        : `${t.name} (${rows})`;
+    })
+    .join(', ');
 }
 
 /** The plan as the dry run prints it: every statement, in the order the real run executes them. */
@@ -36,11 +43,16 @@ export function formatPlan(info: DatabaseInfo, plan: AdoptionPlan): string[] {
     for (const step of plan.concurrent) lines.push(`  -- ${step.description}`, `  ${step.sql}`);
   }
   lines.push(`then in one transaction (lock_timeout 2s, retried; bars_1m is only read):`);
-  for (const step of plan.transaction) lines.push(`  -- ${step.description}`, ...step.sql.split('\n').map((l) => `  ${l}`));
+  for (const step of plan.transaction)
+    lines.push(`  -- ${step.description}`, ...step.sql.split('\n').map((l) => `  ${l}`));
   for (const install of plan.installs) {
-    lines.push(`  -- install ${install.file}: ${[...install.sql.matchAll(/^CREATE (FUNCTION|VIEW) (\w+)/gm)].map((m) => m[2]).join(', ')}`);
+    lines.push(
+      `  -- install ${install.file}: ${[...install.sql.matchAll(/^CREATE (FUNCTION|VIEW) (\w+)/gm)].map((m) => m[2]).join(', ')}`,
+    );
   }
-  lines.push('  -- (005 is installed without its one-off cursor reset: run reset_aggregation_cursors yourself, see the README)');
+  lines.push(
+    '  -- (005 is installed without its one-off cursor reset: run reset_aggregation_cursors yourself, see the README)',
+  );
   lines.push(`  -- record ${BASELINE_FILES.join(', ')} as applied in the migrations table`);
   return lines;
 }

@@ -48,7 +48,8 @@ export async function inspectDatabase(client: pg.ClientBase, objectNames: string
   const version = await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
   const migrations = await client.query<{ exists: boolean }>(
     // The same test postgres-migrations makes before deciding a database is new.
-    `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE relname = 'migrations' AND relkind = 'r') AS exists`);
+    `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE relname = 'migrations' AND relkind = 'r') AS exists`,
+  );
   if (migrations.rows[0]!.exists) await assertOwnMigrationsTable(client);
   const tables = new Map<string, TableInfo>();
   for (const spec of TABLE_SPECS) {
@@ -61,7 +62,8 @@ export async function inspectDatabase(client: pg.ClientBase, objectNames: string
      UNION ALL
      SELECT c.relname, CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'relation' END
        FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1)`,
-    [objectNames]);
+    [objectNames],
+  );
   return {
     serverVersion: Number(version.rows[0]!.v),
     hasMigrationsTable: migrations.rows[0]!.exists,
@@ -72,30 +74,49 @@ export async function inspectDatabase(client: pg.ClientBase, objectNames: string
 
 async function inspectTable(client: pg.ClientBase, name: string): Promise<TableInfo | undefined> {
   const found = await client.query<{ oid: number; kind: string }>(
-    `SELECT c.oid, c.relkind AS kind FROM pg_class c WHERE c.oid = to_regclass($1)`, [name]);
+    `SELECT c.oid, c.relkind AS kind FROM pg_class c WHERE c.oid = to_regclass($1)`,
+    [name],
+  );
   const table = found.rows[0];
   if (!table) return undefined;
   const columns = await client.query<ColumnInfo>(
     `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attnotnull AS "notNull"
-       FROM pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped ORDER BY attnum`, [table.oid]);
+       FROM pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+    [table.oid],
+  );
   const indexes = await indexesOf(client, table.oid);
   const partitions = await client.query<{ name: string; oid: number; rows: number; leaf: boolean }>(
     `SELECT c.oid::regclass::text AS name, c.oid, c.reltuples::float8 AS rows, t.isleaf AS leaf
        FROM pg_partition_tree($1::regclass) t JOIN pg_class c ON c.oid = t.relid
-      WHERE t.relid <> $1::regclass ORDER BY 1`, [table.oid]);
+      WHERE t.relid <> $1::regclass ORDER BY 1`,
+    [table.oid],
+  );
   const leaves = [];
-  for (const leaf of partitions.rows.filter((p) => p.leaf)) leaves.push({ name: leaf.name, oid: leaf.oid, indexes: await indexesOf(client, leaf.oid) });
+  for (const leaf of partitions.rows.filter((p) => p.leaf))
+    leaves.push({ name: leaf.name, oid: leaf.oid, indexes: await indexesOf(client, leaf.oid) });
   const partitionKey = await client.query<{ columns: string[] | null }>(
     `SELECT CASE WHEN 0 = ANY (p.partattrs::int2[]) THEN NULL ELSE
               array(SELECT a.attname FROM unnest(p.partattrs::int2[]) k(attnum) JOIN pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = k.attnum)::text[] END AS columns
-       FROM pg_partitioned_table p WHERE p.partrelid = $1`, [table.oid]);
-  const own = await client.query<{ rows: number }>(`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = $1`, [table.oid]);
+       FROM pg_partitioned_table p WHERE p.partrelid = $1`,
+    [table.oid],
+  );
+  const own = await client.query<{ rows: number }>(`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = $1`, [
+    table.oid,
+  ]);
   const leafRows = partitions.rows.filter((p) => p.leaf);
-  const estimatedRows = table.kind !== 'p' ? own.rows[0]!.rows
-    : leafRows.some((p) => p.rows < 0) ? -1 : leafRows.reduce((sum, p) => sum + p.rows, 0);
+  const estimatedRows =
+    table.kind !== 'p'
+      ? own.rows[0]!.rows
+      : leafRows.some((p) => p.rows < 0)
+        ? -1
+        : leafRows.reduce((sum, p) => sum + p.rows, 0);
   return {
-    name, kind: table.kind, columns: columns.rows, indexes,
-    partitions: leafRows.map((p) => p.name), leaves,
+    name,
+    kind: table.kind,
+    columns: columns.rows,
+    indexes,
+    partitions: leafRows.map((p) => p.name),
+    leaves,
     multiLevel: partitions.rows.some((p) => !p.leaf),
     partitionColumns: partitionKey.rows[0]?.columns ?? null,
     estimatedRows,
@@ -110,18 +131,29 @@ async function indexesOf(client: pg.ClientBase, oid: number): Promise<IndexInfo[
             i.indisunique AS unique,
             i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL AND NOT (0 = ANY (i.indkey::int2[])) AS usable
        FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
-      WHERE i.indrelid = $1 ORDER BY ic.relname`, [oid]);
+      WHERE i.indrelid = $1 ORDER BY ic.relname`,
+    [oid],
+  );
   return result.rows;
 }
 
 /** Distinct timeframes of the legacy state rows, and of a legacy agg_timeframes with their steps. */
-export async function legacyTimeframes(client: pg.ClientBase, info: DatabaseInfo): Promise<{ used: string[]; registered: Map<string, string> }> {
+export async function legacyTimeframes(
+  client: pg.ClientBase,
+  info: DatabaseInfo,
+): Promise<{ used: string[]; registered: Map<string, string> }> {
   const used = info.tables.has('data_agg_state')
-    ? (await client.query<{ t: string }>(`SELECT DISTINCT timeframe::text AS t FROM data_agg_state WHERE timeframe IS NOT NULL ORDER BY 1`)).rows.map((r) => r.t)
+    ? (
+        await client.query<{ t: string }>(
+          `SELECT DISTINCT timeframe::text AS t FROM data_agg_state WHERE timeframe IS NOT NULL ORDER BY 1`,
+        )
+      ).rows.map((r) => r.t)
     : [];
   const registered = new Map<string, string>();
   if (info.tables.has('agg_timeframes')) {
-    const rows = await client.query<{ t: string; s: string }>(`SELECT timeframe::text AS t, step::text AS s FROM agg_timeframes`);
+    const rows = await client.query<{ t: string; s: string }>(
+      `SELECT timeframe::text AS t, step::text AS s FROM agg_timeframes`,
+    );
     for (const row of rows.rows) registered.set(row.t, row.s);
   }
   return { used, registered };
@@ -131,7 +163,8 @@ export async function legacyTimeframes(client: pg.ClientBase, info: DatabaseInfo
 export async function firstDuplicate(client: pg.ClientBase, table: string, columns: string[]): Promise<string | null> {
   const list = columns.map((c) => `"${c}"`).join(', ');
   const result = await client.query<{ key: string }>(
-    `SELECT row(${list})::text AS key FROM ${table} GROUP BY ${list} HAVING count(*) > 1 LIMIT 1`);
+    `SELECT row(${list})::text AS key FROM ${table} GROUP BY ${list} HAVING count(*) > 1 LIMIT 1`,
+  );
   return result.rows[0]?.key ?? null;
 }
 
@@ -141,11 +174,16 @@ export async function firstDuplicate(client: pg.ClientBase, table: string, colum
  */
 async function assertOwnMigrationsTable(client: pg.ClientBase): Promise<void> {
   const columns = await client.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM pg_attribute WHERE attrelid = to_regclass('migrations') AND attname IN ('id', 'name', 'hash') AND NOT attisdropped`);
-  const ours = columns.rows[0]!.n === 3
-    && (await client.query(`SELECT 1 FROM migrations WHERE id = 0 AND name = 'create-migrations-table'`)).rows.length === 1;
+    `SELECT count(*)::int AS n FROM pg_attribute WHERE attrelid = to_regclass('migrations') AND attname IN ('id', 'name', 'hash') AND NOT attisdropped`,
+  );
+  const ours =
+    columns.rows[0]!.n === 3 &&
+    (await client.query(`SELECT 1 FROM migrations WHERE id = 0 AND name = 'create-migrations-table'`)).rows.length ===
+      1;
   if (!ours) {
-    throw new Error('a table named "migrations" exists but was not made by this project\'s runner (postgres-migrations: columns id, name, hash and a row 0 create-migrations-table); ' +
-      'it would be mistaken for this project\'s history. Fix: rename it (ALTER TABLE migrations RENAME TO migrations_other) or use another database or search_path');
+    throw new Error(
+      'a table named "migrations" exists but was not made by this project\'s runner (postgres-migrations: columns id, name, hash and a row 0 create-migrations-table); ' +
+        "it would be mistaken for this project's history. Fix: rename it (ALTER TABLE migrations RENAME TO migrations_other) or use another database or search_path",
+    );
   }
 }

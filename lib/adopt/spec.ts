@@ -1,5 +1,5 @@
 // What this project needs of each pipeline table, and what adoption may add to a legacy one.
-// `required` columns must already be there (SPEC §6: the least a legacy table has); `addable`
+// `required` columns must already be there (the least a legacy table has: docs/ADOPTION.md); `addable`
 // columns are added when missing, each with a constant default or none, so PostgreSQL ≥ 11 adds
 // them to the catalog only (no table rewrite, no scan).
 
@@ -48,7 +48,16 @@ export const BARS_1M: TableSpec = {
 
 export const BARS_AGG: TableSpec = {
   name: 'bars_agg',
-  required: [text('canonical_symbol'), text('timeframe'), ts('ts_utc'), num('open'), num('high'), num('low'), num('close'), num('volume')],
+  required: [
+    text('canonical_symbol'),
+    text('timeframe'),
+    ts('ts_utc'),
+    num('open'),
+    num('high'),
+    num('low'),
+    num('close'),
+    num('volume'),
+  ],
   addable: [
     // NULL for legacy bars: nobody knows how many minutes the old aggregator saw (the audit flags them).
     { name: 'source_count', family: 'integer', definition: 'integer' },
@@ -91,8 +100,16 @@ export const AGG_TIMEFRAMES: TableSpec = {
 
 export const DATA_AGG_RUNS: TableSpec = {
   name: 'data_agg_runs',
-  required: [{ name: 'run_id', family: 'integer' }, text('canonical_symbol'), text('timeframe'), ts('started_at_utc'),
-    ts('finished_at_utc'), { name: 'ok', family: 'boolean' }, { name: 'result', family: 'text' }, text('error')],
+  required: [
+    { name: 'run_id', family: 'integer' },
+    text('canonical_symbol'),
+    text('timeframe'),
+    ts('started_at_utc'),
+    ts('finished_at_utc'),
+    { name: 'ok', family: 'boolean' },
+    { name: 'result', family: 'text' },
+    text('error'),
+  ],
   addable: [],
   uniqueKey: [],
   mayBuildKey: false,
@@ -102,7 +119,12 @@ export const TABLE_SPECS = [AGG_TIMEFRAMES, BARS_1M, BARS_AGG, DATA_AGG_STATE, D
 
 /** The six timeframes 001 seeds (steps in hours/minutes only: see 001). */
 export const STANDARD_TIMEFRAMES: [string, string][] = [
-  ['5m', '00:05:00'], ['15m', '00:15:00'], ['30m', '00:30:00'], ['1h', '01:00:00'], ['4h', '04:00:00'], ['1d', '24:00:00'],
+  ['5m', '00:05:00'],
+  ['15m', '00:15:00'],
+  ['30m', '00:30:00'],
+  ['1h', '01:00:00'],
+  ['4h', '04:00:00'],
+  ['1d', '24:00:00'],
 ];
 
 /** Catalog type names (format_type) accepted for each family. */
@@ -128,5 +150,10 @@ export function accepts(family: TypeFamily, sqlType: string): boolean {
 
 /** The type adoption needs, as a DBA writes it in ALTER … TYPE. */
 export const FAMILY_TYPE: Record<TypeFamily, string> = {
-  text: 'text', timestamptz: 'timestamptz', number: 'numeric', integer: 'bigint', interval: 'interval', boolean: 'boolean',
+  text: 'text',
+  timestamptz: 'timestamptz',
+  number: 'numeric',
+  integer: 'bigint',
+  interval: 'interval',
+  boolean: 'boolean',
 };

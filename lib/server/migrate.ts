@@ -54,12 +54,21 @@ export async function migrateDatabase(
     await takeRunnerLock(client);
     try {
       const adoption = await adoptIfNeeded(client, {
-        dryRun: options.dryRun ?? false, logger, sqlDir: directory, definitionSql: definitions.map((d) => d.sql),
+        dryRun: options.dryRun ?? false,
+        logger,
+        sqlDir: directory,
+        definitionSql: definitions.map((d) => d.sql),
       });
       if (options.dryRun) {
         const pending = await pendingFiles(client, directory, adoption.adoption);
         const redo = await definitionsToApply(client, definitions, pending.length > 0);
-        return { applied: [], definitions: [], adopted: adoption.adoption, pending, pendingDefinitions: redo.map((d) => d.name) };
+        return {
+          applied: [],
+          definitions: [],
+          adopted: adoption.adoption,
+          pending,
+          pendingDefinitions: redo.map((d) => d.name),
+        };
       }
       const done = await migrate({ client }, directory, { logger: () => {} });
       const applied = done.filter((migration) => migration.id > 0).map((migration) => migration.fileName);
@@ -94,10 +103,15 @@ async function pendingFiles(client: pg.Client, directory: string, adopting: bool
   }
   const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('migrations')::text AS t`);
   const applied = exists.rows[0]!.t
-    ? new Map((await client.query<{ id: number; hash: string; name: string }>('SELECT id, name, hash FROM migrations')).rows.map((r) => [r.id, r]))
+    ? new Map(
+        (
+          await client.query<{ id: number; hash: string; name: string }>('SELECT id, name, hash FROM migrations')
+        ).rows.map((r) => [r.id, r]),
+      )
     : new Map<number, { hash: string; name: string }>();
   const changed = files.filter((f) => applied.has(f.id) && applied.get(f.id)!.hash !== f.hash);
-  if (changed.length) throw new Error(`Hashes don't match for migrations '${changed.map((f) => f.fileName).join("', '")}'`);
+  if (changed.length)
+    throw new Error(`Hashes don't match for migrations '${changed.map((f) => f.fileName).join("', '")}'`);
   return files.filter((f) => !applied.has(f.id)).map((f) => f.fileName);
 }
 
@@ -125,16 +139,21 @@ const DEFINITIONS_TABLE = `CREATE TABLE migration_definitions (
 export function loadDefinitions(directory: string): DefinitionFile[] {
   const dir = path.join(directory, DEFINITIONS_DIR);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((name) => name.endsWith('.sql')).sort().map((name) => {
-    const sql = readFileSync(path.join(dir, name), 'utf8');
-    const refused = refusedStatement(sql);
-    if (refused) {
-      throw new Error(`${DEFINITIONS_DIR}/${name}: '${refused.slice(0, 80)}' cannot be in a definition file, which holds only CREATE OR REPLACE FUNCTION/VIEW, ` +
-        'DROP FUNCTION/VIEW IF EXISTS (never CASCADE), GRANT, REVOKE, COMMENT ON and DO blocks that only grant or revoke; ' +
-        'tables and changes to rows belong in a numbered file. Nothing was changed');
-    }
-    return { name, sql, hash: createHash('sha256').update(sql).digest('hex') };
-  });
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.sql'))
+    .sort()
+    .map((name) => {
+      const sql = readFileSync(path.join(dir, name), 'utf8');
+      const refused = refusedStatement(sql);
+      if (refused) {
+        throw new Error(
+          `${DEFINITIONS_DIR}/${name}: '${refused.slice(0, 80)}' cannot be in a definition file, which holds only CREATE OR REPLACE FUNCTION/VIEW, ` +
+            'DROP FUNCTION/VIEW IF EXISTS (never CASCADE), GRANT, REVOKE, COMMENT ON and DO blocks that only grant or revoke; ' +
+            'tables and changes to rows belong in a numbered file. Nothing was changed',
+        );
+      }
+      return { name, sql, hash: createHash('sha256').update(sql).digest('hex') };
+    });
 }
 
 const ALLOWED = /^(CREATE OR REPLACE (FUNCTION|VIEW)|DROP (FUNCTION|VIEW) IF EXISTS|GRANT|REVOKE|COMMENT ON|DO)\b/i;
@@ -148,13 +167,17 @@ const PRIVILEGES = /\b(GRANT|REVOKE)\b[^;]*/gi;
  * not looked into (they run when called, not when the file is applied); DO blocks are.
  */
 function refusedStatement(sql: string): string | undefined {
-  return topLevelStatements(sql).find((statement) => !ALLOWED.test(statement)
-    || (/^DROP\b/i.test(statement) && /\bCASCADE\b/i.test(statement))
-    || (/^DO\b/i.test(statement) && DO_FORBIDDEN.test(statement.replace(PRIVILEGES, ''))));
+  return topLevelStatements(sql).find(
+    (statement) =>
+      !ALLOWED.test(statement) ||
+      (/^DROP\b/i.test(statement) && /\bCASCADE\b/i.test(statement)) ||
+      (/^DO\b/i.test(statement) && DO_FORBIDDEN.test(statement.replace(PRIVILEGES, ''))),
+  );
 }
 
 // Comments, quoted strings and identifiers, dollar-quoted bodies (tag matched), a statement's end.
-const TOKEN = /--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|"(?:[^"]|"")*"|\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$|;|[^-/'"$;]+|[\s\S]/g;
+const TOKEN =
+  /--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|"(?:[^"]|"")*"|\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$|;|[^-/'"$;]+|[\s\S]/g;
 
 function topLevelStatements(sql: string): string[] {
   const statements: string[] = [];
@@ -172,7 +195,11 @@ function topLevelStatements(sql: string): string[] {
 }
 
 /** The definitions to apply: all of them after numbered files ran (or would run), else those whose hash differs. */
-async function definitionsToApply(client: pg.Client, files: DefinitionFile[], everything: boolean): Promise<DefinitionFile[]> {
+async function definitionsToApply(
+  client: pg.Client,
+  files: DefinitionFile[],
+  everything: boolean,
+): Promise<DefinitionFile[]> {
   if (everything || !files.length || !(await hasDefinitionsTable(client))) return files;
   const { rows } = await client.query<{ name: string; hash: string }>('SELECT name, hash FROM migration_definitions');
   const recorded = new Map(rows.map((r) => [r.name, r.hash]));
@@ -197,15 +224,20 @@ async function applyDefinitions(client: pg.Client, files: DefinitionFile[]): Pro
       await client.query(file.sql);
       await client.query(
         `INSERT INTO migration_definitions (name, hash) VALUES ($1, $2)
-         ON CONFLICT (name) DO UPDATE SET hash = EXCLUDED.hash, applied_at = now()`, [file.name, file.hash]);
+         ON CONFLICT (name) DO UPDATE SET hash = EXCLUDED.hash, applied_at = now()`,
+        [file.name, file.hash],
+      );
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       const position = Number((error as { position?: string }).position);
       const line = position > 0 ? ` at line ${file.sql.slice(0, position).split('\n').length}` : '';
       const before = applied.length ? `applied before it: ${applied.join(', ')}` : 'none was applied before it';
-      throw new Error(`definition ${DEFINITIONS_DIR}/${file.name} failed${line} and was rolled back (${before}; the ones after it were not run): ` +
-        `${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(
+        `definition ${DEFINITIONS_DIR}/${file.name} failed${line} and was rolled back (${before}; the ones after it were not run): ` +
+          `${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     applied.push(file.name);
   }

@@ -22,11 +22,9 @@ export const symbolSchema = z
   .refine((value) => value.trim() !== '', { error: 'symbol must not be blank' })
   .refine((value) => !CONTROL_CHARACTERS.test(value), { error: 'symbol must not contain control characters' });
 
-export const timeframeSchema = z
-  .string()
-  .regex(TIMEFRAME_SYNTAX, {
-    error: (issue) => `timeframe must be a timeframe such as 5m or 1h, got ${show(issue.input)}`,
-  });
+export const timeframeSchema = z.string().regex(TIMEFRAME_SYNTAX, {
+  error: (issue) => `timeframe must be a timeframe such as 5m or 1h, got ${show(issue.input)}`,
+});
 
 /** The first problem with a symbol, or null when it is a valid one. */
 export function symbolProblem(value: string): string | null {

@@ -10,7 +10,10 @@ import { createEmptyDatabase, errorOf, type TestDatabase } from '../support/data
 import { catalogSnapshot, createLegacyTables, fillLegacyRows, legacyChecksums } from './legacy';
 
 let db: TestDatabase | undefined;
-afterEach(async () => { await db?.drop(); db = undefined; });
+afterEach(async () => {
+  await db?.drop();
+  db = undefined;
+});
 
 test('a failure half-way through rolls everything back but the CONCURRENTLY-built key; the next run adopts', async () => {
   db = await createEmptyDatabase();
@@ -48,7 +51,9 @@ test('a long transaction holding data_agg_state: adoption gives up the lock wait
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     // Meanwhile a writer of data_agg_state is never stuck behind the waiting ALTER for more than 2 s.
     const t0 = performance.now();
-    await db.sql(`UPDATE data_agg_state SET last_agg_bar_ts_utc = last_agg_bar_ts_utc WHERE canonical_symbol = 'USDJPY'`);
+    await db.sql(
+      `UPDATE data_agg_state SET last_agg_bar_ts_utc = last_agg_bar_ts_utc WHERE canonical_symbol = 'USDJPY'`,
+    );
     expect(performance.now() - t0).toBeLessThan(2_500);
     await holder.query('COMMIT');
     expect((await migrating).adopted).toBe(true);

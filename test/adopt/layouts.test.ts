@@ -10,10 +10,15 @@ import { createEmptyDatabase, createTestDatabase, type TestDatabase } from '../s
 import { createLegacyTables, fillLegacyRows, legacyChecksums } from './legacy';
 import { readdirSync } from 'node:fs';
 
-const LATER_FILES = readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql') && !BASELINE_FILES.includes(f)).sort();
+const LATER_FILES = readdirSync(SQL_DIR)
+  .filter((f) => f.endsWith('.sql') && !BASELINE_FILES.includes(f))
+  .sort();
 const DEFINITIONS = loadDefinitions(SQL_DIR).map((d) => d.name);
 let db: TestDatabase | undefined;
-afterEach(async () => { await db?.drop(); db = undefined; });
+afterEach(async () => {
+  await db?.drop();
+  db = undefined;
+});
 
 test('a plain bars_1m and aggregates without keys: the keys are built (bars_agg CONCURRENTLY), the catch-up upserts', async () => {
   db = await createEmptyDatabase();
@@ -22,29 +27,40 @@ test('a plain bars_1m and aggregates without keys: the keys are built (bars_agg 
   const before = await legacyChecksums(db.pool);
   const dry: string[] = [];
   await migrateDatabase(db.url, (l) => dry.push(l), SQL_DIR, { dryRun: true });
-  expect(dry).toContain('  CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS bars_agg_symbol_tf_ts ON bars_agg (canonical_symbol, timeframe, ts_utc);');
+  expect(dry).toContain(
+    '  CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS bars_agg_symbol_tf_ts ON bars_agg (canonical_symbol, timeframe, ts_utc);',
+  );
   expect(dry).toContain('  CREATE UNIQUE INDEX data_agg_state_pair ON data_agg_state (canonical_symbol, timeframe);');
   expect(dry[0]).toMatch(/^adoption: found bars_1m \(never analyzed\), bars_agg/);
 
   expect(await migrateDatabase(db.url)).toEqual({ applied: LATER_FILES, definitions: DEFINITIONS, adopted: true });
   expect(await legacyChecksums(db.pool)).toEqual(before);
-  expect(await db.sql(`SELECT indexrelid::regclass::text AS name, indisunique AS unique, indisvalid AS valid FROM pg_index
-                        WHERE indrelid IN ('bars_agg'::regclass, 'data_agg_state'::regclass) ORDER BY 1`)).toEqual([
+  expect(
+    await db.sql(`SELECT indexrelid::regclass::text AS name, indisunique AS unique, indisvalid AS valid FROM pg_index
+                        WHERE indrelid IN ('bars_agg'::regclass, 'data_agg_state'::regclass) ORDER BY 1`),
+  ).toEqual([
     { name: 'bars_agg_symbol_tf_ts', unique: true, valid: true },
     { name: 'data_agg_state_pair', unique: true, valid: true },
   ]);
   // The legacy 15m bars are upserted over (ON CONFLICT needs the built key) once the cursor is moved back by hand.
-  await db.sql(`UPDATE data_agg_state SET last_agg_bar_ts_utc = '2026-02-28T17:45:00Z' WHERE canonical_symbol = 'GBPUSD' AND timeframe = '15m'`);
+  await db.sql(
+    `UPDATE data_agg_state SET last_agg_bar_ts_utc = '2026-02-28T17:45:00Z' WHERE canonical_symbol = 'GBPUSD' AND timeframe = '15m'`,
+  );
   const { r } = await db.one<{ r: { bars_written: number } }>(`SELECT run_catchup('GBPUSD', '15m', 10000, 0) AS r`);
   expect(r.bars_written).toBe(48);
-  expect(await db.one(`SELECT count(*)::int AS n, count(source_count)::int AS counted FROM bars_agg WHERE canonical_symbol = 'GBPUSD' AND timeframe = '15m'`))
-    .toEqual({ n: 48, counted: 48 });
+  expect(
+    await db.one(
+      `SELECT count(*)::int AS n, count(source_count)::int AS counted FROM bars_agg WHERE canonical_symbol = 'GBPUSD' AND timeframe = '15m'`,
+    ),
+  ).toEqual({ n: 48, counted: 48 });
 });
 
 test('keys in another column order serve bars_agg and data_agg_state (ON CONFLICT infers from the set): nothing is built', async () => {
   db = await createEmptyDatabase();
   await createLegacyTables(db.pool, { partitioned: true, keyedAggregates: false });
-  await db.sql(`ALTER TABLE bars_agg ADD PRIMARY KEY (ts_utc, canonical_symbol, timeframe); ALTER TABLE data_agg_state ADD PRIMARY KEY (timeframe, canonical_symbol)`);
+  await db.sql(
+    `ALTER TABLE bars_agg ADD PRIMARY KEY (ts_utc, canonical_symbol, timeframe); ALTER TABLE data_agg_state ADD PRIMARY KEY (timeframe, canonical_symbol)`,
+  );
   await fillLegacyRows(db.pool);
   const plan: string[] = [];
   await migrateDatabase(db.url, (l) => plan.push(l), SQL_DIR, { dryRun: true });
@@ -57,7 +73,9 @@ test('keys in another column order serve bars_agg and data_agg_state (ON CONFLIC
 test('bars_agg columns narrower than the source are adopted with a warning that names the fix', async () => {
   db = await createEmptyDatabase();
   await createLegacyTables(db.pool, { partitioned: false, keyedAggregates: true });
-  await db.sql(`ALTER TABLE bars_1m ALTER COLUMN volume TYPE numeric; ALTER TABLE bars_agg ALTER COLUMN close TYPE double precision`);
+  await db.sql(
+    `ALTER TABLE bars_1m ALTER COLUMN volume TYPE numeric; ALTER TABLE bars_agg ALTER COLUMN close TYPE double precision`,
+  );
   const lines: string[] = [];
   await migrateDatabase(db.url, (l) => lines.push(l), SQL_DIR, { dryRun: true });
   expect(lines.filter((l) => l.startsWith('warning: '))).toEqual([
@@ -67,7 +85,7 @@ test('bars_agg columns narrower than the source are adopted with a warning that 
   expect((await migrateDatabase(db.url)).adopted).toBe(true);
 });
 
-test('a partitioned bars_agg without a key: each partition\'s index CONCURRENTLY, then the parent\'s ON ONLY with them attached', async () => {
+test("a partitioned bars_agg without a key: each partition's index CONCURRENTLY, then the parent's ON ONLY with them attached", async () => {
   db = await createEmptyDatabase();
   await createLegacyTables(db.pool, { partitioned: true, keyedAggregates: true });
   await db.sql(`DROP TABLE bars_agg;
@@ -93,13 +111,21 @@ test('a partitioned bars_agg without a key: each partition\'s index CONCURRENTLY
   ]);
   expect((await migrateDatabase(db.url)).adopted).toBe(true);
   expect(await legacyChecksums(db.pool)).toEqual(before);
-  expect(await db.one(`SELECT indisunique AS unique, indisvalid AS valid FROM pg_index WHERE indexrelid = 'bars_agg_symbol_tf_ts'::regclass`))
-    .toEqual({ unique: true, valid: true });
+  expect(
+    await db.one(
+      `SELECT indisunique AS unique, indisvalid AS valid FROM pg_index WHERE indexrelid = 'bars_agg_symbol_tf_ts'::regclass`,
+    ),
+  ).toEqual({ unique: true, valid: true });
   // The upsert goes through the partitioned key: the legacy 15m bars are rewritten, not duplicated.
-  await db.sql(`UPDATE data_agg_state SET last_agg_bar_ts_utc = '2026-02-28T17:45:00Z' WHERE canonical_symbol = 'GBPUSD' AND timeframe = '15m'`);
+  await db.sql(
+    `UPDATE data_agg_state SET last_agg_bar_ts_utc = '2026-02-28T17:45:00Z' WHERE canonical_symbol = 'GBPUSD' AND timeframe = '15m'`,
+  );
   await db.sql(`SELECT run_catchup('GBPUSD', '15m', 10000, 0)`);
-  expect(await db.one(`SELECT count(*)::int AS n, count(source_count)::int AS counted FROM bars_agg WHERE canonical_symbol = 'GBPUSD' AND timeframe = '15m'`))
-    .toEqual({ n: 48, counted: 48 });
+  expect(
+    await db.one(
+      `SELECT count(*)::int AS n, count(source_count)::int AS counted FROM bars_agg WHERE canonical_symbol = 'GBPUSD' AND timeframe = '15m'`,
+    ),
+  ).toEqual({ n: 48, counted: 48 });
 });
 
 test('a database migrated by an earlier version (001–006 applied) keeps migrating: the later files only', async () => {
@@ -112,8 +138,13 @@ test('a database migrated by an earlier version (001–006 applied) keeps migrat
   } finally {
     rmSync(old, { recursive: true, force: true });
   }
-  expect(await migrateDatabase(db.url, () => {}, SQL_DIR, { dryRun: true }))
-    .toEqual({ applied: [], definitions: [], adopted: false, pending: LATER_FILES, pendingDefinitions: DEFINITIONS });
+  expect(await migrateDatabase(db.url, () => {}, SQL_DIR, { dryRun: true })).toEqual({
+    applied: [],
+    definitions: [],
+    adopted: false,
+    pending: LATER_FILES,
+    pendingDefinitions: DEFINITIONS,
+  });
   expect(await migrateDatabase(db.url)).toEqual({ applied: LATER_FILES, definitions: DEFINITIONS, adopted: false });
 });
 
@@ -122,10 +153,19 @@ test('a database this version migrated: nothing to do, and an empty one is migra
   expect(await migrateDatabase(db.url)).toEqual({ applied: [], definitions: [], adopted: false });
   await db.drop();
   db = await createEmptyDatabase();
-  expect(await migrateDatabase(db.url, () => {}, SQL_DIR, { dryRun: true }))
-    .toEqual({ applied: [], definitions: [], adopted: false, pending: [...BASELINE_FILES, ...LATER_FILES], pendingDefinitions: DEFINITIONS });
+  expect(await migrateDatabase(db.url, () => {}, SQL_DIR, { dryRun: true })).toEqual({
+    applied: [],
+    definitions: [],
+    adopted: false,
+    pending: [...BASELINE_FILES, ...LATER_FILES],
+    pendingDefinitions: DEFINITIONS,
+  });
   expect(await db.sql(`SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace`)).toEqual([]);
-  expect(await migrateDatabase(db.url)).toEqual({ applied: [...BASELINE_FILES, ...LATER_FILES], definitions: DEFINITIONS, adopted: false });
+  expect(await migrateDatabase(db.url)).toEqual({
+    applied: [...BASELINE_FILES, ...LATER_FILES],
+    definitions: DEFINITIONS,
+    adopted: false,
+  });
 });
 
 test('two runners adopting the same database at once: one adopts, the other finds nothing to do', async () => {
@@ -135,5 +175,7 @@ test('two runners adopting the same database at once: one adopts, the other find
   const results = await Promise.all([migrateDatabase(db.url), migrateDatabase(db.url)]);
   expect(results.map((r) => r.adopted).sort()).toEqual([false, true]);
   expect(results.map((r) => r.applied.length).sort()).toEqual([0, LATER_FILES.length]);
-  expect(await db.one(`SELECT count(*)::int AS n FROM migrations`)).toEqual({ n: 1 + BASELINE_FILES.length + LATER_FILES.length });
+  expect(await db.one(`SELECT count(*)::int AS n FROM migrations`)).toEqual({
+    n: 1 + BASELINE_FILES.length + LATER_FILES.length,
+  });
 });

@@ -29,7 +29,11 @@ export async function createLegacyTables(db: pg.Pool, options: LegacyOptions): P
       volume bigint NOT NULL DEFAULT 0,
       PRIMARY KEY (canonical_symbol, ts_utc)) ${options.partitioned ? 'PARTITION BY RANGE (ts_utc)' : ''}`);
   if (options.partitioned) {
-    for (const [name, from, to] of [['2026_01', '2026-01-01', '2026-02-01'], ['2026_02', '2026-02-01', '2026-03-01'], ['2026_03', '2026-03-01', '2026-04-01']]) {
+    for (const [name, from, to] of [
+      ['2026_01', '2026-01-01', '2026-02-01'],
+      ['2026_02', '2026-02-01', '2026-03-01'],
+      ['2026_03', '2026-03-01', '2026-04-01'],
+    ]) {
       await db.query(`CREATE TABLE bars_1m_${name} PARTITION OF bars_1m FOR VALUES FROM ('${from}') TO ('${to}')`);
     }
   }
@@ -80,14 +84,30 @@ export async function fillLegacyRows(db: pg.Pool): Promise<void> {
 /** md5 of every row in key order: equal before and after means not one value changed. */
 export async function checksum(db: pg.Pool, table: string, columns: string, key: string): Promise<string> {
   const { rows } = await db.query<{ sum: string }>(
-    `SELECT md5(coalesce(string_agg(row(${columns})::text, E'\\n' ORDER BY ${key}), '')) || ':' || count(*) AS sum FROM ${table}`);
+    `SELECT md5(coalesce(string_agg(row(${columns})::text, E'\\n' ORDER BY ${key}), '')) || ':' || count(*) AS sum FROM ${table}`,
+  );
   return rows[0]!.sum;
 }
 
 export const legacyChecksums = async (db: pg.Pool) => ({
-  bars_1m: await checksum(db, 'bars_1m', 'canonical_symbol, ts_utc, open, high, low, close, volume', 'canonical_symbol, ts_utc'),
-  bars_agg: await checksum(db, 'bars_agg', 'canonical_symbol, timeframe, ts_utc, open, high, low, close, volume', 'canonical_symbol, timeframe, ts_utc'),
-  data_agg_state: await checksum(db, 'data_agg_state', 'canonical_symbol, timeframe, last_agg_bar_ts_utc', 'canonical_symbol, timeframe'),
+  bars_1m: await checksum(
+    db,
+    'bars_1m',
+    'canonical_symbol, ts_utc, open, high, low, close, volume',
+    'canonical_symbol, ts_utc',
+  ),
+  bars_agg: await checksum(
+    db,
+    'bars_agg',
+    'canonical_symbol, timeframe, ts_utc, open, high, low, close, volume',
+    'canonical_symbol, timeframe, ts_utc',
+  ),
+  data_agg_state: await checksum(
+    db,
+    'data_agg_state',
+    'canonical_symbol, timeframe, last_agg_bar_ts_utc',
+    'canonical_symbol, timeframe',
+  ),
 });
 
 /** Everything the catalog says about the public schema: equal before and after means nothing changed. */
