@@ -74,6 +74,27 @@ test('a failing pair shows its last error and the remediation SQL to copy, and l
   await expect(page.getByTestId('health-row').first()).toHaveAttribute('data-state', 'FAILING');
 });
 
+for (const state of ['AHEAD', 'FAILING'] as const) {
+  test(`the frontier chart draws the source line and the cursor for a ${state} pair (no successful run)`, async ({
+    page,
+  }) => {
+    const pair = PROBLEM_PAIRS.find((candidate) => candidate.state === state)!;
+    await page.goto(`/pairs/${pair.symbol}/${pair.timeframe}`);
+    const chart = page.getByTestId('chart-frontier');
+    await expect(chart.locator('path.recharts-line-curve').first()).toBeVisible();
+    await chart.screenshot({ path: `test-results/pair-frontier-${state}.png` });
+    const [source, cursor] = await chart.locator('path.recharts-line-curve').all();
+    // A line through the samples of bars_1m (25 at least), not a single point.
+    expect((await source!.getAttribute('d'))?.match(/[LHV]/g)?.length ?? 0).toBeGreaterThanOrEqual(10);
+    // The cursor: a line through its runs, or the dot where it stands now when no run recorded it.
+    const cursorSegments = (await cursor?.getAttribute('d'))?.match(/[LHV]/g)?.length ?? 0;
+    const cursorDots = await chart.locator('.recharts-line-dots circle').count();
+    expect(cursorSegments + cursorDots).toBeGreaterThanOrEqual(1);
+    await expect(chart.locator('.recharts-label').filter({ hasText: 'UTC' })).toBeVisible();
+    await expect(chart).toContainText('all times UTC');
+  });
+}
+
 test("an AHEAD pair's remediation resets that pair's cursor and names no other", async ({ page }) => {
   const ahead = PROBLEM_PAIRS.find((pair) => pair.state === 'AHEAD')!;
   await page.goto(`/pairs/${ahead.symbol}/${ahead.timeframe}`);
@@ -102,4 +123,33 @@ test('an unknown pair says so', async ({ page }) => {
   await expect(
     page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Overview' }),
   ).toBeVisible();
+});
+
+test('a symbol typed in another case moves to the pair it stands for', async ({ page }) => {
+  await page.goto('/pairs/usdjpy/5m');
+  await expect(page).toHaveURL(/\/pairs\/USDJPY\/5m$/);
+  await expect(page.getByTestId('pair-verdict')).toBeVisible();
+});
+
+test('a timeframe the symbol does not have: a 404 that lists its pairs and stops polling', async ({ page }) => {
+  await page.clock.install();
+  let asked = 0;
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/pairs/USDJPY/7x') asked += 1;
+  });
+  await page.goto('/pairs/USDJPY/7x');
+  await expect(page.getByRole('alert').filter({ hasText: 'No such pair.' })).toContainText('no pair USDJPY/7x');
+  const links = page.getByTestId('valid-timeframes').getByRole('link');
+  await expect(links).toHaveText(['USDJPY 5m', 'USDJPY 15m', 'USDJPY 30m', 'USDJPY 1h', 'USDJPY 4h', 'USDJPY 1d']);
+  const before = asked;
+  await page.clock.runFor(60_000); // six poll intervals
+  expect(asked).toBe(before);
+  expect(before).toBe(1);
+});
+
+test('the 404 page keeps the header', async ({ page }) => {
+  const response = await page.goto('/no-such-page');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Incidents' })).toBeVisible();
 });

@@ -1,6 +1,7 @@
 'use client';
 
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import type { SourceFrontierSample } from '@/lib/shared/types';
 import { AXIS_TICK, CHART_HEIGHT, ChartCard, FAILURE_COLOR, GRID_COLOR } from './chart-card';
 import { timeTickFormatter, timeTicks, timeValueDomain, type RunSeries } from './run-series';
 
@@ -11,27 +12,46 @@ function utc(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+interface Props {
+  series: RunSeries;
+  /** the source frontier sampled from bars_1m across the span (GET /api/pairs/…: sourceFrontier) */
+  sourceFrontier: readonly SourceFrontierSample[];
+  /** the cursor as it stands now, drawn at `atMs` even when no run recorded it */
+  cursorNow: { atMs: number; cursorMs: number | null };
+}
+
 /**
- * Where the cursor stood after each run against where the source ended. The cursor line
- * should trail the source line by about one window; above it is the AHEAD bug.
+ * The cursor against the source frontier over time. The frontier comes from bars_1m, not from
+ * the runs, so the gap shows on a pair whose runs fail or that never ran; the cursor is drawn
+ * where it is, also when it is days ahead. The cursor line should trail the source by about one
+ * window; above it is the AHEAD bug.
  */
-export function FrontierChart({ series }: { series: RunSeries }) {
-  const tick = timeTickFormatter(series.domain);
-  const xTicks = timeTicks(series.domain);
-  const drawable = series.points.filter((point) => point.cursorMs !== null || point.sourceMs !== null);
-  const yDomain = timeValueDomain(drawable.flatMap((point) => [point.cursorMs, point.sourceMs]));
-  const yTick = timeTickFormatter(yDomain);
+export function FrontierChart({ series, sourceFrontier, cursorNow }: Props) {
+  const source = sourceFrontier.map((sample) => ({
+    atMs: Date.parse(sample.atUtc),
+    sourceMs: sample.sourceMaxTsUtc === null ? null : Date.parse(sample.sourceMaxTsUtc),
+  }));
+  const cursor = series.points
+    .filter((point) => point.cursorMs !== null)
+    .map((point) => ({ atMs: point.atMs, cursorMs: point.cursorMs }));
+  if (cursorNow.cursorMs !== null) cursor.push(cursorNow);
+  const times = [...source.map((point) => point.atMs), ...cursor.map((point) => point.atMs)];
+  const xDomain: [number, number] = times.length ? [Math.min(...times), Math.max(...times)] : series.domain;
+  const [low, high] = timeValueDomain([
+    ...source.map((point) => point.sourceMs),
+    ...cursor.map((point) => point.cursorMs),
+  ]);
+  // A little room beyond the ends, so a cursor on the lowest or highest tick is not cut in half.
+  const yDomain: [number, number] = [low - (high - low) * 0.04, high + (high - low) * 0.04];
+  const nothing = source.every((point) => point.sourceMs === null) && cursor.length === 0;
   return (
     <ChartCard
       title="Cursor vs source frontier"
-      description="After each run: the cursor (last finished window) and the newest 1m source bar."
+      description="The cursor (last finished window) and the newest 1m source bar, over time; all times UTC."
       testId="chart-frontier"
-      empty={drawable.length === 0 ? 'No runs recorded yet.' : null}
+      empty={nothing ? 'No source bars and no cursor yet.' : null}
     >
       <LineChart
-        data={drawable}
-        syncId="pair-runs"
-        syncMethod="value"
         responsive
         style={{ width: '100%', height: CHART_HEIGHT }}
         margin={{ top: 4, right: 12, bottom: 0, left: 4 }}
@@ -41,22 +61,24 @@ export function FrontierChart({ series }: { series: RunSeries }) {
           dataKey="atMs"
           type="number"
           scale="time"
-          domain={series.domain}
-          ticks={xTicks}
-          tickFormatter={tick}
+          domain={xDomain}
+          ticks={timeTicks(xDomain)}
+          tickFormatter={timeTickFormatter(xDomain)}
           tick={AXIS_TICK}
           minTickGap={24}
+          allowDuplicatedCategory={false}
         />
         <YAxis
           type="number"
           domain={yDomain}
           ticks={timeTicks(yDomain, 5)}
-          tickFormatter={yTick}
+          tickFormatter={timeTickFormatter(yDomain)}
           tick={AXIS_TICK}
-          width={64}
+          width={76}
+          label={{ value: 'UTC', angle: -90, position: 'insideLeft', style: { fontSize: 11, fill: '#475569' } }}
         />
         <Tooltip
-          labelFormatter={(label) => (typeof label === 'number' ? `Run finished ${utc(label)}` : label)}
+          labelFormatter={(label) => (typeof label === 'number' ? utc(label) : label)}
           formatter={(value) => (typeof value === 'number' ? utc(value) : value)}
         />
         <Legend verticalAlign="top" height={22} iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
@@ -65,6 +87,7 @@ export function FrontierChart({ series }: { series: RunSeries }) {
         ))}
         <Line
           name="Source frontier"
+          data={source}
           dataKey="sourceMs"
           type="stepAfter"
           stroke={SOURCE_COLOR}
@@ -75,11 +98,13 @@ export function FrontierChart({ series }: { series: RunSeries }) {
         />
         <Line
           name="Cursor"
+          data={cursor}
           dataKey="cursorMs"
           type="stepAfter"
           stroke={CURSOR_COLOR}
           strokeWidth={2}
-          dot={false}
+          // A few points (a pair that never ran, or only just failed) would be a line too short to see.
+          dot={cursor.length <= 5 ? { r: 4, fill: CURSOR_COLOR } : false}
           connectNulls
           isAnimationActive={false}
         />

@@ -102,12 +102,15 @@ export function buildRunSeries(history: readonly RunRecord[]): RunSeries {
   return { points, failures: uniqueFailures, failedRuns: failures.length, domain };
 }
 
-/** Ticks as clock time within a day, with the date when the history spans days. */
+const DAY_MS = 86_400_000;
+
+/** Ticks as UTC clock time within a day, with the date when the domain crosses a UTC midnight. */
 export function timeTickFormatter(domain: [number, number]): (ms: number) => string {
   const span = domain[1] - domain[0];
+  const crossesMidnight = Math.floor(domain[0] / DAY_MS) !== Math.floor(domain[1] / DAY_MS);
   return (ms: number) => {
     const iso = new Date(ms).toISOString();
-    if (span > 36 * 3_600_000) return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+    if (crossesMidnight) return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
     if (span < 10 * 60_000) return iso.slice(11, 19);
     return iso.slice(11, 16);
   };

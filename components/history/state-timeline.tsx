@@ -10,7 +10,10 @@ interface Band {
   left: number;
   width: number;
   interval: StateInterval;
+  /** how long the state lasted (or lasts until now), as the list of changes says */
   ms: number;
+  /** the part of it inside the range drawn, when the range cuts it */
+  shownMs: number;
 }
 
 /** The intervals clipped to [from, to] as percentages of the range. */
@@ -26,7 +29,8 @@ export function bandsOf(intervals: readonly StateInterval[], from: number, to: n
         left: ((start - from) / span) * 100,
         width: ((end - start) / span) * 100,
         interval,
-        ms: end - start,
+        ms: (interval.until ? Date.parse(interval.until) : now) - Date.parse(interval.since),
+        shownMs: end - start,
       },
     ];
   });
@@ -66,7 +70,7 @@ export function StateTimeline({
       >
         {bands.map((band) => {
           const meta = metaOf(band.interval.state);
-          const title = `${meta.label}${band.interval.flapping ? ' (flapping)' : ''} · ${formatUtc(band.interval.since)} → ${band.interval.until ? formatUtc(band.interval.until) : 'now'} · ${formatLasted(band.ms)}${band.interval.reason ? `\n${band.interval.reason}` : ''}`;
+          const title = `${meta.label}${band.interval.flapping ? ' (flapping)' : ''} · ${formatUtc(band.interval.since)} → ${band.interval.until ? formatUtc(band.interval.until) : 'now'} · ${formatLasted(band.ms)}${band.shownMs < band.ms ? ` (${formatLasted(band.shownMs)} of it in this range)` : ''}${band.interval.reason ? `\n${band.interval.reason}` : ''}`;
           return (
             <div
               key={band.key}

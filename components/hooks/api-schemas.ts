@@ -146,6 +146,7 @@ export const pairDetailSchema: z.ZodType<PairDetailResponse> = z.object({
   generatedAt: isoTime,
   pair: pairHealthSchema,
   history: z.array(runRecordSchema),
+  sourceFrontier: z.array(z.object({ atUtc: isoTime, sourceMaxTsUtc: isoTime.nullable() })),
   remediationSql: z.string().nullable(),
   nextRetryUtc: z.string().nullable().optional(),
 });

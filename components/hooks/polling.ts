@@ -51,10 +51,16 @@ export function createQueryClient(): QueryClient {
 }
 
 /** A 4xx answer (bad parameters, unknown pair) will not get better by asking again at once. */
-function isClientError(error: unknown): boolean {
+export function isClientError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null || !('status' in error)) return false;
   const { status } = error;
   return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/** A poll interval that stops once the resource answered 4xx (no such pair: asking every 10 s will not help). */
+export function pollUntilClientError(intervalMs: number) {
+  return (query: { state: { error: unknown; data: unknown } }): number | false =>
+    isClientError(query.state.error) && query.state.data === undefined ? false : intervalMs;
 }
 
 export interface PollTiming {

@@ -14,9 +14,10 @@ const MAX_POLLED_PAGES = 4;
  * refetches the loaded pages in order and recomputes every `before` from the fresh previous
  * page, so new runs never leave a hole between pages.
  */
-export function usePairRunsQuery(symbol: string, timeframe: string) {
+export function usePairRunsQuery(symbol: string, timeframe: string, enabled = true) {
   return useInfiniteQuery<RunsPage, Error, InfiniteData<RunsPage, string | null>, readonly unknown[], string | null>({
     queryKey: ['pair', symbol, timeframe, 'runs'],
+    enabled,
     initialPageParam: null,
     queryFn: ({ pageParam, signal }) => {
       const params = new URLSearchParams({ limit: String(RUNS_PAGE_SIZE) });

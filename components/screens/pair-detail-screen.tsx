@@ -2,8 +2,9 @@
 
 import { ArrowLeft } from 'lucide-react';
 import Link from 'next/link';
-import { useMemo, type ReactNode } from 'react';
-import { PAIR_DETAIL_POLL_MS } from '@/components/hooks/polling';
+import { useRouter } from 'next/navigation';
+import { useEffect, useMemo, type ReactNode } from 'react';
+import { isClientError, PAIR_DETAIL_POLL_MS } from '@/components/hooks/polling';
 import { BarsBehindChart } from '@/components/charts/bars-behind-chart';
 import { BarsPerRunChart } from '@/components/charts/bars-per-run-chart';
 import { FailureKey } from '@/components/charts/chart-card';
@@ -11,7 +12,6 @@ import { FrontierChart } from '@/components/charts/frontier-chart';
 import { RunDurationChart } from '@/components/charts/run-duration-chart';
 import { buildRunSeries } from '@/components/charts/run-series';
 import { describeError } from '@/components/hooks/api-fetch';
-import { ApiError } from '@/lib/shared/api-error';
 import { useHealthSummaryQuery } from '@/components/hooks/use-health-summary-query';
 import { usePairDetailQuery } from '@/components/hooks/use-pair-detail-query';
 import { usePairRunsQuery } from '@/components/hooks/use-pair-runs-query';
@@ -24,7 +24,8 @@ import { RunsTable } from '@/components/tables/runs-table';
 import { AppHeader } from '@/components/ui/app-header';
 import { CodeBlock } from '@/components/ui/code-block';
 import { formatUtc } from '@/components/ui/format';
-import { overviewHref } from '@/components/ui/pair-href';
+import { overviewHref, pairHref } from '@/components/ui/pair-href';
+import { PairNotFound } from '@/components/status/pair-not-found';
 import { cn } from '@/components/ui/cn';
 
 function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
@@ -41,11 +42,19 @@ function Section({ title, children, id }: { title: string; children: ReactNode; 
 /** One pair: verdict, numbers, what to run, charts from its run history, and the runs. */
 export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timeframe: string }) {
   const detail = usePairDetailQuery(symbol, timeframe);
-  const runs = usePairRunsQuery(symbol, timeframe);
+  const router = useRouter();
+  const canonical = detail.data?.pair;
+  // A symbol typed in another case: the API answered for the registered one; move to its address.
+  useEffect(() => {
+    if (canonical && (canonical.symbol !== symbol || canonical.timeframe !== timeframe)) {
+      router.replace(pairHref(canonical.symbol, canonical.timeframe));
+    }
+  }, [canonical, symbol, timeframe, router]);
+  const runs = usePairRunsQuery(symbol, timeframe, !isClientError(detail.error));
   const summary = useHealthSummaryQuery({ intervalMs: false });
   const series = useMemo(() => buildRunSeries(detail.data?.history ?? []), [detail.data?.history]);
   const runList = useMemo(() => runs.data?.pages.flatMap((page) => page.runs) ?? [], [runs.data]);
-  const notFound = detail.error instanceof ApiError && detail.error.status === 404 && !detail.data;
+  const notFound = isClientError(detail.error) && !detail.data;
   const pair = detail.data?.pair;
 
   return (
@@ -84,12 +93,7 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
         </h1>
 
         {notFound ? (
-          <div role="alert" className="rounded-lg border border-slate-300 bg-white p-6 text-slate-700">
-            <p className="font-semibold">No such pair.</p>
-            <p className="mt-1 text-sm">
-              {describeError(detail.error)}. It may have been removed, or the address has a typo.
-            </p>
-          </div>
+          <PairNotFound symbol={symbol} timeframe={timeframe} reason={describeError(detail.error)} />
         ) : (
           <>
             <StaleBanner intervalMs={PAIR_DETAIL_POLL_MS} query={detail} />
@@ -144,10 +148,20 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
                   )}
                 </div>
 
-                <Section title={`Run history — last ${series.points.length} runs`} id="charts-title">
+                <Section
+                  title={`Charts — the last ${series.points.length} catch-up run${series.points.length === 1 ? '' : 's'} (of ${detail.data?.history.length ?? 0} recorded, audits not charted)`}
+                  id="charts-title"
+                >
                   <FailureKey count={series.failedRuns} />
                   <div className="grid gap-4 lg:grid-cols-2">
-                    <FrontierChart series={series} />
+                    <FrontierChart
+                      series={series}
+                      sourceFrontier={detail.data?.sourceFrontier ?? []}
+                      cursorNow={{
+                        atMs: Date.parse(detail.data?.generatedAt ?? ''),
+                        cursorMs: pair?.cursorUtc ? Date.parse(pair.cursorUtc) : null,
+                      }}
+                    />
                     <BarsBehindChart series={series} lagBars={summary.data?.thresholds.lagBars ?? null} />
                     <BarsPerRunChart series={series} />
                     <RunDurationChart series={series} />

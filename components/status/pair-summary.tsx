@@ -80,9 +80,17 @@ export function PairFacts({ pair }: { pair: PairHealth }) {
       </Fact>
       <Fact term="Source age">{formatMinutesRounded(pair.sourceAgeMinutes)}</Fact>
       <Fact term="Last success">
-        {formatUtc(pair.lastSuccessUtc)}
-        {pair.minutesSinceSuccess !== null && (
-          <span className="text-xs text-slate-500"> ({formatMinutesRounded(pair.minutesSinceSuccess)} ago)</span>
+        {pair.lastSuccessUtc ? (
+          <>
+            {formatUtc(pair.lastSuccessUtc)}
+            {pair.minutesSinceSuccess !== null && (
+              <span className="text-xs text-slate-500"> ({formatMinutesRounded(pair.minutesSinceSuccess)} ago)</span>
+            )}
+          </>
+        ) : (
+          <span data-testid="never-succeeded">
+            never <span className="text-xs text-slate-500">(registered {formatUtc(pair.registeredAtUtc)})</span>
+          </span>
         )}
       </Fact>
       <Fact term="Last attempt">{formatUtc(pair.lastAttemptUtc)}</Fact>

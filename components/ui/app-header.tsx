@@ -3,7 +3,13 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 
 /** The bar on top of the overview and the pair pages (the wall has none: nobody clicks it). */
-export function AppHeader({ children, current }: { children?: ReactNode; current: 'overview' | 'pair' | 'incidents' }) {
+export function AppHeader({
+  children,
+  current,
+}: {
+  children?: ReactNode;
+  current?: 'overview' | 'pair' | 'incidents';
+}) {
   return (
     <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/95 backdrop-blur">
       <div className="mx-auto flex max-w-[1800px] flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2.5 sm:px-6">

@@ -1,6 +1,13 @@
 import { derivePairHealth } from '../health/rules';
 import { withoutHistoryIfMissing } from '../queries/history';
-import { fetchPairFrontierRow, fetchPairNextRetry, fetchPairStateSince, stateSinceFor } from '../queries/frontier';
+import {
+  fetchCanonicalSymbol,
+  fetchPairFrontierRow,
+  fetchPairNextRetry,
+  fetchPairStateSince,
+  fetchSourceFrontierAt,
+  stateSinceFor,
+} from '../queries/frontier';
 import { fetchPairHistory, fetchPairRuns } from '../queries/runs';
 import { remediationSql } from '../health/remediation';
 import { refineTrendWithHistory } from '../health/trend';
@@ -20,6 +27,20 @@ const runsCache = new SingleFlightCache<RunsPage | null>(SNAPSHOT_TTL_MS, 500);
 const keyOf = (pair: PairKey, ...rest: unknown[]) => JSON.stringify([pair.symbol, pair.timeframe, ...rest]);
 const unknownPair = (pair: PairKey) => notFound(`no pair ${pair.symbol}/${pair.timeframe} in data_agg_state`);
 
+/** Evenly spaced samples across the span besides one per run, so a pair with few runs still gets a line. */
+const FRONTIER_SAMPLES = 24;
+/** The span of the charts when the pair has no run (or its runs are recent): at least this long. */
+const MIN_FRONTIER_SPAN_MS = 60 * 60_000;
+
+/** When to sample the source frontier: each run's finish, even steps from the first run (or an hour ago), and now. */
+export function frontierSampleTimes(history: readonly { finishedAtUtc: string }[], nowUtc: string): string[] {
+  const now = Date.parse(nowUtc);
+  const first = Math.min(now - MIN_FRONTIER_SPAN_MS, ...history.map((run) => Date.parse(run.finishedAtUtc)));
+  const times = new Set(history.map((run) => Date.parse(run.finishedAtUtc)));
+  for (let i = 0; i <= FRONTIER_SAMPLES; i += 1) times.add(Math.round(first + ((now - first) * i) / FRONTIER_SAMPLES));
+  return [...times].sort((a, b) => a - b).map((ms) => new Date(ms).toISOString());
+}
+
 async function loadDetail(key: PairKey): Promise<PairDetailResponse | null> {
   const { thresholds, runIntervalMinutes } = healthConfig();
   const generatedAt = new Date().toISOString();
@@ -30,14 +51,24 @@ async function loadDetail(key: PairKey): Promise<PairDetailResponse | null> {
     withoutHistoryIfMissing('pair state_since', () => fetchPairStateSince(key.symbol, key.timeframe), undefined),
   ]);
   if (!row) return null;
+  const sourceFrontier = await fetchSourceFrontierAt(key.symbol, frontierSampleTimes(history, generatedAt));
   const health = derivePairHealth(row, thresholds, runIntervalMinutes);
   health.state_since = stateSinceFor(health.state, since);
   const pair = refineTrendWithHistory(health, history, { runIntervalMinutes, stallMinutes: thresholds.stallMinutes });
-  return { generatedAt, pair, history, remediationSql: remediationSql(pair), nextRetryUtc };
+  return { generatedAt, pair, history, sourceFrontier, remediationSql: remediationSql(pair), nextRetryUtc };
 }
 
+/**
+ * A pair's detail. A symbol written in another case answers for the one registered symbol it
+ * stands for (the page then moves to that pair's own address); an exact name always wins.
+ */
 export async function pairDetail(key: PairKey): Promise<PairDetailResponse> {
-  const detail = await detailCache.get(keyOf(key), () => loadDetail(key));
+  const detail = await detailCache.get(keyOf(key), async () => {
+    const exact = await loadDetail(key);
+    if (exact) return exact;
+    const canonical = await fetchCanonicalSymbol(key.symbol, key.timeframe);
+    return canonical && canonical !== key.symbol ? loadDetail({ ...key, symbol: canonical }) : null;
+  });
   if (!detail) throw unknownPair(key);
   return detail;
 }

@@ -3,7 +3,7 @@
 // mapped to camelCase here and nowhere else.
 import type { MarketSession } from '../health/market-session';
 import { query } from '../server/db';
-import type { CursorStatus, FrontierRow } from '../shared/types';
+import type { CursorStatus, FrontierRow, SourceFrontierSample } from '../shared/types';
 
 /**
  * A timestamptz as ISO-8601 UTC text (as Date.toISOString writes it). For 30,000 rows the
@@ -160,6 +160,19 @@ export async function fetchPairFrontierRow(symbol: string, timeframe: string): P
   return rows[0] ? toFrontierRow(rows[0]) : null;
 }
 
+/**
+ * The registered symbol that a case-insensitive name stands for, when exactly one does (search
+ * ignores case, so a typed URL should too); null when none or several do.
+ */
+export async function fetchCanonicalSymbol(symbol: string, timeframe: string): Promise<string | null> {
+  const rows = await query<{ canonical_symbol: string }>(
+    'canonical-symbol',
+    `SELECT canonical_symbol FROM data_agg_state WHERE lower(canonical_symbol) = lower($1) AND timeframe = $2 LIMIT 2`,
+    [symbol, timeframe],
+  );
+  return rows.length === 1 ? rows[0]!.canonical_symbol : null;
+}
+
 /** When a failing pair is retried next (sql/011 backoff); null when it is not in backoff. */
 export async function fetchPairNextRetry(symbol: string, timeframe: string): Promise<string | null> {
   const rows = await query<{ next_retry_utc: string | null }>(
@@ -254,4 +267,17 @@ export async function fetchTimeframes(): Promise<Timeframe[]> {
 /** Readiness: one round trip that also proves the schema is migrated. */
 export async function pingDatabase(): Promise<void> {
   await query<{ ok: number }>('ping', 'SELECT 1 AS ok FROM agg_timeframes LIMIT 1');
+}
+
+/**
+ * The symbol's newest source minute at or before each time, in the times' order
+ * (sql/definitions/source_frontier_at.sql: the dashboard role reads no bars_1m row itself).
+ */
+export async function fetchSourceFrontierAt(symbol: string, times: readonly string[]): Promise<SourceFrontierSample[]> {
+  const rows = await query<{ at_utc: string; source_max_ts_utc: string | null }>(
+    'source-frontier-at',
+    `SELECT ${iso('f.at_utc')}, ${iso('f.source_max_ts_utc')} FROM source_frontier_at($1, $2::timestamptz[]) f`,
+    [symbol, times],
+  );
+  return rows.map((row) => ({ atUtc: row.at_utc, sourceMaxTsUtc: row.source_max_ts_utc }));
 }

@@ -120,11 +120,22 @@ export interface RunsPage {
   nextCursor: string | null;
 }
 
+export interface SourceFrontierSample {
+  atUtc: string;
+  sourceMaxTsUtc: string | null;
+}
+
 export interface PairDetailResponse {
   generatedAt: string;
   pair: PairHealth;
   /** recent runs oldest first, for the charts */
   history: RunRecord[];
+  /**
+   * The symbol's source frontier (newest bars_1m minute at or before `atUtc`) sampled across the
+   * charts' time span, oldest first, read from bars_1m itself: it draws a line whether or not the
+   * pair's runs succeeded, or ran at all. The last sample is at generatedAt.
+   */
+  sourceFrontier: SourceFrontierSample[];
   remediationSql: string | null;
   /** a failing pair's next retry (sql/011 backoff); null when not in backoff */
   nextRetryUtc?: string | null;

@@ -90,6 +90,29 @@ describe('GET /api/pairs/[symbol]/[timeframe]', () => {
     expect(body.remediationSql).toBeNull();
   });
 
+  test('the source frontier is sampled from bars_1m, with or without runs, ending at the current frontier', async () => {
+    // NZDUSD/5m is AHEAD and has no runs: the frontier still comes as a line of samples.
+    const ahead = (await detail('NZDUSD', '5m')).body;
+    expect(ahead.history).toEqual([]);
+    expect(ahead.sourceFrontier.length).toBe(25);
+    const last = ahead.sourceFrontier.at(-1)!;
+    expect(last.atUtc).toBe(ahead.generatedAt);
+    expect(last.sourceMaxTsUtc).toBe(ahead.pair.sourceMaxTsUtc);
+    const hourAgo = Date.parse(ahead.generatedAt) - 60 * MINUTE;
+    expect(Date.parse(ahead.sourceFrontier[0]!.atUtc)).toBe(hourAgo);
+    const [frontierHourAgo] = await db.sql<{ expected: Date | null }>(
+      `SELECT max(ts_utc) AS expected FROM bars_1m WHERE canonical_symbol = 'NZDUSD' AND ts_utc <= $1`,
+      [new Date(hourAgo).toISOString()],
+    );
+    expect(ahead.sourceFrontier[0]!.sourceMaxTsUtc).toBe(frontierHourAgo!.expected?.toISOString() ?? null);
+    // RUNSYM has runs: one sample at each run's finish besides the even ones, in time order.
+    const withRuns = (await detail('RUNSYM', '5m')).body;
+    const sampled = new Set(withRuns.sourceFrontier.map((sample) => sample.atUtc));
+    for (const run of withRuns.history) expect(sampled.has(run.finishedAtUtc)).toBe(true);
+    const times = withRuns.sourceFrontier.map((sample) => Date.parse(sample.atUtc));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
   test.each([
     ['USDCAD', '5m', 'NULL', ["SELECT bootstrap_aggregation_cursor('USDCAD', '5m');"]],
     [
