@@ -39,12 +39,12 @@ test('/incidents: open incidents first, one line per cause, with links to their 
     'resolved',
   ]);
   // XAGUSD: its feed outage (5m) and its unrepaired drift (1h) are two causes, two incidents.
-  const feed = rows.filter({ hasText: 'XAGUSD · 1 timeframe · SOURCE_STALE' });
+  const feed = rows.filter({ hasText: 'XAGUSD · 1 timeframe · Source stale' });
   await expect(feed).toHaveCount(1);
   await expect(feed.getByRole('link')).toHaveText(['XAGUSD 5m']);
-  await expect(rows.filter({ hasText: 'XAGUSD · 1 timeframe · DRIFT' }).getByRole('link')).toHaveText(['XAGUSD 1h']);
+  await expect(rows.filter({ hasText: 'XAGUSD · 1 timeframe · Drift' }).getByRole('link')).toHaveText(['XAGUSD 1h']);
   const resolved = rows.last();
-  await expect(resolved).toContainText(`${RESOLVED_INCIDENT.symbol} · 3 timeframes · SOURCE_STALE`);
+  await expect(resolved).toContainText(`${RESOLVED_INCIDENT.symbol} · 3 timeframes · Source stale`);
   await expect(resolved).toContainText(`${RESOLVED_INCIDENT.minutes} min`);
   await expect(resolved).not.toContainText('so far');
 
@@ -53,7 +53,16 @@ test('/incidents: open incidents first, one line per cause, with links to their 
   const byTimeframe = page.getByTestId('stats-by-timeframe');
   await expect(byTimeframe.locator('tbody tr').first()).toContainText('5m');
   await expect(page.getByTestId('stats-top-symbols')).toContainText('BTCUSD');
+  // Causes read as text for people: labels, not enum names; no placeholders of the grouping.
+  for (const cause of await page.getByTestId('incident-cause').allTextContents()) {
+    expect(cause).not.toMatch(/<symbol>|<tf>|<time>|(^|\s)#(\s|$)|\b(SOURCE_STALE|FAILING|LAGGING|AHEAD)\b/);
+  }
+  await expect(page.getByTestId('problem-stats')).not.toContainText(/(^|\s)0 s\b/);
+  // The window is in the URL (a reload or a shared link keeps it) and replaces the history entry.
   await page.getByRole('button', { name: '7 d' }).click();
+  await expect(page.getByRole('button', { name: '7 d' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page).toHaveURL(/\/incidents\?window=7d$/);
+  await page.reload();
   await expect(page.getByRole('button', { name: '7 d' })).toHaveAttribute('aria-pressed', 'true');
 
   await rows.filter({ hasText: 'NZDUSD' }).getByRole('link', { name: 'NZDUSD 1h' }).click();
@@ -81,6 +90,7 @@ test('the pair page: state timeline over 24 h and 7 d, "since" next to the state
 
   await page.getByRole('button', { name: '7 d' }).click();
   await expect(page.getByRole('button', { name: '7 d' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page).toHaveURL(/\?history=7d$/);
   // Over 7 d the first OK is not clipped: still four bands, the first one longer.
   await expect(bands).toHaveCount(4);
 });

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useUrlChoice } from '@/components/hooks/use-url-choice';
 import type { StateInterval } from '@/lib/shared/history-types';
 import { describeError } from '@/components/hooks/api-fetch';
 import { useNow } from '@/components/hooks/use-now';
@@ -12,13 +12,15 @@ import { formatLasted } from '@/lib/shared/duration';
 import { cn } from '@/components/ui/cn';
 
 const RANGES = [
-  { hours: 24, label: '24 h' },
-  { hours: 24 * 7, label: '7 d' },
+  { hours: 24, label: '24 h', param: '24h' },
+  { hours: 24 * 7, label: '7 d', param: '7d' },
 ] as const;
+const RANGE_PARAMS = RANGES.map((range) => range.param);
 
 /** The pair's state over the last 24 h or 7 d, and its latest changes with their reasons. */
 export function PairStateHistory({ symbol, timeframe }: { symbol: string; timeframe: string }) {
-  const [hours, setHours] = useState<number>(24);
+  const [range, setRange] = useUrlChoice('history', RANGE_PARAMS, '24h');
+  const hours = RANGES.find((candidate) => candidate.param === range)!.hours;
   const timeline = usePairTimelineQuery(symbol, timeframe, hours);
   const now = useNow(30_000);
   const data = timeline.data;
@@ -38,7 +40,7 @@ export function PairStateHistory({ symbol, timeframe }: { symbol: string; timefr
               key={range.hours}
               type="button"
               aria-pressed={hours === range.hours}
-              onClick={() => setHours(range.hours)}
+              onClick={() => setRange(range.param)}
               className="px-3 py-1 text-sm text-slate-700 first:rounded-l-md last:rounded-r-md aria-pressed:bg-slate-900 aria-pressed:text-white"
             >
               {range.label}

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useUrlChoice } from '@/components/hooks/use-url-choice';
 import { STATS_WINDOWS, type StatsWindow } from '@/lib/shared/history-types';
 import { describeError } from '@/components/hooks/api-fetch';
 import { useIncidentStatsQuery } from '@/components/hooks/use-incident-stats-query';
@@ -8,11 +8,12 @@ import { formatCount } from '@/components/ui/format';
 import { formatLasted } from '@/lib/shared/duration';
 
 const LABELS: Record<StatsWindow, string> = { '24h': '24 h', '7d': '7 d', '30d': '30 d' };
-const minutes = (value: number | null) => (value === null ? '—' : formatLasted(value * 60_000));
+// Minutes as the stats count them: less than one is "< 1 min", not "0 s".
+const minutes = (value: number | null) => (value === null ? '—' : value < 1 ? '< 1 min' : formatLasted(value * 60_000));
 
 /** How often and how long pairs were in trouble: per timeframe and the worst symbols. */
 export function ProblemStats() {
-  const [window, setWindow] = useState<StatsWindow>('24h');
+  const [window, setWindow] = useUrlChoice('window', STATS_WINDOWS, '24h');
   const stats = useIncidentStatsQuery(window);
   const data = stats.data;
   return (

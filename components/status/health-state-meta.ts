@@ -12,6 +12,7 @@ import {
   Unplug,
   type LucideIcon,
 } from 'lucide-react';
+import { STATE_LABELS } from '@/lib/health/state-labels';
 import type { HealthState } from '@/lib/shared/types';
 
 export interface StateMeta {
@@ -30,7 +31,7 @@ export interface StateMeta {
 /** Presentation only: the rules that choose a state live in lib/health/rules.ts. */
 export const STATE_META: Record<HealthState, StateMeta> = {
   AHEAD: {
-    label: 'Cursor ahead',
+    label: STATE_LABELS.AHEAD,
     meaning: 'The cursor is past the source frontier: bars were written from incomplete windows.',
     icon: FastForward,
     color: 'var(--color-state-ahead)',
@@ -39,7 +40,7 @@ export const STATE_META: Record<HealthState, StateMeta> = {
     text: 'text-state-ahead',
   },
   NULL: {
-    label: 'No cursor',
+    label: STATE_LABELS.NULL,
     meaning: 'The pair was never bootstrapped; the worker refuses to guess a start.',
     icon: CircleDashed,
     color: 'var(--color-state-null)',
@@ -48,7 +49,7 @@ export const STATE_META: Record<HealthState, StateMeta> = {
     text: 'text-state-null',
   },
   FAILING: {
-    label: 'Failing',
+    label: STATE_LABELS.FAILING,
     meaning: 'The last runs raised an error.',
     icon: OctagonX,
     color: 'var(--color-state-failing)',
@@ -57,7 +58,7 @@ export const STATE_META: Record<HealthState, StateMeta> = {
     text: 'text-state-failing',
   },
   STALLED: {
-    label: 'Stalled',
+    label: STATE_LABELS.STALLED,
     meaning: 'No successful run for longer than the stall threshold.',
     icon: TimerOff,
     color: 'var(--color-state-stalled)',
@@ -66,7 +67,7 @@ export const STATE_META: Record<HealthState, StateMeta> = {
     text: 'text-state-stalled',
   },
   DRIFT: {
-    label: 'Drift',
+    label: STATE_LABELS.DRIFT,
     meaning:
       'An audit found finalized bars that differ from bars_1m (late or corrected minutes) and did not repair them.',
     icon: GitCompareArrows,
@@ -76,7 +77,7 @@ export const STATE_META: Record<HealthState, StateMeta> = {
     text: 'text-state-drift',
   },
   SOURCE_STALE: {
-    label: 'Source stale',
+    label: STATE_LABELS.SOURCE_STALE,
     meaning: 'The 1m source feed stopped delivering bars; aggregation is waiting for it.',
     icon: Unplug,
     color: 'var(--color-state-source-stale)',
@@ -85,7 +86,7 @@ export const STATE_META: Record<HealthState, StateMeta> = {
     text: 'text-state-source-stale',
   },
   LAGGING: {
-    label: 'Lagging',
+    label: STATE_LABELS.LAGGING,
     meaning: 'More complete windows are waiting than the lag threshold allows.',
     icon: Hourglass,
     color: 'var(--color-state-lagging)',
@@ -94,7 +95,7 @@ export const STATE_META: Record<HealthState, StateMeta> = {
     text: 'text-state-lagging',
   },
   INEFFICIENT: {
-    label: 'Inefficient',
+    label: STATE_LABELS.INEFFICIENT,
     meaning: 'Recent runs had work but wrote (almost) no bars.',
     icon: Snail,
     color: 'var(--color-state-inefficient)',
@@ -103,7 +104,7 @@ export const STATE_META: Record<HealthState, StateMeta> = {
     text: 'text-state-inefficient',
   },
   CLOSED: {
-    label: 'Closed',
+    label: STATE_LABELS.CLOSED,
     meaning: "The symbol's market is closed by its calendar: a quiet feed is expected, not a problem.",
     icon: Moon,
     color: 'var(--color-state-closed)',
@@ -112,7 +113,7 @@ export const STATE_META: Record<HealthState, StateMeta> = {
     text: 'text-state-closed',
   },
   OK: {
-    label: 'OK',
+    label: STATE_LABELS.OK,
     meaning: 'Caught up and running.',
     icon: CircleCheck,
     color: 'var(--color-state-ok)',
@@ -121,7 +122,7 @@ export const STATE_META: Record<HealthState, StateMeta> = {
     text: 'text-state-ok',
   },
   DISABLED: {
-    label: 'Disabled',
+    label: STATE_LABELS.DISABLED,
     meaning: 'Switched off in data_agg_state.enabled; not monitored.',
     icon: CirclePause,
     color: 'var(--color-state-disabled)',

@@ -1,3 +1,4 @@
+import { describeIncidentError, stateLabel } from '../health/state-labels';
 import type { IncidentRecord, IncidentsResponse, TimelineResponse } from '../shared/history-types';
 import { fetchIncidents, type IncidentDbRow, fetchPairTimeline } from '../queries/history';
 import { SingleFlightCache } from './cache';
@@ -21,7 +22,8 @@ export function incidentCause(
   const open = row.resolved_at === null;
   const symbols = open ? row.open_symbols : row.symbols;
   const pairs = open ? row.open_pairs : row.pairs;
-  const what = row.detail ? `${row.state}: ${row.detail}` : row.state;
+  const label = stateLabel(row.state);
+  const what = row.detail ? `${label}: ${describeIncidentError(row.detail, row.scope === 'global' ? null : row.symbol)}` : label;
   if (row.scope === 'global') return `${plural(symbols, 'symbol')} · ${plural(pairs, 'pair')} · ${what}`;
   return `${row.symbol ?? '?'} · ${plural(pairs, 'timeframe')} · ${what}`;
 }

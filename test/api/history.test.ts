@@ -1,3 +1,4 @@
+import { describeIncidentError } from '../../lib/health/state-labels';
 import { describe, expect, test } from 'vitest';
 import { GET as healthGET } from '../../app/api/health/route';
 import { GET as incidentsGET } from '../../app/api/incidents/route';
@@ -77,7 +78,9 @@ describe('state history over the API', () => {
         'corrupt source data for <symbol>/<tf> window [<time>,<time>): # bar(s) with high < low, a price <= # or volume < #',
       sample: [{ symbol: 'AUDUSD', timeframe: '5m', open: true }],
     });
-    expect(failing!.cause).toBe(`AUDUSD · 1 timeframe · FAILING: ${failing!.error}`);
+    expect(failing!.cause).toBe(
+      `AUDUSD · 1 timeframe · Failing: ${describeIncidentError(failing!.error!, 'AUDUSD')}`,
+    );
     expect(failing!.durationMinutes).toBe(0);
     expect(body.incidents.map((incident) => incident.state).sort()).toEqual([
       'AHEAD',
