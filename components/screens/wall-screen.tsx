@@ -22,7 +22,7 @@ import { WallIncidents } from '@/components/wall/wall-incidents';
  */
 export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number }) {
   const summary = useHealthSummaryQuery({ intervalMs, pollInBackground: true });
-  const incidents = useIncidentsQuery({ status: 'open', limit: 20, intervalMs, pollInBackground: true });
+  const incidents = useIncidentsQuery({ status: 'open', limit: 100, intervalMs, pollInBackground: true });
   const now = useNow(15_000);
   const data = summary.data;
   const stale = isStale(summary);
@@ -45,16 +45,14 @@ export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number 
             </p>
           </div>
         </div>
-        {/* In the header's free middle: the incidents cost the tiles no height. */}
-        <div className="flex min-w-0 flex-1 px-[3vh]">
-          {data && incidents.data && (
-            <WallIncidents incidents={incidents.data.incidents} open={incidents.data.open} now={now} />
-          )}
-        </div>
         <WallClock dataUpdatedAt={summary.dataUpdatedAt} />
       </header>
 
       <StaleBanner tone="wall" intervalMs={intervalMs} query={summary} />
+
+      {data && incidents.data && (
+        <WallIncidents incidents={incidents.data.incidents} open={incidents.data.open} now={now} />
+      )}
 
       {data ? (
         <div

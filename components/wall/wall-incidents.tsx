@@ -1,5 +1,8 @@
 'use client';
 
+import { useEffect, useState } from 'react';
+import { WALL_PAGE_MS } from '@/components/hooks/polling';
+import { useElementSize } from '@/components/hooks/use-element-size';
 import type { IncidentRecord } from '@/lib/shared/history-types';
 import { HEALTH_STATES } from '@/lib/shared/types';
 import { metaOf } from '@/components/history/state-style';
@@ -30,9 +33,13 @@ export function wallLabel(incident: IncidentRecord): string {
   return incident.error ? `${who} · ${incident.error}` : who;
 }
 
+/** A chip is at least this wide (in vh), so its two lines hold a cause, not a few letters of it. */
+const MIN_CHIP_WIDTH_VH = 52;
+
 /**
- * The open incidents in one line of chips ("CLZ6 · 6 timeframes · 92 min"), worst first, the
- * count always visible; it sits in the header, so it costs the tiles no height.
+ * The open incidents as one row of chips, worst first, each up to two lines of text (nothing
+ * cut mid-word); when they do not all fit, the row turns to the next ones by itself, with a
+ * page counter, so every open incident shows within a few turns. The count is always visible.
  */
 export function WallIncidents({
   incidents,
@@ -43,36 +50,70 @@ export function WallIncidents({
   open: number;
   now: number;
 }) {
+  const [ref, size] = useElementSize<HTMLDivElement>();
+  const vh = typeof window === 'undefined' ? 0 : window.innerHeight / 100;
+  const perPage = size.width > 0 && vh > 0 ? Math.max(1, Math.floor(size.width / (MIN_CHIP_WIDTH_VH * vh))) : 1;
+  const ordered = wallOrder(incidents);
+  const pageCount = Math.max(1, Math.ceil(ordered.length / perPage));
+  const [page, setPage] = useState(0);
+
+  useEffect(() => {
+    if (pageCount <= 1) return;
+    const id = window.setInterval(() => setPage((current) => (current + 1) % pageCount), WALL_PAGE_MS);
+    return () => window.clearInterval(id);
+  }, [pageCount]);
+
   if (open === 0) return null;
+  const shown = page % pageCount;
+  const visible = ordered.slice(shown * perPage, shown * perPage + perPage);
+  const unloaded = open - incidents.length;
   return (
-    <section
-      aria-label="Open incidents"
-      className="flex h-[4.4vh] min-w-0 items-center gap-[1vh] overflow-hidden"
-      data-testid="wall-incidents"
-    >
-      <span className="shrink-0 text-[2.2vh] font-bold text-slate-200 tabular" data-testid="wall-incident-count">
-        {open} incident{open === 1 ? '' : 's'}
-      </span>
-      {wallOrder(incidents).map((incident) => {
-        const meta = metaOf(incident.state);
-        return (
-          <span
-            key={incident.id}
-            className="flex max-w-[70vh] shrink-0 items-center gap-[0.8vh] rounded-[0.8vh] bg-slate-900 py-[0.5vh] pr-[1vh] pl-[0.5vh] text-[2.1vh] ring-1 ring-slate-700"
-            data-testid="wall-incident"
-          >
-            <span className={cn('shrink-0 rounded-[0.5vh] px-[0.6vh] text-[1.7vh] font-bold uppercase', meta.solid)}>
-              {meta.label}
-            </span>
-            <span className="min-w-0 truncate font-semibold text-white" title={incident.cause}>
-              {wallLabel(incident)}
-            </span>
-            {now > 0 && (
-              <span className="shrink-0 text-slate-400 tabular">{formatLasted(now - Date.parse(incident.start))}</span>
-            )}
+    <section aria-label="Open incidents" className="flex items-stretch gap-[1.2vh]" data-testid="wall-incidents">
+      <div className="flex shrink-0 flex-col justify-center leading-tight">
+        <span className="text-[max(18px,2.6vh)] font-bold text-slate-100 tabular" data-testid="wall-incident-count">
+          {open} incident{open === 1 ? '' : 's'}
+        </span>
+        {pageCount > 1 && (
+          <span className="text-[max(16px,1.9vh)] text-slate-400 tabular" data-testid="wall-incident-page">
+            {shown + 1} of {pageCount}
+            {unloaded > 0 ? ` · ${unloaded} more on /incidents` : ''}
           </span>
-        );
-      })}
+        )}
+      </div>
+      <div
+        ref={ref}
+        className="grid min-w-0 flex-1 gap-[1.2vh]"
+        style={{ gridTemplateColumns: `repeat(${perPage}, minmax(0, 1fr))` }}
+      >
+        {visible.map((incident) => {
+          const meta = metaOf(incident.state);
+          return (
+            <div
+              key={incident.id}
+              className="flex min-w-0 items-start gap-[1vh] rounded-[0.8vh] bg-slate-900 px-[1vh] py-[0.8vh] ring-1 ring-slate-700"
+              data-testid="wall-incident"
+              title={incident.cause}
+            >
+              <span
+                className={cn(
+                  'shrink-0 rounded-[0.5vh] px-[0.6vh] py-[0.2vh] text-[max(16px,1.9vh)] font-bold uppercase',
+                  meta.solid,
+                )}
+              >
+                {meta.label}
+              </span>
+              <span className="line-clamp-2 min-w-0 flex-1 text-[max(16px,2.1vh)] leading-snug font-semibold break-words text-white">
+                {wallLabel(incident)}
+              </span>
+              {now > 0 && (
+                <span className="shrink-0 text-[max(16px,2vh)] text-slate-400 tabular">
+                  {formatLasted(now - Date.parse(incident.start))}
+                </span>
+              )}
+            </div>
+          );
+        })}
+      </div>
     </section>
   );
 }

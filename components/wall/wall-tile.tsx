@@ -27,29 +27,39 @@ export function WallTile({
       <div className="flex items-center justify-between gap-[1vh]">
         <span
           className={cn(
-            'inline-flex shrink-0 items-center gap-[0.6vh] rounded-[0.6vh] px-[0.8vh] py-[0.2vh] text-[1.8vh] font-bold whitespace-nowrap uppercase',
+            'inline-flex shrink-0 items-center gap-[0.6vh] rounded-[0.6vh] px-[0.8vh] py-[0.2vh] text-[max(16px,1.8vh)] font-bold whitespace-nowrap uppercase',
             meta.solid,
           )}
         >
-          <Icon aria-hidden className="size-[2vh]" strokeWidth={2.5} />
+          <Icon aria-hidden className="size-[max(16px,2vh)]" strokeWidth={2.5} />
           {meta.label}
         </span>
-        <span className="truncate text-[1.8vh] text-slate-400 tabular">
-          {pair.state_since ? `${forText(pair.state_since)} · ` : ''}
-          {pair.barsBehind !== null && pair.barsBehind > 0 ? `${formatCount(pair.barsBehind)} behind · ` : ''}
-          {pair.lastSuccessUtc !== null && pair.minutesSinceSuccess !== null
-            ? `ok ${formatMinutesRounded(pair.minutesSinceSuccess)} ago`
-            : 'never succeeded'}
+        <span className="min-w-0 truncate text-[max(16px,1.8vh)] text-slate-300">
+          {trendText(pair.trend, pair.etaMinutes)}
         </span>
       </div>
-      <p className="mt-[0.8vh] truncate font-mono text-[3.6vh] leading-tight font-bold text-white">
+      <p className="mt-[0.6vh] truncate font-mono text-[3.6vh] leading-tight font-bold text-white">
         {pair.symbol} <span className="text-slate-400">{pair.timeframe}</span>
       </p>
-      <p className={cn('mt-[0.4vh] text-[2.3vh] leading-snug text-slate-200', roomy ? 'line-clamp-3' : 'line-clamp-2')}>
-        {pair.reason}
+      <p className="text-[max(16px,1.8vh)] leading-snug text-slate-400 tabular" data-testid="wall-tile-status">
+        {[
+          pair.state_since ? forText(pair.state_since) : null,
+          pair.barsBehind !== null && pair.barsBehind > 0 ? `${formatCount(pair.barsBehind)} behind` : null,
+          pair.lastSuccessUtc !== null && pair.minutesSinceSuccess !== null
+            ? `ok ${formatMinutesRounded(pair.minutesSinceSuccess)} ago`
+            : 'never succeeded',
+        ]
+          .filter(Boolean)
+          .join(' · ')}
       </p>
-      <p className="mt-auto truncate pt-[0.4vh] text-[1.8vh] text-slate-300">
-        {trendText(pair.trend, pair.etaMinutes)}
+      <p
+        className={cn(
+          'mt-[0.4vh] text-[max(16px,2.3vh)] leading-snug break-words text-slate-200',
+          roomy ? 'line-clamp-3' : 'line-clamp-2',
+        )}
+        data-testid="wall-tile-reason"
+      >
+        {pair.reason}
       </p>
     </article>
   );
