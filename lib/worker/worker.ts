@@ -15,6 +15,7 @@ import {
   type RetryBackoff,
 } from './statements';
 import { Auditor, type AuditSettings } from './audit';
+import { beat, workerIdentity, type WorkerIdentity } from './heartbeat';
 
 export interface WorkerSettings {
   intervalMs: number;
@@ -91,6 +92,9 @@ export class Worker {
   /** pair key -> the error last logged for it */
   private readonly failing = new Map<string, string>();
   private failureLines = 0;
+  /** this process in worker_heartbeats, beaten at the start of every pass */
+  readonly identity: WorkerIdentity = workerIdentity();
+  private saidNoHeartbeat = false;
   private recordErrorLines = 0;
 
   constructor(
@@ -124,6 +128,7 @@ export class Worker {
   async runPass(): Promise<PassSummary> {
     const started = performance.now();
     const { pairs, dbNow } = await listPairs(this.pool);
+    await this.beat();
     const clockOffset = dbNow.getTime() - Date.now();
     const pass = ++this.passes;
     const summary: PassSummary = {
@@ -227,6 +232,22 @@ export class Worker {
             run_error: message,
           });
         }
+      }
+    }
+  }
+
+  /** A lost database stops the pass (the caller's outage); anything else is said once and passed over. */
+  private async beat(): Promise<void> {
+    try {
+      await beat(this.pool, this.identity);
+    } catch (error) {
+      if (isWriteOutage(error)) throw error;
+      if (!this.saidNoHeartbeat) {
+        this.saidNoHeartbeat = true;
+        this.log.warn('cannot record the worker heartbeat (is sql/014 applied?)', {
+          error: errorMessage(error),
+          code: errorCode(error),
+        });
       }
     }
   }
