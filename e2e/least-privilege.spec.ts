@@ -95,7 +95,7 @@ test('every page and API route works on the read-only role, and the servers real
   ]);
 });
 
-test('the role holds SELECT on nine relations and nothing else', async () => {
+test('the role holds SELECT on ten relations and nothing else', async () => {
   const facts = await withClient(environment.databaseUrl, async (client) => ({
     role: (
       await client.query(
@@ -135,6 +135,7 @@ test('the role holds SELECT on nine relations and nothing else', async () => {
     'pair_state_intervals:SELECT',
     'v_aggregation_frontier_health:SELECT',
     'v_symbol_market_session:SELECT',
+    'worker_heartbeats:SELECT',
   ]);
   expect(facts.memberOf).toEqual([]);
 });

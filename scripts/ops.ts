@@ -1,6 +1,6 @@
 // npm run ops -- <command>: register, health, reset, enable, disable, audit, calendar, retry (see lib/ops/commands.ts).
 // Exit codes: 0 done, 1 failed (database error, nothing found), 2 bad arguments, 3 audit found drift it did not repair.
-import pg from 'pg';
+import { connectClient } from '../lib/server/connect';
 import { env } from '../lib/server/env';
 import { redact } from '../lib/server/log';
 import { parseOpsArgs, runOpsCommand, USAGE } from '../lib/ops/commands';
@@ -20,9 +20,18 @@ async function main(): Promise<number> {
   }
   const database = await openOpsDatabase(env().DATABASE_URL);
   console.log(`database: ${redact(database.url)} (${database.source})`);
-  const client = new pg.Client({ connectionString: database.url, application_name: 'frontier-ops' });
+  let client;
   try {
-    await client.connect();
+    client = await connectClient(
+      database.url,
+      { application_name: 'frontier-ops' },
+      { defaultTargetSessionAttrs: 'read-write' },
+    );
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  try {
     for (const line of await runOpsCommand(client, command)) console.log(line);
     return 0;
   } catch (error) {

@@ -10,6 +10,8 @@ import {
   type HealthThresholds,
   type PairDetailResponse,
   type PairHealth,
+  type WorkerHeartbeat,
+  type WorkersResponse,
   type RunRecord,
   type RunsPage,
 } from '@/lib/shared/types';
@@ -153,4 +155,23 @@ export const pairDetailSchema: z.ZodType<PairDetailResponse> = z.object({
 
 export const apiErrorSchema: z.ZodType<ApiErrorBody> = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
+});
+
+const workerHeartbeatSchema: z.ZodType<WorkerHeartbeat> = z.object({
+  workerId: z.string(),
+  host: z.string(),
+  pid: z.number(),
+  version: z.string(),
+  startedAtUtc: z.string(),
+  beatUtc: z.string(),
+  ageSeconds: z.number(),
+  alive: z.boolean(),
+});
+
+export const workersSchema: z.ZodType<WorkersResponse> = z.object({
+  workers: z.array(workerHeartbeatSchema),
+  staleAfterSeconds: z.number(),
+  running: z.boolean(),
+  lastBeatUtc: z.string().nullable(),
+  noWorkerSince: z.string().nullable(),
 });

@@ -17,6 +17,8 @@ export const INCIDENTS_POLL_MS = 15_000;
 export const TIMELINE_POLL_MS = 30_000;
 /** MTTR over hours or days: the server caches it for a minute. */
 export const STATS_POLL_MS = 60_000;
+// The worker heartbeats behind the "no worker running" banner: a worker beats every pass (15 s by default).
+export const WORKERS_POLL_MS = 15_000;
 
 /** A request that takes longer than this is abandoned; the next poll tries again. */
 export const REQUEST_TIMEOUT_MS = 12_000;

@@ -1,6 +1,6 @@
--- The dashboard needs SELECT on nine relations and nothing else (market sessions' view of sql/009;
--- the state history and incidents of sql/010, which a worker writes). Run once per database as an
--- owner of the pipeline's tables, then give the role a password:
+-- The dashboard needs SELECT on ten relations and nothing else (market sessions' view of sql/009;
+-- the state history and incidents of sql/010, which a worker writes; the worker heartbeats of
+-- sql/014). Run once per database as an owner of the pipeline's tables, then give the role a password:
 --   psql "$DATABASE_URL" -f db/roles/dashboard-readonly.sql
 --   psql "$DATABASE_URL" -c "ALTER ROLE frontier_dashboard PASSWORD '…'"
 -- and start the dashboard with DATABASE_URL=postgres://frontier_dashboard:…@host/db.
@@ -22,3 +22,4 @@ GRANT SELECT ON v_aggregation_frontier_health, data_agg_state, data_agg_runs, ag
 -- the calendar tables with its owner's rights).
 GRANT SELECT ON v_symbol_market_session TO frontier_dashboard;
 GRANT SELECT ON pair_state_current, pair_state_intervals, incidents, incident_pairs TO frontier_dashboard;
+GRANT SELECT ON worker_heartbeats TO frontier_dashboard;

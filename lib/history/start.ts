@@ -1,6 +1,6 @@
-import pg from 'pg';
+import { connectClient } from '../server/connect';
 import { log as defaultLog, type Logger } from '../server/log';
-import { errorMessage, isConnectionError } from '../server/db-errors';
+import { errorMessage, isWriteOutage } from '../server/db-errors';
 import type { HistorySettings } from './settings';
 import { canWriteHistory, type ObservedStates } from './statements';
 import { HistoryWriter } from './writer';
@@ -26,11 +26,24 @@ export async function startHistoryWriter(options: StartHistoryOptions): Promise<
     log.info('history writer off (HISTORY_WRITER=off)', { process: options.processKind });
     return undefined;
   }
-  const probe = new pg.Client({ connectionString: options.connectionString, connectionTimeoutMillis: 5_000 });
-  probe.on('error', () => {});
+  let probe: Awaited<ReturnType<typeof connectClient>> | undefined;
   try {
-    await probe.connect();
-    if (!(await canWriteHistory(probe))) {
+    // Any node will do to ask about privileges; a standby's answer about them is the primary's.
+    probe = await connectClient(
+      options.connectionString,
+      { connectionTimeoutMillis: 5_000 },
+      {
+        defaultTargetSessionAttrs: 'any',
+      },
+    );
+    probe.on('error', () => {});
+    const can = await canWriteHistory(probe);
+    if (can === 'read-only') {
+      log.info('history writer: the database is read-only now (a standby?); competing once a primary answers', {
+        process: options.processKind,
+      });
+    }
+    if (can === 'no-privilege') {
       const message =
         'history writer not started: this database role cannot write the state history (read-only or migration 010 missing)';
       if (mode === 'on') log.error(`${message}; HISTORY_WRITER=on asks for it`, { process: options.processKind });
@@ -38,7 +51,7 @@ export async function startHistoryWriter(options: StartHistoryOptions): Promise<
       return undefined;
     }
   } catch (error) {
-    if (!isConnectionError(error)) {
+    if (!isWriteOutage(error)) {
       log.error('history writer not started: checking the database failed', {
         process: options.processKind,
         error: errorMessage(error),
@@ -50,7 +63,7 @@ export async function startHistoryWriter(options: StartHistoryOptions): Promise<
       error: errorMessage(error),
     });
   } finally {
-    await probe.end().catch(() => {});
+    await probe?.end().catch(() => {});
   }
   const writer = new HistoryWriter({
     connectionString: options.connectionString,

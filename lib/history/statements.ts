@@ -72,13 +72,22 @@ export async function pruneHistoryBatch(client: pg.ClientBase, retentionDays: nu
   return result.rows[0]?.n ?? 0;
 }
 
-/** Can this role write the history? A read-only dashboard role (db/roles/) cannot. */
-export async function canWriteHistory(client: pg.ClientBase): Promise<boolean> {
-  const result = await client.query<{ ok: boolean }>(
+/**
+ * Can this connection write the history? 'no-privilege': this role or session never will (the
+ * read-only dashboard role of db/roles/, default_transaction_read_only, or migration 010
+ * missing). 'read-only': the node is a standby now, which a failover changes: not a reason to
+ * stop competing.
+ */
+export async function canWriteHistory(client: pg.ClientBase): Promise<'yes' | 'no-privilege' | 'read-only'> {
+  const result = await client.query<{ privileged: boolean; read_only: boolean; recovery: boolean }>(
     `SELECT CASE WHEN to_regclass('pair_state_current') IS NULL THEN false
                 ELSE has_table_privilege('pair_state_current', 'INSERT')
-                 AND has_table_privilege('incidents', 'INSERT')
-                 AND current_setting('transaction_read_only') = 'off' END AS ok`,
+                 AND has_table_privilege('incidents', 'INSERT') END AS privileged,
+            current_setting('transaction_read_only') = 'on' AS read_only,
+            pg_is_in_recovery() AS recovery`,
   );
-  return result.rows[0]?.ok === true;
+  const row = result.rows[0];
+  if (row?.recovery === true) return 'read-only';
+  if (row?.privileged !== true || row.read_only) return 'no-privilege';
+  return 'yes';
 }

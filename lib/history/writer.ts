@@ -1,7 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { connectClient } from '../server/connect';
 import { BackgroundLoop } from '../server/background-loop';
 import { log as defaultLog, type Logger } from '../server/log';
-import { errorCode, errorMessage, isConnectionError } from '../server/db-errors';
+import { errorCode, errorMessage, isWriteOutage } from '../server/db-errors';
+import { OutageTracker } from '../server/outage';
 import type { HistorySettings } from './settings';
 import {
   canWriteHistory,
@@ -48,13 +50,19 @@ export class HistoryWriter {
   private readonly loop = new BackgroundLoop(() => this.run());
   private lastError: string | undefined;
   /** undefined until checked on the current connection */
-  private writable: boolean | undefined;
+  private writable: 'yes' | 'no-privilege' | 'read-only' | undefined;
   private saidReadOnly = false;
   private failures = 0;
   private readonly log: Logger;
+  /** one line when the database goes (or turns read-only), one when a primary answers again */
+  private readonly outage: OutageTracker;
 
   constructor(private readonly options: HistoryWriterOptions) {
     this.log = options.log ?? defaultLog;
+    this.outage = new OutageTracker(this.log, {
+      down: 'history writer: database unavailable or read-only; competing again each interval through the host list',
+      up: 'history writer: a writable database answers again',
+    });
   }
 
   get isWriter(): boolean {
@@ -84,7 +92,16 @@ export class HistoryWriter {
       // Checked on every new connection (grants may change; a process may have started while
       // the database was down and could not check then).
       if (this.writable === undefined) this.writable = await canWriteHistory(client);
-      if (!this.writable) {
+      if (this.writable === 'read-only') {
+        // The node became a standby under us (the connection is read-write when opened): a
+        // failover. Let go of the connection and compete again on the next interval, through
+        // the host list, until a primary answers.
+        await this.dropConnection();
+        throw Object.assign(new Error('history writer: the database is read-only now (a standby)'), {
+          code: '25006',
+        });
+      }
+      if (this.writable === 'no-privilege') {
         if (!this.saidReadOnly) {
           this.saidReadOnly = true;
           const message =
@@ -99,6 +116,7 @@ export class HistoryWriter {
       }
       if (!this.holding) {
         this.holding = await tryHistoryLock(client);
+        this.outage.markUp();
         if (!this.holding) return { role: 'standby' };
         this.log.info('history writer: this process now records the state history', { pid: process.pid });
       }
@@ -107,11 +125,18 @@ export class HistoryWriter {
       const pruned = this.evaluations++ % this.options.settings.pruneEvery === 0 ? await this.prune(client) : 0;
       this.lastError = undefined;
       this.failures = 0;
+      this.outage.markUp();
       return { role: 'writer', result, pruned };
     } catch (error) {
       const message = errorMessage(error);
-      if (isConnectionError(error)) await this.dropConnection();
-      else if (this.holding && ++this.failures >= GIVE_UP_AFTER) await this.release(message);
+      // A vanished node or one that became a standby: an outage of this connection, retried
+      // through the host list each interval (the lock goes with the connection).
+      if (isWriteOutage(error)) {
+        this.outage.markDown(error);
+        await this.dropConnection();
+        return { role: 'error', error: message };
+      }
+      if (this.holding && ++this.failures >= GIVE_UP_AFTER) await this.release(message);
       // Said once per distinct error, not every 15 s while the database is away.
       if (message !== this.lastError) {
         this.log.warn('history evaluation failed', { error: message, code: errorCode(error), writer: this.holding });
@@ -149,23 +174,29 @@ export class HistoryWriter {
 
   private async connection(): Promise<pg.Client> {
     if (this.client) return this.client;
-    const client = new pg.Client({
-      connectionString: this.options.connectionString,
-      application_name: this.options.applicationName ?? 'frontier-history',
-      statement_timeout: 60_000,
-      connectionTimeoutMillis: 5_000,
-      // A writer whose process froze must not keep the lock: the server notices a dead client.
-      keepAlive: true,
-    });
+    // Through the host list to a primary: advisory locks are per node and not replicated, so
+    // only a primary's lock means anything. (primary, not read-write: a session that is
+    // read-only by its role's settings is told apart by canWriteHistory and stops competing.)
+    const client = await connectClient(
+      this.options.connectionString,
+      {
+        application_name: this.options.applicationName ?? 'frontier-history',
+        statement_timeout: 60_000,
+        connectionTimeoutMillis: 5_000,
+        // A writer whose process froze must not keep the lock: the server notices a dead client.
+        keepAlive: true,
+      },
+      { defaultTargetSessionAttrs: 'primary' },
+    );
     client.on('error', (error) => {
-      this.log.warn('history writer connection lost', { error: error.message, writer: this.holding });
+      this.outage.markDown(error);
       if (this.client === client) {
+        if (this.holding) this.log.info('history writer: this process no longer records the state history');
         this.client = undefined;
         this.writable = undefined;
         this.holding = false;
       }
     });
-    await client.connect();
     this.client = client;
     return client;
   }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createHostListPool } from './connect';
 import { env } from './env';
 import { log } from './log';
 
@@ -8,13 +9,16 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 let pool: pg.Pool | undefined;
 
-/** The one Pool of the process, bounded, with a statement timeout on every connection. */
+/**
+ * The one Pool of the process, bounded, with a statement timeout on every connection. DATABASE_URL
+ * may be a host list (lib/server/connect.ts); the dashboard only reads, so any node will do
+ * unless the URL's target_session_attrs says otherwise.
+ */
 export function getPool(): pg.Pool {
   if (!pool) {
     const config = env();
     if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set');
-    pool = new pg.Pool({
-      connectionString: config.DATABASE_URL,
+    pool = createHostListPool(config.DATABASE_URL, {
       max: config.PG_POOL_MAX,
       connectionTimeoutMillis: config.PG_CONNECT_TIMEOUT_MS,
       statement_timeout: config.PG_STATEMENT_TIMEOUT_MS,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConnectionUrlError, parseConnectionUrl } from './connection-url';
 
 /** Every setting the processes read, validated once; defaults suit the embedded demo. */
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -8,8 +9,22 @@ const optionalText = z
   .optional()
   .transform((value) => (value && value.trim() !== '' ? value : undefined));
 
+// libpq's connection URI, host lists included (postgres://u@h1:5432,h2:5432/db?target_session_attrs=…),
+// which WHATWG URL refuses; the parser's message says what is wrong.
+const connectionUrl = optionalText.superRefine((value, context) => {
+  if (value === undefined) return;
+  try {
+    parseConnectionUrl(value);
+  } catch (error) {
+    if (!(error instanceof ConnectionUrlError)) throw error;
+    context.addIssue({ code: 'custom', message: error.message });
+  }
+});
+
 export const envSchema = z.object({
-  DATABASE_URL: optionalText.pipe(z.string().url().optional()),
+  DATABASE_URL: connectionUrl,
+  // The dashboard's reads, when they should go to a replica (docs/RELIABILITY.md); what writes uses DATABASE_URL.
+  DATABASE_READ_URL: connectionUrl,
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

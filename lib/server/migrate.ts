@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import { loadMigrationFiles, migrate } from 'postgres-migrations';
 import { adoptIfNeeded } from '../adopt/index';
 import { BASELINE_FILES } from '../adopt/plan';
+import { connectClient } from './connect';
 
 export const SQL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'sql');
 
@@ -47,9 +48,8 @@ export async function migrateDatabase(
   options: MigrateOptions = {},
 ): Promise<MigrationResult> {
   const definitions = loadDefinitions(directory); // a file that may not be a definition stops us here, before any change
-  const client = new pg.Client({ connectionString });
+  const client = await connectClient(connectionString, {}, { defaultTargetSessionAttrs: 'read-write' });
   client.on('notice', (notice) => logger(`NOTICE: ${notice.message}`));
-  await client.connect();
   try {
     await takeRunnerLock(client);
     try {

@@ -17,8 +17,14 @@ export type AccessDecision =
 
 export const KIOSK_COOKIE = 'fm_kiosk';
 const ALWAYS_OPEN = [/^\/api\/healthz$/, /^\/_next\/static\//, /^\/favicon\.ico$/];
-// /api/incidents: the wall's incident line (docs/HISTORY.md).
-const KIOSK_PATHS = [/^\/wall$/, /^\/api\/health$/, /^\/api\/health\/summary$/, /^\/api\/incidents$/];
+// /api/incidents: the wall's incident line (docs/HISTORY.md); /api/workers: its "no worker running" banner.
+const KIOSK_PATHS = [
+  /^\/wall$/,
+  /^\/api\/health$/,
+  /^\/api\/health\/summary$/,
+  /^\/api\/incidents$/,
+  /^\/api\/workers$/,
+];
 
 /** Equal-length digests compared in constant time: no early exit, no length leak. */
 export function safeEqual(given: string, expected: string): boolean {

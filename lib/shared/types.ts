@@ -144,3 +144,30 @@ export interface PairDetailResponse {
 export interface ApiErrorBody {
   error: { code: string; message: string };
 }
+
+/** One worker process's row of worker_heartbeats, as GET /api/workers lists it. */
+export interface WorkerHeartbeat {
+  workerId: string;
+  host: string;
+  pid: number;
+  version: string;
+  startedAtUtc: string;
+  beatUtc: string;
+  /** seconds since its last beat, on the database's clock */
+  ageSeconds: number;
+  /** beaten within the last two worker intervals */
+  alive: boolean;
+}
+
+/** GET /api/workers. */
+export interface WorkersResponse {
+  workers: WorkerHeartbeat[];
+  /** a worker is alive when it beat within this many seconds (two WORKER_INTERVAL_MS) */
+  staleAfterSeconds: number;
+  /** some worker is alive */
+  running: boolean;
+  /** the newest beat of any worker; null when none ever beat */
+  lastBeatUtc: string | null;
+  /** when no worker is alive but one ran before: its last beat ("no worker running since …") */
+  noWorkerSince: string | null;
+}

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { errorCode, errorMessage, isConnectionError } from '../server/db-errors';
+import { errorCode, errorMessage, isWriteOutage } from '../server/db-errors';
 
 /**
  * The worker's late-data sweep (docs/AUDIT.md): after each catch-up pass, audit a bounded
@@ -151,7 +151,7 @@ export class Auditor {
     onConnectionError: (error: unknown) => void,
     pair?: { symbol: string; timeframe: string },
   ): void {
-    if (isConnectionError(error)) {
+    if (isWriteOutage(error)) {
       summary.interrupted = true;
       onConnectionError(error);
       return;

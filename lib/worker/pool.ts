@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createHostListPool } from '../server/connect';
 import { log } from '../server/log';
 
 export interface WorkerPoolOptions {
@@ -16,22 +17,26 @@ export interface WorkerPoolOptions {
  * log one per connection; the worker's outage tracker logs the outage once).
  */
 export function createWorkerPool(options: WorkerPoolOptions): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString: options.connectionString,
-    max: options.concurrency,
-    connectionTimeoutMillis: options.connectTimeoutMs,
-    statement_timeout: options.statementTimeoutMs,
-    idleTimeoutMillis: 60_000,
-    application_name: options.applicationName ?? 'frontier-worker',
-    // client_connection_check_interval: a worker killed mid-run must not leave its backend
-    // running on for minutes holding the pair's lock; the server checks every 2 s that the
-    // client is still there and rolls back.
-    // synchronous_commit=off: every pair is its own transaction, so waiting for the WAL flush of
-    // each (30,000 a pass, mostly idle heartbeats) cost two thirds of a pass. A server crash can
-    // lose the last fraction of a second of commits, never half of one: cursor, bars and
-    // history are lost together and the next run redoes them (the upsert is idempotent).
-    options: '-c client_connection_check_interval=2000 -c synchronous_commit=off',
-  });
+  // It writes: through a host list it looks for a read-write node unless the URL says otherwise.
+  const pool = createHostListPool(
+    options.connectionString,
+    {
+      max: options.concurrency,
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      statement_timeout: options.statementTimeoutMs,
+      idleTimeoutMillis: 60_000,
+      application_name: options.applicationName ?? 'frontier-worker',
+      // client_connection_check_interval: a worker killed mid-run must not leave its backend
+      // running on for minutes holding the pair's lock; the server checks every 2 s that the
+      // client is still there and rolls back.
+      // synchronous_commit=off: every pair is its own transaction, so waiting for the WAL flush of
+      // each (30,000 a pass, mostly idle heartbeats) cost two thirds of a pass. A server crash can
+      // lose the last fraction of a second of commits, never half of one: cursor, bars and
+      // history are lost together and the next run redoes them (the upsert is idempotent).
+      options: '-c client_connection_check_interval=2000 -c synchronous_commit=off',
+    },
+    { defaultTargetSessionAttrs: 'read-write' },
+  );
   pool.on('error', (error) => log.debug('idle worker connection lost', { error: error.message }));
   return pool;
 }

@@ -155,6 +155,23 @@ export async function pruneBatch(pool: pg.Pool, retentionDays: number, batchSize
   return result.rowCount ?? 0;
 }
 
-export async function ping(pool: pg.Pool): Promise<void> {
-  await pool.query('SELECT 1');
+/**
+ * The worker's check that the outage is over: the database answers and can take writes. A node
+ * that became a standby answers SELECT 1 too; the connection that found it so is discarded, not
+ * put back in the pool, so the next one goes through the host list (lib/server/connect.ts).
+ */
+export async function pingWritable(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    const result = await client.query<{ read_only: boolean }>(
+      "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on' AS read_only",
+    );
+    if (result.rows[0]?.read_only !== false) {
+      throw Object.assign(new Error('the database is read-only (a standby): waiting for a primary'), { code: '25006' });
+    }
+    client.release();
+  } catch (error) {
+    client.release(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
 }

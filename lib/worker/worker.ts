@@ -2,11 +2,11 @@ import type pg from 'pg';
 import { BackgroundLoop } from '../server/background-loop';
 import { log as defaultLog, type Logger } from '../server/log';
 import type { Env } from '../server/env';
-import { errorCode, errorMessage, isConnectionError } from '../server/db-errors';
-import { backoffDelay, OutageTracker } from './outage';
+import { errorCode, errorMessage, isWriteOutage } from '../server/db-errors';
+import { backoffDelay, OutageTracker } from '../server/outage';
 import {
   listPairs,
-  ping,
+  pingWritable,
   pruneBatch,
   raisedWith,
   recordFailure,
@@ -15,6 +15,7 @@ import {
   type RetryBackoff,
 } from './statements';
 import { Auditor, type AuditSettings } from './audit';
+import { beat, workerIdentity, type WorkerIdentity } from './heartbeat';
 
 export interface WorkerSettings {
   intervalMs: number;
@@ -91,6 +92,10 @@ export class Worker {
   /** pair key -> the error last logged for it */
   private readonly failing = new Map<string, string>();
   private failureLines = 0;
+  /** this process in worker_heartbeats, beaten at the start of every pass */
+  readonly identity: WorkerIdentity = workerIdentity();
+  private saidNoHeartbeat = false;
+  private recordErrorLines = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -123,6 +128,7 @@ export class Worker {
   async runPass(): Promise<PassSummary> {
     const started = performance.now();
     const { pairs, dbNow } = await listPairs(this.pool);
+    await this.beat();
     const clockOffset = dbNow.getTime() - Date.now();
     const pass = ++this.passes;
     const summary: PassSummary = {
@@ -139,6 +145,7 @@ export class Worker {
       interrupted: false,
     };
     this.failureLines = 0;
+    this.recordErrorLines = 0;
     let next = 0;
     const lane = async (): Promise<void> => {
       while (!this.stopping && !summary.interrupted) {
@@ -153,6 +160,12 @@ export class Worker {
       summary.pruned = await this.prune(summary);
     }
     summary.ms = Math.round(performance.now() - started);
+    if (this.recordErrorLines > FAILURE_LINES_PER_PASS) {
+      this.log.error('more failed runs could not be recorded', {
+        pass,
+        count: this.recordErrorLines - FAILURE_LINES_PER_PASS,
+      });
+    }
     if (this.failureLines > FAILURE_LINES_PER_PASS) {
       this.log.warn('more newly failing pairs not logged individually', {
         pass,
@@ -184,8 +197,9 @@ export class Worker {
       if (outcome.windows === 0) summary.idle += 1;
       if (outcome.stopReason === 'max_windows') summary.behind += 1;
     } catch (error) {
-      if (isConnectionError(error)) {
-        // Not the pair's fault: nothing is recorded, the pair is retried after reconnecting.
+      if (isWriteOutage(error)) {
+        // Not the pair's fault (the database went away, or the node is a standby now after a
+        // failover): nothing is recorded, the pair is retried after reconnecting.
         this.outage.markDown(error);
         summary.interrupted = true;
         return;
@@ -207,10 +221,10 @@ export class Worker {
       try {
         await recordFailure(this.pool, pair, message, startedAt, this.settings.retryBackoff, raisedWith(error));
       } catch (recordError) {
-        if (isConnectionError(recordError)) {
+        if (isWriteOutage(recordError)) {
           this.outage.markDown(recordError);
           summary.interrupted = true;
-        } else {
+        } else if (++this.recordErrorLines <= FAILURE_LINES_PER_PASS) {
           this.log.error('could not record a failed run', {
             symbol: pair.symbol,
             timeframe: pair.timeframe,
@@ -218,6 +232,22 @@ export class Worker {
             run_error: message,
           });
         }
+      }
+    }
+  }
+
+  /** A lost database stops the pass (the caller's outage); anything else is said once and passed over. */
+  private async beat(): Promise<void> {
+    try {
+      await beat(this.pool, this.identity);
+    } catch (error) {
+      if (isWriteOutage(error)) throw error;
+      if (!this.saidNoHeartbeat) {
+        this.saidNoHeartbeat = true;
+        this.log.warn('cannot record the worker heartbeat (is sql/014 applied?)', {
+          error: errorMessage(error),
+          code: errorCode(error),
+        });
       }
     }
   }
@@ -232,7 +262,7 @@ export class Worker {
         if (count < this.settings.pruneBatchSize) break;
       }
     } catch (error) {
-      if (isConnectionError(error)) {
+      if (isWriteOutage(error)) {
         this.outage.markDown(error);
         summary.interrupted = true;
       } else {
@@ -248,10 +278,10 @@ export class Worker {
         await this.loop.sleep(backoffDelay(this.outage.failedAttempts, this.settings.backoffMaxMs));
         if (this.stopping) break;
         try {
-          await ping(this.pool);
+          await pingWritable(this.pool);
           this.outage.markUp();
         } catch (error) {
-          if (!isConnectionError(error)) this.log.error('database check failed', { error: errorMessage(error) });
+          if (!isWriteOutage(error)) this.log.error('database check failed', { error: errorMessage(error) });
           this.outage.markDown(error);
           continue;
         }
@@ -283,7 +313,7 @@ export class Worker {
           if (audit.audited + audit.failed > 0) this.log.info('audit', { ...audit });
         }
       } catch (error) {
-        if (isConnectionError(error)) {
+        if (isWriteOutage(error)) {
           this.outage.markDown(error);
           continue;
         }

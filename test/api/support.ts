@@ -6,6 +6,7 @@ import { resetSnapshotCaches } from '../../lib/api/snapshot';
 import { closePool } from '../../lib/server/db';
 import { resetEnvCache } from '../../lib/server/env';
 import { resetMetricsCache } from '../../lib/api/metrics';
+import { resetWorkersCache } from '../../lib/api/workers';
 import type { TestDatabase } from '../support/database';
 import { insertBars, randomWalkBars } from '../support/bars';
 
@@ -25,6 +26,7 @@ export function resetApiCaches(): void {
   resetMetricsCache();
   resetIncidentCaches();
   resetIncidentStatsCache();
+  resetWorkersCache();
 }
 
 export interface Answer<T = unknown> {

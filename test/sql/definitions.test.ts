@@ -1,7 +1,7 @@
 // The definition files (sql/definitions/): they hold the current body of every function and view,
 // a database migrated before they existed gets them without a change of schema, and the runner
 // re-applies a file when (and only when) it changed, one transaction per file.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -169,13 +169,15 @@ test('a broken definition is rolled back alone and named; the ones after it wait
 test('after a run that applied a numbered file, every definition is applied again', async () => {
   db = await createTestDatabase();
   const directory = sqlCopy();
-  // A later numbered file that has to drop the view to alter a column the view reads.
-  writeFileSync(path.join(directory, '014_alter_under_the_view.sql'),
+  // A later numbered file (after the last one there is) that has to drop the view to alter a column the view reads.
+  const last = Math.max(...readdirSync(directory).filter((f) => /^\d{3}_.*\.sql$/.test(f)).map((f) => Number(f.slice(0, 3))));
+  const later = `${String(last + 1).padStart(3, '0')}_alter_under_the_view.sql`;
+  writeFileSync(path.join(directory, later),
     'DROP VIEW v_aggregation_frontier_health;\nALTER TABLE data_agg_state ALTER COLUMN total_runs TYPE numeric;\nALTER TABLE data_agg_state ALTER COLUMN total_runs TYPE bigint;\n');
   expect(await migrateDatabase(db.url, () => {}, directory, { dryRun: true }))
-    .toEqual({ applied: [], definitions: [], adopted: false, pending: ['014_alter_under_the_view.sql'], pendingDefinitions: DEFINITIONS });
+    .toEqual({ applied: [], definitions: [], adopted: false, pending: [later], pendingDefinitions: DEFINITIONS });
   expect(await migrateDatabase(db.url, () => {}, directory))
-    .toEqual({ applied: ['014_alter_under_the_view.sql'], definitions: DEFINITIONS, adopted: false });
+    .toEqual({ applied: [later], definitions: DEFINITIONS, adopted: false });
   expect(await definitionsOf(db)).toEqual(freshDefinitions);
 });
 

@@ -1,6 +1,13 @@
 // lib/server/db-errors.ts: the one classifier the worker and the API share.
 import { expect, test } from 'vitest';
-import { classifyDatabaseError, isConnectionError, isDatabaseUnavailable } from '../../lib/server/db-errors';
+import {
+  classifyDatabaseError,
+  isConnectionError,
+  isDatabaseUnavailable,
+  isWriteOutage,
+  NO_SUITABLE_HOST,
+  SESSION_MISMATCH,
+} from '../../lib/server/db-errors';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -24,4 +31,32 @@ test.each([
   expect(classifyDatabaseError(error)).toBe(kind);
   expect(isConnectionError(error)).toBe(kind === 'unreachable');
   expect(isDatabaseUnavailable(error)).toBe(kind !== 'statement');
+});
+
+// Replication: a node that became a standby is an outage of a write connection; a recovery
+// conflict on a standby's read is a transient.
+test.each([
+  [withCode('25006', 'cannot execute INSERT in a read-only transaction'), 'read_only', true],
+  [new Error('wrapped', { cause: withCode('25006') }), 'read_only', true],
+  [withCode('40001', 'canceling statement due to conflict with recovery'), 'busy', false],
+  [
+    Object.assign(new AggregateError([withCode('25006', 'b:5432: session is read-only')], 'no host'), {
+      code: NO_SUITABLE_HOST,
+    }),
+    'read_only',
+    true,
+  ],
+  [
+    Object.assign(
+      new AggregateError([withCode('ECONNREFUSED'), withCode('25006', 'b:5432: session is read-only')], 'no host'),
+      { code: NO_SUITABLE_HOST },
+    ),
+    'unreachable',
+    true,
+  ],
+  [withCode(SESSION_MISMATCH, 'a:5432: server is not in hot standby mode'), 'unreachable', true],
+] as const)('%s is %s', (error, kind, writeOutage) => {
+  expect(classifyDatabaseError(error)).toBe(kind);
+  expect(isWriteOutage(error)).toBe(writeOutage);
+  expect(isDatabaseUnavailable(error)).toBe(true);
 });

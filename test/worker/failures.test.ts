@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/server/embedded-postgres';
 import { isConnectionError } from '../../lib/server/db-errors';
-import { backoffDelay, OutageTracker } from '../../lib/worker/outage';
+import { backoffDelay, OutageTracker } from '../../lib/server/outage';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { insertBars, minutesBetween, randomWalkBars } from '../support/bars';
 import { captureLogger, floorMinute, makeWorker, MINUTE } from './support';

@@ -1,17 +1,31 @@
-import { errorCode, errorMessage } from '../server/db-errors';
-import type { Logger } from '../server/log';
+import { errorCode, errorMessage } from './db-errors';
+import type { Logger } from './log';
 
 /**
  * Logging an outage once instead of once per pair (30,000 pairs would mean 30,000 identical
- * lines); which errors are an outage is lib/server/db-errors.ts's to say.
+ * lines), or once per interval; which errors are an outage is lib/server/db-errors.ts's to say.
+ * The worker and the history writer each keep one.
  */
+
+export interface OutageMessages {
+  down: string;
+  up: string;
+}
+
+const WORKER_MESSAGES: OutageMessages = {
+  down: 'database unavailable; pausing passes and reconnecting with backoff',
+  up: 'database reachable again; resuming passes',
+};
 
 /** Remembers whether the database is reachable; logs the first failure and the recovery only. */
 export class OutageTracker {
   private since: number | undefined;
   private attempts = 0;
 
-  constructor(private readonly logger: Pick<Logger, 'info' | 'warn'>) {}
+  constructor(
+    private readonly logger: Pick<Logger, 'info' | 'warn'>,
+    private readonly messages: OutageMessages = WORKER_MESSAGES,
+  ) {}
 
   get down(): boolean {
     return this.since !== undefined;
@@ -26,7 +40,7 @@ export class OutageTracker {
     if (this.since === undefined) {
       this.since = Date.now();
       this.attempts = 0;
-      this.logger.warn('database unavailable; pausing passes and reconnecting with backoff', {
+      this.logger.warn(this.messages.down, {
         error: errorMessage(error),
         code: errorCode(error),
       });
@@ -38,7 +52,7 @@ export class OutageTracker {
   markUp(): void {
     if (this.since === undefined) return;
     const outageMs = Date.now() - this.since;
-    this.logger.info('database reachable again; resuming passes', { outage_ms: outageMs, attempts: this.attempts + 1 });
+    this.logger.info(this.messages.up, { outage_ms: outageMs, attempts: this.attempts + 1 });
     this.since = undefined;
     this.attempts = 0;
   }
