@@ -23,7 +23,9 @@ export function incidentCause(
   const symbols = open ? row.open_symbols : row.symbols;
   const pairs = open ? row.open_pairs : row.pairs;
   const label = stateLabel(row.state);
-  const what = row.detail ? `${label}: ${describeIncidentError(row.detail, row.scope === 'global' ? null : row.symbol)}` : label;
+  const what = row.detail
+    ? `${label}: ${describeIncidentError(row.detail, row.scope === 'global' ? null : row.symbol)}`
+    : label;
   if (row.scope === 'global') return `${plural(symbols, 'symbol')} · ${plural(pairs, 'pair')} · ${what}`;
   return `${row.symbol ?? '?'} · ${plural(pairs, 'timeframe')} · ${what}`;
 }

@@ -78,9 +78,7 @@ describe('state history over the API', () => {
         'corrupt source data for <symbol>/<tf> window [<time>,<time>): # bar(s) with high < low, a price <= # or volume < #',
       sample: [{ symbol: 'AUDUSD', timeframe: '5m', open: true }],
     });
-    expect(failing!.cause).toBe(
-      `AUDUSD · 1 timeframe · Failing: ${describeIncidentError(failing!.error!, 'AUDUSD')}`,
-    );
+    expect(failing!.cause).toBe(`AUDUSD · 1 timeframe · Failing: ${describeIncidentError(failing!.error!, 'AUDUSD')}`);
     expect(failing!.durationMinutes).toBe(0);
     expect(body.incidents.map((incident) => incident.state).sort()).toEqual([
       'AHEAD',
