@@ -40,7 +40,7 @@ test('a 304 brings the held rows forward: a pair turns STALLED with no new rows 
 
   await page.clock.runFor(OVERVIEW_POLL_MS + 1_000);
   await expect(near).toHaveAttribute('data-state', 'STALLED');
-  await expect(near).toContainText('no success for 60 min, threshold 60');
+  await expect(near).toContainText('no success for 60 min, threshold 60 min');
   expect(sent).toEqual([null, etag]);
   // Worst first still: the pair that turned STALLED leads; both rows are still there.
   await expect(page.getByTestId('health-row').first()).toContainText('NEAR');

@@ -24,11 +24,19 @@ test.afterEach(async () => {
 
 test('no worker has beaten for two intervals: "No worker running since …" on the overview and the wall', async ({
   page,
+  request,
 }) => {
   await sql(
     `INSERT INTO worker_heartbeats (worker_id, host, pid, version, started_at_utc, beat_utc)
      VALUES ('e2e:1:gone', 'e2e', 1, '0.1.0', now() - interval '3 hours', timestamptz '2026-01-05 09:30:00+00')`,
   );
+  // The API answers from a cache of a couple of seconds: wait until it has seen the row.
+  await expect
+    .poll(
+      async () =>
+        ((await (await request.get('/api/workers')).json()) as { noWorkerSince: string | null }).noWorkerSince,
+    )
+    .toBe('2026-01-05T09:30:00.000Z');
   await page.goto('/');
   const banner = page.getByTestId('worker-banner');
   await expect(banner).toContainText('No worker running since 2026-01-05 09:30 UTC');

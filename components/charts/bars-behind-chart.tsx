@@ -44,7 +44,12 @@ export function BarsBehindChart({ series, lagBars }: { series: RunSeries; lagBar
             y={lagBars}
             stroke="#64748b"
             strokeDasharray="2 2"
-            label={{ value: `lag threshold ${lagBars}`, position: 'insideBottomRight', fontSize: 11, fill: '#475569' }}
+            label={{
+              value: `lag threshold ${lagBars} bars`,
+              position: 'insideBottomRight',
+              fontSize: 11,
+              fill: '#475569',
+            }}
           />
         )}
         {series.failures.map((at) => (

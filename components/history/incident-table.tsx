@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { IncidentRecord } from '@/lib/shared/history-types';
-import { formatUtc } from '@/components/ui/format';
+import { formatUtc } from '@/lib/shared/time-format';
 import { pairHref } from '@/components/ui/pair-href';
 import { metaOf } from './state-style';
 import { formatLasted } from '@/lib/shared/duration';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useNow } from '@/components/hooks/use-now';
-import { formatUtc } from '@/components/ui/format';
+import { formatUtc } from '@/lib/shared/time-format';
 import { formatLasted } from '@/lib/shared/duration';
 
 /** "since 05:12 UTC (for 17 min) · next retry in 3 min 40 s" next to the pair's state. */

@@ -5,7 +5,7 @@ import type { StateInterval } from '@/lib/shared/history-types';
 import { describeError } from '@/components/hooks/api-fetch';
 import { useNow } from '@/components/hooks/use-now';
 import { usePairTimelineQuery } from '@/components/hooks/use-pair-timeline-query';
-import { formatUtc } from '@/components/ui/format';
+import { formatUtc } from '@/lib/shared/time-format';
 import { StateTimeline } from './state-timeline';
 import { metaOf } from './state-style';
 import { formatLasted } from '@/lib/shared/duration';

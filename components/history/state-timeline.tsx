@@ -1,7 +1,8 @@
 'use client';
 
 import type { StateInterval } from '@/lib/shared/history-types';
-import { formatUtc, formatUtcClock } from '@/components/ui/format';
+import { formatUtcClock } from '@/components/ui/format';
+import { formatUtc } from '@/lib/shared/time-format';
 import { metaOf } from './state-style';
 import { formatLasted } from '@/lib/shared/duration';
 

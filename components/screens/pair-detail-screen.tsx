@@ -23,7 +23,7 @@ import { StaleBanner } from '@/components/status/stale-banner';
 import { RunsTable } from '@/components/tables/runs-table';
 import { AppHeader } from '@/components/ui/app-header';
 import { CodeBlock } from '@/components/ui/code-block';
-import { formatUtc } from '@/components/ui/format';
+import { formatUtc } from '@/lib/shared/time-format';
 import { overviewHref, pairHref } from '@/components/ui/pair-href';
 import { PairNotFound } from '@/components/status/pair-not-found';
 import { cn } from '@/components/ui/cn';

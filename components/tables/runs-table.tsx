@@ -5,7 +5,8 @@ import { Fragment, useState } from 'react';
 import type { RunRecord } from '@/lib/shared/types';
 import { auditSummary, isAuditRun, toRunPoint } from '@/components/charts/run-series';
 import { CodeBlock } from '@/components/ui/code-block';
-import { formatCount, formatDuration, formatUtc } from '@/components/ui/format';
+import { formatCount, formatDuration } from '@/components/ui/format';
+import { formatUtc } from '@/lib/shared/time-format';
 import { cn } from '@/components/ui/cn';
 
 /** The run exactly as stored: the result JSON, and the error text of a failed run. */

@@ -11,14 +11,6 @@ export function formatDecimal(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : decimal.format(value);
 }
 
-/** "2025-11-28 14:03:07 UTC": the pipeline thinks in UTC, so does the dashboard. */
-export function formatUtc(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
 /** "14:03" UTC, for chart axes. */
 export function formatUtcClock(ms: number, withSeconds = false): string {
   const text = new Date(ms).toISOString();

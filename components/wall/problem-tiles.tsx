@@ -19,7 +19,7 @@ export interface TileLayout {
 
 /** Tile sizes in vh: the text inside is sized in vh too, so it fits at any 16:9 resolution. */
 const MIN_TILE_WIDTH_VH = 40;
-const MIN_TILE_HEIGHT_VH = 21;
+const MIN_TILE_HEIGHT_VH = 19;
 const MAX_TILE_HEIGHT_VH = 27;
 const ROOMY_TILE_HEIGHT_VH = 24;
 

@@ -1,4 +1,5 @@
 import { formatMinutes, formatSpan } from '../shared/duration';
+import { formatUtc } from '../shared/time-format';
 import { bootstrapSql, driftRepairSql, enableSql, failureHint, resetPairSql } from './remediation';
 import { isStalled, SEED_STALL_MINUTES } from './stall-rule';
 
@@ -66,7 +67,7 @@ function driftFinding(row: FrontierRow): Finding {
   const windows = `${row.auditUnrepaired} finalized window${row.auditUnrepaired === 1 ? '' : 's'}`;
   return {
     state: 'DRIFT',
-    reason: `${windows} differ${row.auditUnrepaired === 1 ? 's' : ''} from bars_1m (audit, not repaired) in [${row.auditUnrepairedFromUtc}, ${row.auditUnrepairedToUtc})`,
+    reason: `${windows} differ${row.auditUnrepaired === 1 ? 's' : ''} from bars_1m (audit, not repaired) from ${formatUtc(row.auditUnrepairedFromUtc)} to ${formatUtc(row.auditUnrepairedToUtc)}`,
     action: `repair them: ${driftRepairSql(row)}`,
   };
 }
@@ -84,8 +85,8 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
     found.push({
       state: 'AHEAD',
       reason: row.sourceMaxTsUtc
-        ? `cursor is ahead of the source frontier by ${formatSpan(aheadMinutes(row))}: cursor ${row.cursorUtc}, frontier ${row.sourceMaxTsUtc}`
-        : `cursor ${row.cursorUtc} is set but ${row.symbol} has no source bars`,
+        ? `cursor is ahead of the source frontier by ${formatSpan(aheadMinutes(row))}: cursor ${formatUtc(row.cursorUtc)}, frontier ${formatUtc(row.sourceMaxTsUtc)}`
+        : `cursor ${formatUtc(row.cursorUtc)} is set but ${row.symbol} has no source bars`,
       action: `run the reset dry run: ${resetPairSql(row.symbol, row.timeframe, true)} then with false`,
     });
   }
@@ -113,8 +114,8 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
     found.push({
       state: 'STALLED',
       reason: row.lastSuccessUtc
-        ? `no success for ${formatMinutes(row.minutesSinceSuccess ?? 0)}, threshold ${t.stallMinutes}`
-        : `no success since registration ${formatMinutes(row.minutesSinceSuccess ?? 0)} ago, threshold ${t.stallMinutes}`,
+        ? `no success for ${formatMinutes(row.minutesSinceSuccess ?? 0)}, threshold ${t.stallMinutes} min`
+        : `no success since registration ${formatMinutes(row.minutesSinceSuccess ?? 0)} ago, threshold ${t.stallMinutes} min`,
       action: "check that a worker is running and not blocked on this pair's row lock",
     });
   }
@@ -126,21 +127,21 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
       failing || stalled ? '' : behind > t.lagBars ? '; the aggregator is succeeding' : '; the aggregator is fine';
     found.push({
       state: 'SOURCE_STALE',
-      reason: `source feed silent for ${formatMinutes(silence.minutes)}${silence.note}, threshold ${t.sourceStaleMinutes}${aggregator}`,
+      reason: `source feed silent for ${formatMinutes(silence.minutes)}${silence.note}, threshold ${t.sourceStaleMinutes} min${aggregator}`,
       action: `check the market-data feed for ${row.symbol}; a weekend or trading halt looks like this too`,
     });
   }
   if (row.cursorStatus === 'OK' && behind > t.lagBars) {
     found.push({
       state: 'LAGGING',
-      reason: `${bars(behind)} behind, threshold ${t.lagBars}`,
+      reason: `${bars(behind)} behind, threshold ${bars(t.lagBars)}`,
       action: 'let it catch up; if it falls behind, raise WORKER_MAX_WINDOWS or WORKER_CONCURRENCY',
     });
   }
   if (row.cursorStatus === 'OK' && behind > 0 && row.barsPerRun !== null && row.barsPerRun < t.minBarsPerRun) {
     found.push({
       state: 'INEFFICIENT',
-      reason: `${row.barsPerRun} bars per run over recent runs while ${bars(behind)} behind, threshold ${t.minBarsPerRun}`,
+      reason: `${row.barsPerRun} bars per run over recent runs while ${bars(behind)} behind, threshold ${t.minBarsPerRun} bars per run`,
       action: "look at the recent runs' stop_reason and errors: runs move the cursor but write almost nothing",
     });
   }
@@ -153,7 +154,7 @@ function healthy(row: FrontierRow, t: HealthThresholds): Finding {
   const behind = row.barsBehind ?? 0;
   return {
     state: 'OK',
-    reason: behind === 0 ? 'caught up' : `${bars(behind)} behind, within threshold ${t.lagBars}`,
+    reason: behind === 0 ? 'caught up' : `${bars(behind)} behind, within threshold ${bars(t.lagBars)}`,
     action: 'nothing to do',
   };
 }

@@ -72,7 +72,7 @@ export interface PairHealth extends FrontierRow {
   state: HealthState;
   /** 0 = most severe, as HEALTH_STATES */
   severity: number;
-  /** The primary state's sentence, e.g. "no success for 73 min, threshold 60". */
+  /** The primary state's sentence, e.g. "no success for 73 min, threshold 60 min". */
   reason: string;
   /** One sentence per problem found, primary first. */
   reasons: string[];

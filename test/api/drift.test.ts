@@ -1,6 +1,7 @@
 // The API shows the audit: a pair with drift an audit left is DRIFT with its reason and the SQL
 // that repairs it; repaired windows of the last 24 h are counted; ?preset=drift finds both; the
 // runs list carries the audit runs.
+import { formatUtc } from '../../lib/shared/time-format';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GET as healthGET } from '../../app/api/health/route';
 import { GET as detailGET } from '../../app/api/pairs/[symbol]/[timeframe]/route';
@@ -49,7 +50,7 @@ describe('drift on the API', () => {
       auditRepaired24h: 0,
       auditUnrepairedFromUtc: ts,
       auditUnrepairedToUtc: to,
-      reason: `1 finalized window differs from bars_1m (audit, not repaired) in [${ts}, ${to})`,
+      reason: `1 finalized window differs from bars_1m (audit, not repaired) from ${formatUtc(ts)} to ${formatUtc(to)}`,
       action: `repair them: SELECT audit_aggregation_range('DRFT', '5m', '${ts}', '${to}', true);`,
     });
     expect(byKey.get('FIXD')).toMatchObject({ state: 'OK', auditUnrepaired: 0, auditRepaired24h: 1 });

@@ -1,3 +1,4 @@
+import { formatUtc } from '../../lib/shared/time-format';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { GET } from '../../app/api/health/route';
@@ -30,7 +31,7 @@ describe('GET /api/health', () => {
       barsBehind: 42,
       gapMinutes: 214,
       cursorStatus: 'OK',
-      reason: '42 bars behind, threshold 3',
+      reason: '42 bars behind, threshold 3 bars',
       trend: 'catching_up',
       etaMinutes: 0.1,
       recentBars: [100, 100, 100],
@@ -38,7 +39,7 @@ describe('GET /api/health', () => {
       stepMinutes: 5,
     });
     const stalled = byKey.get('USDJPY/5m')!;
-    expect(stalled.reasons).toEqual(['no success for 73 min, threshold 60', '10 bars behind, threshold 3']);
+    expect(stalled.reasons).toEqual(['no success for 73 min, threshold 60 min', '10 bars behind, threshold 3 bars']);
     expect(stalled.minutesSinceSuccess).toBeCloseTo(73, 0);
     expect(stalled.trend).toBe('falling_behind');
     expect(byKey.get('AUDUSD/5m')).toMatchObject({
@@ -53,7 +54,7 @@ describe('GET /api/health', () => {
       cursorStatus: 'AHEAD',
       gapMinutes: -6,
       barsBehind: 0,
-      reason: `cursor is ahead of the source frontier by 10 min: cursor ${ahead.cursorUtc}, frontier ${ahead.sourceMaxTsUtc}`,
+      reason: `cursor is ahead of the source frontier by 10 min: cursor ${formatUtc(ahead.cursorUtc)}, frontier ${formatUtc(ahead.sourceMaxTsUtc)}`,
     });
     expect(Date.parse(ahead.cursorUtc!) - Date.parse(ahead.sourceMaxTsUtc!)).toBe(6 * 60_000);
     expect(byKey.get('USDCAD/5m')).toMatchObject({
@@ -66,14 +67,14 @@ describe('GET /api/health', () => {
     const stale = byKey.get('XAUUSD/5m')!;
     expect(stale.sourceAgeMinutes).toBeGreaterThanOrEqual(31);
     expect(stale.sourceAgeMinutes).toBeLessThan(37);
-    expect(stale.reason).toMatch(/^source feed silent for 3\d min, threshold 15; the aggregator is fine$/);
+    expect(stale.reason).toMatch(/^source feed silent for 3\d min, threshold 15 min; the aggregator is fine$/);
     expect(byKey.get('USDCHF/5m')).toMatchObject({
       barsBehind: 2,
       barsPerRun: 0,
-      reason: '0 bars per run over recent runs while 2 bars behind, threshold 0.01',
+      reason: '0 bars per run over recent runs while 2 bars behind, threshold 0.01 bars per run',
     });
     const hourly = byKey.get('BRK.B/1h')!;
-    expect(hourly).toMatchObject({ barsBehind: 1, reason: '1 bar behind, within threshold 3' });
+    expect(hourly).toMatchObject({ barsBehind: 1, reason: '1 bar behind, within threshold 3 bars' });
     // F - cursor: F is a minute before the 5-minute window, the cursor two hours before F's hour.
     expect(hourly.gapMinutes).toBe((Date.parse(hourly.sourceMaxTsUtc!) - Date.parse(hourly.cursorUtc!)) / 60_000);
     expect(hourly.gapMinutes! % 5).toBe(4);

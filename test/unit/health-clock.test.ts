@@ -161,7 +161,7 @@ describe('healthListAsOf', () => {
       ['NEAR', 'STALLED'],
       ['CALM', 'OK'],
     ]);
-    expect(moved.rows[1]!.reason).toBe('no success for 60 min, threshold 60');
+    expect(moved.rows[1]!.reason).toBe('no success for 60 min, threshold 60 min');
     expect(moved.generatedAt).toBe(at(G0, 1));
   });
 

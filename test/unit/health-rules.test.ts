@@ -13,9 +13,9 @@ const t = DEFAULT_THRESHOLDS;
 describe('derivePairHealth: state and sentences', () => {
   test.each<[string, Partial<FrontierRow>, HealthState, string[]]>([
     ['healthy and caught up', {}, 'OK', ['caught up']],
-    ['behind but within the lag threshold', { barsBehind: 3 }, 'OK', ['3 bars behind, within threshold 3']],
-    ['one bar over the lag threshold', { barsBehind: 4 }, 'LAGGING', ['4 bars behind, threshold 3']],
-    ['far behind', { barsBehind: 42 }, 'LAGGING', ['42 bars behind, threshold 3']],
+    ['behind but within the lag threshold', { barsBehind: 3 }, 'OK', ['3 bars behind, within threshold 3 bars']],
+    ['one bar over the lag threshold', { barsBehind: 4 }, 'LAGGING', ['4 bars behind, threshold 3 bars']],
+    ['far behind', { barsBehind: 42 }, 'LAGGING', ['42 bars behind, threshold 3 bars']],
     ['stall boundary: 59.9 min is not stalled', { minutesSinceSuccess: 59.9 }, 'OK', ['caught up']],
     // Strictly more than the threshold, as the documented `minutes_since_success > 60` (lib/health/stall-rule.ts).
     ['stall boundary: exactly 60 min is not stalled', { minutesSinceSuccess: 60 }, 'OK', ['caught up']],
@@ -23,20 +23,20 @@ describe('derivePairHealth: state and sentences', () => {
       'stall boundary: 60.1 min is stalled',
       { minutesSinceSuccess: 60.1 },
       'STALLED',
-      ['no success for 60 min, threshold 60'],
+      ['no success for 60 min, threshold 60 min'],
     ],
-    ['stalled 73 min', { minutesSinceSuccess: 73.4 }, 'STALLED', ['no success for 73 min, threshold 60']],
+    ['stalled 73 min', { minutesSinceSuccess: 73.4 }, 'STALLED', ['no success for 73 min, threshold 60 min']],
     [
       'stalled for hours and lagging',
       { minutesSinceSuccess: 185, barsBehind: 37 },
       'STALLED',
-      ['no success for 3 h 5 min, threshold 60', '37 bars behind, threshold 3'],
+      ['no success for 3 h 5 min, threshold 60 min', '37 bars behind, threshold 3 bars'],
     ],
     [
       'never succeeded since registration',
       { lastSuccessUtc: null, minutesSinceSuccess: 61 },
       'STALLED',
-      ['no success since registration 61 min ago, threshold 60'],
+      ['no success since registration 61 min ago, threshold 60 min'],
     ],
     [
       'failing once',
@@ -48,14 +48,14 @@ describe('derivePairHealth: state and sentences', () => {
       'failing for long: failing outranks stalled',
       { consecutiveFailures: 9, lastError: null, minutesSinceSuccess: 90 },
       'FAILING',
-      ['9 consecutive failed runs', 'no success for 90 min, threshold 60'],
+      ['9 consecutive failed runs', 'no success for 90 min, threshold 60 min'],
     ],
     [
       'AHEAD of the source',
       { cursorStatus: 'AHEAD', cursorUtc: '2026-03-02T13:00:00.000Z', gapMinutes: -61 },
       'AHEAD',
       [
-        'cursor is ahead of the source frontier by 65 min: cursor 2026-03-02T13:00:00.000Z, frontier 2026-03-02T11:59:00.000Z',
+        'cursor is ahead of the source frontier by 65 min: cursor 2026-03-02 13:00:00 UTC, frontier 2026-03-02 11:59:00 UTC',
       ],
     ],
     [
@@ -68,7 +68,7 @@ describe('derivePairHealth: state and sentences', () => {
       },
       'AHEAD',
       [
-        'cursor is ahead of the source frontier by 65 min: cursor 2026-03-02T13:00:00.000Z, frontier 2026-03-02T11:59:00.000Z',
+        'cursor is ahead of the source frontier by 65 min: cursor 2026-03-02 13:00:00 UTC, frontier 2026-03-02 11:59:00 UTC',
         '2 consecutive failed runs: catchup_aggregation_range: cursor x of EURUSD/5m is AHEAD of the source frontier y',
       ],
     ],
@@ -76,7 +76,7 @@ describe('derivePairHealth: state and sentences', () => {
       'AHEAD with no source at all',
       { cursorStatus: 'AHEAD', sourceMaxTsUtc: null, sourceAgeMinutes: null, gapMinutes: null, barsBehind: null },
       'AHEAD',
-      ['cursor 2026-03-02T11:55:00.000Z is set but EURUSD has no source bars'],
+      ['cursor 2026-03-02 11:55:00 UTC is set but EURUSD has no source bars'],
     ],
     [
       'NULL cursor',
@@ -109,26 +109,29 @@ describe('derivePairHealth: state and sentences', () => {
       'inefficient: behind while runs write nothing',
       { barsBehind: 2, barsPerRun: 0.005 },
       'INEFFICIENT',
-      ['0.005 bars per run over recent runs while 2 bars behind, threshold 0.01'],
+      ['0.005 bars per run over recent runs while 2 bars behind, threshold 0.01 bars per run'],
     ],
     [
       'inefficiency boundary: exactly the minimum is fine',
       { barsBehind: 2, barsPerRun: 0.01 },
       'OK',
-      ['2 bars behind, within threshold 3'],
+      ['2 bars behind, within threshold 3 bars'],
     ],
     ['low bars per run while caught up is no problem', { barsBehind: 0, barsPerRun: 0 }, 'OK', ['caught up']],
     [
       'lagging and inefficient: lagging is the primary',
       { barsBehind: 10, barsPerRun: 0 },
       'LAGGING',
-      ['10 bars behind, threshold 3', '0 bars per run over recent runs while 10 bars behind, threshold 0.01'],
+      [
+        '10 bars behind, threshold 3 bars',
+        '0 bars per run over recent runs while 10 bars behind, threshold 0.01 bars per run',
+      ],
     ],
     [
       'bars_per_run NULL (no run with work yet)',
       { barsBehind: 2, barsPerRun: null },
       'OK',
-      ['2 bars behind, within threshold 3'],
+      ['2 bars behind, within threshold 3 bars'],
     ],
     [
       'disabled: never stalled, never lagging',
@@ -151,7 +154,7 @@ describe('derivePairHealth: state and sentences', () => {
       },
       'DRIFT',
       [
-        '2 finalized windows differ from bars_1m (audit, not repaired) in [2026-03-02T01:00:00.000Z, 2026-03-02T02:05:00.000Z)',
+        '2 finalized windows differ from bars_1m (audit, not repaired) from 2026-03-02 01:00:00 UTC to 2026-03-02 02:05:00 UTC',
       ],
     ],
     [
@@ -164,8 +167,8 @@ describe('derivePairHealth: state and sentences', () => {
       },
       'STALLED',
       [
-        'no success for 70 min, threshold 60',
-        '1 finalized window differs from bars_1m (audit, not repaired) in [2026-03-02T01:00:00.000Z, 2026-03-02T01:05:00.000Z)',
+        'no success for 70 min, threshold 60 min',
+        '1 finalized window differs from bars_1m (audit, not repaired) from 2026-03-02 01:00:00 UTC to 2026-03-02 01:05:00 UTC',
       ],
     ],
     ['repaired drift is no problem', { auditRepaired24h: 5 }, 'OK', ['caught up']],
@@ -205,32 +208,32 @@ describe('quiet markets: an idle source is not a stall', () => {
       'weekend: feed silent 2 days, worker idle-succeeding',
       { sourceAgeMinutes: 2 * 24 * 60 + 30, minutesSinceSuccess: 0.3 },
       'SOURCE_STALE',
-      'source feed silent for 2 d 0 h, threshold 15; the aggregator is fine',
+      'source feed silent for 2 d 0 h, threshold 15 min; the aggregator is fine',
     ],
     [
       'trading halt: 38 min',
       { sourceAgeMinutes: 38, minutesSinceSuccess: 0.5 },
       'SOURCE_STALE',
-      'source feed silent for 38 min, threshold 15; the aggregator is fine',
+      'source feed silent for 38 min, threshold 15 min; the aggregator is fine',
     ],
     [
       'source boundary: exactly 15 min is stale',
       { sourceAgeMinutes: 15 },
       'SOURCE_STALE',
-      'source feed silent for 15 min, threshold 15; the aggregator is fine',
+      'source feed silent for 15 min, threshold 15 min; the aggregator is fine',
     ],
     ['source boundary: 14.9 min is fresh', { sourceAgeMinutes: 14.9 }, 'OK', 'caught up'],
     [
       'feed stopped with a backlog: the aggregator is succeeding, not fine',
       { sourceAgeMinutes: 40, barsBehind: 12 },
       'SOURCE_STALE',
-      'source feed silent for 40 min, threshold 15; the aggregator is succeeding',
+      'source feed silent for 40 min, threshold 15 min; the aggregator is succeeding',
     ],
     [
       'weekend AND worker down: the stall is the news',
       { sourceAgeMinutes: 3000, minutesSinceSuccess: 75 },
       'STALLED',
-      'no success for 75 min, threshold 60',
+      'no success for 75 min, threshold 60 min',
     ],
     [
       '1d pair overnight: nothing complete, no runs with work, worker idle',
@@ -247,8 +250,8 @@ describe('quiet markets: an idle source is not a stall', () => {
   test('a stalled pair during a weekend also says the feed is silent, without "the aggregator is fine"', () => {
     const health = derivePairHealth(row({ sourceAgeMinutes: 3000, minutesSinceSuccess: 75 }), t);
     expect(health.reasons).toEqual([
-      'no success for 75 min, threshold 60',
-      'source feed silent for 2 d 2 h, threshold 15',
+      'no success for 75 min, threshold 60 min',
+      'source feed silent for 2 d 2 h, threshold 15 min',
     ]);
   });
 });
@@ -312,11 +315,11 @@ describe('thresholds come from configuration', () => {
     });
     expect(custom).toEqual({ stallMinutes: 30, lagBars: 10, sourceStaleMinutes: 5, minBarsPerRun: 0.5 });
     expect(derivePairHealth(row({ minutesSinceSuccess: 45 }), custom).reason).toBe(
-      'no success for 45 min, threshold 30',
+      'no success for 45 min, threshold 30 min',
     );
     expect(derivePairHealth(row({ barsBehind: 8, barsPerRun: 0.4 }), custom).state).toBe('INEFFICIENT');
     expect(derivePairHealth(row({ barsBehind: 8, barsPerRun: 1 }), custom).reason).toBe(
-      '8 bars behind, within threshold 10',
+      '8 bars behind, within threshold 10 bars',
     );
   });
 });
