@@ -29,7 +29,7 @@ export function PairStateHistory({ symbol, timeframe }: { symbol: string; timefr
   const recent: StateInterval[] = data ? [...data.intervals].reverse().slice(0, 8) : [];
 
   return (
-    <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <div className="min-h-[21rem] space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <p className="text-sm text-slate-600">
           Each band is one recorded state; hatched: flapping. Hover a band for its reason.
@@ -58,41 +58,45 @@ export function PairStateHistory({ symbol, timeframe }: { symbol: string; timefr
         </p>
       )}
       {recent.length > 0 && (
-        <table className="w-full text-sm" data-testid="state-changes">
-          <caption className="sr-only">Latest state changes</caption>
-          <thead className="text-left text-xs tracking-wide text-slate-500 uppercase">
-            <tr>
-              <th className="py-1 pr-3 font-semibold">Since</th>
-              <th className="py-1 pr-3 font-semibold">State</th>
-              <th className="py-1 pr-3 font-semibold">For</th>
-              <th className="py-1 font-semibold">Reason</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {recent.map((interval) => {
-              const meta = metaOf(interval.state);
-              const end = interval.until ? Date.parse(interval.until) : Math.max(now, to);
-              return (
-                <tr key={`${interval.since}-${interval.state}`}>
-                  <td className="py-1 pr-3 whitespace-nowrap text-slate-700 tabular">{formatUtc(interval.since)}</td>
-                  <td className="py-1 pr-3 whitespace-nowrap">
-                    <span
-                      className={cn('rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset', meta.badge)}
-                    >
-                      {meta.label}
-                    </span>
-                    {interval.flapping && <span className="ml-1 text-xs font-semibold text-orange-700">flapping</span>}
-                  </td>
-                  <td className="py-1 pr-3 whitespace-nowrap text-slate-700 tabular">
-                    {formatLasted(end - Date.parse(interval.since))}
-                    {interval.until ? '' : ' (now)'}
-                  </td>
-                  <td className="py-1 text-slate-700">{interval.reason}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="max-h-[11rem] overflow-y-auto">
+          <table className="w-full text-sm" data-testid="state-changes">
+            <caption className="sr-only">Latest state changes</caption>
+            <thead className="text-left text-xs tracking-wide text-slate-500 uppercase">
+              <tr>
+                <th className="py-1 pr-3 font-semibold">Since</th>
+                <th className="py-1 pr-3 font-semibold">State</th>
+                <th className="py-1 pr-3 font-semibold">For</th>
+                <th className="py-1 font-semibold">Reason</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {recent.map((interval) => {
+                const meta = metaOf(interval.state);
+                const end = interval.until ? Date.parse(interval.until) : Math.max(now, to);
+                return (
+                  <tr key={`${interval.since}-${interval.state}`}>
+                    <td className="py-1 pr-3 whitespace-nowrap text-slate-700 tabular">{formatUtc(interval.since)}</td>
+                    <td className="py-1 pr-3 whitespace-nowrap">
+                      <span
+                        className={cn('rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset', meta.badge)}
+                      >
+                        {meta.label}
+                      </span>
+                      {interval.flapping && (
+                        <span className="ml-1 text-xs font-semibold text-orange-700">flapping</span>
+                      )}
+                    </td>
+                    <td className="py-1 pr-3 whitespace-nowrap text-slate-700 tabular">
+                      {formatLasted(end - Date.parse(interval.since))}
+                      {interval.until ? '' : ' (now)'}
+                    </td>
+                    <td className="py-1 text-slate-700">{interval.reason}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );

@@ -91,7 +91,8 @@ export function IncidentsScreen() {
             </button>
           </nav>
         )}
-        <ProblemStats />
+        {/* After the list has its height: the stats appear below it instead of being pushed down. */}
+        {data && <ProblemStats />}
       </main>
     </>
   );

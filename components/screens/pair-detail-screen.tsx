@@ -170,20 +170,23 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
               </>
             )}
 
-            <Section title="Recent runs" id="runs-title">
-              {runs.isPending ? (
-                <p className="text-sm text-slate-500">Loading runs…</p>
-              ) : runs.isError && !runs.data ? (
-                <p className="text-sm text-red-800">Runs could not be loaded: {describeError(runs.error)}</p>
-              ) : (
-                <RunsTable
-                  runs={runList}
-                  hasMore={runs.hasNextPage}
-                  loadingMore={runs.isFetchingNextPage}
-                  onLoadMore={() => void runs.fetchNextPage()}
-                />
-              )}
-            </Section>
+            {/* Below the pair's facts, once they are in: appearing under the loading line, it moves nothing. */}
+            {pair && (
+              <Section title="Recent runs" id="runs-title">
+                {runs.isPending ? (
+                  <p className="text-sm text-slate-500">Loading runs…</p>
+                ) : runs.isError && !runs.data ? (
+                  <p className="text-sm text-red-800">Runs could not be loaded: {describeError(runs.error)}</p>
+                ) : (
+                  <RunsTable
+                    runs={runList}
+                    hasMore={runs.hasNextPage}
+                    loadingMore={runs.isFetchingNextPage}
+                    onLoadMore={() => void runs.fetchNextPage()}
+                  />
+                )}
+              </Section>
+            )}
           </>
         )}
       </main>

@@ -52,9 +52,7 @@ export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number 
       <StaleBanner tone="wall" intervalMs={intervalMs} query={summary} />
       <WorkerBanner tone="wall" />
 
-      {data && incidents.data && (
-        <WallIncidents incidents={incidents.data.incidents} open={incidents.data.open} now={now} />
-      )}
+      <WallIncidents incidents={incidents.data?.incidents} open={incidents.data?.open} now={now} />
 
       {data ? (
         <div

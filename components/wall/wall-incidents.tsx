@@ -37,19 +37,25 @@ export function wallLabel(incident: IncidentRecord): string {
 const MIN_CHIP_WIDTH_VH = 52;
 
 /**
+ * The row's place is kept whether or not anything is open (and while the first answer is on its
+ * way), so the tiles below never jump when incidents come and go.
+ *
  * The open incidents as one row of chips, worst first, each up to two lines of text (nothing
  * cut mid-word); when they do not all fit, the row turns to the next ones by itself, with a
  * page counter, so every open incident shows within a few turns. The count is always visible.
  */
 export function WallIncidents({
-  incidents,
-  open,
+  incidents: loadedIncidents,
+  open = 0,
   now,
 }: {
-  incidents: readonly IncidentRecord[];
-  open: number;
+  /** undefined until the first answer: the row is there, empty */
+  incidents?: readonly IncidentRecord[];
+  open?: number;
   now: number;
 }) {
+  const loaded = loadedIncidents !== undefined;
+  const incidents = loadedIncidents ?? [];
   const [ref, size] = useElementSize<HTMLDivElement>();
   const vh = typeof window === 'undefined' ? 0 : window.innerHeight / 100;
   const perPage = size.width > 0 && vh > 0 ? Math.max(1, Math.floor(size.width / (MIN_CHIP_WIDTH_VH * vh))) : 1;
@@ -63,16 +69,21 @@ export function WallIncidents({
     return () => window.clearInterval(id);
   }, [pageCount]);
 
-  if (open === 0) return null;
   const shown = page % pageCount;
   const visible = ordered.slice(shown * perPage, shown * perPage + perPage);
   const unloaded = open - incidents.length;
   return (
-    <section aria-label="Open incidents" className="flex items-stretch gap-[1.2vh]" data-testid="wall-incidents">
+    <section
+      aria-label="Open incidents"
+      className="flex min-h-[max(64px,7.4vh)] items-stretch gap-[1.2vh]"
+      data-testid="wall-incidents"
+    >
       <div className="flex shrink-0 flex-col justify-center leading-tight">
-        <span className="text-[max(18px,2.6vh)] font-bold text-slate-100 tabular" data-testid="wall-incident-count">
-          {open} incident{open === 1 ? '' : 's'}
-        </span>
+        {loaded && (
+          <span className="text-[max(18px,2.6vh)] font-bold text-slate-100 tabular" data-testid="wall-incident-count">
+            {open} incident{open === 1 ? '' : 's'}
+          </span>
+        )}
         {pageCount > 1 && (
           <span className="text-[max(16px,1.9vh)] text-slate-400 tabular" data-testid="wall-incident-page">
             {shown + 1} of {pageCount}
@@ -85,6 +96,11 @@ export function WallIncidents({
         className="grid min-w-0 flex-1 gap-[1.2vh]"
         style={{ gridTemplateColumns: `repeat(${perPage}, minmax(0, 1fr))` }}
       >
+        {loaded && open === 0 && (
+          <p className="self-center text-[max(16px,2.1vh)] text-slate-500" data-testid="wall-no-incident">
+            No open incident
+          </p>
+        )}
         {visible.map((incident) => {
           const meta = metaOf(incident.state);
           return (
