@@ -23,7 +23,10 @@ export function WallCounts({ byState }: { byState: Record<HealthState, number> |
             )}
           >
             {/* Two lines at most: with eleven states a label such as "Cursor ahead" would be cut to "Cursor ah…". */}
-            <span className="line-clamp-2 text-[max(19px,1.8vh)] leading-tight font-bold break-words" title={meta.label}>
+            <span
+              className="line-clamp-2 text-[max(19px,1.8vh)] leading-tight font-bold break-words"
+              title={meta.label}
+            >
               {meta.label}
             </span>
             <span className="flex items-center gap-[1vh]">
