@@ -5,7 +5,7 @@ export default function NotFound() {
   return (
     <>
       <AppHeader />
-      <main className="mx-auto max-w-xl px-6 py-24 text-center">
+      <main id="main" tabIndex={-1} className="mx-auto max-w-xl px-6 py-24 text-center">
         <p className="text-sm font-semibold text-sky-700">404</p>
         <h1 className="mt-2 text-2xl font-bold text-slate-900">Page not found</h1>
         <p className="mt-3 text-slate-600">There is no page at this address.</p>

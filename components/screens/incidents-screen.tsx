@@ -34,7 +34,7 @@ export function IncidentsScreen() {
           onRefresh={() => void incidents.refetch()}
         />
       </AppHeader>
-      <main className="mx-auto max-w-[1800px] space-y-4 px-4 py-4 sm:px-6">
+      <main id="main" tabIndex={-1} className="mx-auto max-w-[1800px] space-y-4 px-4 py-4 sm:px-6">
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <h1 className="text-2xl font-bold text-slate-900">Incidents</h1>
           {data && (

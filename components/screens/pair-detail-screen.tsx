@@ -26,6 +26,7 @@ import { CodeBlock } from '@/components/ui/code-block';
 import { formatUtc } from '@/lib/shared/time-format';
 import { overviewHref, pairHref } from '@/components/ui/pair-href';
 import { PairNotFound } from '@/components/status/pair-not-found';
+import { useLastOverviewHref } from '@/components/ui/last-overview';
 import { cn } from '@/components/ui/cn';
 
 function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
@@ -43,6 +44,7 @@ function Section({ title, children, id }: { title: string; children: ReactNode; 
 export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timeframe: string }) {
   const detail = usePairDetailQuery(symbol, timeframe);
   const router = useRouter();
+  const overviewBack = useLastOverviewHref();
   const canonical = detail.data?.pair;
   // A symbol typed in another case: the API answered for the registered one; move to its address.
   useEffect(() => {
@@ -73,9 +75,9 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
           }}
         />
       </AppHeader>
-      <main className="mx-auto max-w-[1800px] space-y-5 px-4 py-4 sm:px-6">
+      <main id="main" tabIndex={-1} className="mx-auto max-w-[1800px] space-y-5 px-4 py-4 sm:px-6">
         <nav aria-label="Breadcrumb" className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
-          <Link href="/" className="inline-flex items-center gap-1 font-medium text-sky-800 hover:underline">
+          <Link href={overviewBack} className="inline-flex items-center gap-1 font-medium text-sky-800 hover:underline">
             <ArrowLeft aria-hidden className="size-4" />
             Overview
           </Link>
