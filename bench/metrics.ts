@@ -81,6 +81,13 @@ function snapshot(symbols: number, failing: number): HealthSnapshot {
     runIntervalMinutes: 0.25,
     history: new Map(),
     rows,
+    replication: {
+      role: 'primary',
+      lagSeconds: 0,
+      replayPaused: false,
+      stale: false,
+      dataAsOf: new Date(now).toISOString(),
+    },
   };
 }
 

@@ -46,7 +46,21 @@ test('every page and API route works on the read-only role, and the servers real
       `/api/pairs/${HISTORY_PAIR.symbol}/${HISTORY_PAIR.timeframe}/runs?limit=500`,
       (body) => expect((JSON.parse(body) as { runs: unknown[] }).runs).toHaveLength(HISTORY_PAIR.runs),
     ],
-    ['/api/healthz', (body) => expect(JSON.parse(body)).toEqual({ status: 'ok', database: 'up' })],
+    [
+      '/api/healthz',
+      (body) =>
+        expect(JSON.parse(body)).toEqual({
+          status: 'ok',
+          database: 'up',
+          replication: {
+            role: 'primary',
+            lagSeconds: 0,
+            replayPaused: false,
+            stale: false,
+            dataAsOf: expect.any(String),
+          },
+        }),
+    ],
     [
       '/api/metrics',
       (body) =>
@@ -95,7 +109,7 @@ test('every page and API route works on the read-only role, and the servers real
   ]);
 });
 
-test('the role holds SELECT on ten relations and nothing else', async () => {
+test('the role holds SELECT on ten relations, pg_read_all_stats, and nothing else', async () => {
   const facts = await withClient(environment.databaseUrl, async (client) => ({
     role: (
       await client.query(
@@ -122,7 +136,8 @@ test('the role holds SELECT on ten relations and nothing else', async () => {
       rolcreaterole: false,
       rolbypassrls: false,
       rolreplication: false,
-      rolinherit: false,
+      // inherits its one membership, pg_read_all_stats (below), and nothing else
+      rolinherit: true,
     },
   ]);
   expect(facts.grants).toEqual([
@@ -137,7 +152,7 @@ test('the role holds SELECT on ten relations and nothing else', async () => {
     'v_symbol_market_session:SELECT',
     'worker_heartbeats:SELECT',
   ]);
-  expect(facts.memberOf).toEqual([]);
+  expect(facts.memberOf).toEqual([{ roleid: 'pg_read_all_stats' }]);
 });
 
 test('the role cannot write: read-only transactions, and no write privilege when it asks for read-write', async () => {

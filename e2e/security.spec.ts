@@ -94,7 +94,11 @@ test.describe('the server with basic auth and a kiosk token', () => {
       );
       const healthz = await anonymous.get('/api/healthz');
       expect(healthz.status()).toBe(200);
-      expect(await healthz.json()).toEqual({ status: 'ok', database: 'up' });
+      expect(await healthz.json()).toEqual({
+        status: 'ok',
+        database: 'up',
+        replication: expect.objectContaining({ role: 'primary', lagSeconds: 0, stale: false }),
+      });
     });
   });
 

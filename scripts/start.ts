@@ -106,6 +106,8 @@ async function startEmbedded(): Promise<string> {
 
 async function startDemo(url: string): Promise<void> {
   process.env.DATABASE_URL = url; // the dashboard child and lib/server/db.ts's pool read it
+  // The demo writes through lib/server/db.ts's pool, which is the reads' pool: no replica here.
+  delete process.env.DATABASE_READ_URL;
   resetEnvCache();
   const pool = getPool();
   cleanups.push({ name: 'the database pool', run: closePool });

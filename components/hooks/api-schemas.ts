@@ -10,6 +10,7 @@ import {
   type HealthThresholds,
   type PairDetailResponse,
   type PairHealth,
+  type ReplicationStatus,
   type WorkerHeartbeat,
   type WorkersResponse,
   type RunRecord,
@@ -90,6 +91,8 @@ const PAIR_HEALTH_FIELDS = {
   auditLastUtc: nullable(string),
   // When the pair entered its state (null or absent before the history has it).
   state_since: (value) => value === undefined || nullable(string)(value),
+  // Absent, or true when OK on stale replica data (lib/health/replication.ts).
+  unconfirmed: (value) => value === undefined || value === true,
   // Absent (no calendar) or null, or the symbol's session (lib/health/market-session.ts).
   market: (value) =>
     value === undefined ||
@@ -114,12 +117,28 @@ export function isPairHealth(value: unknown): value is PairHealth {
 
 export const pairHealthSchema = z.custom<PairHealth>(isPairHealth, { error: 'not a PairHealth row' });
 
+export const replicationSchema: z.ZodType<ReplicationStatus> = z.object({
+  role: z.enum(['primary', 'standby']),
+  lagSeconds: z.number().nullable(),
+  replayPaused: z.boolean(),
+  stale: z.boolean(),
+  dataAsOf: isoTime.nullable(),
+});
+
+/** GET /api/healthz when the database answers (a 503 is an error to fetchJson). */
+export const healthzSchema = z.object({
+  status: z.literal('ok'),
+  database: z.literal('up'),
+  replication: replicationSchema,
+});
+
 export const healthListSchema: z.ZodType<HealthListResponse> = z.object({
   generatedAt: isoTime,
   thresholds: thresholdsSchema,
   runIntervalMinutes: z.number(),
   total: z.number(),
   rows: z.array(pairHealthSchema),
+  replication: replicationSchema,
 });
 
 export const healthSummarySchema: z.ZodType<HealthSummaryResponse> = z.object({
@@ -128,6 +147,8 @@ export const healthSummarySchema: z.ZodType<HealthSummaryResponse> = z.object({
   total: z.number(),
   byState: z.record(z.enum(HEALTH_STATES), z.number()),
   problems: z.array(pairHealthSchema),
+  unconfirmed: z.number(),
+  replication: replicationSchema,
 });
 
 export const runRecordSchema: z.ZodType<RunRecord> = z.object({

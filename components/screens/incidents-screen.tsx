@@ -9,6 +9,7 @@ import { useIncidentsQuery } from '@/components/hooks/use-incidents-query';
 import { useNow } from '@/components/hooks/use-now';
 import { PollStatus } from '@/components/status/poll-status';
 import { StaleBanner } from '@/components/status/stale-banner';
+import { ReplicaBanner } from '@/components/status/replica-banner';
 import { AppHeader } from '@/components/ui/app-header';
 import { formatCount } from '@/components/ui/format';
 
@@ -50,6 +51,7 @@ export function IncidentsScreen() {
           pair recovers.
         </p>
         <StaleBanner intervalMs={INCIDENTS_POLL_MS} query={incidents} />
+        <ReplicaBanner />
         {!data ? (
           <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500">
             {incidents.isError

@@ -21,6 +21,7 @@ import { useHealthListQuery } from '@/components/hooks/use-health-list-query';
 import { useHealthSummaryQuery } from '@/components/hooks/use-health-summary-query';
 import { PollStatus } from '@/components/status/poll-status';
 import { isStale, StaleBanner } from '@/components/status/stale-banner';
+import { ReplicaBanner } from '@/components/status/replica-banner';
 import { WorkerBanner } from '@/components/status/worker-banner';
 import { StateCounts } from '@/components/status/state-counts';
 import { FilterBar } from '@/components/tables/filter-bar';
@@ -156,6 +157,7 @@ export function OverviewScreen() {
 
         <StaleBanner intervalMs={OVERVIEW_POLL_MS} query={isStale(list) ? list : summary} />
         <WorkerBanner />
+        <ReplicaBanner />
 
         <StateCounts byState={summary.data?.byState} selected={filters.states} onToggle={onToggleState} />
 

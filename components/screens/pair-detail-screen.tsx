@@ -20,6 +20,7 @@ import { PairStateHistory } from '@/components/history/pair-state-history';
 import { PairFacts, PairVerdict } from '@/components/status/pair-summary';
 import { PollStatus } from '@/components/status/poll-status';
 import { StaleBanner } from '@/components/status/stale-banner';
+import { ReplicaBanner } from '@/components/status/replica-banner';
 import { RunsTable } from '@/components/tables/runs-table';
 import { AppHeader } from '@/components/ui/app-header';
 import { CodeBlock } from '@/components/ui/code-block';
@@ -99,6 +100,7 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
         ) : (
           <>
             <StaleBanner intervalMs={PAIR_DETAIL_POLL_MS} query={detail} />
+            <ReplicaBanner />
             {!pair ? (
               <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500">
                 {detail.isPending ? 'Loading pair…' : 'No data for this pair yet.'}

@@ -9,6 +9,7 @@ import { useHealthSummaryQuery } from '@/components/hooks/use-health-summary-que
 import { useIncidentsQuery } from '@/components/hooks/use-incidents-query';
 import { useNow } from '@/components/hooks/use-now';
 import { isStale, StaleBanner } from '@/components/status/stale-banner';
+import { ReplicaBanner } from '@/components/status/replica-banner';
 import { WorkerBanner } from '@/components/status/worker-banner';
 import { ProblemTiles } from '@/components/wall/problem-tiles';
 import { WallClock } from '@/components/wall/wall-clock';
@@ -51,6 +52,7 @@ export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number 
 
       <StaleBanner tone="wall" intervalMs={intervalMs} query={summary} />
       <WorkerBanner tone="wall" />
+      <ReplicaBanner tone="wall" />
 
       <WallIncidents incidents={incidents.data?.incidents} open={incidents.data?.open} now={now} />
 

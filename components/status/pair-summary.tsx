@@ -20,7 +20,7 @@ export function PairVerdict({ pair }: { pair: PairHealth }) {
       data-testid="pair-verdict"
     >
       <div className="flex flex-wrap items-center gap-3">
-        <StateBadge state={pair.state} size="lg" />
+        <StateBadge state={pair.state} size="lg" unconfirmed={pair.unconfirmed} />
         <p className="text-lg font-semibold text-slate-900" data-testid="pair-reason">
           {pair.reason}
         </p>

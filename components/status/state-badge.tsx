@@ -1,3 +1,4 @@
+import { CircleHelp } from 'lucide-react';
 import type { HealthState } from '@/lib/shared/types';
 import { STATE_META } from './health-state-meta';
 import { cn } from '@/components/ui/cn';
@@ -8,8 +9,35 @@ const SIZES = {
   lg: 'gap-2 px-3 py-1.5 text-base [&>svg]:size-5',
 } as const;
 
-/** A state as colour + icon + words, so it reads the same without colour. */
-export function StateBadge({ state, size = 'sm' }: { state: HealthState; size?: keyof typeof SIZES }) {
+/**
+ * A state as colour + icon + words, so it reads the same without colour. `unconfirmed`: the rules
+ * found it OK on replica data too far behind the primary to say so (PairHealth.unconfirmed).
+ */
+export function StateBadge({
+  state,
+  size = 'sm',
+  unconfirmed = false,
+}: {
+  state: HealthState;
+  size?: keyof typeof SIZES;
+  unconfirmed?: boolean;
+}) {
+  if (unconfirmed) {
+    return (
+      <span
+        className={cn(
+          'inline-flex items-center rounded-full bg-slate-100 font-semibold whitespace-nowrap text-slate-700 ring-1 ring-slate-300 ring-inset',
+          SIZES[size],
+        )}
+        data-state={state}
+        data-unconfirmed="true"
+        title="Looks OK on the standby's data, which is too far behind the primary to confirm it."
+      >
+        <CircleHelp aria-hidden className="text-slate-500" strokeWidth={2.5} />
+        Unconfirmed
+      </span>
+    );
+  }
   const meta = STATE_META[state];
   const Icon = meta.icon;
   return (

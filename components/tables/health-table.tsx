@@ -63,7 +63,7 @@ const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairHealth; i
       data-state={pair.state}
     >
       <td className="px-3">
-        <StateBadge state={pair.state} />
+        <StateBadge state={pair.state} unconfirmed={pair.unconfirmed} />
       </td>
       <td className="truncate px-3 font-mono text-sm font-semibold">
         <Link

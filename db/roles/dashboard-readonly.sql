@@ -1,4 +1,6 @@
--- The dashboard needs SELECT on ten relations and nothing else (market sessions' view of sql/009;
+-- The dashboard needs SELECT on ten relations and, to tell how far a standby it reads is behind
+-- the primary, pg_stat_wal_receiver's status: membership of pg_read_all_stats (inherited: the one
+-- role it is a member of), nothing else (market sessions' view of sql/009;
 -- the state history and incidents of sql/010, which a worker writes; the worker heartbeats of
 -- sql/014). Run once per database as an owner of the pipeline's tables, then give the role a password:
 --   psql "$DATABASE_URL" -f db/roles/dashboard-readonly.sql
@@ -8,8 +10,9 @@
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'frontier_dashboard') THEN
-    CREATE ROLE frontier_dashboard LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT;
+    CREATE ROLE frontier_dashboard LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT;
   END IF;
+  ALTER ROLE frontier_dashboard INHERIT;
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO frontier_dashboard', current_database());
   EXECUTE format('ALTER ROLE frontier_dashboard IN DATABASE %I SET default_transaction_read_only = on', current_database());
 END $$;
@@ -23,3 +26,5 @@ GRANT SELECT ON v_aggregation_frontier_health, data_agg_state, data_agg_runs, ag
 GRANT SELECT ON v_symbol_market_session TO frontier_dashboard;
 GRANT SELECT ON pair_state_current, pair_state_intervals, incidents, incident_pairs TO frontier_dashboard;
 GRANT SELECT ON worker_heartbeats TO frontier_dashboard;
+-- Read-only statistics (pg_stat_wal_receiver, docs/RELIABILITY.md "Reading from a standby").
+GRANT pg_read_all_stats TO frontier_dashboard;

@@ -61,6 +61,7 @@ function selectRows(snapshot: HealthSnapshot, query: HealthListQuery): HealthLis
     runIntervalMinutes: snapshot.runIntervalMinutes,
     total: matching.length,
     rows: matching.slice(query.offset, end),
+    replication: snapshot.replication,
   };
 }
 
@@ -78,12 +79,18 @@ export async function healthSummaryJson(): Promise<string> {
 
 function summarize(snapshot: HealthSnapshot): HealthSummaryResponse {
   const byState = Object.fromEntries(HEALTH_STATES.map((state) => [state, 0])) as Record<HealthState, number>;
-  for (const pair of snapshot.rows) byState[pair.state] += 1;
+  let unconfirmed = 0;
+  for (const pair of snapshot.rows) {
+    byState[pair.state] += 1;
+    if (pair.unconfirmed) unconfirmed += 1;
+  }
   return {
     generatedAt: snapshot.generatedAt,
     thresholds: snapshot.thresholds,
     total: snapshot.rows.length,
     byState,
     problems: snapshot.rows.filter((pair) => isProblem(pair.state)).slice(0, MAX_PROBLEMS),
+    unconfirmed,
+    replication: snapshot.replication,
   };
 }

@@ -110,6 +110,18 @@ export function renderMetrics(input: MetricsInput): Promise<string> {
       'The newest successful run of any enabled pair (the worker is alive while this moves).',
     ).set(Date.parse(newestSuccess) / 1000);
   }
+  // Where the reads come from (docs/RELIABILITY.md): 0 on a primary, +Inf on a standby that cannot
+  // tell how far behind it is, so an alert on the lag fires for that too.
+  const { replication } = snapshot;
+  gauge(
+    'frontier_replica_lag_seconds',
+    'How far the data the dashboard reads is behind the primary (0 on a primary, +Inf when a standby cannot tell).',
+    ['role'],
+  ).set({ role: replication.role }, replication.lagSeconds ?? Infinity);
+  gauge(
+    'frontier_pairs_unconfirmed',
+    'Pairs counted OK in frontier_pairs on replica data past HEALTH_REPLICA_STALE_SECONDS: not confirmed.',
+  ).set(snapshot.rows.reduce((sum, pair) => sum + (pair.unconfirmed ? 1 : 0), 0));
   if (input.incidentsOpen !== undefined)
     gauge('frontier_incidents_open', 'Incidents not yet ended.').set(input.incidentsOpen);
 

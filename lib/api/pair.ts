@@ -15,7 +15,8 @@ import type { PairDetailResponse, RunsPage } from '../shared/types';
 import { SingleFlightCache } from './cache';
 import { notFound } from './errors';
 import type { PairKey, RunsQuery } from './pair-params';
-import { healthConfig, SNAPSHOT_TTL_MS } from './snapshot';
+import { markUnconfirmed, rowAtDataAsOf } from '../health/replication';
+import { healthConfig, readReplication, SNAPSHOT_TTL_MS } from './snapshot';
 
 /** Runs the pair page charts; ~200 is a few hours of a busy pair. */
 export const HISTORY_RUNS = 200;
@@ -44,7 +45,8 @@ export function frontierSampleTimes(history: readonly { finishedAtUtc: string }[
 async function loadDetail(key: PairKey): Promise<PairDetailResponse | null> {
   const { thresholds, runIntervalMinutes } = healthConfig();
   const generatedAt = new Date().toISOString();
-  const [row, history, nextRetryUtc, since] = await Promise.all([
+  const [replication, row, history, nextRetryUtc, since] = await Promise.all([
+    readReplication(),
     fetchPairFrontierRow(key.symbol, key.timeframe),
     fetchPairHistory(key.symbol, key.timeframe, HISTORY_RUNS),
     fetchPairNextRetry(key.symbol, key.timeframe),
@@ -52,9 +54,12 @@ async function loadDetail(key: PairKey): Promise<PairDetailResponse | null> {
   ]);
   if (!row) return null;
   const sourceFrontier = await fetchSourceFrontierAt(key.symbol, frontierSampleTimes(history, generatedAt));
-  const health = derivePairHealth(row, thresholds, runIntervalMinutes);
+  const health = derivePairHealth(rowAtDataAsOf(row, replication), thresholds, runIntervalMinutes);
   health.state_since = stateSinceFor(health.state, since);
-  const pair = refineTrendWithHistory(health, history, { runIntervalMinutes, stallMinutes: thresholds.stallMinutes });
+  const pair = markUnconfirmed(
+    refineTrendWithHistory(health, history, { runIntervalMinutes, stallMinutes: thresholds.stallMinutes }),
+    replication,
+  );
   return { generatedAt, pair, history, sourceFrontier, remediationSql: remediationSql(pair), nextRetryUtc };
 }
 

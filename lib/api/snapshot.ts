@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { env } from '../server/env';
 import { compareWorstFirst, derivePairHealth, thresholdsFromConfig } from '../health/rules';
 import { clockFreeRow } from '../health/clock';
+import { markUnconfirmed, replicationFrom, rowAtDataAsOf } from '../health/replication';
+import { fetchReplicationFacts } from '../queries/replication';
 import { withoutHistoryIfMissing } from '../queries/history';
 import {
   fetchFrontierRows,
@@ -12,7 +14,7 @@ import {
   fetchTimeframes,
   type Timeframe,
 } from '../queries/frontier';
-import type { FrontierRow, HealthThresholds, PairHealth } from '../shared/types';
+import type { FrontierRow, HealthThresholds, PairHealth, ReplicationStatus } from '../shared/types';
 import { SingleFlightCache } from './cache';
 
 /**
@@ -27,6 +29,8 @@ export interface HealthSnapshot {
   history: ReadonlyMap<string, PairStateSince>;
   /** worst first (compareWorstFirst) */
   rows: PairHealth[];
+  /** where the rows were read and how old they are; ages in the rows are measured at its dataAsOf */
+  replication: ReplicationStatus;
 }
 
 /** Short enough that the wall's "updated N s ago" stays honest, long enough to absorb bursts. */
@@ -52,20 +56,31 @@ export function healthConfig(): HealthConfig {
   return { thresholds: thresholdsFromConfig(config), runIntervalMinutes: config.WORKER_INTERVAL_MS / 60_000 };
 }
 
+/** The replication object of the database the reads go to (lib/health/replication.ts). */
+export async function readReplication(): Promise<ReplicationStatus> {
+  return replicationFrom(await fetchReplicationFacts(), env().HEALTH_REPLICA_STALE_SECONDS);
+}
+
 async function loadSnapshot(): Promise<HealthSnapshot> {
   const { thresholds, runIntervalMinutes } = healthConfig();
   const generatedAt = new Date().toISOString();
+  // Alongside the rows (a few ms apart: nothing next to lags of seconds); the rows' error, when
+  // both fail, is the one that says what is wrong.
+  const replicationRead = readReplication();
+  replicationRead.catch(() => {});
   const [frontier, since] = await Promise.all([
     fetchFrontierRows(),
     withoutHistoryIfMissing('state_since', fetchStateSince, new Map()),
   ]);
+  const replication = await replicationRead;
+  const markets = new Map();
   const rows = frontier.map((row) => {
-    const health = derivePairHealth(row, thresholds, runIntervalMinutes);
+    const health = derivePairHealth(rowAtDataAsOf(row, replication, markets), thresholds, runIntervalMinutes);
     health.state_since = stateSinceFor(health.state, since.get(pairKey(row.symbol, row.timeframe)));
-    return health;
+    return markUnconfirmed(health, replication);
   });
   rows.sort(compareWorstFirst);
-  return { generatedAt, thresholds, runIntervalMinutes, history: since, rows };
+  return { generatedAt, thresholds, runIntervalMinutes, history: since, rows, replication };
 }
 
 const versions = new WeakMap<HealthSnapshot, string>();
@@ -80,10 +95,12 @@ const versions = new WeakMap<HealthSnapshot, string>();
 export function snapshotVersionOf(snapshot: HealthSnapshot): string {
   let version = versions.get(snapshot);
   if (version === undefined) {
-    version = snapshotVersion(snapshot.rows, snapshot.history, {
-      thresholds: snapshot.thresholds,
-      runIntervalMinutes: snapshot.runIntervalMinutes,
-    });
+    version = snapshotVersion(
+      snapshot.rows,
+      snapshot.history,
+      { thresholds: snapshot.thresholds, runIntervalMinutes: snapshot.runIntervalMinutes },
+      replicationVersion(snapshot),
+    );
     versions.set(snapshot, version);
   }
   return version;
@@ -94,17 +111,29 @@ export function snapshotVersionOf(snapshot: HealthSnapshot): string {
  * the rules' settings. Sorted first: the frontier query has no ORDER BY (a parallel plan returns
  * rows in any order), and the same rows must give the same version in every process.
  */
+/**
+ * The replication object's part of the version. Data from a standby that is behind is measured
+ * at dataAsOf, not moved on by the clock, so such an answer is never brought forward in the
+ * browser (healthListAsOf): its generatedAt is in the version and every poll gets a full answer.
+ */
+function replicationVersion(snapshot: HealthSnapshot): string {
+  const { role, replayPaused, stale, lagSeconds } = snapshot.replication;
+  if (role === 'primary') return 'primary';
+  return JSON.stringify([role, replayPaused, stale, lagSeconds === 0 ? 0 : snapshot.generatedAt]);
+}
+
 export function snapshotVersion(
   rows: readonly FrontierRow[],
   history: ReadonlyMap<string, PairStateSince>,
   config: HealthConfig,
+  replication = 'primary',
 ): string {
   const texts = rows.map((row) => {
     const known = history.get(pairKey(row.symbol, row.timeframe));
     return `${clockFreeRow(row)}\t${known ? JSON.stringify(known) : '-'}\n`;
   });
   texts.sort();
-  const hash = createHash('sha1').update(JSON.stringify(config));
+  const hash = createHash('sha1').update(JSON.stringify(config)).update(replication);
   for (const text of texts) hash.update(text);
   return hash.digest('base64url').slice(0, 20);
 }

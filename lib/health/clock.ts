@@ -145,5 +145,11 @@ export function healthListAsOf(list: HealthListResponse, generatedAt: string): H
     return health;
   });
   rows.sort(compareWorstFirst);
-  return { ...list, generatedAt, rows };
+  // Only a current answer is brought forward (a lagging standby's version changes every poll):
+  // its data is as of the new time too.
+  const replication =
+    list.replication && list.replication.lagSeconds === 0
+      ? { ...list.replication, dataAsOf: generatedAt }
+      : list.replication;
+  return { ...list, generatedAt, rows, replication };
 }

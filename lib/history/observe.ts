@@ -9,8 +9,11 @@ import { observedFrom, type ObservedStates } from './statements';
  * (lib/health/rules.ts) as the API's snapshot, read on the worker's own pool.
  */
 export function observeWithPool(pool: pg.Pool, thresholds: HealthThresholds): () => Promise<ObservedStates> {
-  return async () => {
-    const result = await pool.query<FrontierDbRow>({ name: 'history_observe', text: FRONTIER_SELECT });
-    return observedFrom(result.rows.map((row) => derivePairHealth(toFrontierRow(row), thresholds)));
-  };
+  return () => observeOn(pool, thresholds);
+}
+
+/** The same, read on a given pool or client (the history writer's own connection to the primary). */
+export async function observeOn(db: pg.Pool | pg.ClientBase, thresholds: HealthThresholds): Promise<ObservedStates> {
+  const result = await db.query<FrontierDbRow>({ name: 'history_observe', text: FRONTIER_SELECT });
+  return observedFrom(result.rows.map((row) => derivePairHealth(toFrontierRow(row), thresholds)));
 }

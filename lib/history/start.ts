@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { connectClient } from '../server/connect';
 import { log as defaultLog, type Logger } from '../server/log';
 import { errorMessage, isWriteOutage } from '../server/db-errors';
@@ -7,7 +8,8 @@ import { HistoryWriter } from './writer';
 
 export interface StartHistoryOptions {
   connectionString: string;
-  observe: () => Promise<ObservedStates>;
+  /** every pair's state now; given the writer's own connection (on the primary) */
+  observe: (client: pg.ClientBase) => Promise<ObservedStates>;
   settings: HistorySettings;
   /** 'worker' or 'dashboard': in the logs and in pg_stat_activity's application_name */
   processKind: string;

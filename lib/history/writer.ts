@@ -21,7 +21,8 @@ const GIVE_UP_AFTER = 3;
 export interface HistoryWriterOptions {
   connectionString: string;
   /** Every pair's health now (lib/health/rules.ts), however this process reads it. */
-  observe: () => Promise<ObservedStates>;
+  /** every pair's state now; given the writer's own connection, which is on the primary */
+  observe: (client: pg.ClientBase) => Promise<ObservedStates>;
   settings: HistorySettings;
   log?: Logger;
   /** shows in pg_stat_activity, so an operator can see which process holds the lock */
@@ -120,7 +121,7 @@ export class HistoryWriter {
         if (!this.holding) return { role: 'standby' };
         this.log.info('history writer: this process now records the state history', { pid: process.pid });
       }
-      const observed = await this.options.observe();
+      const observed = await this.options.observe(client);
       const result = await recordStates(client, observed, this.options.settings);
       const pruned = this.evaluations++ % this.options.settings.pruneEvery === 0 ? await this.prune(client) : 0;
       this.lastError = undefined;

@@ -10,15 +10,18 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 let pool: pg.Pool | undefined;
 
 /**
- * The one Pool of the process, bounded, with a statement timeout on every connection. DATABASE_URL
- * may be a host list (lib/server/connect.ts); the dashboard only reads, so any node will do
- * unless the URL's target_session_attrs says otherwise.
+ * The one Pool of the dashboard's reads, bounded, with a statement timeout on every connection:
+ * on DATABASE_READ_URL when set (a replica; the replication object of lib/api/snapshot.ts says how
+ * far behind it is), else on DATABASE_URL. Either may be a host list (lib/server/connect.ts); reads
+ * go to any node unless the URL's target_session_attrs says otherwise. What writes never uses this
+ * pool: the history writer has its own connection on DATABASE_URL (lib/history/).
  */
 export function getPool(): pg.Pool {
   if (!pool) {
     const config = env();
-    if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set');
-    pool = createHostListPool(config.DATABASE_URL, {
+    const url = config.DATABASE_READ_URL ?? config.DATABASE_URL;
+    if (!url) throw new Error('DATABASE_URL is not set');
+    pool = createHostListPool(url, {
       max: config.PG_POOL_MAX,
       connectionTimeoutMillis: config.PG_CONNECT_TIMEOUT_MS,
       statement_timeout: config.PG_STATEMENT_TIMEOUT_MS,

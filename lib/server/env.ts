@@ -58,6 +58,8 @@ export const envSchema = z.object({
   HEALTH_LAG_BARS: positiveInt(3),
   HEALTH_SOURCE_STALE_MINUTES: positiveInt(15),
   HEALTH_MIN_BARS_PER_RUN: z.coerce.number().nonnegative().default(0.01),
+  // Data read from a standby this many seconds behind the primary is stale (docs/RELIABILITY.md).
+  HEALTH_REPLICA_STALE_SECONDS: positiveInt(60),
 
   // Pairs in a problem state that get per-pair series in /api/metrics (docs/ALERTS.md); 0 = counts only.
   METRICS_PAIR_SERIES_CAP: nonNegativeInt(500),

@@ -84,6 +84,24 @@ export interface PairHealth extends FrontierRow {
   /** Snake_case as the API's contract names it: since when the pair is in `state`, from the
    *  state history (lib/history/); null when the history does not know (yet). */
   state_since?: string | null;
+  /** Present (true) when the rules found the pair OK on replica data past
+   *  HEALTH_REPLICA_STALE_SECONDS: the primary may know otherwise, so the pages show it as unknown. */
+  unconfirmed?: true;
+}
+
+/**
+ * Where the dashboard's data comes from and how old it is (docs/RELIABILITY.md, "Reading from a
+ * standby"). On a primary: role primary, lagSeconds 0, dataAsOf the database's now().
+ */
+export interface ReplicationStatus {
+  role: 'primary' | 'standby';
+  /** seconds between dataAsOf and the database's now(); null when a standby cannot tell */
+  lagSeconds: number | null;
+  replayPaused: boolean;
+  /** lagSeconds past HEALTH_REPLICA_STALE_SECONDS, or unknown on a standby */
+  stale: boolean;
+  /** the primary's time up to which the data read is known complete; null when unknown */
+  dataAsOf: string | null;
 }
 
 export interface HealthListResponse {
@@ -94,6 +112,7 @@ export interface HealthListResponse {
   /** rows matching the filters, before paging */
   total: number;
   rows: PairHealth[];
+  replication: ReplicationStatus;
 }
 
 export interface HealthSummaryResponse {
@@ -103,6 +122,9 @@ export interface HealthSummaryResponse {
   byState: Record<HealthState, number>;
   /** the worst problems first, at most 50 */
   problems: PairHealth[];
+  /** pairs counted OK in byState that stale replica data cannot confirm (see PairHealth.unconfirmed) */
+  unconfirmed: number;
+  replication: ReplicationStatus;
 }
 
 export interface RunRecord {

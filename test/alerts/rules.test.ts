@@ -45,6 +45,7 @@ describe('deploy/prometheus/alerts.yml', () => {
       'FrontierPairSeriesCapped',
       'FrontierWorkerNotRunning',
       'FrontierDashboardSnapshotStale',
+      'FrontierReplicaBehind',
       'FrontierMetricsAbsent',
     ]);
     for (const { name, text } of rules) {

@@ -78,7 +78,7 @@ describe('many dashboards at once share one database round trip', () => {
     expect(lagging.body.total).toBe(6 * [...Array(SYMBOLS).keys()].map((i) => (i + 1) % 7).filter((n) => n > 3).length);
   });
 
-  test('300 concurrent requests of every kind: one frontier query, one timeframe query, one state_since query, one incidents read', async () => {
+  test('300 concurrent requests of every kind: one frontier query, one replication query, one timeframe query, one state_since query, one incidents read', async () => {
     resetApiCaches();
     const queries = countQueries();
     const paths = [
@@ -98,7 +98,7 @@ describe('many dashboards at once share one database round trip', () => {
     const answers = await Promise.all(requests);
     // + the open incidents of /api/metrics, as GET /api/incidents reads them: the page query and,
     // the page being empty here, its count query.
-    expect(queries.stop()).toBe(5);
+    expect(queries.stop()).toBe(6);
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     expect(snapshotCache.loads).toBe(1);
     const summary = answers[200]!.body as HealthSummaryResponse;
@@ -106,7 +106,7 @@ describe('many dashboards at once share one database round trip', () => {
     expect((answers[0]!.body as HealthListResponse).rows).toHaveLength(PAIRS);
   });
 
-  test('after the TTL the next burst costs exactly one more snapshot (its frontier and state_since queries)', async () => {
+  test('after the TTL the next burst costs exactly one more snapshot (its frontier, replication and state_since queries)', async () => {
     resetApiCaches(); // no refresh of an earlier test may still be in flight
     await call(healthGET, '/api/health?limit=1');
     // Only Date is faked, so the database driver's own timers run as usual.
@@ -115,20 +115,20 @@ describe('many dashboards at once share one database round trip', () => {
     const queries = countQueries();
     const loads = snapshotCache.loads;
     const answers = await Promise.all(Array.from({ length: 100 }, () => call(healthGET, '/api/health?limit=1')));
-    await queries.reached(2);
+    await queries.reached(3);
     await getHealthSnapshotSettled();
     expect(snapshotCache.loads - loads).toBe(1);
-    expect(queries.stop()).toBe(2);
+    expect(queries.stop()).toBe(3);
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     vi.useRealTimers();
   });
 
-  test('50 people opening one pair page: one row query, one history query, its next retry, its state_since and its source frontier', async () => {
+  test('50 people opening one pair page: one row query, one replication query, one history query, its next retry, its state_since and its source frontier', async () => {
     resetApiCaches();
     const queries = countQueries();
     const pair = { symbol: 'S00042', timeframe: '1h' };
     const answers = await Promise.all(Array.from({ length: 50 }, () => call(detailGET, '/api/pairs/S00042/1h', pair)));
-    expect(queries.stop()).toBe(5);
+    expect(queries.stop()).toBe(6);
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
   });
 

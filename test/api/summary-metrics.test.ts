@@ -56,7 +56,14 @@ describe('GET /api/health/summary', () => {
 describe('GET /api/healthz', () => {
   test('200 ok when the database answers', async () => {
     const { status, body } = await call(healthzGET, '/api/healthz');
-    expect([status, body]).toEqual([200, { status: 'ok', database: 'up' }]);
+    expect([status, body]).toEqual([
+      200,
+      {
+        status: 'ok',
+        database: 'up',
+        replication: expect.objectContaining({ role: 'primary', lagSeconds: 0, stale: false }),
+      },
+    ]);
   });
 });
 

@@ -33,7 +33,14 @@ function answer(rows: FrontierRow[], generatedAt = G0): HealthListResponse {
     state_since: '2026-03-02T10:00:00.000Z',
   }));
   derived.sort(compareWorstFirst);
-  return { generatedAt, thresholds: DEFAULT_THRESHOLDS, runIntervalMinutes: 0.25, total: rows.length, rows: derived };
+  return {
+    generatedAt,
+    thresholds: DEFAULT_THRESHOLDS,
+    runIntervalMinutes: 0.25,
+    total: rows.length,
+    rows: derived,
+    replication: { role: 'primary', lagSeconds: 0, replayPaused: false, stale: false, dataAsOf: generatedAt },
+  };
 }
 
 describe('rowAsOf', () => {
