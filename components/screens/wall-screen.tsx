@@ -65,7 +65,7 @@ export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number 
           data-testid="wall-content"
           data-stale={stale}
         >
-          <WallCounts byState={data.byState} />
+          <WallCounts byState={data.byState} unconfirmed={data.unconfirmed} />
           <ProblemTiles problems={data.problems} problemCount={problemCount} totalPairs={data.total} />
         </div>
       ) : (

@@ -5,13 +5,21 @@ import { isProblem } from '@/lib/health/rules';
 import { cn } from '@/components/ui/cn';
 
 /** One big number per state; a problem state with pairs in it lights up in its colour (CLOSED stays quiet). */
-export function WallCounts({ byState }: { byState: Record<HealthState, number> | undefined }) {
+export function WallCounts({
+  byState,
+  unconfirmed = 0,
+}: {
+  byState: Record<HealthState, number> | undefined;
+  /** OK pairs that replica data too far behind the primary cannot confirm: not shown as OK */
+  unconfirmed?: number;
+}) {
   return (
     <ul className="grid auto-cols-fr grid-flow-col gap-[1vh]" aria-label="Pairs per state">
       {HEALTH_STATES.map((state) => {
         const meta = STATE_META[state];
         const Icon = meta.icon;
-        const count = byState?.[state] ?? 0;
+        const doubtful = state === 'OK' ? unconfirmed : 0;
+        const count = (byState?.[state] ?? 0) - doubtful;
         const lit = count > 0 && isProblem(state);
         return (
           <li
@@ -27,7 +35,7 @@ export function WallCounts({ byState }: { byState: Record<HealthState, number> |
               className="line-clamp-2 text-[max(19px,1.8vh)] leading-tight font-bold break-words"
               title={meta.label}
             >
-              {meta.label}
+              {doubtful > 0 ? `${meta.label} (${formatCount(doubtful)} unconfirmed)` : meta.label}
             </span>
             <span className="flex items-center gap-[1vh]">
               <Icon aria-hidden className="size-[4vh] shrink-0" strokeWidth={2.5} />
