@@ -1,8 +1,7 @@
 'use client';
 
 import { CircleCheck } from 'lucide-react';
-import { useEffect, useState } from 'react';
-import { WALL_PAGE_MS } from '@/components/hooks/polling';
+import { useTurningPage } from '@/components/hooks/use-turning-page';
 import type { PairHealth } from '@/lib/shared/types';
 import { useElementSize } from '@/components/hooks/use-element-size';
 import { formatCount } from '@/components/ui/format';
@@ -54,13 +53,7 @@ export function ProblemTiles({
   const layout = size.height > 0 ? fitTiles(size.width, size.height, window.innerHeight, problems.length) : null;
   const perPage = layout?.perPage ?? 1;
   const pageCount = Math.max(1, Math.ceil(problems.length / perPage));
-  const [page, setPage] = useState(0);
-
-  useEffect(() => {
-    if (pageCount <= 1) return;
-    const id = window.setInterval(() => setPage((current) => (current + 1) % pageCount), WALL_PAGE_MS);
-    return () => window.clearInterval(id);
-  }, [pageCount]);
+  const page = useTurningPage(pageCount);
 
   const shownPage = page % pageCount;
   const visible = problems.slice(shownPage * perPage, shownPage * perPage + perPage);

@@ -1,7 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
-import { WALL_PAGE_MS } from '@/components/hooks/polling';
+import { useTurningPage } from '@/components/hooks/use-turning-page';
 import { useElementSize } from '@/components/hooks/use-element-size';
 import type { IncidentRecord } from '@/lib/shared/history-types';
 import { HEALTH_STATES } from '@/lib/shared/types';
@@ -61,13 +60,7 @@ export function WallIncidents({
   const perPage = size.width > 0 && vh > 0 ? Math.max(1, Math.floor(size.width / (MIN_CHIP_WIDTH_VH * vh))) : 1;
   const ordered = wallOrder(incidents);
   const pageCount = Math.max(1, Math.ceil(ordered.length / perPage));
-  const [page, setPage] = useState(0);
-
-  useEffect(() => {
-    if (pageCount <= 1) return;
-    const id = window.setInterval(() => setPage((current) => (current + 1) % pageCount), WALL_PAGE_MS);
-    return () => window.clearInterval(id);
-  }, [pageCount]);
+  const page = useTurningPage(pageCount);
 
   const shown = page % pageCount;
   const visible = ordered.slice(shown * perPage, shown * perPage + perPage);
