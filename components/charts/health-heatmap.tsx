@@ -51,7 +51,15 @@ const Cell = memo(function Cell({
   );
 });
 
-function SymbolBlock({ line, timeframes }: { line: HeatmapSymbol; timeframes: readonly string[] }) {
+// Memoised by line: react-query keeps an unchanged line's object from one poll to the next
+// (structural sharing), so a poll redraws only the symbols whose squares changed.
+const SymbolBlock = memo(function SymbolBlock({
+  line,
+  timeframes,
+}: {
+  line: HeatmapSymbol;
+  timeframes: readonly string[];
+}) {
   return (
     <div className="flex items-center" style={{ gap: GAP }}>
       <span
@@ -76,7 +84,7 @@ function SymbolBlock({ line, timeframes }: { line: HeatmapSymbol; timeframes: re
       })}
     </div>
   );
-}
+});
 
 /**
  * Symbol × timeframe, one square per pair, coloured by state with the state's icon inside and

@@ -14,11 +14,10 @@ export type OverviewRequest = OverviewView & OverviewWindows;
 /** An answer with the view (listSearch of the filters and sort) it was asked for. */
 export interface HeldOverview {
   viewKey: string;
+  /** the ETag the answer came with; kept in the data, which structural sharing merges poll to poll */
+  etag: string | null;
   answer: OverviewResponse;
 }
-
-/** The ETag each held answer came with. */
-const etags = new WeakMap<OverviewResponse, string>();
 
 export function overviewPath(request: OverviewRequest): string {
   const params = new URLSearchParams(listSearch(request)); // the view, offset and limit
@@ -41,11 +40,9 @@ export function useOverviewQuery(request: OverviewRequest) {
     queryKey,
     queryFn: async ({ signal }) => {
       const held = client.getQueryData<HeldOverview>(queryKey);
-      const heldEtag = held ? (etags.get(held.answer) ?? null) : null;
-      const answer = await fetchJsonIfChanged(overviewPath(request), overviewSchema, heldEtag, signal);
+      const answer = await fetchJsonIfChanged(overviewPath(request), overviewSchema, held?.etag ?? null, signal);
       if (!answer.changed) return held!;
-      if (answer.etag) etags.set(answer.data, answer.etag);
-      return { viewKey, answer: answer.data };
+      return { viewKey, etag: answer.etag, answer: answer.data };
     },
     refetchInterval: OVERVIEW_POLL_MS,
     // A filter change or a scroll to another window keeps the previous answer on screen (marked as updating).
