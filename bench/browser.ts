@@ -100,7 +100,7 @@ const chromiumArgs = [
 const viewport = { width: 1920, height: 1080 };
 
 /** A mix of problems on top of seedPairs' caught-up pairs, so the table is not all OK. */
-async function seedVariety(db: BenchDatabase): Promise<void> {
+export async function seedVariety(db: BenchDatabase): Promise<void> {
   await db.pool.query(`
     UPDATE data_agg_state SET
       last_agg_bar_ts_utc = CASE WHEN n % 37 = 0 AND timeframe = '5m' THEN NULL

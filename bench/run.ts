@@ -12,6 +12,7 @@ import { benchAdoption } from './adoption';
 import { benchMetrics } from './metrics';
 import { benchAudit, benchWorkerAudit } from './audit';
 import { benchHistory } from './history';
+import { benchLive, benchLivePages, printLive, printLivePages } from './live';
 import { median, round, startBenchDatabase } from './support';
 
 const args = process.argv.slice(2);
@@ -196,6 +197,21 @@ async function main(): Promise<void> {
         `one build ${s.buildMs} ms (median): its queries ${s.queriesMs} ms, the health rules ${s.rulesMs} ms, the version for the ETag ${s.versionMs} ms ` +
           `→ the version is ${round(s.versionMs / Math.max(1, s.buildMs))}× the build; the list as JSON (${s.jsonMb} MB), which a 304 does not make, ${s.jsonMs} ms → ${round(s.jsonMs / Math.max(1, s.versionMs))}× the version`,
       );
+    }
+    if (selected('live')) {
+      for (const symbols of full ? [5_000, 16_667] : [5_000]) {
+        console.log(
+          `\n## live: ${symbols * 6} pairs with a worker and a live feed, built app, Chromium 1920×1080; load ${os
+            .loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' ')}`,
+        );
+        printLive(await benchLive(db, { symbols, seconds: 60, simulatedViewers: 100, loadRuns: 3 }));
+      }
+    }
+    if (selected('live-pages')) {
+      console.log(`\n## live pages: 30000 pairs with a worker and a live feed, one Chromium viewer each`);
+      printLivePages(await benchLivePages(db, { symbols: 5_000, seconds: 60, simulatedViewers: 0, loadRuns: 0 }));
     }
     if (selected('browser')) {
       const o = {

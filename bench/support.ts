@@ -63,6 +63,8 @@ export const round = (value: number, digits = 2) => Math.round(value * 10 ** dig
 
 export interface RunningDashboard {
   base: string;
+  /** the process group of `next start` (npx and the server it runs): its CPU is read from /proc */
+  pgid: number;
   stop: () => void;
 }
 
@@ -101,7 +103,7 @@ export async function startDashboard(databaseUrl: string): Promise<RunningDashbo
     stop();
     throw error;
   }
-  return { base, stop };
+  return { base, pgid: server.pid!, stop };
 }
 
 async function waitForServer(url: string, child: ChildProcess): Promise<void> {

@@ -1,34 +1,40 @@
 import { expect, test } from '@playwright/test';
 import { GENERATED_AT_HEADER } from '../lib/health/clock';
 import { OVERVIEW_POLL_MS } from '../components/hooks/polling';
-import { listBody, scriptedRows, serveSummary } from './fixtures/scripted-api';
+import { overviewBody, scriptedRows } from './fixtures/scripted-api';
 
 /**
- * The overview's conditional polls (lib/health/clock.ts), with the API's answers scripted: the
- * first poll gets rows and an ETag; the next sends that ETag back, gets a 304 dated a minute
- * later, and the page brings its rows forward by the health rules alone — the pair 59.5 min
- * past its last success turns STALLED without a byte of rows.
+ * The overview's conditional polls of GET /api/health/overview, with the API's answers
+ * scripted: the first poll gets the window and an ETag; the next sends that ETag back and a
+ * 304 keeps what is on screen; when the server's answer changes (the pair 59.5 min past its
+ * last success is 60.5 min past it a minute later, and STALLED by the server's rules) the new
+ * window replaces it.
  */
-test('a 304 brings the held rows forward: a pair turns STALLED with no new rows sent', async ({ page, request }) => {
-  const { sample, rows } = await scriptedRows(request, [
+test('a 304 keeps the held window; a changed answer shows the pair turned STALLED', async ({ page, request }) => {
+  const before = await scriptedRows(request, [
     { symbol: 'CALM', timeframe: '5m', stepMinutes: 5, minutesSinceSuccess: 0.5 },
     { symbol: 'NEAR', timeframe: '5m', stepMinutes: 5, minutesSinceSuccess: 59.5 },
   ]);
-  const generatedAt = sample.generatedAt;
-  const aMinuteLater = new Date(Date.parse(generatedAt) + 60_000).toISOString();
-  expect(rows.map((row) => row.state)).toEqual(['OK', 'OK']);
-  await serveSummary(page, sample, rows);
+  const after = await scriptedRows(request, [
+    { symbol: 'NEAR', timeframe: '5m', stepMinutes: 5, minutesSinceSuccess: 60.5 },
+    { symbol: 'CALM', timeframe: '5m', stepMinutes: 5, minutesSinceSuccess: 1.5 },
+  ]);
+  expect(before.rows.map((row) => row.state)).toEqual(['OK', 'OK']);
+  expect(after.rows.map((row) => row.state)).toEqual(['STALLED', 'OK']);
+  const generatedAt = before.sample.generatedAt;
 
-  const etag = '"v1.all"';
   const sent: Array<string | null> = [];
-  await page.route(/\/api\/health\?/, async (route) => {
+  let answers = 0;
+  await page.route(/\/api\/health\/overview\?/, async (route) => {
     const ifNoneMatch = (await route.request().headerValue('if-none-match')) ?? null;
     sent.push(ifNoneMatch);
-    if (ifNoneMatch === etag)
-      return route.fulfill({ status: 304, headers: { etag, [GENERATED_AT_HEADER]: aMinuteLater }, body: '' });
+    answers += 1;
+    if (answers === 2 && ifNoneMatch === '"v1"')
+      return route.fulfill({ status: 304, headers: { etag: '"v1"', [GENERATED_AT_HEADER]: generatedAt }, body: '' });
+    const { sample, rows } = answers === 1 ? before : after;
     return route.fulfill({
-      headers: { etag, [GENERATED_AT_HEADER]: generatedAt },
-      json: listBody(sample, rows),
+      headers: { etag: answers === 1 ? '"v1"' : '"v2"', [GENERATED_AT_HEADER]: generatedAt },
+      json: overviewBody(sample, rows, route.request().url()),
     });
   });
 
@@ -39,10 +45,14 @@ test('a 304 brings the held rows forward: a pair turns STALLED with no new rows 
   expect(sent).toEqual([null]);
 
   await page.clock.runFor(OVERVIEW_POLL_MS + 1_000);
+  await expect.poll(() => sent).toEqual([null, '"v1"']);
+  await expect(near).toHaveAttribute('data-state', 'OK');
+
+  await page.clock.runFor(OVERVIEW_POLL_MS + 1_000);
   await expect(near).toHaveAttribute('data-state', 'STALLED');
-  await expect(near).toContainText('no success for 60 min, threshold 60 min');
-  expect(sent).toEqual([null, etag]);
-  // Worst first still: the pair that turned STALLED leads; both rows are still there.
+  await expect(near).toContainText(/no success for 6\d min, threshold 60 min/);
+  expect(sent).toEqual([null, '"v1"', '"v1"']);
+  // Worst first: the pair that turned STALLED leads; both rows are still there.
   await expect(page.getByTestId('health-row').first()).toContainText('NEAR');
   await expect(page.getByTestId('table-count')).toHaveText('2 of 2 pairs');
 });

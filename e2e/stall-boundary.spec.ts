@@ -1,24 +1,25 @@
 import { expect, test } from '@playwright/test';
-import { listBody, scriptedRows, serveSummary } from './fixtures/scripted-api';
+import { overviewBody, scriptedRows } from './fixtures/scripted-api';
 
 /**
  * The stall rule's boundary minute on the overview (lib/health/stall-rule.ts: strictly more than the
  * threshold). The rows are the server's own derivation of 60.0 and 60.1 minutes since success,
- * served in place of the API so that the minute does not tick while the page looks: the
- * browser filters the "Stalled aggregation" preset itself (lib/health/list-contract.ts), and
- * it must agree with the state each row shows. The SQL and API sides: test/sql/frontier-view.test.ts,
- * test/api/stall-boundary.test.ts.
+ * served in place of the API (through the server's own overview function, lib/health/overview.ts)
+ * so that the minute does not tick while the page looks: the "Stalled aggregation" preset
+ * (lib/health/list-contract.ts) must agree with the state each row shows. The SQL and API sides:
+ * test/sql/frontier-view.test.ts, test/api/stall-boundary.test.ts.
  */
 test('at 60.0 min a pair is neither STALLED nor in the "stalled" preset; at 60.1 it is both', async ({
   page,
   request,
 }) => {
   const { sample, rows } = await scriptedRows(request, [
-    { symbol: 'EDGE60', timeframe: '1d', stepMinutes: 1440, minutesSinceSuccess: 60 },
     { symbol: 'EDGE61', timeframe: '1d', stepMinutes: 1440, minutesSinceSuccess: 60.1 },
+    { symbol: 'EDGE60', timeframe: '1d', stepMinutes: 1440, minutesSinceSuccess: 60 },
   ]);
-  await serveSummary(page, sample, rows);
-  await page.route(/\/api\/health\?/, (route) => route.fulfill({ json: listBody(sample, rows) }));
+  await page.route(/\/api\/health\/overview\?/, (route) =>
+    route.fulfill({ json: overviewBody(sample, rows, route.request().url()) }),
+  );
 
   await page.goto('/');
   const row = (symbol: string) => page.getByTestId('health-row').filter({ hasText: symbol });

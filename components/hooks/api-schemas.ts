@@ -8,8 +8,11 @@ import {
   type HealthListResponse,
   type HealthSummaryResponse,
   type HealthThresholds,
+  type HeatmapSymbol,
+  type OverviewResponse,
   type PairDetailResponse,
   type PairHealth,
+  type PairListRow,
   type ReplicationStatus,
   type WorkerHeartbeat,
   type WorkersResponse,
@@ -149,6 +152,62 @@ export const healthSummarySchema: z.ZodType<HealthSummaryResponse> = z.object({
   problems: z.array(pairHealthSchema),
   unconfirmed: z.number(),
   replication: replicationSchema,
+});
+
+/** One check per field the overview's table shows (PairListRow), tied to the type as PAIR_HEALTH_FIELDS is. */
+const PAIR_LIST_ROW_FIELDS = {
+  symbol: string,
+  timeframe: string,
+  state: oneOf(STATES),
+  reason: string,
+  reasons: Array.isArray,
+  action: string,
+  state_since: (value) => value === undefined || nullable(string)(value),
+  barsBehind: nullable(number),
+  trend: oneOf(TRENDS),
+  etaMinutes: nullable(number),
+  lastSuccessUtc: nullable(string),
+  minutesSinceSuccess: nullable(number),
+  gapMinutes: nullable(number),
+  consecutiveFailures: number,
+  unconfirmed: (value) => value === undefined || value === true,
+} satisfies Record<keyof PairListRow, FieldCheck>;
+const PAIR_LIST_ROW_CHECKS = Object.entries(PAIR_LIST_ROW_FIELDS);
+
+function isPairListRow(value: unknown): value is PairListRow {
+  if (typeof value !== 'object' || value === null) return false;
+  const row = value as Record<string, unknown>;
+  for (const [key, check] of PAIR_LIST_ROW_CHECKS) if (!check(row[key])) return false;
+  return true;
+}
+
+function isHeatmapSymbol(value: unknown): value is HeatmapSymbol {
+  if (typeof value !== 'object' || value === null) return false;
+  const line = value as Record<string, unknown>;
+  return (
+    typeof line.symbol === 'string' &&
+    Array.isArray(line.cells) &&
+    line.cells.every(
+      (cell: unknown) => cell === null || (Array.isArray(cell) && STATES.has(cell[0]) && typeof cell[1] === 'string'),
+    )
+  );
+}
+
+export const overviewSchema: z.ZodType<OverviewResponse> = z.object({
+  thresholds: thresholdsSchema,
+  total: z.number(),
+  byState: z.record(z.enum(HEALTH_STATES), z.number()),
+  unconfirmed: z.number(),
+  timeframes: z.array(z.object({ timeframe: z.string(), stepMinutes: z.number() })),
+  matched: z.number(),
+  offset: z.number(),
+  rows: z.array(z.custom<PairListRow>(isPairListRow, { error: 'not a table row' })),
+  heatmap: z.object({
+    timeframes: z.array(z.string()),
+    symbols: z.number(),
+    offset: z.number(),
+    lines: z.array(z.custom<HeatmapSymbol>(isHeatmapSymbol, { error: 'not a heatmap line' })),
+  }),
 });
 
 export const runRecordSchema: z.ZodType<RunRecord> = z.object({

@@ -1,26 +1,22 @@
 'use client';
 
 import { useSearchParams } from 'next/navigation';
-import { useCallback, useDeferredValue, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import {
-  comparePairs,
   DEFAULT_DIR,
   hasFilters,
   listSearch,
-  NO_FILTERS,
-  pairMatcher,
   readListView,
   type PresetId,
   type SortKey,
 } from '@/lib/health/list-contract';
 import { SEEDED_TIMEFRAMES } from '@/lib/shared/timeframes';
 import { OVERVIEW_POLL_MS } from '@/components/hooks/polling';
-import type { HealthState, PairHealth } from '@/lib/shared/types';
+import type { HealthState } from '@/lib/shared/types';
 import { HealthHeatmap } from '@/components/charts/health-heatmap';
-import { useHealthListQuery } from '@/components/hooks/use-health-list-query';
-import { useHealthSummaryQuery } from '@/components/hooks/use-health-summary-query';
+import { useOverviewQuery } from '@/components/hooks/use-overview-query';
 import { PollStatus } from '@/components/status/poll-status';
-import { isStale, StaleBanner } from '@/components/status/stale-banner';
+import { StaleBanner } from '@/components/status/stale-banner';
 import { ReplicaBanner } from '@/components/status/replica-banner';
 import { WorkerBanner } from '@/components/status/worker-banner';
 import { StateCounts } from '@/components/status/state-counts';
@@ -30,18 +26,22 @@ import { PresetBar } from '@/components/tables/preset-bar';
 import { AppHeader } from '@/components/ui/app-header';
 import { formatCount } from '@/components/ui/format';
 
+/**
+ * The table asks for windows of TABLE_WINDOW rows starting at a multiple of TABLE_BLOCK: the
+ * rows in sight and the virtualiser's overscan (about 40) always fit in one window, and a
+ * scroll asks again only when it crosses a block.
+ */
+const TABLE_BLOCK = 50;
+const TABLE_WINDOW = 2 * TABLE_BLOCK;
+/** The heatmap's symbols, likewise, in blocks of at least this many. */
+const HEATMAP_BLOCK = 50;
+const HEATMAP_FIRST_WINDOW = 300;
+
 /** The overview's view: filters, sort and direction, kept in the URL. */
 type ListView = ReturnType<typeof readListView>;
 
 function toggle<T>(list: readonly T[], value: T): T[] {
   return list.includes(value) ? list.filter((item) => item !== value) : [...list, value];
-}
-
-/** Each timeframe the rows carry, with its length in minutes. */
-function timeframeSteps(rows: readonly PairHealth[]): Map<string, number> {
-  const steps = new Map<string, number>();
-  for (const row of rows) steps.set(row.timeframe, row.stepMinutes);
-  return steps;
 }
 
 function shortestFirst(steps: ReadonlyMap<string, number>): string[] {
@@ -68,14 +68,15 @@ function timeframeChips(steps: ReadonlyMap<string, number>, selected: readonly s
 /**
  * The overview: counts, presets, filters, heatmap and the table. The URL is the only store of
  * the view; the History API changes it without a server round trip (Next.js keeps
- * useSearchParams in step with pushState/replaceState).
+ * useSearchParams in step with pushState/replaceState). The server filters, sorts and windows
+ * (GET /api/health/overview): the tab holds the counts and the rows and squares in sight.
  */
 export function OverviewScreen() {
   const searchParams = useSearchParams();
   const filters = useMemo(() => readListView(new URLSearchParams(searchParams.toString())), [searchParams]);
+  const viewKey = listSearch(filters);
 
-  // Reads the URL at call time, not from the render's closure: the debounced search can fire
-  // after other filters changed.
+  // Reads the URL at call time, not from the render's closure.
   const update = useCallback((change: (current: ListView) => ListView, mode: 'push' | 'replace' = 'push') => {
     const next = change(readListView(new URLSearchParams(window.location.search)));
     const search = listSearch(next);
@@ -84,21 +85,49 @@ export function OverviewScreen() {
     else window.history.replaceState(null, '', url);
   }, []);
 
-  // Every pair, fetched once per poll whatever the filters: filtering and sorting happen here,
-  // over the rows already held, so a keystroke shows its matches without a round trip. The
-  // deferred view keeps typing responsive while 30,000 rows are filtered behind it.
-  const list = useHealthListQuery(NO_FILTERS);
-  const view = useDeferredValue(filters);
-  const filtered = useMemo(() => (list.data ? list.data.rows.filter(pairMatcher(view)) : []), [list.data, view]);
-  const summary = useHealthSummaryQuery({ intervalMs: OVERVIEW_POLL_MS });
+  // The windows in sight, each for the view it was scrolled in: a new view starts at the top.
+  const [tableWindow, setTableWindow] = useState({ viewKey, offset: 0 });
+  const [heatmapWindow, setHeatmapWindow] = useState({ viewKey, offset: 0, limit: HEATMAP_FIRST_WINDOW });
+  const onFirstRow = useCallback(
+    (index: number) => {
+      const offset = Math.floor(index / TABLE_BLOCK) * TABLE_BLOCK;
+      setTableWindow((held) => ((held.viewKey === viewKey ? held.offset : 0) === offset ? held : { viewKey, offset }));
+    },
+    [viewKey],
+  );
+  const onHeatmapWindow = useCallback(
+    (first: number, inSight: number) => {
+      setHeatmapWindow((held) => {
+        const heldOffset = held.viewKey === viewKey ? held.offset : 0;
+        // The window held still covers what is in sight: no new request.
+        if (heldOffset <= first && first + inSight <= heldOffset + held.limit) return held;
+        const block = Math.max(HEATMAP_BLOCK, Math.ceil(inSight / HEATMAP_BLOCK) * HEATMAP_BLOCK);
+        return { viewKey, offset: Math.floor(first / block) * block, limit: 2 * block };
+      });
+    },
+    [viewKey],
+  );
+  const request = {
+    ...filters,
+    offset: tableWindow.viewKey === viewKey ? tableWindow.offset : 0,
+    limit: TABLE_WINDOW,
+    hoffset: heatmapWindow.viewKey === viewKey ? heatmapWindow.offset : 0,
+    hlimit: heatmapWindow.limit,
+  };
+  const overview = useOverviewQuery(request);
+  const held = overview.data;
+  const answer = held?.answer;
+  // The answer on screen is for another view while the new one is on its way.
+  const updating = held !== undefined && held.viewKey !== viewKey;
 
-  const sorted = useMemo(() => [...filtered].sort(comparePairs(view.sort, view.dir)), [filtered, view.sort, view.dir]);
-
-  const steps = useMemo(() => timeframeSteps(list.data?.rows ?? []), [list.data]);
+  const steps = useMemo(
+    () => new Map((answer?.timeframes ?? []).map((entry) => [entry.timeframe, entry.stepMinutes])),
+    [answer?.timeframes],
+  );
   const timeframes = useMemo(() => timeframeChips(steps, filters.timeframes), [steps, filters.timeframes]);
   // A shared link may name a timeframe no pair has (a typo, a retired timeframe): say so, rather
   // than show an empty table as if every pair were filtered out by health.
-  const unknownTimeframes = list.data ? filters.timeframes.filter((timeframe) => !steps.has(timeframe)) : [];
+  const unknownTimeframes = answer ? filters.timeframes.filter((timeframe) => !steps.has(timeframe)) : [];
 
   const onToggleState = useCallback(
     (state: HealthState) => update((f) => ({ ...f, states: toggle(f.states, state) })),
@@ -123,43 +152,39 @@ export function OverviewScreen() {
     [update],
   );
 
-  const total = summary.data?.total;
-  const loaded = list.data?.rows.length ?? 0;
-  // More pairs than one tab loads (HEALTH_MAX_ROWS): the filters apply to the loaded ones.
-  const truncated = list.data !== undefined && list.data.total > loaded;
-  const shown = filtered.length;
-
   return (
     <>
       <AppHeader current="overview">
         <PollStatus
           timing={{
-            dataUpdatedAt: list.dataUpdatedAt,
-            errorUpdatedAt: list.errorUpdatedAt,
-            isFetching: list.isFetching,
+            dataUpdatedAt: overview.dataUpdatedAt,
+            errorUpdatedAt: overview.errorUpdatedAt,
+            isFetching: overview.isFetching,
             intervalMs: OVERVIEW_POLL_MS,
           }}
-          onRefresh={() => {
-            void list.refetch();
-            void summary.refetch();
-          }}
+          onRefresh={() => void overview.refetch()}
         />
       </AppHeader>
       <main className="mx-auto max-w-[1800px] space-y-4 px-4 py-4 sm:px-6">
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <h1 className="text-xl font-bold text-slate-900">Aggregation health</h1>
           <p className="text-sm text-slate-600 tabular">
-            {total === undefined ? 'Loading…' : `${formatCount(total)} pairs`}
-            {summary.data &&
-              ` · stalled after ${summary.data.thresholds.stallMinutes} min · lagging over ${summary.data.thresholds.lagBars} bars · source stale after ${summary.data.thresholds.sourceStaleMinutes} min`}
+            {answer === undefined ? 'Loading…' : `${formatCount(answer.total)} pairs`}
+            {answer &&
+              ` · stalled after ${answer.thresholds.stallMinutes} min · lagging over ${answer.thresholds.lagBars} bars · source stale after ${answer.thresholds.sourceStaleMinutes} min`}
           </p>
         </div>
 
-        <StaleBanner intervalMs={OVERVIEW_POLL_MS} query={isStale(list) ? list : summary} />
+        <StaleBanner intervalMs={OVERVIEW_POLL_MS} query={overview} />
         <WorkerBanner />
         <ReplicaBanner />
 
-        <StateCounts byState={summary.data?.byState} selected={filters.states} onToggle={onToggleState} />
+        <StateCounts
+          byState={answer?.byState}
+          unconfirmed={answer?.unconfirmed}
+          selected={filters.states}
+          onToggle={onToggleState}
+        />
 
         <div className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
           <PresetBar active={filters.preset} onSelect={onPreset} />
@@ -192,7 +217,17 @@ export function OverviewScreen() {
               — worst symbols first; hover or focus a square for the reason
             </span>
           </h2>
-          {list.data ? <HealthHeatmap rows={filtered} /> : <Placeholder loading={list.isPending} />}
+          {answer ? (
+            <HealthHeatmap
+              timeframes={answer.heatmap.timeframes}
+              symbols={answer.heatmap.symbols}
+              offset={answer.heatmap.offset}
+              lines={answer.heatmap.lines}
+              onWindow={onHeatmapWindow}
+            />
+          ) : (
+            <Placeholder loading={overview.isPending} />
+          )}
         </section>
 
         <section aria-labelledby="table-title" className="space-y-2">
@@ -200,21 +235,24 @@ export function OverviewScreen() {
             <h2 id="table-title" className="text-sm font-semibold text-slate-700">
               Pairs
               <span className="ml-2 font-normal text-slate-500 tabular" data-testid="table-count">
-                {list.data ? `${formatCount(shown)} of ${formatCount(loaded)} pairs` : ''}
-                {view !== filters ? ' · updating…' : ''}
+                {answer ? `${formatCount(answer.matched)} of ${formatCount(answer.total)} pairs` : ''}
+                {updating ? ' · updating…' : ''}
               </span>
             </h2>
-            {truncated && (
-              <p className="text-xs text-amber-800">
-                Only the first {formatCount(loaded)} of {formatCount(list.data?.total)} pairs are loaded; filters apply
-                to those.
-              </p>
-            )}
           </div>
-          {list.data ? (
-            <HealthTable rows={sorted} sort={view.sort} dir={view.dir} onSort={onSort} dimmed={view !== filters} />
+          {answer ? (
+            <HealthTable
+              total={answer.matched}
+              offset={answer.offset}
+              rows={answer.rows}
+              sort={filters.sort}
+              dir={filters.dir}
+              onSort={onSort}
+              dimmed={updating}
+              onFirstVisible={onFirstRow}
+            />
           ) : (
-            <Placeholder loading={list.isPending} />
+            <Placeholder loading={overview.isPending} />
           )}
         </section>
       </main>

@@ -9,10 +9,13 @@ import { cn } from '@/components/ui/cn';
  */
 export function StateCounts({
   byState,
+  unconfirmed = 0,
   selected,
   onToggle,
 }: {
   byState: Record<HealthState, number> | undefined;
+  /** OK pairs that stale replica data cannot confirm: said on the OK card, not counted as OK */
+  unconfirmed?: number;
   selected: readonly HealthState[];
   onToggle: (state: HealthState) => void;
 }) {
@@ -24,7 +27,8 @@ export function StateCounts({
       {HEALTH_STATES.map((state) => {
         const meta = STATE_META[state];
         const Icon = meta.icon;
-        const count = byState?.[state];
+        const doubtful = state === 'OK' ? unconfirmed : 0;
+        const count = byState === undefined ? undefined : byState[state] - doubtful;
         const pressed = selected.includes(state);
         const quiet = count === 0;
         return (
@@ -54,6 +58,11 @@ export function StateCounts({
                 data-testid={`count-value-${state}`}
               >
                 {formatCount(count)}
+                {doubtful > 0 && (
+                  <span className="ml-1 text-xs font-medium text-amber-800" data-testid="count-unconfirmed">
+                    +{formatCount(doubtful)} unconfirmed
+                  </span>
+                )}
               </span>
               <span
                 aria-hidden

@@ -3,8 +3,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
 import Link from 'next/link';
-import { memo, useCallback, useRef } from 'react';
-import type { PairHealth } from '@/lib/shared/types';
+import { memo, useCallback, useEffect, useRef } from 'react';
+import type { PairListRow } from '@/lib/shared/types';
 import { forText } from '@/components/history/state-style';
 import { StateBadge } from '@/components/status/state-badge';
 import { TrendLabel } from '@/components/status/trend-label';
@@ -52,7 +52,7 @@ const COLUMNS: Column[] = [
   { id: 'fails', label: 'Fails', width: '68px', align: 'right', hint: 'consecutive failures' },
 ];
 
-const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairHealth; index: number }) {
+const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairListRow; index: number }) {
   const more = pair.reasons.length - 1;
   return (
     <tr
@@ -68,6 +68,7 @@ const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairHealth; i
       <td className="truncate px-3 font-mono text-sm font-semibold">
         <Link
           href={pairHref(pair.symbol, pair.timeframe)}
+          prefetch={false}
           className="text-sky-800 underline-offset-2 hover:underline"
           title={`Open ${pair.symbol} ${pair.timeframe}`}
         >
@@ -115,6 +116,17 @@ const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairHealth; i
   );
 });
 
+/** A row whose window is still on its way: its height, so the scroll position holds. */
+function PendingRow({ index }: { index: number }) {
+  return (
+    <tr aria-rowindex={index + 2} className="border-b border-slate-100" style={{ height: ROW_HEIGHT }}>
+      <td colSpan={COLUMNS.length} className="px-3 text-sm text-slate-400">
+        …
+      </td>
+    </tr>
+  );
+}
+
 function SortHeader({
   column,
   sort,
@@ -160,38 +172,48 @@ function SortHeader({
 }
 
 /**
- * Every pair of the view, in the chosen order. Only the rows in sight are in the DOM (plus a
- * few above and below), so 30,000 pairs scroll like 30.
+ * The pairs of the view, in the chosen order: `total` rows, of which the server sent the window
+ * `rows` from `offset` (GET /api/health/overview). Only the rows in sight are in the DOM (plus a
+ * few above and below), and `onFirstVisible` tells the screen which window to ask for next.
  */
 export function HealthTable({
+  total,
+  offset,
   rows,
   sort,
   dir,
   onSort,
   dimmed,
+  onFirstVisible,
 }: {
-  rows: readonly PairHealth[];
+  total: number;
+  offset: number;
+  rows: readonly PairListRow[];
   sort: SortKey;
   dir: SortDir;
   onSort: (key: SortKey) => void;
   dimmed: boolean;
+  onFirstVisible: (index: number) => void;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const rowAt = (index: number) => (index >= offset ? rows[index - offset] : undefined);
   // Stable callbacks: a new getItemKey or estimateSize each render makes react-virtual rebuild
   // its measurements for every row (30,000) on every scroll frame.
   const getItemKey = useCallback(
     (index: number) => {
-      const row = rows[index];
+      const row = index >= offset ? rows[index - offset] : undefined;
       return row ? `${row.symbol}\u0000${row.timeframe}` : index;
     },
-    [rows],
+    [rows, offset],
   );
   const estimateSize = useCallback(() => ROW_HEIGHT, []);
   const getScrollElement = useCallback(() => scrollRef.current, []);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement, estimateSize, overscan: 10, getItemKey });
+  const virtualizer = useVirtualizer({ count: total, getScrollElement, estimateSize, overscan: 10, getItemKey });
   const items = virtualizer.getVirtualItems();
   const top = items[0]?.start ?? 0;
   const bottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
+  const first = items[0]?.index ?? 0;
+  useEffect(() => onFirstVisible(first), [first, onFirstVisible]);
 
   return (
     <div
@@ -204,11 +226,11 @@ export function HealthTable({
     >
       <table
         className="w-full min-w-[1100px] table-fixed border-collapse"
-        aria-rowcount={rows.length + 1}
+        aria-rowcount={total + 1}
         data-testid="health-table"
       >
         <caption className="sr-only">
-          Pairs, {rows.length} rows, sorted by {sort} {dir === 'asc' ? 'ascending' : 'descending'}
+          Pairs, {total} rows, sorted by {sort} {dir === 'asc' ? 'ascending' : 'descending'}
         </caption>
         <colgroup>
           {COLUMNS.map((column) => (
@@ -229,8 +251,12 @@ export function HealthTable({
             </tr>
           )}
           {items.map((item) => {
-            const pair = rows[item.index];
-            return pair ? <HealthRow key={item.key} pair={pair} index={item.index} /> : null;
+            const pair = rowAt(item.index);
+            return pair ? (
+              <HealthRow key={item.key} pair={pair} index={item.index} />
+            ) : (
+              <PendingRow key={item.key} index={item.index} />
+            );
           })}
           {bottom > 0 && (
             <tr aria-hidden style={{ height: bottom }}>
@@ -239,7 +265,7 @@ export function HealthTable({
           )}
         </tbody>
       </table>
-      {rows.length === 0 && <p className="p-8 text-center text-sm text-slate-500">No pairs match these filters.</p>}
+      {total === 0 && <p className="p-8 text-center text-sm text-slate-500">No pairs match these filters.</p>}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import {
   type SortDir,
   type SortKey,
 } from '../health/list-contract';
+import type { OverviewView, OverviewWindows } from '../health/overview';
 import { HEALTH_STATES } from '../shared/types';
 import { timeframeSchema } from '../shared/pair-key';
 import { intParam, listValues, oneOf, parseParams, rejectUnknownAndRepeated } from './params';
@@ -67,5 +68,51 @@ export function parseHealthListQuery(params: URLSearchParams): HealthListQuery {
     preset: parsed.preset ?? null,
     limit: parsed.limit ?? null,
     offset: parsed.offset ?? 0,
+  };
+}
+
+/** The table's and the heatmap's windows of GET /api/health/overview: the overview asks for what is in sight. */
+export const MAX_OVERVIEW_ROWS = 500;
+export const MAX_OVERVIEW_SYMBOLS = 2_000;
+
+const OVERVIEW_PARAMS = [
+  'state',
+  'timeframe',
+  'q',
+  'sort',
+  'dir',
+  'preset',
+  'offset',
+  'limit',
+  'hoffset',
+  'hlimit',
+] as const;
+
+export type OverviewQuery = OverviewView & OverviewWindows;
+
+const windowSchema = z.object({
+  offset: intParam('offset', 0, MAX_OFFSET).optional(),
+  limit: intParam('limit', 1, MAX_OVERVIEW_ROWS).optional(),
+  hoffset: intParam('hoffset', 0, MAX_OFFSET).optional(),
+  hlimit: intParam('hlimit', 1, MAX_OVERVIEW_SYMBOLS).optional(),
+});
+
+export function parseOverviewQuery(params: URLSearchParams): OverviewQuery {
+  rejectUnknownAndRepeated(params, OVERVIEW_PARAMS, ['state', 'timeframe']);
+  const windows = parseParams(windowSchema, {
+    offset: params.get('offset') ?? undefined,
+    limit: params.get('limit') ?? undefined,
+    hoffset: params.get('hoffset') ?? undefined,
+    hlimit: params.get('hlimit') ?? undefined,
+  });
+  const list = new URLSearchParams(params);
+  for (const name of ['offset', 'limit', 'hoffset', 'hlimit']) list.delete(name);
+  const { limit: _limit, offset: _offset, ...filters } = parseHealthListQuery(list);
+  return {
+    ...filters,
+    offset: windows.offset ?? 0,
+    limit: windows.limit ?? 100,
+    hoffset: windows.hoffset ?? 0,
+    hlimit: windows.hlimit ?? 300,
   };
 }

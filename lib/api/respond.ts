@@ -42,6 +42,21 @@ export function conditionalJsonText(
   return jsonText(answer.json(), 200, headers);
 }
 
+/**
+ * An answer made once and sent to many: 304 when If-None-Match names its ETag, else its JSON
+ * text. (Next.js drops a route handler's Content-Encoding header — FORBIDDEN_HEADERS in
+ * next/dist/server/send-response.js — so the text is gzipped by Next.js per response; the
+ * overview's answers are windows of a few tens of kB, where that costs well under a millisecond.)
+ */
+export function cachedJsonAnswer(
+  request: Request,
+  answer: { etag: string; generatedAt: string; text: string },
+): Response {
+  const headers = { ...NO_STORE, etag: answer.etag, [GENERATED_AT_HEADER]: answer.generatedAt };
+  if (matchesIfNoneMatch(request, answer.etag)) return new Response(null, { status: 304, headers });
+  return jsonText(answer.text, 200, headers);
+}
+
 export function errorJson(status: number, code: string, message: string): Response {
   const body: ApiErrorBody = { error: { code, message } };
   return json(body, status);

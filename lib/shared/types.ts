@@ -115,6 +115,60 @@ export interface HealthListResponse {
   replication: ReplicationStatus;
 }
 
+/** The fields of a pair the overview's table shows (GET /api/health/overview); the rest is on the pair page. */
+export type PairListRow = Pick<
+  PairHealth,
+  | 'symbol'
+  | 'timeframe'
+  | 'state'
+  | 'reason'
+  | 'reasons'
+  | 'action'
+  | 'state_since'
+  | 'barsBehind'
+  | 'trend'
+  | 'etaMinutes'
+  | 'lastSuccessUtc'
+  | 'minutesSinceSuccess'
+  | 'gapMinutes'
+  | 'consecutiveFailures'
+  | 'unconfirmed'
+>;
+
+/** One symbol of the heatmap: a cell per timeframe of the answer's `timeframes`, [state, reason] or null (no such pair). */
+export interface HeatmapSymbol {
+  symbol: string;
+  cells: Array<[HealthState, string] | null>;
+}
+
+/**
+ * What the overview holds: counts, the table's window of the filtered and sorted pairs, and the
+ * heatmap's window of the filtered symbols (worst first). No time in the body (it is in a
+ * header), so two snapshots that say the same give the same bytes and the same ETag.
+ */
+export interface OverviewResponse {
+  thresholds: HealthThresholds;
+  /** every pair, unfiltered */
+  total: number;
+  byState: Record<HealthState, number>;
+  /** pairs counted OK in byState that stale replica data cannot confirm (see PairHealth.unconfirmed) */
+  unconfirmed: number;
+  /** every timeframe the pairs have, shortest first */
+  timeframes: Array<{ timeframe: string; stepMinutes: number }>;
+  /** pairs matching the filters */
+  matched: number;
+  offset: number;
+  rows: PairListRow[];
+  heatmap: {
+    /** the timeframes of the matching pairs, shortest first */
+    timeframes: string[];
+    /** symbols with a matching pair */
+    symbols: number;
+    offset: number;
+    lines: HeatmapSymbol[];
+  };
+}
+
 export interface HealthSummaryResponse {
   generatedAt: string;
   thresholds: HealthThresholds;

@@ -1,0 +1,17 @@
+import { parseOverviewQuery } from '@/lib/api/health-params';
+import { overviewAnswer } from '@/lib/api/overview';
+import { cachedJsonAnswer, handle } from '@/lib/api/respond';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * The overview's view (OverviewResponse): counts, a window of the filtered and sorted pairs
+ * (`offset`, `limit` ≤ 500) and a window of the heatmap's symbols (`hoffset`, `hlimit` ≤ 2,000);
+ * the filters and sort of GET /api/health. With If-None-Match naming the current ETag: 304.
+ */
+export async function GET(request: Request): Promise<Response> {
+  return handle('GET /api/health/overview', async () => {
+    const query = parseOverviewQuery(new URL(request.url).searchParams);
+    return cachedJsonAnswer(request, await overviewAnswer(query));
+  });
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import {
+  heatmapGrid,
+  matchingPairs,
+  orderedPairs,
+  overviewAnswerOf,
+  overviewCounts,
+  type HeatmapGrid,
+  type OverviewCounts,
+} from '../health/overview';
+import type { PairHealth } from '../shared/types';
+import type { OverviewQuery } from './health-params';
+import { getHealthSnapshot, type HealthSnapshot } from './snapshot';
+
+/**
+ * GET /api/health/overview over the in-memory snapshot (lib/health/overview.ts says what is in
+ * it). The filtered order, the heatmap's grid and each answer (its JSON text and its ETag)
+ * are made once per snapshot and query and served as the same bytes to every viewer.
+ */
+
+/** Per snapshot, bounded: queries come from URLs, and each view holds up to every row. */
+const MAX_VIEWS = 64;
+const MAX_ANSWERS = 512;
+
+export interface CachedAnswer {
+  etag: string;
+  text: string;
+}
+
+interface SnapshotViews {
+  counts?: OverviewCounts;
+  ordered: Map<string, PairHealth[]>;
+  grids: Map<string, HeatmapGrid>;
+  answers: Map<string, CachedAnswer>;
+}
+
+const views = new WeakMap<HealthSnapshot, SnapshotViews>();
+
+function viewsOf(snapshot: HealthSnapshot): SnapshotViews {
+  let found = views.get(snapshot);
+  if (!found) views.set(snapshot, (found = { ordered: new Map(), grids: new Map(), answers: new Map() }));
+  return found;
+}
+
+function remember<V>(map: Map<string, V>, key: string, max: number, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    if (map.size >= max) map.delete(map.keys().next().value!);
+    map.set(key, value);
+  }
+  return value;
+}
+
+function answerText(snapshot: HealthSnapshot, query: OverviewQuery): string {
+  const cache = viewsOf(snapshot);
+  const filters = { states: query.states, timeframes: query.timeframes, q: query.q, preset: query.preset };
+  const filterKey = JSON.stringify(filters);
+  const matching = remember(cache.ordered, filterKey, MAX_VIEWS, () => matchingPairs(snapshot.rows, filters));
+  const ordered = remember(cache.ordered, `${filterKey}|${query.sort}|${query.dir}`, MAX_VIEWS, () =>
+    orderedPairs(matching, query),
+  );
+  const grid = remember(cache.grids, filterKey, MAX_VIEWS, () => heatmapGrid(matching));
+  cache.counts ??= overviewCounts(snapshot.rows);
+  return JSON.stringify(overviewAnswerOf(snapshot.thresholds, cache.counts, ordered, grid, query));
+}
+
+/** The answer for a query as cached bytes: its ETag is a digest of its text, equal whenever two snapshots say the same. */
+export async function overviewAnswer(query: OverviewQuery): Promise<CachedAnswer & { generatedAt: string }> {
+  // A timeframe no pair has matches nothing, where GET /api/health answers 400: the overview
+  // says so next to its filters (a shared link with a typo or a retired timeframe).
+  const snapshot = await getHealthSnapshot();
+  const answer = remember(viewsOf(snapshot).answers, JSON.stringify(query), MAX_ANSWERS, () => {
+    const text = answerText(snapshot, query);
+    const etag = `"o.${createHash('sha1').update(text).digest('base64url').slice(0, 22)}"`;
+    return { etag, text };
+  });
+  return { ...answer, generatedAt: snapshot.generatedAt };
+}

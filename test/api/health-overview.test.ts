@@ -1,0 +1,114 @@
+// GET /api/health/overview: the overview's counts and windows, filtered, sorted and windowed on
+// the server, with the table's fields only; one answer's text (and ETag) per snapshot and query.
+import { describe, expect, test } from 'vitest';
+import { GET } from '../../app/api/health/overview/route';
+import { GET as list } from '../../app/api/health/route';
+import type { ApiErrorBody, HealthListResponse, OverviewResponse } from '../../lib/shared/types';
+import { WORST_FIRST, useEveryStateDatabase } from './fixture';
+import { call } from './support';
+
+useEveryStateDatabase();
+
+const overview = (query = '') => call<OverviewResponse>(GET, `/api/health/overview${query}`);
+const keys = (body: OverviewResponse) => body.rows.map((row) => `${row.symbol}/${row.timeframe}:${row.state}`);
+
+describe('GET /api/health/overview', () => {
+  test('counts of every pair, the table window worst first with the shown fields only, the heatmap worst symbols first', async () => {
+    const { status, body } = await overview();
+    expect(status).toBe(200);
+    expect(body.total).toBe(11);
+    expect(body.matched).toBe(11);
+    expect(keys(body)).toEqual(WORST_FIRST);
+    expect(Object.values(body.byState).reduce((a, b) => a + b, 0)).toBe(11);
+    expect(body.byState.OK).toBe(3);
+    expect(body.timeframes).toEqual([
+      { timeframe: '5m', stepMinutes: 5 },
+      { timeframe: '15m', stepMinutes: 15 },
+      { timeframe: '1h', stepMinutes: 60 },
+    ]);
+    expect(Object.keys(body.rows[0]!).sort()).toEqual(
+      [
+        'symbol',
+        'timeframe',
+        'state',
+        'reason',
+        'reasons',
+        'action',
+        'state_since',
+        'barsBehind',
+        'trend',
+        'etaMinutes',
+        'lastSuccessUtc',
+        'minutesSinceSuccess',
+        'gapMinutes',
+        'consecutiveFailures',
+      ].sort(),
+    );
+    // The same rows as GET /api/health says, field for field (minutes since success as shown: whole minutes).
+    const full = (await call<HealthListResponse>(list, '/api/health')).body;
+    const stalled = full.rows.find((row) => row.symbol === 'USDJPY')!;
+    expect(body.rows.find((row) => row.symbol === 'USDJPY')).toMatchObject({
+      reason: stalled.reason,
+      reasons: stalled.reasons,
+      barsBehind: stalled.barsBehind,
+      minutesSinceSuccess: Math.round(stalled.minutesSinceSuccess!),
+    });
+    expect(body.heatmap.timeframes).toEqual(['5m', '15m', '1h']);
+    expect(body.heatmap.symbols).toBe(10);
+    expect(body.heatmap.lines[0]).toEqual({ symbol: 'NZDUSD', cells: [['AHEAD', expect.any(String)], null, null] });
+    const eurusd = body.heatmap.lines.find((line) => line.symbol === 'EURUSD')!;
+    expect(eurusd.cells.map((cell) => cell?.[0] ?? null)).toEqual(['OK', 'OK', null]);
+  });
+
+  test('windows: offset and limit over the filtered, sorted pairs; hoffset and hlimit over the symbols', async () => {
+    const { body } = await overview('?offset=2&limit=3&hoffset=8&hlimit=5');
+    expect(body.matched).toBe(11);
+    expect(body.offset).toBe(2);
+    expect(keys(body)).toEqual(WORST_FIRST.slice(2, 5));
+    expect(body.heatmap.offset).toBe(8);
+    expect(body.heatmap.lines.map((line) => line.symbol)).toEqual(['EURUSD', 'BTCUSD']);
+
+    const sorted = (await overview('?timeframe=5m&sort=symbol&dir=desc&limit=2')).body;
+    expect(sorted.total).toBe(11);
+    expect(sorted.matched).toBe(9);
+    expect(keys(sorted)).toEqual(['XAUUSD/5m:SOURCE_STALE', 'USDJPY/5m:STALLED']);
+    expect(sorted.heatmap.timeframes).toEqual(['5m']);
+
+    const search = (await overview('?q=usd&state=ok')).body;
+    expect(keys(search)).toEqual(['EURUSD/5m:OK', 'EURUSD/15m:OK']);
+    expect(search.heatmap.lines.map((line) => line.symbol)).toEqual(['EURUSD']);
+
+    // A timeframe no pair has matches nothing (the overview says so), not a 400.
+    const none = (await overview('?timeframe=2m')).body;
+    expect([none.total, none.matched, none.rows.length, none.heatmap.symbols]).toEqual([11, 0, 0, 0]);
+  });
+
+  test('bad parameters are a 400 naming them', async () => {
+    for (const [query, message] of [
+      ['?limit=501', 'limit must be an integer from 1 to 500'],
+      ['?hlimit=0', 'hlimit must be an integer from 1 to 2000'],
+      ['?sort=nope', 'sort must be one of'],
+      ['?page=1', 'unknown parameter'],
+    ] as const) {
+      const answer = await call<ApiErrorBody>(GET, `/api/health/overview${query}`);
+      expect(answer.status, query).toBe(400);
+      expect(answer.body.error.message, query).toContain(message);
+    }
+  });
+
+  test('one answer per snapshot and query: the same text and ETag for every viewer, 304 for the ETag held', async () => {
+    const request = (headers: Record<string, string> = {}) =>
+      GET(new Request('http://127.0.0.1/api/health/overview?limit=5', { headers }));
+    const a = await request();
+    const b = await request();
+    const text = await a.text();
+    expect(await b.text()).toBe(text);
+    expect(JSON.parse(text).rows).toHaveLength(5);
+    const etag = a.headers.get('etag')!;
+    expect(etag).toMatch(/^"o\.[\w-]+"$/);
+    expect(b.headers.get('etag')).toBe(etag);
+    const again = await request({ 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+  });
+});
