@@ -230,31 +230,34 @@ export function OverviewScreen() {
           )}
         </section>
 
-        <section aria-labelledby="table-title" className="space-y-2">
-          <div className="flex flex-wrap items-baseline justify-between gap-2">
-            <h2 id="table-title" className="text-sm font-semibold text-slate-700">
-              Pairs
-              <span className="ml-2 font-normal text-slate-500 tabular" data-testid="table-count">
-                {answer ? `${formatCount(answer.matched)} of ${formatCount(answer.total)} pairs` : ''}
-                {updating ? ' · updating…' : ''}
-              </span>
-            </h2>
-          </div>
-          {answer ? (
-            <HealthTable
-              total={answer.matched}
-              offset={answer.offset}
-              rows={answer.rows}
-              sort={filters.sort}
-              dir={filters.dir}
-              onSort={onSort}
-              dimmed={updating}
-              onFirstVisible={onFirstRow}
-            />
-          ) : (
-            <Placeholder loading={overview.isPending} />
-          )}
-        </section>
+        {/* The table comes with the first answer, under the heatmap it sizes: nothing above it moves. */}
+        {(answer || !overview.isPending) && (
+          <section aria-labelledby="table-title" className="space-y-2">
+            <div className="flex flex-wrap items-baseline justify-between gap-2">
+              <h2 id="table-title" className="text-sm font-semibold text-slate-700">
+                Pairs
+                <span className="ml-2 font-normal text-slate-500 tabular" data-testid="table-count">
+                  {answer ? `${formatCount(answer.matched)} of ${formatCount(answer.total)} pairs` : ''}
+                  {updating ? ' · updating…' : ''}
+                </span>
+              </h2>
+            </div>
+            {answer ? (
+              <HealthTable
+                total={answer.matched}
+                offset={answer.offset}
+                rows={answer.rows}
+                sort={filters.sort}
+                dir={filters.dir}
+                onSort={onSort}
+                dimmed={updating}
+                onFirstVisible={onFirstRow}
+              />
+            ) : (
+              <Placeholder loading={overview.isPending} />
+            )}
+          </section>
+        )}
       </main>
     </>
   );

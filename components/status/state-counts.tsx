@@ -44,13 +44,14 @@ export function StateCounts({
                 pressed ? 'border-slate-900 ring-2 ring-slate-900' : 'border-slate-200',
               )}
             >
+              {/* The state's colour on the icon and the bar; the words dark enough to read (WCAG AA). */}
               <span
                 className={cn(
                   'flex items-center gap-1.5 text-xs font-semibold tracking-wide uppercase',
-                  quiet ? 'text-slate-500' : meta.text,
+                  quiet ? 'text-slate-500' : 'text-slate-800',
                 )}
               >
-                <Icon aria-hidden className="size-4" strokeWidth={2.5} />
+                <Icon aria-hidden className={cn('size-4', quiet ? '' : meta.text)} strokeWidth={2.5} />
                 {meta.label}
               </span>
               <span

@@ -18,7 +18,9 @@ export interface TileLayout {
 
 /** Tile sizes in vh: the text inside is sized in vh too, so it fits at any 16:9 resolution. */
 const MIN_TILE_WIDTH_VH = 40;
-const MIN_TILE_HEIGHT_VH = 19;
+const MIN_TILE_HEIGHT_VH = 17.5;
+/** …and never less than the lines of a tile at 16 px need (badge, pair, status, two lines of reason). */
+const MIN_TILE_HEIGHT_PX = 140;
 const MAX_TILE_HEIGHT_VH = 27;
 const ROOMY_TILE_HEIGHT_VH = 24;
 
@@ -30,7 +32,7 @@ export function fitTiles(width: number, height: number, viewportHeight: number, 
   const vh = viewportHeight / 100;
   const gap = Math.round(1.2 * vh);
   const columns = Math.max(1, Math.floor((width + gap) / (MIN_TILE_WIDTH_VH * vh + gap)));
-  const rows = Math.max(1, Math.floor((height + gap) / (MIN_TILE_HEIGHT_VH * vh + gap)));
+  const rows = Math.max(1, Math.floor((height + gap) / (Math.max(MIN_TILE_HEIGHT_VH * vh, MIN_TILE_HEIGHT_PX) + gap)));
   const usedRows = Math.min(rows, Math.max(1, Math.ceil(tiles / columns)));
   const tileHeight = Math.max(
     0,
