@@ -157,7 +157,7 @@ async function timeToUsable(page: Page, base: string, pairs: number): Promise<nu
       const row = document.querySelector('[data-testid="health-row"]');
       return count === expected && row !== null && row.getBoundingClientRect().height > 0 ? performance.now() : 0;
     },
-    `${total} of ${total} matching`,
+    `${total} of ${total} pairs`,
     { polling: 'raf', timeout: 60_000 },
   );
   return handle.jsonValue();
@@ -189,7 +189,7 @@ async function measureLoads(
  */
 async function measureSearch(page: Page, pairs: number, symbol: string, runs: number): Promise<SearchTimes> {
   const box = page.getByRole('searchbox', { name: 'Search symbols' });
-  const all = `${pairs.toLocaleString('en-US')} of ${pairs.toLocaleString('en-US')} matching`;
+  const all = `${pairs.toLocaleString('en-US')} of ${pairs.toLocaleString('en-US')} pairs`;
   await box.evaluate((element) =>
     element.addEventListener(
       'input',
