@@ -1,7 +1,8 @@
 'use client';
 
 import { useSearchParams } from 'next/navigation';
-import { useCallback, useMemo, useState } from 'react';
+import { rememberOverviewHref } from '@/components/ui/last-overview';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import {
   DEFAULT_DIR,
   hasFilters,
@@ -76,8 +77,12 @@ export function OverviewScreen() {
   const filters = useMemo(() => readListView(new URLSearchParams(searchParams.toString())), [searchParams]);
   const viewKey = listSearch(filters);
 
-  // Reads the URL at call time, not from the render's closure.
-  const update = useCallback((change: (current: ListView) => ListView, mode: 'push' | 'replace' = 'push') => {
+  // "← Overview" on the other pages comes back to this view.
+  useEffect(() => rememberOverviewHref(viewKey ? `/?${viewKey}` : '/'), [viewKey]);
+
+  // Reads the URL at call time, not from the render's closure. A filter, a sort or a search
+  // replaces the history entry: Back leaves the overview instead of replaying every click.
+  const update = useCallback((change: (current: ListView) => ListView, mode: 'push' | 'replace' = 'replace') => {
     const next = change(readListView(new URLSearchParams(window.location.search)));
     const search = listSearch(next);
     const url = search ? `${window.location.pathname}?${search}` : window.location.pathname;
