@@ -19,3 +19,11 @@ test('filters replace the history entry, and "← Overview" on a pair page comes
   await expect(page).toHaveURL(new RegExp(`/${view.replace(/[?.*+()[\]\\]/g, '\\$&')}$`));
   await expect(page.getByTestId('count-FAILING')).toHaveAttribute('aria-pressed', 'true');
 });
+
+test('a click anywhere on a row opens its pair', async ({ page }) => {
+  await page.goto('/');
+  const row = page.getByTestId('health-row').first();
+  const symbol = (await row.getByRole('link').first().textContent())!.trim();
+  await row.getByTestId('state-for').or(row.locator('td').nth(2)).first().click();
+  await expect(page).toHaveURL(new RegExp(`/pairs/${encodeURIComponent(symbol)}/`));
+});

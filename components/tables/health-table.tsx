@@ -3,7 +3,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
 import Link from 'next/link';
-import { memo, useCallback, useEffect, useRef } from 'react';
+import { useRouter } from 'next/navigation';
+import { memo, useCallback, useEffect, useRef, type MouseEvent } from 'react';
 import type { PairListRow } from '@/lib/shared/types';
 import { forText } from '@/components/history/state-style';
 import { StateBadge } from '@/components/status/state-badge';
@@ -52,12 +53,26 @@ const COLUMNS: Column[] = [
   { id: 'fails', label: 'Fails', width: '68px', align: 'right', hint: 'consecutive failures' },
 ];
 
+/**
+ * A click anywhere on a row opens its pair, as the highlight promises (the symbol is the row's
+ * link, so Enter on it and a middle click work as links do); a click that selects text does not.
+ */
+function openRowOnClick(event: MouseEvent<HTMLTableRowElement>, href: string, router: ReturnType<typeof useRouter>) {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  if ((event.target as Element).closest('a, button')) return;
+  if (window.getSelection()?.toString()) return;
+  router.push(href);
+}
+
 const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairListRow; index: number }) {
   const more = pair.reasons.length - 1;
+  const router = useRouter();
+  const href = pairHref(pair.symbol, pair.timeframe);
   return (
     <tr
       aria-rowindex={index + 2}
-      className="border-b border-slate-100 hover:bg-sky-50/60"
+      onClick={(event) => openRowOnClick(event, href, router)}
+      className="cursor-pointer border-b border-slate-100 hover:bg-sky-50/60"
       style={{ height: ROW_HEIGHT }}
       data-testid="health-row"
       data-state={pair.state}
@@ -67,7 +82,7 @@ const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairListRow; 
       </td>
       <td className="truncate px-3 font-mono text-sm font-semibold">
         <Link
-          href={pairHref(pair.symbol, pair.timeframe)}
+          href={href}
           prefetch={false}
           className="text-sky-800 underline-offset-2 hover:underline"
           title={`Open ${pair.symbol} ${pair.timeframe}`}
