@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isProblem } from '../health/rules';
-import { comparePairs, listEtag, pairMatcher } from '../health/list-contract';
+import { listEtag } from '../health/list-contract';
+import { matchingPairs, orderedPairs } from '../health/overview';
 import { HEALTH_STATES, type HealthListResponse, type HealthState, type HealthSummaryResponse } from '../shared/types';
 import { badRequest, quoted } from './errors';
 import type { HealthListQuery } from './health-params';
@@ -51,9 +52,7 @@ async function checkTimeframes(query: HealthListQuery): Promise<void> {
 }
 
 function selectRows(snapshot: HealthSnapshot, query: HealthListQuery): HealthListResponse {
-  const matching = snapshot.rows.filter(pairMatcher(query));
-  // The snapshot is already worst first: the default order needs no sort.
-  if (!(query.sort === 'severity' && query.dir === 'asc')) matching.sort(comparePairs(query.sort, query.dir));
+  const matching = orderedPairs(matchingPairs(snapshot.rows, query), query);
   const end = query.limit === null ? undefined : query.offset + query.limit;
   return {
     generatedAt: snapshot.generatedAt,
