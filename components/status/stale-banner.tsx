@@ -1,11 +1,11 @@
 'use client';
 
+import { AlertBanner } from '@/components/ui/alert-banner';
 import { CloudOff } from 'lucide-react';
 import { describeError } from '@/components/hooks/api-fetch';
 import { ApiError } from '@/lib/shared/api-error';
 import { useNow } from '@/components/hooks/use-now';
 import { formatAge } from '@/lib/shared/duration';
-import { cn } from '@/components/ui/cn';
 
 /** The parts of a react-query result (what useQuery returns) that the banner reads. */
 export interface StaleQuery {
@@ -45,17 +45,8 @@ export function StaleBanner({
   const refused = failure instanceof ApiError && failure.status >= 400 && failure.status < 500;
   const age = query.data !== undefined && query.dataUpdatedAt && now ? formatAge(now - query.dataUpdatedAt) : null;
   const headline = refused ? 'The API refused this view' : age ? `Data is ${age} old` : 'No data yet';
-  const styles =
-    tone === 'wall'
-      ? 'border-amber-400 bg-amber-400 text-black text-[2.4vh] px-[1.5vw] py-[1vh]'
-      : 'border-amber-300 bg-amber-50 text-amber-950 text-sm px-4 py-3';
   return (
-    <div
-      role="alert"
-      data-testid="stale-banner"
-      className={cn('flex items-center gap-3 rounded-lg border font-medium', styles)}
-    >
-      <CloudOff aria-hidden className={tone === 'wall' ? 'size-[3.2vh] shrink-0' : 'size-5 shrink-0'} />
+    <AlertBanner tone={tone} palette="amber" icon={CloudOff} testId="stale-banner">
       <p>
         <strong className="font-bold">{headline}</strong>
         {age && !refused ? ' — showing the last good update. ' : ' — '}
@@ -64,6 +55,6 @@ export function StaleBanner({
           {refused ? 'Check the filters in the address.' : `Retrying every ${Math.round(intervalMs / 1000)} s.`}
         </span>
       </p>
-    </div>
+    </AlertBanner>
   );
 }

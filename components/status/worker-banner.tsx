@@ -1,10 +1,10 @@
 'use client';
 
+import { AlertBanner } from '@/components/ui/alert-banner';
 import { PowerOff } from 'lucide-react';
 import { useWorkersQuery } from '@/components/hooks/use-workers-query';
 import { useNow } from '@/components/hooks/use-now';
 import { formatAge } from '@/lib/shared/duration';
-import { cn } from '@/components/ui/cn';
 
 /**
  * Says when no worker has beaten for more than two intervals: without it a dead worker looks like
@@ -17,17 +17,8 @@ export function WorkerBanner({ tone = 'light' }: { tone?: 'light' | 'wall' }) {
   const since = workers.data?.noWorkerSince;
   if (!since) return null;
   const at = new Date(since);
-  const styles =
-    tone === 'wall'
-      ? 'border-red-500 bg-red-600 text-white text-[2.4vh] px-[1.5vw] py-[1vh]'
-      : 'border-red-300 bg-red-50 text-red-950 text-sm px-4 py-3';
   return (
-    <div
-      role="alert"
-      data-testid="worker-banner"
-      className={cn('flex items-center gap-3 rounded-lg border font-medium', styles)}
-    >
-      <PowerOff aria-hidden className={tone === 'wall' ? 'size-[3.2vh] shrink-0' : 'size-5 shrink-0'} />
+    <AlertBanner tone={tone} palette="red" icon={PowerOff} testId="worker-banner">
       <p>
         <strong className="font-bold">
           No worker running since {at.toISOString().slice(0, 16).replace('T', ' ')} UTC
@@ -35,6 +26,6 @@ export function WorkerBanner({ tone = 'light' }: { tone?: 'light' | 'wall' }) {
         {now ? ` (${formatAge(now - at.getTime())} ago)` : ''} — no pair is being caught up.{' '}
         <span className="opacity-80">Start one with npm run worker.</span>
       </p>
-    </div>
+    </AlertBanner>
   );
 }
