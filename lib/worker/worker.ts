@@ -92,9 +92,14 @@ export class Worker {
   /** pair key -> the error last logged for it */
   private readonly failing = new Map<string, string>();
   private failureLines = 0;
-  /** this process in worker_heartbeats, beaten at the start of every pass */
+  /**
+   * this process in worker_heartbeats, beaten at the start of every pass and again during a pass
+   * whenever an interval has gone by (a pass longer than two intervals must not read as no worker)
+   */
   readonly identity: WorkerIdentity = workerIdentity();
   private saidNoHeartbeat = false;
+  private lastBeatAt = 0;
+  private beating: Promise<void> | undefined;
   private recordErrorLines = 0;
 
   constructor(
@@ -128,7 +133,7 @@ export class Worker {
   async runPass(): Promise<PassSummary> {
     const started = performance.now();
     const { pairs, dbNow } = await listPairs(this.pool);
-    await this.beat();
+    await this.beatOnce();
     const clockOffset = dbNow.getTime() - Date.now();
     const pass = ++this.passes;
     const summary: PassSummary = {
@@ -151,6 +156,8 @@ export class Worker {
       while (!this.stopping && !summary.interrupted) {
         const pair = pairs[next++];
         if (!pair) return;
+        if (Date.now() - this.lastBeatAt >= this.settings.intervalMs) await this.beatDuringPass(summary);
+        if (summary.interrupted) return;
         await this.processPair(pair, summary, clockOffset);
       }
     };
@@ -236,9 +243,26 @@ export class Worker {
     }
   }
 
+  /** A lost database during a pass is an outage like any run's: the pass stops, nothing recorded. */
+  private async beatDuringPass(summary: PassSummary): Promise<void> {
+    try {
+      await this.beatOnce();
+    } catch (error) {
+      this.outage.markDown(error);
+      summary.interrupted = true;
+    }
+  }
+
+  /** One beat at a time: the lanes of a pass share it. */
+  private beatOnce(): Promise<void> {
+    this.beating ??= this.beat().finally(() => (this.beating = undefined));
+    return this.beating;
+  }
+
   /** A lost database stops the pass (the caller's outage); anything else is said once and passed over. */
   private async beat(): Promise<void> {
     try {
+      this.lastBeatAt = Date.now();
       await beat(this.pool, this.identity);
     } catch (error) {
       if (isWriteOutage(error)) throw error;

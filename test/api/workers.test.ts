@@ -68,3 +68,41 @@ describe('GET /api/workers', () => {
     expect(body.lastBeatUtc).toBe(body.workers[0]!.beatUtc);
   });
 });
+
+describe('a pass longer than the interval', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  test('beats during the pass too, so its heartbeat is never older than the interval', async () => {
+    // Twelve pairs, one lane, an interval of 1 ms: every pair after the first starts after a beat.
+    for (const symbol of ['HB01', 'HB02', 'HB03', 'HB04', 'HB05', 'HB06']) {
+      await db.sql(
+        `INSERT INTO data_agg_state (canonical_symbol, timeframe, last_agg_bar_ts_utc)
+         VALUES ($1, '5m', NULL), ($1, '15m', NULL)`,
+        [symbol],
+      );
+    }
+    const { worker, close } = makeWorker(db.url, { intervalMs: 1, concurrency: 1 });
+    try {
+      const summary = await worker.runPass();
+      expect(summary.pairs).toBe(12);
+    } finally {
+      await close();
+    }
+    const { beat_utc, first_run, last_run } = await db.one<{ beat_utc: Date; first_run: Date; last_run: Date }>(
+      `SELECT (SELECT beat_utc FROM worker_heartbeats) AS beat_utc,
+              min(started_at_utc) AS first_run, max(started_at_utc) AS last_run
+         FROM data_agg_runs`,
+    );
+    // Beaten once per pass only, the beat would be as old as the first run (seen: 1 ms apart); beaten
+    // before every pair, it is younger than the pass's midpoint.
+    const span = last_run.getTime() - first_run.getTime();
+    expect(span).toBeGreaterThan(20);
+    expect(beat_utc.getTime()).toBeGreaterThan(first_run.getTime() + span / 2);
+  });
+});
