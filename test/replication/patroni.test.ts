@@ -3,8 +3,9 @@
 // database is set up as the README says (a role, a database it owns, `db:migrate` through the host
 // list); one worker runs on the host list, one through HAProxy, and a feed inserts bars. Then
 // `patronictl switchover --force`, and then the new leader's Patroni and PostgreSQL are killed with
-// SIGKILL, the workers running through both. Afterwards: every bar equals a recomputation, no
-// failed run recorded, bounded log lines, the history writer on the last primary, SIGTERM exits 0.
+// SIGKILL, the workers running through both; the killed node is started again and rejoins as a
+// standby. Afterwards: every bar equals a recomputation, no failed run recorded, bounded log
+// lines, the history writer on the last primary, SIGTERM exits 0.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type pg from 'pg';
@@ -73,6 +74,8 @@ interface EventFigures {
   first_run_on_new_leader_after_ms: number;
   history_writer_on_new_leader_after_ms: number;
   worker_outages: number[];
+  /** outage_ms of each worker's 'database reachable again' line: how long it could not write */
+  worker_outage_ms: Array<number | null>;
   worker_log_lines: number[];
   worker_lines: string[][];
   startedAt: number;
@@ -190,6 +193,7 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
           first_run_on_new_leader_after_ms: firstRun.getTime() - startedAt,
           history_writer_on_new_leader_after_ms: elected - startedAt,
           worker_outages: [],
+          worker_outage_ms: [],
           worker_log_lines: [],
           worker_lines: [],
           startedAt,
@@ -215,6 +219,9 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
         await new Promise((resolve) => setTimeout(resolve, 2_000));
         const failover = await event('killed leader', (old) => c.kill(old));
         const events = [switchover, failover];
+        // The killed node started again, as the README says: it rewinds and follows the new leader.
+        const restartedAt = Date.now();
+        c.startNode(c.nodes.find((node) => node.name === failover.from)!);
 
         await feed;
         feeding = false;
@@ -233,6 +240,8 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
           250,
         );
         expect(await historyHolders(leader), 'the history writer on the last primary').toBe(1);
+        expect(await c.waitForHealthy(120_000), 'the leader after the killed node rejoined').toBe(leader);
+        const rejoinedMs = Date.now() - restartedAt;
 
         const sigtermAt = Date.now();
         for (const worker of workers) worker.child.kill('SIGTERM');
@@ -290,6 +299,8 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
             expect(lines.filter((l) => l.level === 'error')).toEqual([]);
             expect(lines.length, msgs.join('\n')).toBeLessThanOrEqual(6);
             figures.worker_outages.push(outages);
+            const up = lines.find((l) => l.msg.startsWith('database reachable again'));
+            figures.worker_outage_ms.push(typeof up?.outage_ms === 'number' ? up.outage_ms : null);
             figures.worker_log_lines.push(lines.length);
             figures.worker_lines.push(msgs);
           }
@@ -301,6 +312,7 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
           JSON.stringify({
             patroni: {
               events: events.map(({ startedAt: _s, endedAt: _e, ...figures }) => figures),
+              killed_node_rejoined_as_standby_after_ms: rejoinedMs,
               feed_errors: feedErrors,
               pairs: pairs.length,
               bars_checked: barsChecked,
