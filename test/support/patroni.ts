@@ -25,6 +25,9 @@ export function missingPatroni(): string | undefined {
   for (const tool of TOOLS) {
     if (!existsSync(tool)) return `${tool} is missing (apt-get install patroni etcd-server haproxy)`;
   }
+  // Patroni's etcd3 support is built on python3-etcd, one of the package's alternative dependencies.
+  if (spawnSync('/usr/bin/python3', ['-c', 'import etcd']).status !== 0)
+    return 'python3-etcd is missing (apt-get install python3-etcd)';
   return undefined;
 }
 
