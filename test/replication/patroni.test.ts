@@ -266,6 +266,7 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
         expect(pairs).toHaveLength(SYMBOLS.length * 6);
         let barsChecked = 0;
         const client = createHostListPool(hostList, { max: 1 });
+        client.on('error', () => {});
         try {
           for (const pair of pairs) {
             expect(
@@ -319,10 +320,14 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
             },
           }),
         );
+        // Once the workers write on the new leader, the history writer is elected there within two
+        // intervals (measured from Patroni's promotion instead, a loaded machine's slow reconnects
+        // through HAProxy and the backoff would count too).
         for (const figures of events)
-          expect(figures.history_writer_on_new_leader_after_ms - figures.new_leader_after_ms).toBeLessThanOrEqual(
-            2 * HISTORY_INTERVAL_MS + 2_000,
-          );
+          expect(
+            figures.history_writer_on_new_leader_after_ms - figures.first_run_on_new_leader_after_ms,
+            figures.event,
+          ).toBeLessThanOrEqual(2 * HISTORY_INTERVAL_MS + 1_000);
       } finally {
         feeding = false;
         for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');

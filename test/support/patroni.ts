@@ -231,6 +231,8 @@ export async function startPatroniCluster(): Promise<PatroniCluster> {
         database,
         connectionTimeoutMillis: 5_000,
       });
+      // A node going away mid-query also emits 'error'; the query's rejection already says so.
+      client.on('error', () => {});
       await client.connect();
       try {
         return (await client.query(text, params)).rows;
