@@ -7,9 +7,15 @@
 // standby. Afterwards: every bar equals a recomputation, no failed run recorded, bounded log
 // lines, the history writer on the last primary, SIGTERM exits 0.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type pg from 'pg';
+import { GET as summaryGET } from '../../app/api/health/summary/route';
+import { GET as healthzGET } from '../../app/api/healthz/route';
 import { insertDemoBars } from '../../lib/demo/bars';
+import { closePool } from '../../lib/server/db';
+import type { HealthSummaryResponse, ReplicationStatus } from '../../lib/shared/types';
+import { call, pointApiAt } from '../api/support';
 import { createHostListPool } from '../../lib/server/connect';
 import { migrateDatabase } from '../../lib/server/migrate';
 import { barsEqualRecompute } from '../support/audit';
@@ -41,7 +47,10 @@ let cluster: PatroniCluster | undefined;
 beforeAll(async () => {
   if (!missingPatroni()) cluster = await startPatroniCluster();
 }, 180_000);
-afterAll(() => cluster?.destroy());
+afterAll(async () => {
+  await closePool();
+  cluster?.destroy();
+});
 
 interface LogLine {
   t: string;
@@ -285,6 +294,28 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
           await client.end();
         }
         expect(barsChecked).toBeGreaterThan(100);
+
+        // The dashboard as the README runs it: the read-only role, DATABASE_URL on the host list,
+        // its reads on HAProxy's replica port, which leads to the rejoined standby.
+        await c.sql(leader, readFileSync('db/roles/dashboard-readonly.sql', 'utf8'), [], 'pipeline');
+        await c.sql(leader, `ALTER ROLE frontier_dashboard PASSWORD '${password}'`);
+        await pointApiAt(c.hostList('frontier_dashboard', password, 'pipeline', 'any'), {
+          DATABASE_READ_URL: c.haproxyReplicaUrl('frontier_dashboard', password, 'pipeline'),
+          HEALTH_REPLICA_STALE_SECONDS: '60',
+        });
+        const healthz = await waitFor(
+          'the dashboard reading the standby',
+          async () => {
+            const answer = await call<{ status: string; replication?: ReplicationStatus }>(healthzGET, '/api/healthz');
+            return answer.status === 200 && answer.body.replication?.role === 'standby' ? answer.body : undefined;
+          },
+          30_000,
+          250,
+        );
+        expect(healthz!.replication).toMatchObject({ role: 'standby', replayPaused: false, stale: false });
+        const summary = await call<HealthSummaryResponse>(summaryGET, '/api/health/summary');
+        expect(summary.status).toBe(200);
+        expect(summary.body).toMatchObject({ total: pairs.length, replication: { role: 'standby', stale: false } });
 
         // Log lines: per worker and event, from the event to the next one (or SIGTERM).
         events[0]!.endedAt = events[1]!.startedAt;

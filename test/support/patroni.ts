@@ -66,6 +66,8 @@ export interface PatroniCluster {
   hostList: (user: string, password: string, database: string, targetSessionAttrs?: string) => string;
   /** postgres://user:password@127.0.0.1:haproxyPort/database */
   haproxyUrl: (user: string, password: string, database: string) => string;
+  /** HAProxy's port that leads to a streaming standby (Patroni's /replica check) */
+  haproxyReplicaUrl: (user: string, password: string, database: string) => string;
   /** As the superuser, on one node. */
   sql: <Row extends pg.QueryResultRow = Record<string, unknown>>(
     node: PatroniNode,
@@ -222,6 +224,8 @@ export async function startPatroniCluster(): Promise<PatroniCluster> {
     hostList: (user, password, database, targetSessionAttrs = 'read-write') =>
       `postgres://${user}:${password}@${nodes[0].hostPort},${nodes[1].hostPort}/${database}?target_session_attrs=${targetSessionAttrs}`,
     haproxyUrl: (user, password, database) => `postgres://${user}:${password}@127.0.0.1:${haproxyPort}/${database}`,
+    haproxyReplicaUrl: (user, password, database) =>
+      `postgres://${user}:${password}@127.0.0.1:${replicaPort}/${database}`,
     sql: async (node, text, params = [], database = 'postgres') => {
       const client = new pg.Client({
         host: '127.0.0.1',
