@@ -35,10 +35,17 @@ import {
 
 const STALE_SECONDS = 2;
 const PAIR = { symbol: 'RPL', timeframe: '5m' };
+// OK on the primary when it dies (the last test): shown unconfirmed once the standby is stale.
+const HEALTHY = { symbol: 'RPD', timeframe: '5m' };
 
 let cluster: ReplicatedCluster | undefined;
 let primaryPool: pg.Pool | undefined;
 let beating: ReturnType<typeof setInterval> | undefined;
+// The test/api helpers' database, on the primary.
+const db = {
+  pool: { query: (text: string, params?: unknown[]) => primaryPool!.query(text, params) },
+  sql: async (text: string, params?: unknown[]) => (await primaryPool!.query(text, params)).rows,
+} as unknown as TestDatabase;
 
 beforeAll(async () => {
   if (missingPostgres15()) return;
@@ -49,10 +56,6 @@ beforeAll(async () => {
   primaryPool = new pg.Pool({ connectionString: primary.url('pipeline'), max: 3 });
   primaryPool.on('error', () => {});
   await primaryPool.query(readFileSync('db/roles/dashboard-readonly.sql', 'utf8'));
-  const db = {
-    pool: primaryPool,
-    sql: async (text: string, params?: unknown[]) => (await primaryPool!.query(text, params)).rows,
-  } as unknown as TestDatabase;
   await insertFrontier(db, PAIR.symbol, currentWindow() - 60_000);
   await registerPair(db, { ...PAIR, cursor: 0, successMinutesAgo: 1 });
   // A worker's heartbeat every pass (here every 300 ms), as lib/worker/heartbeat.ts beats on the primary.
@@ -73,8 +76,8 @@ afterAll(async () => {
   cluster?.destroy();
 });
 
-const pairOf = (list: HealthListResponse): PairHealth =>
-  list.rows.find((row) => row.symbol === PAIR.symbol && row.timeframe === PAIR.timeframe)!;
+const pairOf = (list: HealthListResponse, pair = PAIR): PairHealth =>
+  list.rows.find((row) => row.symbol === pair.symbol && row.timeframe === pair.timeframe)!;
 
 async function health(): Promise<HealthListResponse> {
   resetApiCaches();
@@ -225,4 +228,49 @@ describe('the dashboard reading a standby', () => {
     const observed = await dashboardObserver(false, DEFAULT_THRESHOLDS)(refuse as unknown as pg.ClientBase);
     expect(observed.symbols).toContain(PAIR.symbol);
   });
+
+  // Last: it kills the primary. A dead primary must not look like a current standby with no lag:
+  // the WAL receiver stops streaming when the connection drops, and the lag then counts from the
+  // newest heartbeat replayed, about the moment of death.
+  test(
+    'the primary crashed and nothing promoted: lag grows from the crash, stale past the threshold, OK unconfirmed',
+    { timeout: 60_000 },
+    async (context) => {
+      requirePostgres15(context);
+      const { primary } = cluster!;
+      await pointApiAt(primary.url('pipeline'), {
+        DATABASE_READ_URL: `postgres://frontier_dashboard@${cluster!.standby.hostPort}/pipeline`,
+        HEALTH_REPLICA_STALE_SECONDS: String(STALE_SECONDS),
+        WORKER_INTERVAL_MS: '300',
+      });
+      await insertFrontier(db, HEALTHY.symbol, currentWindow() - 60_000);
+      await registerPair(db, { ...HEALTHY, cursor: 0, successMinutesAgo: 1 });
+      await waitForReplay(cluster!);
+      const alive = await health();
+      expect(alive.replication).toMatchObject({ role: 'standby', lagSeconds: 0, stale: false });
+      expect(pairOf(alive, HEALTHY)).toMatchObject({ state: 'OK' });
+
+      primary.stop('immediate');
+      const crashedAt = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const dead = await health();
+      // Not "current, lag 0": as of the last beat replayed before the crash (beats every 300 ms).
+      expect(dead.replication).toMatchObject({ role: 'standby', replayPaused: false });
+      expect(dead.replication.lagSeconds).toBeGreaterThanOrEqual(0.5);
+      const dataAsOf = Date.parse(dead.replication.dataAsOf!);
+      expect(dataAsOf).toBeLessThanOrEqual(crashedAt + 100);
+      expect(dataAsOf).toBeGreaterThan(crashedAt - 2_000);
+
+      const stale = await until(health, (list) => list.replication.stale);
+      // dataAsOf stays where the crash left it; stale once the lag from there passes the threshold.
+      expect(stale.replication.dataAsOf).toBe(dead.replication.dataAsOf);
+      expect(stale.replication.lagSeconds).toBeGreaterThan(STALE_SECONDS);
+      expect(pairOf(stale, HEALTHY)).toMatchObject({ state: 'OK', unconfirmed: true });
+      const healthz = await call<{ status: string; replication: ReplicationStatus }>(healthzGET, '/api/healthz');
+      expect(healthz.body.replication).toMatchObject({ role: 'standby', stale: true });
+      const metrics = await call<string>(metricsGET, '/api/metrics');
+      const lag = Number(/^frontier_replica_lag_seconds\{role="standby"\} (\S+)$/m.exec(metrics.body)?.[1]);
+      expect(lag).toBeGreaterThan(STALE_SECONDS);
+    },
+  );
 });

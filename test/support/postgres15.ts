@@ -34,7 +34,8 @@ export function requirePostgres15(context: TestContext): void {
   context.skip(`PostgreSQL 15 binaries not available: ${missing}`);
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (free when asked: another process may take it before it is used). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -1,0 +1,369 @@
+// The product against a real Patroni cluster (deploy/patroni/, rendered with free ports): etcd, two
+// PostgreSQL 15 nodes under Patroni, HAProxy routing its port by Patroni's /primary check. The
+// database is set up as the README says (a role, a database it owns, `db:migrate` through the host
+// list); one worker runs on the host list, one through HAProxy, and a feed inserts bars. Then
+// `patronictl switchover --force`, and then the new leader's Patroni and PostgreSQL are killed with
+// SIGKILL, the workers running through both; the killed node is started again and rejoins as a
+// standby. Afterwards: every bar equals a recomputation, no failed run recorded, bounded log
+// lines, the history writer on the last primary, SIGTERM exits 0.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type pg from 'pg';
+import { GET as summaryGET } from '../../app/api/health/summary/route';
+import { GET as healthzGET } from '../../app/api/healthz/route';
+import { insertDemoBars } from '../../lib/demo/bars';
+import { closePool } from '../../lib/server/db';
+import type { HealthSummaryResponse, ReplicationStatus } from '../../lib/shared/types';
+import { call, pointApiAt } from '../api/support';
+import { createHostListPool } from '../../lib/server/connect';
+import { migrateDatabase } from '../../lib/server/migrate';
+import { barsEqualRecompute } from '../support/audit';
+import { minutesBetween, randomWalkBars } from '../support/bars';
+import {
+  missingPatroni,
+  requirePatroni,
+  startPatroniCluster,
+  type PatroniCluster,
+  type PatroniNode,
+} from '../support/patroni';
+import { floorMinute, MINUTE, spawnWorker, waitFor, type ChildWorker } from '../worker/support';
+
+const SYMBOLS = ['PTA', 'PTB', 'PTC'];
+const HISTORY_INTERVAL_MS = 1_000;
+const WORKER_ENV = {
+  WORKER_INTERVAL_MS: '300',
+  WORKER_CONCURRENCY: '2',
+  WORKER_BACKOFF_MAX_MS: '1000',
+  WORKER_AUDIT_PAIRS_PER_PASS: '0',
+  PG_CONNECT_TIMEOUT_MS: '1000',
+  HISTORY_INTERVAL_MS: String(HISTORY_INTERVAL_MS),
+  HISTORY_SETTLE_SECONDS: '0',
+  RETRY_BACKOFF_BASE_SECONDS: '0.001',
+  RETRY_BACKOFF_CAP_SECONDS: '0.001',
+};
+
+let cluster: PatroniCluster | undefined;
+beforeAll(async () => {
+  if (!missingPatroni()) cluster = await startPatroniCluster();
+}, 180_000);
+afterAll(async () => {
+  await closePool();
+  cluster?.destroy();
+});
+
+interface LogLine {
+  t: string;
+  level: string;
+  msg: string;
+  [key: string]: unknown;
+}
+const linesOf = (worker: ChildWorker): LogLine[] =>
+  worker
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogLine);
+// In time order: warnings come on stderr, the rest on stdout, and the two interleave as they arrive.
+const between = (worker: ChildWorker, from: number, to: number) =>
+  linesOf(worker)
+    .filter((l) => Date.parse(l.t) >= from && Date.parse(l.t) < to && l.msg !== 'pass' && l.msg !== 'audit')
+    .sort((a, b) => Date.parse(a.t) - Date.parse(b.t));
+const outageBalanced = (worker: ChildWorker, from: number) => {
+  const msgs = between(worker, from, Infinity).map((l) => l.msg);
+  const down = msgs.filter((m) => m.startsWith('database unavailable')).length;
+  return down === msgs.filter((m) => m.startsWith('database reachable again')).length;
+};
+
+interface EventFigures {
+  event: string;
+  from: string;
+  to: string;
+  new_leader_after_ms: number;
+  first_run_on_new_leader_after_ms: number;
+  history_writer_on_new_leader_after_ms: number;
+  worker_outages: number[];
+  /** outage_ms of each worker's 'database reachable again' line: how long it could not write */
+  worker_outage_ms: Array<number | null>;
+  worker_log_lines: number[];
+  worker_lines: string[][];
+  startedAt: number;
+  endedAt: number;
+}
+
+describe('a Patroni cluster: switchover and a killed leader with two workers and a feed running', () => {
+  test(
+    'the workers run through both: nothing lost or wrong, no failed run, the writer on the new primary',
+    { timeout: 420_000 },
+    async (context) => {
+      requirePatroni(context);
+      const c = cluster!;
+      let leader = await c.waitForHealthy();
+      // As deploy/patroni/README.md does it: a role owning the database, migrated through the host list.
+      const password = randomBytes(9).toString('hex');
+      await c.sql(leader, `CREATE ROLE frontier LOGIN PASSWORD '${password}'`);
+      await c.sql(leader, 'CREATE DATABASE pipeline OWNER frontier');
+      const hostList = c.hostList('frontier', password, 'pipeline');
+      await migrateDatabase(hostList);
+      const feedPool: pg.Pool = createHostListPool(hostList, { max: 2, connectionTimeoutMillis: 1_000 });
+      feedPool.on('error', () => {});
+
+      // Five hours of history, then a feed adding the next minute of each symbol every 150 ms
+      // (about 45 s of feeding: through both events).
+      const now = floorMinute(Date.now());
+      const start = now - 300 * MINUTE;
+      const seeded = SYMBOLS.flatMap((symbol, i) =>
+        randomWalkBars(symbol, minutesBetween(new Date(start), new Date(now - 240 * MINUTE)), 21 + i),
+      );
+      await insertDemoBars(feedPool, seeded);
+      await feedPool.query(
+        `SELECT bootstrap_aggregation_cursor(s, t.timeframe) FROM unnest($1::text[]) s CROSS JOIN agg_timeframes t`,
+        [SYMBOLS],
+      );
+      let fed = now - 240 * MINUTE;
+      let feeding = true;
+      let feedErrors = 0;
+      const feed = (async () => {
+        while (feeding && fed < now - 2 * MINUTE) {
+          const minute = new Date(fed);
+          const bars = SYMBOLS.flatMap((symbol, i) => randomWalkBars(symbol, [minute], 200 + i + fed / MINUTE));
+          try {
+            await insertDemoBars(feedPool, bars);
+            fed += MINUTE;
+          } catch {
+            feedErrors += 1; // no primary for a moment: the same minute again, through the host list
+          }
+          await new Promise((resolve) => setTimeout(resolve, 150));
+        }
+      })();
+
+      const workers = [
+        spawnWorker(hostList, WORKER_ENV),
+        spawnWorker(c.haproxyUrl('frontier', password, 'pipeline'), WORKER_ENV),
+      ];
+      const historyHolders = async (node: PatroniNode) =>
+        (
+          await c.sql<{ n: number }>(
+            node,
+            `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+              WHERE l.locktype = 'advisory' AND l.granted AND a.application_name LIKE 'frontier-history-%'`,
+            [],
+            'pipeline',
+          )
+        )[0]!.n;
+
+      // One event: act, then wait for Patroni's new leader, a committed run on it, the history
+      // writer on it, and each worker's outage (if it saw one) to have ended.
+      const event = async (name: string, act: (leader: PatroniNode) => void): Promise<EventFigures> => {
+        const old = leader;
+        const startedAt = Date.now();
+        act(old);
+        const next = (await waitFor(
+          `a new leader after the ${name}`,
+          async () => {
+            const now = await c.leader();
+            return now && now !== old ? now : undefined;
+          },
+          60_000,
+          100,
+        ))!;
+        const promotedAt = Date.now();
+        const firstRun = (await waitFor(
+          `a run committed on ${next.name} after the ${name}`,
+          async () => {
+            const [row] = await c.sql<{ first: Date | null }>(
+              next,
+              `SELECT min(started_at_utc) AS first FROM data_agg_runs WHERE ok AND started_at_utc >= to_timestamp($1 / 1000.0)`,
+              [promotedAt],
+              'pipeline',
+            );
+            return row?.first ?? undefined;
+          },
+          60_000,
+          100,
+        ))!;
+        const elected = await waitFor(
+          `the history writer on ${next.name}`,
+          async () => ((await historyHolders(next)) === 1 ? Date.now() : 0),
+          30_000,
+          100,
+        );
+        await waitFor(
+          `each worker's outage to end after the ${name}`,
+          () => workers.every((w) => outageBalanced(w, startedAt)),
+          60_000,
+        );
+        leader = next;
+        return {
+          event: name,
+          from: old.name,
+          to: next.name,
+          new_leader_after_ms: promotedAt - startedAt,
+          first_run_on_new_leader_after_ms: firstRun.getTime() - startedAt,
+          history_writer_on_new_leader_after_ms: elected - startedAt,
+          worker_outages: [],
+          worker_outage_ms: [],
+          worker_log_lines: [],
+          worker_lines: [],
+          startedAt,
+          endedAt: 0,
+        };
+      };
+
+      try {
+        await waitFor(
+          'both workers to pass',
+          () => workers.every((w) => linesOf(w).some((l) => l.msg === 'pass')),
+          60_000,
+        );
+        await waitFor('a history writer on the leader', async () => (await historyHolders(leader)) === 1, 30_000);
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+        const switchover = await event('switchover', (old) => {
+          const candidate = c.nodes.find((node) => node !== old)!;
+          c.patronictl(['switchover', '--leader', old.name, '--candidate', candidate.name, '--force']);
+        });
+        // The old leader rejoins as a standby: the next event has somewhere to fail over to.
+        await c.waitForHealthy(90_000);
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        const failover = await event('killed leader', (old) => c.kill(old));
+        const events = [switchover, failover];
+        // The killed node started again, as the README says: it rewinds and follows the new leader.
+        const restartedAt = Date.now();
+        c.startNode(c.nodes.find((node) => node.name === failover.from)!);
+
+        await feed;
+        feeding = false;
+        await waitFor(
+          'every pair caught up',
+          async () => {
+            const rows = await c.sql<{ behind: number }>(
+              leader,
+              `SELECT count(*)::int AS behind FROM v_aggregation_frontier_health WHERE bars_behind > 0 OR cursor_status <> 'OK'`,
+              [],
+              'pipeline',
+            );
+            return rows[0]!.behind === 0;
+          },
+          90_000,
+          250,
+        );
+        expect(await historyHolders(leader), 'the history writer on the last primary').toBe(1);
+        expect(await c.waitForHealthy(120_000), 'the leader after the killed node rejoined').toBe(leader);
+        const rejoinedMs = Date.now() - restartedAt;
+
+        const sigtermAt = Date.now();
+        for (const worker of workers) worker.child.kill('SIGTERM');
+        const exits = await Promise.all(workers.map((w) => w.exited));
+        expect(exits.map((e) => e.code)).toEqual([0, 0]);
+
+        const [failed] = await c.sql<{ n: number }>(
+          leader,
+          'SELECT count(*)::int AS n FROM data_agg_runs WHERE NOT ok',
+          [],
+          'pipeline',
+        );
+        expect(failed!.n, 'no failed run recorded for either event').toBe(0);
+
+        const pairs = await c.sql<{ symbol: string; timeframe: string; until: Date }>(
+          leader,
+          `SELECT s.canonical_symbol AS symbol, s.timeframe, s.last_agg_bar_ts_utc + t.step AS until
+             FROM data_agg_state s JOIN agg_timeframes t USING (timeframe)`,
+          [],
+          'pipeline',
+        );
+        expect(pairs).toHaveLength(SYMBOLS.length * 6);
+        let barsChecked = 0;
+        const client = createHostListPool(hostList, { max: 1 });
+        client.on('error', () => {});
+        try {
+          for (const pair of pairs) {
+            expect(
+              await barsEqualRecompute(
+                client,
+                pair.symbol,
+                pair.timeframe,
+                new Date(start - 24 * 60 * MINUTE).toISOString(),
+                pair.until.toISOString(),
+              ),
+              `${pair.symbol}/${pair.timeframe}`,
+            ).toEqual([]);
+          }
+          barsChecked = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM bars_agg')).rows[0]!.n;
+        } finally {
+          await client.end();
+        }
+        expect(barsChecked).toBeGreaterThan(100);
+
+        // The dashboard as the README runs it: the read-only role, DATABASE_URL on the host list,
+        // its reads on HAProxy's replica port, which leads to the rejoined standby.
+        await c.sql(leader, readFileSync('db/roles/dashboard-readonly.sql', 'utf8'), [], 'pipeline');
+        await c.sql(leader, `ALTER ROLE frontier_dashboard PASSWORD '${password}'`);
+        await pointApiAt(c.hostList('frontier_dashboard', password, 'pipeline', 'any'), {
+          DATABASE_READ_URL: c.haproxyReplicaUrl('frontier_dashboard', password, 'pipeline'),
+          HEALTH_REPLICA_STALE_SECONDS: '60',
+        });
+        const healthz = await waitFor(
+          'the dashboard reading the standby',
+          async () => {
+            const answer = await call<{ status: string; replication?: ReplicationStatus }>(healthzGET, '/api/healthz');
+            return answer.status === 200 && answer.body.replication?.role === 'standby' ? answer.body : undefined;
+          },
+          30_000,
+          250,
+        );
+        expect(healthz!.replication).toMatchObject({ role: 'standby', replayPaused: false, stale: false });
+        const summary = await call<HealthSummaryResponse>(summaryGET, '/api/health/summary');
+        expect(summary.status).toBe(200);
+        expect(summary.body).toMatchObject({ total: pairs.length, replication: { role: 'standby', stale: false } });
+
+        // Log lines: per worker and event, from the event to the next one (or SIGTERM).
+        events[0]!.endedAt = events[1]!.startedAt;
+        events[1]!.endedAt = sigtermAt;
+        for (const figures of events) {
+          for (const worker of workers) {
+            const lines = between(worker, figures.startedAt, figures.endedAt);
+            const msgs = lines.map((l) => l.msg);
+            const outages = msgs.filter((m) => m.startsWith('database unavailable')).length;
+            expect(outages, `${figures.event}: ${msgs.join(' | ')}`).toBeLessThanOrEqual(1);
+            expect(msgs.filter((m) => m.startsWith('database reachable again'))).toHaveLength(outages);
+            expect(msgs.filter((m) => /^(pair failed|could not record a failed run|pass failed)/.test(m))).toEqual([]);
+            expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+            expect(lines.length, msgs.join('\n')).toBeLessThanOrEqual(6);
+            figures.worker_outages.push(outages);
+            const up = lines.find((l) => l.msg.startsWith('database reachable again'));
+            figures.worker_outage_ms.push(typeof up?.outage_ms === 'number' ? up.outage_ms : null);
+            figures.worker_log_lines.push(lines.length);
+            figures.worker_lines.push(msgs);
+          }
+        }
+        // No primary at all for several seconds: each worker went through one outage.
+        expect(failover.worker_outages).toEqual([1, 1]);
+
+        console.log(
+          JSON.stringify({
+            patroni: {
+              events: events.map(({ startedAt: _s, endedAt: _e, ...figures }) => figures),
+              killed_node_rejoined_as_standby_after_ms: rejoinedMs,
+              feed_errors: feedErrors,
+              pairs: pairs.length,
+              bars_checked: barsChecked,
+            },
+          }),
+        );
+        // Once the workers write on the new leader, the history writer is elected there within two
+        // intervals (measured from Patroni's promotion instead, a loaded machine's slow reconnects
+        // through HAProxy and the backoff would count too).
+        for (const figures of events)
+          expect(
+            figures.history_writer_on_new_leader_after_ms - figures.first_run_on_new_leader_after_ms,
+            figures.event,
+          ).toBeLessThanOrEqual(2 * HISTORY_INTERVAL_MS + 1_000);
+      } finally {
+        feeding = false;
+        for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+        await feedPool.end().catch(() => {});
+      }
+    },
+  );
+});
