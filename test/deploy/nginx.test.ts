@@ -188,7 +188,12 @@ describe.skipIf(skipped)('deploy/nginx/frontier.conf in front of three stub repl
     const start = seen.length;
     const zipped = await get(url(path), { ...alice, 'accept-encoding': 'gzip, deflate, br' });
     const plain = await get(url(path), bob);
-    expect(seen.slice(start).filter((s) => !s.check).map((s) => s.acceptEncoding)).toEqual(['gzip']);
+    expect(
+      seen
+        .slice(start)
+        .filter((s) => !s.check)
+        .map((s) => s.acceptEncoding),
+    ).toEqual(['gzip']);
     expect([zipped.headers['content-encoding'], plain.headers['content-encoding']]).toEqual(['gzip', undefined]);
     expect(JSON.parse(plain.body)).toMatchObject({ user: 'alice', query: '?offset=0&limit=25' });
     const etag = zipped.headers.etag!;
@@ -203,6 +208,11 @@ describe.skipIf(skipped)('deploy/nginx/frontier.conf in front of three stub repl
     const start = seen.length;
     const answer = await get(url('/api/health/summary?failover=1'), alice);
     expect(answer.status).toBe(200);
-    expect(seen.slice(start).filter((s) => !s.check).map((s) => s.replica)).toEqual([2]);
+    expect(
+      seen
+        .slice(start)
+        .filter((s) => !s.check)
+        .map((s) => s.replica),
+    ).toEqual([2]);
   });
 });

@@ -19,7 +19,8 @@ export const nginxFile = (): string => process.env.FRONTIER_NGINX ?? '/usr/sbin/
 export function missingNginx(): string | undefined {
   if (existsSync(nginxFile())) return undefined;
   const reason = `skipped: ${nginxFile()} not found — install Debian's nginx (apt-get install -y nginx); .ci/run does`;
-  if (process.env.FRONTIER_REQUIRE_NGINX === '1') throw new Error(`${reason} (FRONTIER_REQUIRE_NGINX=1 forbids skipping)`);
+  if (process.env.FRONTIER_REQUIRE_NGINX === '1')
+    throw new Error(`${reason} (FRONTIER_REQUIRE_NGINX=1 forbids skipping)`);
   console.warn(`[nginx] ${reason}`);
   return reason;
 }
@@ -29,7 +30,10 @@ export function rewrittenConf(shipped: string, replicas: string[], port: number,
   const rewrites: Array<[RegExp, string]> = [
     [/^( {4}listen )80;$/m, `$1127.0.0.1:${port};`],
     [/^proxy_cache_path \/var\/cache\/nginx\/frontier /m, `proxy_cache_path ${cacheDir} `],
-    ...replicas.map((address, index): [RegExp, string] => [new RegExp(`127\\.0\\.0\\.1:300${index + 1}\\b`, 'g'), address]),
+    ...replicas.map((address, index): [RegExp, string] => [
+      new RegExp(`127\\.0\\.0\\.1:300${index + 1}\\b`, 'g'),
+      address,
+    ]),
   ];
   let conf = shipped;
   for (const [pattern, replacement] of rewrites) {
@@ -72,7 +76,8 @@ const canConnect = (port: number) =>
 export async function startNginx(replicas: string[]): Promise<RunningNginx> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'frontier-nginx-'));
   chmodSync(dir, 0o755); // as root, nginx's workers run as nobody and must reach the cache
-  for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(path.join(dir, 'tmp', sub), { recursive: true });
+  for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
+    mkdirSync(path.join(dir, 'tmp', sub), { recursive: true });
   const port = await freePort();
   writeFileSync(
     path.join(dir, 'frontier.conf'),
