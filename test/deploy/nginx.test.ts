@@ -126,7 +126,12 @@ describe.skipIf(skipped)('deploy/nginx/frontier.conf in front of three stub repl
     expect([again.status, again.headers['x-cache-status'], again.body]).toEqual([200, 'HIT', first.body]);
     const checksBefore = seen.filter((s) => s.check).length;
 
-    for (const headers of [{}, { authorization: basic('alice', 'wrong') }, { 'if-none-match': first.headers.etag! }]) {
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: basic('alice', 'wrong') },
+      { 'if-none-match': first.headers.etag! },
+    ];
+    for (const headers of attempts) {
       const refused = await get(url(path), headers);
       expect(refused.status).toBe(401);
       expect(JSON.parse(refused.body)).toEqual({ error: { code: 'stub_401', message: 'no' } });
