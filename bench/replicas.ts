@@ -69,7 +69,7 @@ async function dashboardStatements(pool: pg.Pool): Promise<{ execMs: number; cal
   const { rows } = await pool.query<{ exec_ms: number; calls: string; snapshot: string }>(`
     SELECT coalesce(sum(s.total_exec_time), 0)::float8 AS exec_ms, coalesce(sum(s.calls), 0) AS calls,
            coalesce(sum(s.calls) FILTER (WHERE s.query LIKE '%FROM v_aggregation_frontier_health v%'
-                                          AND s.query NOT LIKE '%$1%'), 0) AS snapshot
+                                          AND s.query NOT LIKE '%WHERE s.canonical_symbol%'), 0) AS snapshot
       FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
      WHERE r.rolname = 'frontier_dashboard'`);
   return { execMs: rows[0]!.exec_ms, calls: Number(rows[0]!.calls), snapshot: Number(rows[0]!.snapshot) };

@@ -59,13 +59,14 @@ function stubReplica(index: number, seen: Seen[]): http.Server {
     const mode = url.searchParams.get('case');
     if (mode === 'cookie') headers['set-cookie'] = `session=${who}; HttpOnly`;
     if (mode === 'private') headers['cache-control'] = 'private, no-store';
-    if (mode === 'vary-cookie') headers.vary = 'Cookie';
+    // What Next.js names on every answer; a route's own Vary would be added to it.
+    headers.vary = 'rsc, next-router-state-tree, next-router-prefetch, next-router-segment-prefetch, Accept-Encoding';
+    if (mode === 'vary-cookie') headers.vary += ', Cookie';
     if (mode === 'unmarked') delete headers['x-frontier-cache'];
     if (mode === 'error') return response.writeHead(500, headers).end(body);
     if (request.headers['if-none-match'] === headers.etag) return response.writeHead(304, headers).end();
     if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
       headers['content-encoding'] = 'gzip';
-      headers.vary = headers.vary ?? 'Accept-Encoding';
       return response.writeHead(200, headers).end(gzipSync(body));
     }
     response.writeHead(200, headers).end(body);
@@ -157,7 +158,7 @@ describe.skipIf(skipped)('deploy/nginx/frontier.conf in front of three stub repl
   test.each([
     ['cookie', 'a Set-Cookie'],
     ['private', 'Cache-Control: private'],
-    ['vary-cookie', 'Vary: Cookie'],
+    ['vary-cookie', 'Vary: …, Cookie'],
     ['unmarked', 'no x-frontier-cache: shared'],
   ])('an answer with %s (%s) is never stored: bob never gets alice’s body', async (mode) => {
     const path = `/api/health?case=${mode}`;
