@@ -38,7 +38,7 @@ const POLL_MS = 15_000;
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** utime + stime of every process in a process group, in seconds. */
-function groupCpuSeconds(pgid: number): number {
+export function groupCpuSeconds(pgid: number): number {
   let ticks = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

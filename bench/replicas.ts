@@ -15,7 +15,7 @@ import { createDashboardRole } from '../e2e/global-setup';
 import { startNginx } from '../test/support/nginx';
 import { startReplica, type Replica } from '../test/support/replicas';
 import { seedVariety } from './browser';
-import { startFeed, startWorker, waitForPairs } from './live';
+import { groupCpuSeconds, startFeed, startWorker, waitForPairs } from './live';
 import { round, type BenchDatabase } from './support';
 import { seedPairs } from './worker-pass';
 
@@ -31,10 +31,14 @@ export interface Arm {
   seconds: number;
   requests: number;
   failed: number;
+  /** answers by status, and `error` for a request that got none */
+  statuses: Record<string, number>;
   /** pg_stat_statements, the dashboard's role */
   execMs: number;
   calls: number;
   snapshotQueries: number;
+  /** CPU of all three replicas' process groups (and nginx's workers are not in them) */
+  replicaCpuSeconds: number;
 }
 
 export interface ReplicasResult {
@@ -80,9 +84,17 @@ async function dashboardStatements(pool: pg.Pool): Promise<{ execMs: number; cal
  * as the overview does (If-None-Match with its last ETag, gzip, the next poll 15 s after the
  * answer), the n-th request of a viewer to bases[n % bases.length].
  */
-async function measureArm(name: string, pool: pg.Pool, bases: string[], options: ReplicasOptions): Promise<Arm> {
+async function measureArm(
+  name: string,
+  pool: pg.Pool,
+  bases: string[],
+  replicas: Replica[],
+  options: ReplicasOptions,
+): Promise<Arm> {
+  const cpu = () => replicas.reduce((sum, replica) => sum + groupCpuSeconds(replica.pgid), 0);
   let running = true;
-  const counts = { requests: 0, failed: 0 };
+  const counts = { requests: 0, failed: 0, statuses: {} as Record<string, number> };
+  const count = (status: string) => (counts.statuses[status] = (counts.statuses[status] ?? 0) + 1);
   const viewer = async (index: number) => {
     await sleep((index / options.viewers) * POLL_MS);
     let etag: string | undefined;
@@ -94,18 +106,22 @@ async function measureArm(name: string, pool: pg.Pool, bases: string[], options:
         });
         etag = answer.etag ?? etag;
         counts.requests += 1;
+        count(String(answer.status));
         if (answer.status >= 400) counts.failed += 1;
       } catch {
         counts.failed += 1;
+        count('error');
       }
       for (let waited = 0; running && waited < POLL_MS; waited += 250) await sleep(250);
     }
   };
   await pool.query('SELECT pg_stat_statements_reset()');
   const before = await dashboardStatements(pool);
+  const cpuBefore = cpu();
   const all = Array.from({ length: options.viewers }, (_, index) => viewer(index));
   await sleep(options.seconds * 1000);
   const after = await dashboardStatements(pool);
+  const replicaCpuSeconds = round(cpu() - cpuBefore, 2);
   running = false;
   await Promise.all(all);
   return {
@@ -115,6 +131,7 @@ async function measureArm(name: string, pool: pg.Pool, bases: string[], options:
     execMs: round(after.execMs - before.execMs, 1),
     calls: after.calls - before.calls,
     snapshotQueries: after.snapshot - before.snapshot,
+    replicaCpuSeconds,
   };
 }
 
@@ -158,15 +175,16 @@ export async function benchReplicas(options: ReplicasOptions): Promise<ReplicasR
     await waitForPairs(replicas[0]!.base, pairs);
     await sleep(2 * POLL_MS); // the worker's first passes
     const arms: Arm[] = [];
-    arms.push(await measureArm('1 replica, polled directly', pool, [replicas[0]!.base], options));
+    arms.push(await measureArm('1 replica, polled directly', pool, [replicas[0]!.base], replicas, options));
     await sleep(8_000); // every snapshot past its TTL and stale window
-    arms.push(await measureArm('3 replicas behind nginx', pool, [nginx.base], options));
+    arms.push(await measureArm('3 replicas behind nginx', pool, [nginx.base], replicas, options));
     await sleep(8_000);
     arms.push(
       await measureArm(
         '3 replicas in turn, no cache (a plain load balancer)',
         pool,
         replicas.map((replica) => replica.base),
+        replicas,
         options,
       ),
     );
@@ -187,7 +205,7 @@ export function printReplicas(r: ReplicasResult): void {
   for (const arm of r.arms) {
     console.log(
       `${arm.name.padEnd(52)} database time ${perMinute(arm, arm.execMs)} ms per minute, ${perMinute(arm, arm.calls)} statements per minute ` +
-        `(${arm.snapshotQueries} snapshot reads in ${arm.seconds} s); ${arm.requests} requests, ${arm.failed} failed`,
+        `(${arm.snapshotQueries} snapshot reads in ${arm.seconds} s); replicas' CPU ${arm.replicaCpuSeconds} s; ${arm.requests} requests, ${arm.failed} failed ${JSON.stringify(arm.statuses)}`,
     );
   }
   const [one, behind, plain] = r.arms;
