@@ -22,6 +22,7 @@ interface Seen {
   check: boolean;
   url: string;
   acceptEncoding?: string;
+  rsc?: string;
 }
 
 /** Who is asking, by the stub's rules: a user of USERS, the kiosk (its cookie, /api/health only), or nobody. */
@@ -40,7 +41,13 @@ function stubReplica(index: number, seen: Seen[]): http.Server {
   return http.createServer((request, response) => {
     const url = new URL(request.url!, 'http://stub');
     const check = request.headers['x-frontier-access-check'] === '1';
-    seen.push({ replica: index, check, url: request.url!, acceptEncoding: request.headers['accept-encoding'] });
+    seen.push({
+      replica: index,
+      check,
+      url: request.url!,
+      acceptEncoding: request.headers['accept-encoding'],
+      rsc: request.headers.rsc as string | undefined,
+    });
     const who = identity(request, url.pathname);
     if (typeof who === 'number') {
       const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
