@@ -1,10 +1,12 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { env } from './lib/server/env';
 import { decideAccess, KIOSK_COOKIE, kioskCookieValue, securityHeaders } from './lib/server/security';
-import { RAW_PATH_HEADER } from './lib/shared/request-headers';
+import { authorizeRead } from './lib/auth/authorize';
+import { ApiError } from './lib/shared/api-error';
+import { ACCESS_CHECK_HEADER, RAW_PATH_HEADER } from './lib/shared/request-headers';
 
 /** Access control and security headers for every page and API route (see lib/server/security.ts). */
-export function proxy(request: NextRequest): NextResponse {
+export async function proxy(request: NextRequest): Promise<NextResponse> {
   const config = env();
   const { pathname, searchParams } = request.nextUrl;
   if (!decodable(pathname)) {
@@ -35,6 +37,10 @@ export function proxy(request: NextRequest): NextResponse {
     );
     if (decision.status === 401)
       response.headers.set('WWW-Authenticate', 'Basic realm="Frontier Monitor", charset="UTF-8"');
+  } else if (request.headers.get(ACCESS_CHECK_HEADER) === '1') {
+    // deploy/nginx asks before it serves a cached answer: the same rules (and a route's own read
+    // check) for this path and these credentials; 204 and the route does not run.
+    response = await accessCheck(request);
   } else if (decision.setKioskCookie && request.method === 'GET' && pathname === '/wall') {
     // Trade the token in the URL for a cookie, so it leaves the address bar and the history.
     const clean = request.nextUrl.clone();
@@ -58,6 +64,16 @@ export function proxy(request: NextRequest): NextResponse {
   }
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
+}
+
+async function accessCheck(request: NextRequest): Promise<NextResponse> {
+  try {
+    await authorizeRead(request);
+    return new NextResponse(null, { status: 204 });
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return NextResponse.json({ error: { code: error.code, message: error.message } }, { status: error.status });
+  }
 }
 
 function decodable(pathname: string): boolean {

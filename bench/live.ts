@@ -38,7 +38,7 @@ const POLL_MS = 15_000;
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** utime + stime of every process in a process group, in seconds. */
-function groupCpuSeconds(pgid: number): number {
+export function groupCpuSeconds(pgid: number): number {
   let ticks = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -55,7 +55,7 @@ function groupCpuSeconds(pgid: number): number {
 }
 
 /** The worker as `npm run worker` runs it, in its own process group. */
-function startWorker(databaseUrl: string): { child: ChildProcess; stop: () => Promise<void> } {
+export function startWorker(databaseUrl: string): { child: ChildProcess; stop: () => Promise<void> } {
   const child = spawn('npx', ['tsx', 'scripts/worker.ts'], {
     env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', HISTORY_WRITER: 'on' },
     stdio: 'ignore',
@@ -75,7 +75,7 @@ function startWorker(databaseUrl: string): { child: ChildProcess; stop: () => Pr
 }
 
 /** The current minute's bar for every symbol, every 10 s (a minute's bar arrives once, the rest are no-ops). */
-function startFeed(db: BenchDatabase): () => Promise<void> {
+export function startFeed(db: BenchDatabase): () => Promise<void> {
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -93,7 +93,7 @@ function startFeed(db: BenchDatabase): () => Promise<void> {
   };
 }
 
-async function waitForPairs(base: string, pairs: number): Promise<Record<string, number>> {
+export async function waitForPairs(base: string, pairs: number): Promise<Record<string, number>> {
   for (const started = Date.now(); Date.now() - started < 60_000; await sleep(500)) {
     const summary = (await (await fetch(`${base}/api/health/summary`)).json()) as {
       total: number;

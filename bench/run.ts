@@ -1,4 +1,4 @@
-// npm run bench [-- --full] [-- --only=catchup,view,worker,api,adoption,browser] — benchmarks that print ratios against a
+// npm run bench [-- --full] [-- --only=catchup,view,worker,api,adoption,browser,replicas] — benchmarks that print ratios against a
 // baseline measured in the same run. Quick sizes by default; --full for the issue's sizes.
 import os from 'node:os';
 import { benchCatchupThroughput } from './catchup-throughput';
@@ -13,6 +13,7 @@ import { benchMetrics } from './metrics';
 import { benchAudit, benchWorkerAudit } from './audit';
 import { benchHistory } from './history';
 import { benchLive, benchLivePages, printLive, printLivePages } from './live';
+import { benchReplicas, printReplicas } from './replicas';
 import { median, round, startBenchDatabase } from './support';
 
 const args = process.argv.slice(2);
@@ -208,6 +209,19 @@ async function main(): Promise<void> {
         );
         printLive(await benchLive(db, { symbols, seconds: 60, simulatedViewers: 100, loadRuns: 3 }));
       }
+    }
+    if (selected('replicas')) {
+      // --replicas-symbols=N for a smaller book on a busy machine (the size is printed).
+      const symbols = Number(args.find((a) => a.startsWith('--replicas-symbols='))?.split('=')[1] ?? 5_000);
+      const options = { symbols, seconds: 60, viewers: 100 };
+      console.log(
+        `\n## replicas: ${symbols * 6} pairs with a worker and a live feed, ${options.viewers} simulated viewers polling the overview, ` +
+          `${options.seconds} s per arm; the dashboard's database time (pg_stat_statements, its role only); load ${os
+            .loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' ')}`,
+      );
+      printReplicas(await benchReplicas(options));
     }
     if (selected('live-pages')) {
       console.log(`\n## live pages: 30000 pairs with a worker and a live feed, one Chromium viewer each`);

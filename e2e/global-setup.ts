@@ -70,7 +70,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 }
 
 /** db/roles/dashboard-readonly.sql as an operator runs it, then the role's password. */
-async function createDashboardRole(url: string, password: string): Promise<void> {
+export async function createDashboardRole(url: string, password: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

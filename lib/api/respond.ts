@@ -6,6 +6,12 @@ import { isDatabaseUnavailable } from '../server/db-errors';
 import { ApiError } from '../shared/api-error';
 
 const NO_STORE = { 'cache-control': 'no-store' };
+/**
+ * Says an answer is the same for every authorised user (made from the snapshot, never from the
+ * request's identity): the only answers a shared cache may store (deploy/nginx). Browsers
+ * still get no-store.
+ */
+export const SHARED_ANSWER = { 'x-frontier-cache': 'shared' };
 
 export function json<T>(body: T, status = 200): Response {
   return Response.json(body, { status, headers: NO_STORE });
@@ -36,7 +42,7 @@ export function conditionalJsonText(
   request: Request,
   answer: { etag: string; generatedAt: string; json: () => string },
 ): Response {
-  const headers = { etag: answer.etag, [GENERATED_AT_HEADER]: answer.generatedAt };
+  const headers = { ...SHARED_ANSWER, etag: answer.etag, [GENERATED_AT_HEADER]: answer.generatedAt };
   if (matchesIfNoneMatch(request, answer.etag))
     return new Response(null, { status: 304, headers: { ...NO_STORE, ...headers } });
   return jsonText(answer.json(), 200, headers);
@@ -52,7 +58,7 @@ export function cachedJsonAnswer(
   request: Request,
   answer: { etag: string; generatedAt: string; text: string },
 ): Response {
-  const headers = { ...NO_STORE, etag: answer.etag, [GENERATED_AT_HEADER]: answer.generatedAt };
+  const headers = { ...NO_STORE, ...SHARED_ANSWER, etag: answer.etag, [GENERATED_AT_HEADER]: answer.generatedAt };
   if (matchesIfNoneMatch(request, answer.etag)) return new Response(null, { status: 304, headers });
   return jsonText(answer.text, 200, headers);
 }

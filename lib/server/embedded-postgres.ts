@@ -20,6 +20,8 @@ export interface EmbeddedOptions {
   /** false: the data directory is removed on stop (tests). */
   persistent?: boolean;
   onLog?: (line: string) => void;
+  /** More server settings, e.g. `shared_preload_libraries=pg_stat_statements` (the replicas test and bench). */
+  settings?: string[];
 }
 
 const USER = 'postgres';
@@ -61,6 +63,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       'max_connections=200',
       // Throw-away test clusters need no durability; a kept data directory does.
       ...(options.persistent === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
+      ...(options.settings ?? []).flatMap((setting) => ['-c', setting]),
     ],
     onLog: (message: unknown) => options.onLog?.(String(message)),
     onError: (message: unknown) => options.onLog?.(String(message)),

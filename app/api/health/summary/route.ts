@@ -1,6 +1,6 @@
 import { healthSummaryJson } from '@/lib/api/health-list';
 import { rejectUnknownAndRepeated } from '@/lib/api/params';
-import { handle, jsonText } from '@/lib/api/respond';
+import { handle, jsonText, SHARED_ANSWER } from '@/lib/api/respond';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,6 +8,6 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<Response> {
   return handle('GET /api/health/summary', async () => {
     rejectUnknownAndRepeated(new URL(request.url).searchParams, []);
-    return jsonText(await healthSummaryJson());
+    return jsonText(await healthSummaryJson(), 200, SHARED_ANSWER);
   });
 }
