@@ -8,6 +8,8 @@
  * runs in the background (stale-while-revalidate): no request waits for a rebuild that a
  * previous value can stand in for. Responses carry their generatedAt, so the age stays visible.
  * A refresh that fails leaves the old value until it is too stale; then callers get the error.
+ * A caller may accept an older value than the cache's own stale window (`get`'s staleMs): the
+ * overview's first look at a view does (lib/api/snapshot.ts FIRST_LOOK_STALE_MS).
  */
 interface Entry<T> {
   promise: Promise<T>;
@@ -27,16 +29,20 @@ export class SingleFlightCache<T> {
     private readonly staleMs = 0,
   ) {}
 
-  get(key: string, load: () => Promise<T>): Promise<T> {
+  /** staleMs: how long past the TTL this caller takes the old value while one refresh runs. */
+  get(key: string, load: () => Promise<T>, staleMs = this.staleMs): Promise<T> {
     const hit = this.entries.get(key);
     if (hit) {
       if (hit.settledAt === undefined) return hit.promise;
       const age = Date.now() - hit.settledAt;
       if (age <= this.ttlMs) return hit.promise;
-      if (age <= this.ttlMs + this.staleMs) {
+      if (age <= this.ttlMs + staleMs) {
         if (!hit.refreshing) this.refresh(key, hit, load);
         return hit.promise;
       }
+      // Too old for this caller: it waits for the refresh already running rather than start a
+      // second load beside it (a rebuild slower than the stale window, or a caller that takes less).
+      if (hit.refreshing) return hit.refreshing;
     }
     return this.start(key, load);
   }

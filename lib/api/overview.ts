@@ -65,11 +65,17 @@ function answerText(snapshot: HealthSnapshot, query: OverviewQuery): string {
   return JSON.stringify(overviewAnswerOf(snapshot.thresholds, cache.counts, ordered, grid, query));
 }
 
-/** The answer for a query as cached bytes: its ETag is a digest of its text, equal whenever two snapshots say the same. */
-export async function overviewAnswer(query: OverviewQuery): Promise<CachedAnswer & { generatedAt: string }> {
+/**
+ * The answer for a query as cached bytes: its ETag is a digest of its text, equal whenever two
+ * snapshots say the same. firstLook: the asker holds no answer yet (getHealthSnapshot).
+ */
+export async function overviewAnswer(
+  query: OverviewQuery,
+  options: { firstLook?: boolean } = {},
+): Promise<CachedAnswer & { generatedAt: string }> {
   // A timeframe no pair has matches nothing, where GET /api/health answers 400: the overview
   // says so next to its filters (a shared link with a typo or a retired timeframe).
-  const snapshot = await getHealthSnapshot();
+  const snapshot = await getHealthSnapshot(options);
   const answer = remember(viewsOf(snapshot).answers, JSON.stringify(query), MAX_ANSWERS, () => {
     const text = answerText(snapshot, query);
     const etag = `"o.${createHash('sha1').update(text).digest('base64url').slice(0, 22)}"`;

@@ -1,11 +1,13 @@
 // GET /api/health/overview: the overview's counts and windows, filtered, sorted and windowed on
 // the server, with the table's fields only; one answer's text (and ETag) per snapshot and query.
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { GET } from '../../app/api/health/overview/route';
 import { GET as list } from '../../app/api/health/route';
 import type { ApiErrorBody, HealthListResponse, OverviewResponse } from '../../lib/shared/types';
 import { WORST_FIRST, useEveryStateDatabase } from './fixture';
-import { call } from './support';
+import { call, resetApiCaches } from './support';
+import { FIRST_LOOK_STALE_MS, SNAPSHOT_STALE_MS, SNAPSHOT_TTL_MS, snapshotCache } from '../../lib/api/snapshot';
+import { GENERATED_AT_HEADER } from '../../lib/health/clock';
 
 useEveryStateDatabase();
 
@@ -110,5 +112,37 @@ describe('GET /api/health/overview', () => {
     const again = await request({ 'if-none-match': etag });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
+  });
+
+  test('a first look (no If-None-Match) is answered at once from a snapshot up to one poll interval old; a poll waits for the one rebuild', async () => {
+    resetApiCaches();
+    const request = (headers: Record<string, string> = {}) =>
+      GET(new Request('http://127.0.0.1/api/health/overview?limit=5', { headers }));
+    const first = await request();
+    const heldAt = first.headers.get(GENERATED_AT_HEADER)!;
+    const etag = first.headers.get('etag')!;
+    expect(snapshotCache.loads).toBe(1);
+    // Only Date is faked, so the database driver's own timers run as usual.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      // Past what a poll takes (TTL + stale window), within what a first look takes.
+      vi.setSystemTime(Date.now() + SNAPSHOT_TTL_MS + SNAPSHOT_STALE_MS + 1_000);
+      const look = await request();
+      expect(look.status).toBe(200);
+      expect(look.headers.get(GENERATED_AT_HEADER)).toBe(heldAt);
+      expect(snapshotCache.loads).toBe(2); // the rebuild behind it
+      const poll = await request({ 'if-none-match': etag });
+      expect([200, 304]).toContain(poll.status);
+      expect(Date.parse(poll.headers.get(GENERATED_AT_HEADER)!)).toBeGreaterThan(Date.parse(heldAt));
+      expect(snapshotCache.loads).toBe(2); // it waited for that rebuild, no second one
+      const rebuiltAt = poll.headers.get(GENERATED_AT_HEADER)!;
+      // Past one poll interval even a first look waits for a new snapshot.
+      vi.setSystemTime(Date.now() + SNAPSHOT_TTL_MS + FIRST_LOOK_STALE_MS + 1_000);
+      const late = await request();
+      expect(Date.parse(late.headers.get(GENERATED_AT_HEADER)!)).toBeGreaterThan(Date.parse(rebuiltAt));
+      expect(snapshotCache.loads).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

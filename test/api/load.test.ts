@@ -197,6 +197,21 @@ describe('SingleFlightCache', () => {
     expect(await settle(cache.get('a', slow), 20)).toBe(6); // evicted: at most 2 keys are kept
   });
 
+  test('a caller may take a value older than the stale window; one it is too old for waits for the refresh in flight, never a second load', async () => {
+    const cache = new SingleFlightCache<number>(30, 10, 100);
+    let calls = 0;
+    const slow = () => after(40, () => ++calls);
+    expect(await settle(cache.get('k', slow), 40)).toBe(1);
+    await vi.advanceTimersByTimeAsync(200); // past TTL + stale window (130 ms), within TTL + 500
+    expect(await cache.get('k', slow, 500)).toBe(1); // at once, the old value; one refresh starts
+    expect(cache.loads).toBe(2);
+    const polled = cache.get('k', slow); // too old for the cache's own window: waits for that refresh
+    expect(await settle(polled, 40)).toBe(2);
+    expect(cache.loads).toBe(2);
+    await vi.advanceTimersByTimeAsync(700); // past every window: a load of its own
+    expect(await settle(cache.get('k', slow, 500), 40)).toBe(3);
+  });
+
   test('stale-while-revalidate: past the TTL the old value answers at once while one refresh runs', async () => {
     const cache = new SingleFlightCache<number>(30, 10, 200);
     let calls = 0;

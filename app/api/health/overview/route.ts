@@ -12,6 +12,9 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<Response> {
   return handle('GET /api/health/overview', async () => {
     const query = parseOverviewQuery(new URL(request.url).searchParams);
-    return cachedJsonAnswer(request, await overviewAnswer(query));
+    // Without If-None-Match the asker has nothing on screen yet: a held snapshot up to one poll
+    // interval old answers at once rather than after a rebuild (lib/api/snapshot.ts).
+    const firstLook = !request.headers.has('if-none-match');
+    return cachedJsonAnswer(request, await overviewAnswer(query, { firstLook }));
   });
 }
