@@ -237,12 +237,19 @@ export function createHostListPool(
         resolver.forget(host);
         throw error;
       }
+      // pg-pool listens for 'error' only once connect() has called back; a connection cut during
+      // the check (a node shut down or killed, HAProxy cutting its sessions) also emits 'error',
+      // which unheard would end the process. The check's rejection carries the failure.
+      const ignore = () => {};
+      this.on('error', ignore);
       let mismatch: string | undefined;
       try {
         mismatch = await sessionMismatch(this, checkAttrs);
       } catch (error) {
         resolver.forget(host);
         throw error;
+      } finally {
+        this.off('error', ignore);
       }
       if (mismatch) {
         resolver.forget(host);

@@ -12,14 +12,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type pg from 'pg';
 import { GET as summaryGET } from '../../app/api/health/summary/route';
 import { GET as healthzGET } from '../../app/api/healthz/route';
-import { insertDemoBars } from '../../lib/demo/bars';
 import { closePool } from '../../lib/server/db';
 import type { HealthSummaryResponse, ReplicationStatus } from '../../lib/shared/types';
 import { call, pointApiAt } from '../api/support';
 import { createHostListPool } from '../../lib/server/connect';
 import { migrateDatabase } from '../../lib/server/migrate';
-import { barsEqualRecompute } from '../support/audit';
-import { minutesBetween, randomWalkBars } from '../support/bars';
 import {
   missingPatroni,
   requirePatroni,
@@ -27,7 +24,15 @@ import {
   type PatroniCluster,
   type PatroniNode,
 } from '../support/patroni';
-import { floorMinute, MINUTE, spawnWorker, waitFor, type ChildWorker } from '../worker/support';
+import {
+  expectEveryBarRecomputed,
+  linesBetween,
+  linesOf,
+  outageEnded,
+  seedHistory,
+  startFeed,
+} from '../support/workload';
+import { floorMinute, MINUTE, spawnWorker, waitFor } from '../worker/support';
 
 const SYMBOLS = ['PTA', 'PTB', 'PTC'];
 const HISTORY_INTERVAL_MS = 1_000;
@@ -51,29 +56,6 @@ afterAll(async () => {
   await closePool();
   cluster?.destroy();
 });
-
-interface LogLine {
-  t: string;
-  level: string;
-  msg: string;
-  [key: string]: unknown;
-}
-const linesOf = (worker: ChildWorker): LogLine[] =>
-  worker
-    .output()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogLine);
-// In time order: warnings come on stderr, the rest on stdout, and the two interleave as they arrive.
-const between = (worker: ChildWorker, from: number, to: number) =>
-  linesOf(worker)
-    .filter((l) => Date.parse(l.t) >= from && Date.parse(l.t) < to && l.msg !== 'pass' && l.msg !== 'audit')
-    .sort((a, b) => Date.parse(a.t) - Date.parse(b.t));
-const outageBalanced = (worker: ChildWorker, from: number) => {
-  const msgs = between(worker, from, Infinity).map((l) => l.msg);
-  const down = msgs.filter((m) => m.startsWith('database unavailable')).length;
-  return down === msgs.filter((m) => m.startsWith('database reachable again')).length;
-};
 
 interface EventFigures {
   event: string;
@@ -112,30 +94,8 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
       // (about 45 s of feeding: through both events).
       const now = floorMinute(Date.now());
       const start = now - 300 * MINUTE;
-      const seeded = SYMBOLS.flatMap((symbol, i) =>
-        randomWalkBars(symbol, minutesBetween(new Date(start), new Date(now - 240 * MINUTE)), 21 + i),
-      );
-      await insertDemoBars(feedPool, seeded);
-      await feedPool.query(
-        `SELECT bootstrap_aggregation_cursor(s, t.timeframe) FROM unnest($1::text[]) s CROSS JOIN agg_timeframes t`,
-        [SYMBOLS],
-      );
-      let fed = now - 240 * MINUTE;
-      let feeding = true;
-      let feedErrors = 0;
-      const feed = (async () => {
-        while (feeding && fed < now - 2 * MINUTE) {
-          const minute = new Date(fed);
-          const bars = SYMBOLS.flatMap((symbol, i) => randomWalkBars(symbol, [minute], 200 + i + fed / MINUTE));
-          try {
-            await insertDemoBars(feedPool, bars);
-            fed += MINUTE;
-          } catch {
-            feedErrors += 1; // no primary for a moment: the same minute again, through the host list
-          }
-          await new Promise((resolve) => setTimeout(resolve, 150));
-        }
-      })();
+      await seedHistory(feedPool, SYMBOLS, start, now - 240 * MINUTE, 21);
+      const feed = startFeed(feedPool, SYMBOLS, now - 240 * MINUTE, now - 2 * MINUTE, 150);
 
       const workers = [
         spawnWorker(hostList, WORKER_ENV),
@@ -190,7 +150,7 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
         );
         await waitFor(
           `each worker's outage to end after the ${name}`,
-          () => workers.every((w) => outageBalanced(w, startedAt)),
+          () => workers.every((w) => outageEnded(w, startedAt)),
           60_000,
         );
         leader = next;
@@ -232,8 +192,7 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
         const restartedAt = Date.now();
         c.startNode(c.nodes.find((node) => node.name === failover.from)!);
 
-        await feed;
-        feeding = false;
+        await feed.done;
         await waitFor(
           'every pair caught up',
           async () => {
@@ -265,34 +224,17 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
         );
         expect(failed!.n, 'no failed run recorded for either event').toBe(0);
 
-        const pairs = await c.sql<{ symbol: string; timeframe: string; until: Date }>(
-          leader,
-          `SELECT s.canonical_symbol AS symbol, s.timeframe, s.last_agg_bar_ts_utc + t.step AS until
-             FROM data_agg_state s JOIN agg_timeframes t USING (timeframe)`,
-          [],
-          'pipeline',
-        );
-        expect(pairs).toHaveLength(SYMBOLS.length * 6);
-        let barsChecked = 0;
         const client = createHostListPool(hostList, { max: 1 });
         client.on('error', () => {});
-        try {
-          for (const pair of pairs) {
-            expect(
-              await barsEqualRecompute(
-                client,
-                pair.symbol,
-                pair.timeframe,
-                new Date(start - 24 * 60 * MINUTE).toISOString(),
-                pair.until.toISOString(),
-              ),
-              `${pair.symbol}/${pair.timeframe}`,
-            ).toEqual([]);
+        const [pairs, barsChecked] = await (async () => {
+          try {
+            const [count] = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM data_agg_state')).rows;
+            return [count!.n, await expectEveryBarRecomputed(client, start - 24 * 60 * MINUTE)];
+          } finally {
+            await client.end();
           }
-          barsChecked = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM bars_agg')).rows[0]!.n;
-        } finally {
-          await client.end();
-        }
+        })();
+        expect(pairs).toBe(SYMBOLS.length * 6);
         expect(barsChecked).toBeGreaterThan(100);
 
         // The dashboard as the README runs it: the read-only role, DATABASE_URL on the host list,
@@ -315,14 +257,14 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
         expect(healthz!.replication).toMatchObject({ role: 'standby', replayPaused: false, stale: false });
         const summary = await call<HealthSummaryResponse>(summaryGET, '/api/health/summary');
         expect(summary.status).toBe(200);
-        expect(summary.body).toMatchObject({ total: pairs.length, replication: { role: 'standby', stale: false } });
+        expect(summary.body).toMatchObject({ total: pairs, replication: { role: 'standby', stale: false } });
 
         // Log lines: per worker and event, from the event to the next one (or SIGTERM).
         events[0]!.endedAt = events[1]!.startedAt;
         events[1]!.endedAt = sigtermAt;
         for (const figures of events) {
           for (const worker of workers) {
-            const lines = between(worker, figures.startedAt, figures.endedAt);
+            const lines = linesBetween(worker, figures.startedAt, figures.endedAt);
             const msgs = lines.map((l) => l.msg);
             const outages = msgs.filter((m) => m.startsWith('database unavailable')).length;
             expect(outages, `${figures.event}: ${msgs.join(' | ')}`).toBeLessThanOrEqual(1);
@@ -345,8 +287,8 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
             patroni: {
               events: events.map(({ startedAt: _s, endedAt: _e, ...figures }) => figures),
               killed_node_rejoined_as_standby_after_ms: rejoinedMs,
-              feed_errors: feedErrors,
-              pairs: pairs.length,
+              feed_errors: feed.errors(),
+              pairs,
               bars_checked: barsChecked,
             },
           }),
@@ -360,7 +302,7 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
             figures.event,
           ).toBeLessThanOrEqual(2 * HISTORY_INTERVAL_MS + 1_000);
       } finally {
-        feeding = false;
+        feed.stop();
         for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
         await feedPool.end().catch(() => {});
       }
