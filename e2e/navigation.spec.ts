@@ -27,3 +27,38 @@ test('a click anywhere on a row opens its pair', async ({ page }) => {
   await row.getByTestId('state-for').or(row.locator('td').nth(2)).first().click();
   await expect(page).toHaveURL(new RegExp(`/pairs/${encodeURIComponent(symbol)}/`));
 });
+
+test('Back from a pair opened in a scrolled table shows the same rows', async ({ page }) => {
+  await page.goto('/');
+  const rows = page.getByTestId('health-row');
+  await expect(rows.first()).toBeVisible();
+  const scroller = page.getByTestId('health-table-scroll');
+  // The page scrolled to the table, and the table 30 rows down.
+  await page.evaluate(() => window.scrollTo(0, document.scrollingElement!.scrollHeight));
+  await scroller.evaluate((element) => element.scrollTo({ top: 30 * 52 }));
+  await expect(page.locator('[data-testid="health-row"][aria-rowindex="32"]')).toBeVisible();
+
+  /** "SYMBOL/TF" of the rows whose middle is inside the table's box, under its header. */
+  const inView = () =>
+    scroller.evaluate((element) => {
+      const frame = element.getBoundingClientRect();
+      const header = element.querySelector('thead')!.getBoundingClientRect();
+      const viewport = { top: Math.max(frame.top, header.bottom, 0), bottom: Math.min(frame.bottom, innerHeight) };
+      return [...element.querySelectorAll<HTMLTableRowElement>('[data-testid="health-row"]')]
+        .filter((row) => {
+          const box = row.getBoundingClientRect();
+          const middle = (box.top + box.bottom) / 2;
+          return middle > viewport.top && middle < viewport.bottom;
+        })
+        .map((row) => `${row.cells[1]!.textContent}/${row.cells[2]!.textContent}`);
+    });
+  await expect.poll(async () => (await inView()).length).toBeGreaterThan(5);
+  const before = await inView();
+  const [symbol, timeframe] = before[2]!.split('/');
+
+  await page.locator('[data-testid="health-row"]', { hasText: symbol }).filter({ hasText: timeframe }).first().click();
+  await expect(page).toHaveURL(new RegExp(`/pairs/${symbol}/${timeframe}$`));
+  await page.goBack();
+  await expect(rows.first()).toBeVisible();
+  await expect.poll(inView).toEqual(before);
+});

@@ -101,3 +101,22 @@ test('a link with a timeframe no pair has says so instead of an empty table', as
   await expect(notice).toHaveCount(0);
   await expect(page.getByTestId('health-row').first()).toBeVisible();
 });
+
+test('a preset says how its pairs split across the state cards', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('count-value-STALLED')).toHaveText('1');
+  const explanation = page.getByTestId('preset-explanation');
+  await expect(explanation).toHaveCount(0);
+
+  // The documented stall query also matches USDTRY's two disabled pairs (e2e/fixtures/seed.ts).
+  await page.getByTestId('preset-stalled').click();
+  await expect(explanation).toHaveText(
+    '3 pairs match the query; 1 is Stalled and 2 are not: 2 Disabled. The cards count each pair once, under its worst state.',
+  );
+  await page.getByTestId('preset-ahead').click();
+  await expect(explanation).toHaveText(
+    '1 pair matches the query; 1 is Cursor ahead. The cards count each pair once, under its worst state.',
+  );
+  await page.getByTestId('preset-ahead').click();
+  await expect(explanation).toHaveCount(0);
+});

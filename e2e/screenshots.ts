@@ -103,3 +103,16 @@ test('overview during an outage', async ({ page }) => {
   await expect(page.getByTestId('stale-banner')).toBeVisible({ timeout: 40_000 });
   await shoot(page, 'overview-outage.png');
 });
+
+test('overview on a phone', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/');
+  // The first answer of a server just started can take a while on a loaded machine.
+  await expect(page.getByTestId('health-row').first()).toBeVisible({ timeout: 60_000 });
+  // The table's top just under the sticky header: its sort buttons and the first cards.
+  await page.getByTestId('health-table-scroll').evaluate((table) => {
+    const header = document.querySelector('header')!.getBoundingClientRect().height;
+    window.scrollTo(0, table.getBoundingClientRect().top + window.scrollY - header - 8);
+  });
+  await shoot(page, 'overview-phone.png');
+});

@@ -1,90 +1,58 @@
 'use client';
 
 import { useVirtualizer } from '@tanstack/react-virtual';
-import Link from 'next/link';
-import { memo, useEffect, useRef } from 'react';
-import type { HealthState, HeatmapSymbol } from '@/lib/shared/types';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { HeatmapSymbol } from '@/lib/shared/types';
 import { useElementSize } from '@/components/hooks/use-element-size';
-import { STATE_META } from '@/components/status/health-state-meta';
-import { pairHref } from '@/components/ui/pair-href';
-import { cn } from '@/components/ui/cn';
+import {
+  CELL,
+  cellKey,
+  GAP,
+  HeatmapTip,
+  LABEL,
+  SymbolRow,
+  tipFor,
+  tipText,
+  type CellEvents,
+  type CellPos,
+  type Tip,
+} from './heatmap-parts';
 
-const CELL = 22; // px, square
-const GAP = 2;
-const LABEL = 92;
 const BLOCK_GAP = 18;
 const ROW_HEIGHT = CELL + 6;
 const VISIBLE_LINES = 11;
 const MAX_HEIGHT = VISIBLE_LINES * ROW_HEIGHT;
 const OVERSCAN = 4;
 
-const Cell = memo(function Cell({
-  symbol,
-  timeframe,
-  state,
-  reason,
-}: {
-  symbol: string;
-  timeframe: string;
-  state: HealthState;
-  reason: string;
-}) {
-  const meta = STATE_META[state];
-  const Icon = meta.icon;
-  const label = `${symbol} ${timeframe}: ${meta.label} — ${reason}`;
-  return (
-    <Link
-      href={pairHref(symbol, timeframe)}
-      prefetch={false}
-      aria-label={label}
-      title={label}
-      data-state={state}
-      data-testid="heatmap-cell"
-      className={cn(
-        'flex shrink-0 items-center justify-center rounded-[3px] focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-slate-900',
-        meta.solid,
-      )}
-      style={{ width: CELL, height: CELL }}
-    >
-      {state === 'OK' ? null : <Icon aria-hidden className="size-3.5" strokeWidth={2.5} />}
-    </Link>
-  );
-});
-
-// Memoised by line: react-query keeps an unchanged line's object from one poll to the next
-// (structural sharing), so a poll redraws only the symbols whose squares changed.
-const SymbolBlock = memo(function SymbolBlock({
-  line,
-  timeframes,
-}: {
-  line: HeatmapSymbol;
-  timeframes: readonly string[];
-}) {
-  return (
-    <div className="flex items-center" style={{ gap: GAP }}>
-      <span
-        className="truncate pr-1 font-mono text-xs font-semibold text-slate-700"
-        style={{ width: LABEL }}
-        title={line.symbol}
-      >
-        {line.symbol}
-      </span>
-      {timeframes.map((timeframe, index) => {
-        const cell = line.cells[index];
-        return cell ? (
-          <Cell key={timeframe} symbol={line.symbol} timeframe={timeframe} state={cell[0]} reason={cell[1]} />
-        ) : (
-          <span
-            key={timeframe}
-            aria-hidden
-            className="shrink-0 rounded-[3px] border border-dashed border-slate-200"
-            style={{ width: CELL, height: CELL }}
-          />
-        );
-      })}
-    </div>
-  );
-});
+/**
+ * The square a key moves to, or null. The grid reads as the eye does: right and left step
+ * through the timeframes and on to the next (or previous) symbol, up and down go to the symbol
+ * drawn above or below (`lanes` symbols apart).
+ */
+function moveFrom(pos: CellPos, key: string, ctrl: boolean, symbols: number, tfs: number, lanes: number) {
+  const at = (symbol: number, tf: number) =>
+    symbol >= 0 && symbol < symbols && tf >= 0 && tf < tfs ? { symbol, tf } : null;
+  switch (key) {
+    case 'ArrowRight':
+      return pos.tf + 1 < tfs ? at(pos.symbol, pos.tf + 1) : at(pos.symbol + 1, 0);
+    case 'ArrowLeft':
+      return pos.tf > 0 ? at(pos.symbol, pos.tf - 1) : at(pos.symbol - 1, tfs - 1);
+    case 'ArrowDown':
+      return at(pos.symbol + lanes, pos.tf);
+    case 'ArrowUp':
+      return at(pos.symbol - lanes, pos.tf);
+    case 'PageDown':
+      return at(Math.min(symbols - 1, pos.symbol + VISIBLE_LINES * lanes), pos.tf);
+    case 'PageUp':
+      return at(Math.max(0, pos.symbol - VISIBLE_LINES * lanes), pos.tf);
+    case 'Home':
+      return ctrl ? at(0, 0) : at(pos.symbol, 0);
+    case 'End':
+      return ctrl ? at(symbols - 1, tfs - 1) : at(pos.symbol, tfs - 1);
+    default:
+      return undefined;
+  }
+}
 
 /**
  * Symbol × timeframe, one square per pair, coloured by state with the state's icon inside and
@@ -92,6 +60,10 @@ const SymbolBlock = memo(function SymbolBlock({
  * into as many lanes as the width allows and the lines are virtualised; the server sends the
  * window `lines` from symbol `offset`, and `onWindow` says which symbols are in sight, so 5,000
  * symbols cost what the visible ones cost.
+ *
+ * For the keyboard it is one Tab stop, an ARIA grid (a row per symbol): the arrows, Page Up/Down,
+ * Home and End move between squares, Enter opens the pair, and the focused (or hovered) square
+ * shows its reason in a tip.
  */
 export function HealthHeatmap({
   timeframes,
@@ -107,6 +79,7 @@ export function HealthHeatmap({
   onWindow: (firstSymbol: number, symbolsInSight: number) => void;
 }) {
   const [measureRef, size] = useElementSize<HTMLDivElement>();
+  const boxRef = useRef<HTMLDivElement | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   const blockWidth = LABEL + timeframes.length * (CELL + GAP) + BLOCK_GAP;
   const lanes = Math.max(1, Math.floor((size.width + BLOCK_GAP) / blockWidth));
@@ -118,11 +91,88 @@ export function HealthHeatmap({
     estimateSize: () => ROW_HEIGHT,
     overscan: OVERSCAN,
   });
-  const firstLine = virtualizer.getVirtualItems()[0]?.index ?? 0;
+  const items = virtualizer.getVirtualItems();
+  const firstLine = items[0]?.index ?? 0;
   const measured = size.width > 0; // before the first measurement the lanes are not known yet
   useEffect(() => {
     if (measured) onWindow(firstLine * lanes, (VISIBLE_LINES + 2 * OVERSCAN) * lanes);
   }, [measured, firstLine, lanes, onWindow]);
+
+  // The square the keyboard is on, a move waiting for its square to be drawn, and the tip.
+  const [active, setActive] = useState<CellPos>({ symbol: 0, tf: 0 });
+  const pendingFocus = useRef<CellPos | null>(null);
+  const [tip, setTip] = useState<Tip | null>(null);
+  const lineOf = useCallback((symbol: number) => lines[symbol - offset], [lines, offset]);
+
+  const showTip = useCallback(
+    (pos: CellPos, element: HTMLElement) => {
+      const line = lineOf(pos.symbol);
+      const timeframe = timeframes[pos.tf];
+      if (!line || timeframe === undefined || !boxRef.current) return;
+      setTip(
+        tipFor(cellKey(pos), tipText(line.symbol, timeframe, line.cells[pos.tf] ?? null), element, boxRef.current),
+      );
+    },
+    [lineOf, timeframes],
+  );
+  // One object for every square's whole life, so a poll redraws only the lines that changed.
+  const showTipRef = useRef(showTip);
+  useEffect(() => {
+    showTipRef.current = showTip;
+  }, [showTip]);
+  const events: CellEvents = useMemo(
+    () => ({
+      onCellFocus: (pos, element) => {
+        setActive(pos);
+        showTipRef.current(pos, element);
+      },
+      onCellHover: (pos, element) => {
+        if (pos && element) showTipRef.current(pos, element);
+        else {
+          // Back to the focused square's tip, if the focus is in the grid.
+          const focused = scrollRef.current?.querySelector<HTMLElement>('[data-cell]:focus');
+          const key = focused?.dataset.cell?.split(':').map(Number);
+          if (focused && key) showTipRef.current({ symbol: key[0]!, tf: key[1]! }, focused);
+          else setTip(null);
+        }
+      },
+    }),
+    [],
+  );
+
+  const focusCell = useCallback((pos: CellPos) => {
+    const element = scrollRef.current?.querySelector<HTMLElement>(`[data-cell="${cellKey(pos)}"]`);
+    if (element) element.focus();
+    return element !== null && element !== undefined;
+  }, []);
+  // A move to a square not drawn yet: scrolled to, then focused once its line is there.
+  useEffect(() => {
+    if (pendingFocus.current && focusCell(pendingFocus.current)) pendingFocus.current = null;
+  });
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const next = moveFrom(active, event.key, event.ctrlKey, symbols, timeframes.length, lanes);
+    if (next === undefined) return;
+    event.preventDefault();
+    if (!next) return;
+    setActive(next);
+    virtualizer.scrollToIndex(Math.floor(next.symbol / lanes));
+    if (!focusCell(next)) pendingFocus.current = next;
+  };
+
+  // The Tab stop: the active square when it is drawn, else the first square in sight.
+  const drawn = (symbol: number) =>
+    items.some((item) => Math.floor(symbol / lanes) === item.index) && lineOf(symbol) !== undefined;
+  const firstDrawn = items.length > 0 ? Math.max(items[0]!.index * lanes, offset) : 0;
+  const tabStop = drawn(active.symbol) ? active : { symbol: firstDrawn, tf: 0 };
+
+  // Scrolling moves the squares under the tip: it follows its square, or goes.
+  const onScroll = () => {
+    if (!tip || !boxRef.current) return;
+    const element = scrollRef.current?.querySelector<HTMLElement>(`[data-cell="${tip.key}"]`);
+    if (element) setTip(tipFor(tip.key, tip.text, element, boxRef.current));
+    else setTip(null);
+  };
 
   if (symbols === 0) {
     return <p className="py-6 text-center text-sm text-slate-500">No pairs match the filters.</p>;
@@ -130,7 +180,13 @@ export function HealthHeatmap({
 
   const height = Math.min(MAX_HEIGHT, lineCount * ROW_HEIGHT);
   return (
-    <div ref={measureRef} className="w-full">
+    <div
+      ref={(node) => {
+        boxRef.current = node;
+        measureRef(node);
+      }}
+      className="relative w-full"
+    >
       <div aria-hidden className="flex pb-1" style={{ columnGap: BLOCK_GAP }}>
         {Array.from({ length: Math.min(lanes, symbols) }, (_, lane) => (
           <div key={lane} className="flex" style={{ gap: GAP, paddingLeft: LABEL + GAP }}>
@@ -150,37 +206,49 @@ export function HealthHeatmap({
         ref={scrollRef}
         className="overflow-y-auto"
         style={{ height }}
-        role="list"
+        role="grid"
+        aria-rowcount={symbols}
+        aria-colcount={timeframes.length + 1}
         aria-label={`Heatmap of ${symbols} symbols by ${timeframes.length} timeframes, worst first`}
         data-testid="heatmap"
+        onKeyDown={onKeyDown}
+        onScroll={onScroll}
+        onBlur={(event) => {
+          if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setTip(null);
+        }}
       >
-        <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((item) => {
+        <div role="presentation" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
             const start = item.index * lanes;
-            const shown = Array.from({ length: Math.min(lanes, symbols - start) }, (_, lane) => ({
-              index: start + lane,
-              line: lines[start + lane - offset],
-            }));
+            const shown = Array.from({ length: Math.min(lanes, symbols - start) }, (_, lane) => start + lane);
             return (
               <div
                 key={item.key}
+                role="presentation"
                 className="absolute top-0 left-0 flex w-full"
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, columnGap: BLOCK_GAP }}
               >
-                {shown.map(({ index, line }) =>
-                  line && index >= offset ? (
-                    <div role="listitem" key={line.symbol}>
-                      <SymbolBlock line={line} timeframes={timeframes} />
-                    </div>
+                {shown.map((index) => {
+                  const line = index >= offset ? lineOf(index) : undefined;
+                  return line ? (
+                    <SymbolRow
+                      key={line.symbol}
+                      line={line}
+                      index={index}
+                      timeframes={timeframes}
+                      tabStop={tabStop.symbol === index ? tabStop.tf : null}
+                      events={events}
+                    />
                   ) : (
                     <div key={`pending-${index}`} aria-hidden style={{ width: blockWidth - BLOCK_GAP }} />
-                  ),
-                )}
+                  );
+                })}
               </div>
             );
           })}
         </div>
       </div>
+      <HeatmapTip tip={tip} />
     </div>
   );
 }

@@ -200,6 +200,7 @@ export const overviewSchema: z.ZodType<OverviewResponse> = z.object({
   unconfirmed: z.number(),
   timeframes: z.array(z.object({ timeframe: z.string(), stepMinutes: z.number() })),
   matched: z.number(),
+  matchedByState: z.record(z.enum(HEALTH_STATES), z.number()),
   offset: z.number(),
   rows: z.array(z.custom<PairListRow>(isPairListRow, { error: 'not a table row' })),
   heatmap: z.object({

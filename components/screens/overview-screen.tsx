@@ -159,7 +159,8 @@ export function OverviewScreen() {
 
   return (
     <>
-      <AppHeader current="overview">
+      {/* An on-call engineer comes for the rows: the skip link lands on the first one in sight. */}
+      <AppHeader current="overview" skipTo={{ href: '#pairs-table', label: 'Skip to the pairs table' }}>
         <PollStatus
           timing={{
             dataUpdatedAt: overview.dataUpdatedAt,
@@ -192,7 +193,12 @@ export function OverviewScreen() {
         />
 
         <div className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
-          <PresetBar active={filters.preset} onSelect={onPreset} />
+          <PresetBar
+            active={filters.preset}
+            onSelect={onPreset}
+            // An answer for the previous view would explain the wrong numbers.
+            matchedByState={updating ? undefined : answer?.matchedByState}
+          />
           <FilterBar
             q={filters.q}
             onSearch={onSearch}
@@ -257,6 +263,7 @@ export function OverviewScreen() {
                 onSort={onSort}
                 dimmed={updating}
                 onFirstVisible={onFirstRow}
+                scrollKey={viewKey}
               />
             ) : (
               <Placeholder loading={overview.isPending} />

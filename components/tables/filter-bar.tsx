@@ -3,6 +3,7 @@
 import { Search, X } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { cn } from '@/components/ui/cn';
+import { useRovingFocus } from '@/components/hooks/use-roving-focus';
 
 /**
  * Search and timeframe filters. Each keystroke goes to the URL at once: the overview filters
@@ -26,6 +27,8 @@ export function FilterBar({
   canClear: boolean;
 }) {
   const [draft, setDraft] = useState(q);
+  // The chips are one Tab stop (a toolbar); the arrows move between them.
+  const roving = useRovingFocus(timeframes.length);
   const lastSent = useRef(q);
 
   // The URL changed from outside (back button, a cleared filter): show it.
@@ -58,9 +61,14 @@ export function FilterBar({
           className="w-56 rounded-md border border-slate-300 bg-white py-1.5 pr-2 pl-8 text-sm shadow-sm placeholder:text-slate-400 focus:border-sky-600 focus:ring-1 focus:ring-sky-600 focus:outline-none"
         />
       </label>
-      <div role="group" aria-label="Timeframes" className="flex flex-wrap items-center gap-1">
+      <div
+        role="toolbar"
+        aria-label="Timeframes"
+        className="flex flex-wrap items-center gap-1"
+        onKeyDown={roving.onKeyDown}
+      >
         <span className="mr-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">Timeframe</span>
-        {timeframes.map((timeframe) => {
+        {timeframes.map((timeframe, index) => {
           const pressed = selectedTimeframes.includes(timeframe);
           return (
             <button
@@ -68,6 +76,7 @@ export function FilterBar({
               type="button"
               aria-pressed={pressed}
               onClick={() => onToggleTimeframe(timeframe)}
+              {...roving.itemProps(index)}
               className={cn(
                 'rounded-md border px-2 py-1 font-mono text-xs font-semibold transition',
                 pressed

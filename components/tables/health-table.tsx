@@ -2,20 +2,15 @@
 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
-import Link from 'next/link';
-import { useRouter } from 'next/navigation';
-import { memo, useCallback, useEffect, useRef, type MouseEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { PairListRow } from '@/lib/shared/types';
-import { forText } from '@/components/history/state-style';
-import { StateBadge } from '@/components/status/state-badge';
-import { TrendLabel } from '@/components/status/trend-label';
-import { formatCount } from '@/components/ui/format';
-import { formatMinutesRounded } from '@/lib/shared/duration';
-import { pairHref } from '@/components/ui/pair-href';
 import type { SortDir, SortKey } from '@/lib/health/list-contract';
 import { cn } from '@/components/ui/cn';
+import { readOverviewScroll, rememberOverviewScroll } from '@/components/ui/last-overview';
+import { DESKTOP_ROW_HEIGHT, HealthRow, PendingRow, PHONE_ROW_ESTIMATE } from './health-row';
 
-const ROW_HEIGHT = 52;
+/** Below Tailwind's `md`, rows are cards (components/tables/health-row.tsx). */
+const PHONE_QUERY = '(max-width: 767.98px)';
 
 interface Column {
   id: string;
@@ -53,95 +48,6 @@ const COLUMNS: Column[] = [
   { id: 'fails', label: 'Fails', width: '68px', align: 'right', hint: 'consecutive failures' },
 ];
 
-/**
- * A click anywhere on a row opens its pair, as the highlight promises (the symbol is the row's
- * link, so Enter on it and a middle click work as links do); a click that selects text does not.
- */
-function openRowOnClick(event: MouseEvent<HTMLTableRowElement>, href: string, router: ReturnType<typeof useRouter>) {
-  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
-  if ((event.target as Element).closest('a, button')) return;
-  if (window.getSelection()?.toString()) return;
-  router.push(href);
-}
-
-const HealthRow = memo(function HealthRow({ pair, index }: { pair: PairListRow; index: number }) {
-  const more = pair.reasons.length - 1;
-  const router = useRouter();
-  const href = pairHref(pair.symbol, pair.timeframe);
-  return (
-    <tr
-      aria-rowindex={index + 2}
-      onClick={(event) => openRowOnClick(event, href, router)}
-      className="cursor-pointer border-b border-slate-100 hover:bg-sky-50/60"
-      style={{ height: ROW_HEIGHT }}
-      data-testid="health-row"
-      data-state={pair.state}
-    >
-      <td className="px-3">
-        <StateBadge state={pair.state} unconfirmed={pair.unconfirmed} />
-      </td>
-      <td className="truncate px-3 font-mono text-sm font-semibold">
-        <Link
-          href={href}
-          prefetch={false}
-          className="text-sky-800 underline-offset-2 hover:underline"
-          title={`Open ${pair.symbol} ${pair.timeframe}`}
-        >
-          {pair.symbol}
-        </Link>
-      </td>
-      <td className="px-3 font-mono text-sm text-slate-700">{pair.timeframe}</td>
-      <td className="px-3 text-sm" title={`${pair.reasons.join('\n')}\n→ ${pair.action}`}>
-        <div className="truncate font-medium text-slate-900">
-          {pair.reason}
-          {pair.state_since && (
-            <span className="ml-1.5 text-xs font-medium text-slate-500" data-testid="state-for">
-              {forText(pair.state_since)}
-            </span>
-          )}
-          {more > 0 && <span className="ml-1.5 text-xs font-medium text-slate-500">+{more} more</span>}
-        </div>
-        <div className="truncate text-slate-600">
-          <span aria-hidden>→ </span>
-          <span className="sr-only">What to do: </span>
-          {pair.action}
-        </div>
-      </td>
-      <td className="px-3 text-right text-sm tabular">{formatCount(pair.barsBehind)}</td>
-      <td className="overflow-hidden px-3 text-sm">
-        <TrendLabel trend={pair.trend} etaMinutes={pair.etaMinutes} />
-      </td>
-      <td className="px-3 text-right text-sm whitespace-nowrap tabular">
-        {pair.lastSuccessUtc ? (
-          formatMinutesRounded(pair.minutesSinceSuccess)
-        ) : (
-          <span title={`registered ${formatMinutesRounded(pair.minutesSinceSuccess)} ago`}>never</span>
-        )}
-      </td>
-      <td className="px-3 text-right text-sm whitespace-nowrap tabular">{formatMinutesRounded(pair.gapMinutes)}</td>
-      <td
-        className={cn(
-          'px-3 text-right text-sm tabular',
-          pair.consecutiveFailures > 0 ? 'font-bold text-red-700' : 'text-slate-500',
-        )}
-      >
-        {pair.consecutiveFailures}
-      </td>
-    </tr>
-  );
-});
-
-/** A row whose window is still on its way: its height, so the scroll position holds. */
-function PendingRow({ index }: { index: number }) {
-  return (
-    <tr aria-rowindex={index + 2} className="border-b border-slate-100" style={{ height: ROW_HEIGHT }}>
-      <td colSpan={COLUMNS.length} className="px-3 text-sm text-slate-400">
-        …
-      </td>
-    </tr>
-  );
-}
-
 function SortHeader({
   column,
   sort,
@@ -163,8 +69,10 @@ function SortHeader({
       aria-sort={ariaSort}
       title={column.hint}
       className={cn(
-        'bg-slate-50 px-3 py-2 text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase',
+        'bg-slate-50 px-3 py-2 text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase max-md:p-0',
         column.align === 'right' ? 'text-right' : 'text-left',
+        // On a phone the header is a row of sort buttons; the other columns' names label the figures.
+        columnSort ? '' : 'max-md:hidden',
       )}
     >
       {columnSort ? (
@@ -200,6 +108,7 @@ export function HealthTable({
   onSort,
   dimmed,
   onFirstVisible,
+  scrollKey,
 }: {
   total: number;
   offset: number;
@@ -209,8 +118,11 @@ export function HealthTable({
   onSort: (key: SortKey) => void;
   dimmed: boolean;
   onFirstVisible: (index: number) => void;
+  /** the view (its URL search): where the table and the page were scrolled is kept per view for Back */
+  scrollKey: string;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const [saved] = useState(() => readOverviewScroll(scrollKey));
   const rowAt = (index: number) => (index >= offset ? rows[index - offset] : undefined);
   // Stable callbacks: a new getItemKey or estimateSize each render makes react-virtual rebuild
   // its measurements for every row (30,000) on every scroll frame.
@@ -221,18 +133,61 @@ export function HealthTable({
     },
     [rows, offset],
   );
-  const estimateSize = useCallback(() => ROW_HEIGHT, []);
+  const [estimate] = useState(() =>
+    typeof window !== 'undefined' && window.matchMedia(PHONE_QUERY).matches ? PHONE_ROW_ESTIMATE : DESKTOP_ROW_HEIGHT,
+  );
+  const estimateSize = useCallback(() => estimate, [estimate]);
   const getScrollElement = useCallback(() => scrollRef.current, []);
-  const virtualizer = useVirtualizer({ count: total, getScrollElement, estimateSize, overscan: 10, getItemKey });
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement,
+    estimateSize,
+    overscan: 10,
+    getItemKey,
+    initialOffset: saved?.table ?? 0,
+  });
   const items = virtualizer.getVirtualItems();
   const top = items[0]?.start ?? 0;
   const bottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
   const first = items[0]?.index ?? 0;
   useEffect(() => onFirstVisible(first), [first, onFirstVisible]);
 
+  // Back to this view: the table and the page scrolled as they were left.
+  useLayoutEffect(() => {
+    if (!saved) return;
+    if (scrollRef.current) scrollRef.current.scrollTop = saved.table;
+    window.scrollTo(0, saved.page);
+  }, [saved]);
+  useEffect(() => {
+    const element = scrollRef.current;
+    if (!element) return;
+    let frame = 0;
+    const save = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        // After a navigation the next page scrolls the window: not this view's position.
+        if (element.isConnected) rememberOverviewScroll(scrollKey, { table: element.scrollTop, page: window.scrollY });
+      });
+    };
+    element.addEventListener('scroll', save, { passive: true });
+    window.addEventListener('scroll', save, { passive: true });
+    return () => {
+      cancelAnimationFrame(frame);
+      element.removeEventListener('scroll', save);
+      window.removeEventListener('scroll', save);
+    };
+  }, [scrollKey]);
+
   return (
     <div
       ref={scrollRef}
+      id="pairs-table"
+      // The skip link's target: focus goes on to the first row in sight.
+      tabIndex={-1}
+      onFocus={(event) => {
+        if (event.target !== event.currentTarget) return;
+        event.currentTarget.querySelector<HTMLElement>('[data-testid="health-row"]')?.focus();
+      }}
       className={cn(
         'max-h-[calc(100vh-7rem)] min-h-[160px] overflow-auto rounded-lg border border-slate-200 bg-white transition-opacity',
         dimmed ? 'opacity-60' : '',
@@ -240,7 +195,7 @@ export function HealthTable({
       data-testid="health-table-scroll"
     >
       <table
-        className="w-full min-w-[1100px] table-fixed border-collapse"
+        className="w-full min-w-[1100px] table-fixed border-collapse max-md:block max-md:min-w-0"
         aria-rowcount={total + 1}
         data-testid="health-table"
       >
@@ -252,29 +207,32 @@ export function HealthTable({
             <col key={column.id} style={{ width: column.width }} />
           ))}
         </colgroup>
-        <thead className="sticky top-0 z-10 shadow-[0_1px_0_0_var(--color-slate-200)]">
-          <tr aria-rowindex={1}>
+        <thead className="sticky top-0 z-10 shadow-[0_1px_0_0_var(--color-slate-200)] max-md:block">
+          <tr
+            aria-rowindex={1}
+            className="max-md:flex max-md:flex-wrap max-md:gap-x-4 max-md:gap-y-1 max-md:bg-slate-50 max-md:px-3 max-md:py-2"
+          >
             {COLUMNS.map((column) => (
               <SortHeader key={column.id} column={column} sort={sort} dir={dir} onSort={onSort} />
             ))}
           </tr>
         </thead>
-        <tbody>
+        <tbody className="max-md:block">
           {top > 0 && (
-            <tr aria-hidden style={{ height: top }}>
+            <tr aria-hidden className="max-md:block" style={{ height: top }}>
               <td colSpan={COLUMNS.length} />
             </tr>
           )}
           {items.map((item) => {
             const pair = rowAt(item.index);
             return pair ? (
-              <HealthRow key={item.key} pair={pair} index={item.index} />
+              <HealthRow key={item.key} pair={pair} index={item.index} measure={virtualizer.measureElement} />
             ) : (
-              <PendingRow key={item.key} index={item.index} />
+              <PendingRow key={item.key} index={item.index} height={item.size} columns={COLUMNS.length} />
             );
           })}
           {bottom > 0 && (
-            <tr aria-hidden style={{ height: bottom }}>
+            <tr aria-hidden className="max-md:block" style={{ height: bottom }}>
               <td colSpan={COLUMNS.length} />
             </tr>
           )}

@@ -6,18 +6,21 @@ import type { ReactNode } from 'react';
 export function AppHeader({
   children,
   current,
+  skipTo = { href: '#main', label: 'Skip to content' },
 }: {
   children?: ReactNode;
   current?: 'overview' | 'pair' | 'incidents';
+  /** where the skip link goes: the page's main content, or on the overview its table's first row */
+  skipTo?: { href: string; label: string };
 }) {
   return (
     <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/95 backdrop-blur">
       {/* The first Tab stop: past the header and the filters to the page's content. */}
       <a
-        href="#main"
+        href={skipTo.href}
         className="sr-only rounded-md bg-slate-900 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-30"
       >
-        Skip to content
+        {skipTo.label}
       </a>
       <div className="mx-auto flex max-w-[1800px] flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2.5 sm:px-6">
         <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">

@@ -31,3 +31,30 @@ const subscribe = () => () => {};
 export function useLastOverviewHref(): string {
   return useSyncExternalStore(subscribe, read, () => '/');
 }
+
+/** Where the overview's table and the page were scrolled, per view, so Back comes to the same rows. */
+export interface OverviewScroll {
+  table: number;
+  page: number;
+}
+
+const SCROLL_KEY = 'frontier.overview-scroll';
+
+export function rememberOverviewScroll(view: string, scroll: OverviewScroll): void {
+  try {
+    sessionStorage.setItem(`${SCROLL_KEY}:${view}`, JSON.stringify(scroll));
+  } catch {
+    // storage off: Back starts at the top
+  }
+}
+
+export function readOverviewScroll(view: string): OverviewScroll | null {
+  try {
+    const saved: unknown = JSON.parse(sessionStorage.getItem(`${SCROLL_KEY}:${view}`) ?? 'null');
+    if (typeof saved !== 'object' || saved === null) return null;
+    const { table, page } = saved as Record<string, unknown>;
+    return typeof table === 'number' && typeof page === 'number' && table >= 0 && page >= 0 ? { table, page } : null;
+  } catch {
+    return null;
+  }
+}

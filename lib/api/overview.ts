@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  countByState,
   heatmapGrid,
   matchingPairs,
   orderedPairs,
@@ -8,7 +9,7 @@ import {
   type HeatmapGrid,
   type OverviewCounts,
 } from '../health/overview';
-import type { PairHealth } from '../shared/types';
+import type { HealthState, PairHealth } from '../shared/types';
 import type { OverviewQuery } from './health-params';
 import { getHealthSnapshot, type HealthSnapshot } from './snapshot';
 
@@ -31,6 +32,7 @@ interface SnapshotViews {
   counts?: OverviewCounts;
   ordered: Map<string, PairHealth[]>;
   grids: Map<string, HeatmapGrid>;
+  stateCounts: Map<string, Record<HealthState, number>>;
   answers: Map<string, CachedAnswer>;
 }
 
@@ -38,7 +40,8 @@ const views = new WeakMap<HealthSnapshot, SnapshotViews>();
 
 function viewsOf(snapshot: HealthSnapshot): SnapshotViews {
   let found = views.get(snapshot);
-  if (!found) views.set(snapshot, (found = { ordered: new Map(), grids: new Map(), answers: new Map() }));
+  if (!found)
+    views.set(snapshot, (found = { ordered: new Map(), grids: new Map(), stateCounts: new Map(), answers: new Map() }));
   return found;
 }
 
@@ -61,8 +64,9 @@ function answerText(snapshot: HealthSnapshot, query: OverviewQuery): string {
     orderedPairs(matching, query),
   );
   const grid = remember(cache.grids, filterKey, MAX_VIEWS, () => heatmapGrid(matching));
+  const matchedByState = remember(cache.stateCounts, filterKey, MAX_VIEWS, () => countByState(matching));
   cache.counts ??= overviewCounts(snapshot.rows);
-  return JSON.stringify(overviewAnswerOf(snapshot.thresholds, cache.counts, ordered, grid, query));
+  return JSON.stringify(overviewAnswerOf(snapshot.thresholds, cache.counts, ordered, matchedByState, grid, query));
 }
 
 /**

@@ -46,18 +46,22 @@ export const DEFAULT_DIR: Record<SortKey, SortDir> = {
 export const PRESETS = [
   {
     id: 'ahead',
+    /** the state card the query is closest to; the query matches pairs of other states too */
+    state: 'AHEAD',
     label: 'Cursor runaway',
     sql: "WHERE cursor_status = 'AHEAD'",
     matches: (pair: PairHealth) => pair.cursorStatus === 'AHEAD',
   },
   {
     id: 'stalled',
+    state: 'STALLED',
     label: 'Stalled aggregation',
     sql: `WHERE minutes_since_success > ${SEED_STALL_MINUTES}`,
     matches: (pair: PairHealth) => isStalled(pair.minutesSinceSuccess, SEED_STALL_MINUTES),
   },
   {
     id: 'inefficient',
+    state: 'INEFFICIENT',
     label: 'Efficiency',
     sql: 'WHERE bars_per_run < 0.01',
     matches: (pair: PairHealth) => pair.barsPerRun !== null && pair.barsPerRun < 0.01,
@@ -65,6 +69,7 @@ export const PRESETS = [
   {
     // Not a seed query: pairs whose finalized bars an audit found wrong, repaired or not (docs/AUDIT.md).
     id: 'drift',
+    state: 'DRIFT',
     label: 'Audit drift',
     sql: 'audit: unrepaired drift, or repaired in the last 24 h',
     matches: (pair: PairHealth) => pair.auditUnrepaired > 0 || pair.auditRepaired24h > 0,

@@ -35,12 +35,18 @@ export interface HeatmapGrid {
   symbols: Array<{ symbol: string; worst: number; byTimeframe: Map<string, PairHealth> }>;
 }
 
-export function overviewCounts(rows: readonly PairHealth[]): OverviewCounts {
+/** Pairs per state, every state present (0 when none). */
+export function countByState(rows: readonly PairHealth[]): Record<HealthState, number> {
   const byState = Object.fromEntries(HEALTH_STATES.map((state) => [state, 0])) as Record<HealthState, number>;
+  for (const pair of rows) byState[pair.state] += 1;
+  return byState;
+}
+
+export function overviewCounts(rows: readonly PairHealth[]): OverviewCounts {
+  const byState = countByState(rows);
   const steps = new Map<string, number>();
   let unconfirmed = 0;
   for (const pair of rows) {
-    byState[pair.state] += 1;
     if (pair.unconfirmed) unconfirmed += 1;
     steps.set(pair.timeframe, pair.stepMinutes);
   }
@@ -104,11 +110,12 @@ export function listRow(pair: PairHealth): PairListRow {
   };
 }
 
-/** The answer from its pieces (each made once per snapshot by the API). */
+/** The answer from its pieces (each made once per snapshot by the API); `matchedByState` counts `ordered`. */
 export function overviewAnswerOf(
   thresholds: HealthThresholds,
   counts: OverviewCounts,
   ordered: readonly PairHealth[],
+  matchedByState: Record<HealthState, number>,
   grid: HeatmapGrid,
   windows: OverviewWindows,
 ): OverviewResponse {
@@ -123,6 +130,7 @@ export function overviewAnswerOf(
     thresholds,
     ...counts,
     matched: ordered.length,
+    matchedByState,
     offset: windows.offset,
     rows: ordered.slice(windows.offset, windows.offset + windows.limit).map(listRow),
     heatmap: { timeframes: grid.timeframes, symbols: grid.symbols.length, offset: windows.hoffset, lines },
@@ -140,6 +148,7 @@ export function overviewOfRows(
     thresholds,
     overviewCounts(rows),
     orderedPairs(matching, query),
+    countByState(matching),
     heatmapGrid(matching),
     query,
   );

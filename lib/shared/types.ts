@@ -157,6 +157,8 @@ export interface OverviewResponse {
   timeframes: Array<{ timeframe: string; stepMinutes: number }>;
   /** pairs matching the filters */
   matched: number;
+  /** the matching pairs per state (a preset's query matches pairs of several states) */
+  matchedByState: Record<HealthState, number>;
   offset: number;
   rows: PairListRow[];
   heatmap: {

@@ -23,6 +23,7 @@ describe('GET /api/health/overview', () => {
     expect(keys(body)).toEqual(WORST_FIRST);
     expect(Object.values(body.byState).reduce((a, b) => a + b, 0)).toBe(11);
     expect(body.byState.OK).toBe(3);
+    expect(body.matchedByState).toEqual(body.byState); // no filter: every pair matches
     expect(body.timeframes).toEqual([
       { timeframe: '5m', stepMinutes: 5 },
       { timeframe: '15m', stepMinutes: 15 },
@@ -78,6 +79,14 @@ describe('GET /api/health/overview', () => {
 
     const search = (await overview('?q=usd&state=ok')).body;
     expect(keys(search)).toEqual(['EURUSD/5m:OK', 'EURUSD/15m:OK']);
+    expect(Object.entries(search.matchedByState).filter(([, n]) => n > 0)).toEqual([['OK', 2]]);
+    // A preset's pairs per state, counted over every match, not the window.
+    const preset = (await overview('?preset=stalled&limit=1')).body;
+    const states = (await overview('?preset=stalled')).body.rows.map((row) => row.state);
+    expect(preset.rows).toHaveLength(Math.min(1, preset.matched));
+    for (const [state, n] of Object.entries(preset.matchedByState)) {
+      expect(n, state).toBe(states.filter((candidate) => candidate === state).length);
+    }
     expect(search.heatmap.lines.map((line) => line.symbol)).toEqual(['EURUSD']);
 
     // A timeframe no pair has matches nothing (the overview says so), not a 400.

@@ -1,0 +1,183 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { memo, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import type { PairListRow } from '@/lib/shared/types';
+import { forText } from '@/components/history/state-style';
+import { StateBadge } from '@/components/status/state-badge';
+import { TrendLabel } from '@/components/status/trend-label';
+import { formatCount } from '@/components/ui/format';
+import { formatMinutesRounded } from '@/lib/shared/duration';
+import { pairHref } from '@/components/ui/pair-href';
+import { cn } from '@/components/ui/cn';
+
+/**
+ * A row of the overview's table. From `md` up it is a table row of fixed height (text cut, the
+ * full text in `title`); below `md` (a phone) the same cells flow as a card: state, symbol and
+ * timeframe on the first line, the reason and the action wrapped in full, then the figures with
+ * their names. One markup for both, so tests, links and screen readers see the same row.
+ */
+export const DESKTOP_ROW_HEIGHT = 52;
+/** What a phone card measures with a one-line reason and action; the virtualiser measures each. */
+export const PHONE_ROW_ESTIMATE = 150;
+
+const ROW_CLASS =
+  'cursor-pointer border-b border-slate-100 hover:bg-sky-50/60 focus-visible:bg-sky-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-sky-600 md:h-[52px] max-md:flex max-md:flex-wrap max-md:items-center max-md:gap-x-3 max-md:gap-y-1 max-md:px-3 max-md:py-2.5';
+/** The figures: a number cell on a desktop, "Name value" inline on a phone. */
+const FIGURE_CLASS = 'px-3 text-right text-sm whitespace-nowrap tabular max-md:px-0 max-md:text-xs';
+
+function PhoneLabel({ children }: { children: string }) {
+  return <span className="mr-1 text-slate-600 md:hidden">{children}</span>;
+}
+
+type Router = ReturnType<typeof useRouter>;
+
+/**
+ * A click anywhere on a row opens its pair, as the highlight promises (the symbol is the row's
+ * link, so a middle click works as links do); a click that selects text does not.
+ */
+function openRowOnClick(event: MouseEvent<HTMLTableRowElement>, href: string, router: Router) {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  if ((event.target as Element).closest('a, button')) return;
+  if (window.getSelection()?.toString()) return;
+  router.push(href);
+}
+
+/** Enter on a focused row opens its pair; the arrows move to the row above or below. */
+function onRowKey(event: KeyboardEvent<HTMLTableRowElement>, href: string, router: Router) {
+  if (event.target !== event.currentTarget) return; // a key on the "+N more" button
+  const row = event.currentTarget;
+  if (event.key === 'Enter') {
+    event.preventDefault();
+    router.push(href);
+  } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+    const sibling = event.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling;
+    if (sibling instanceof HTMLElement && sibling.dataset.testid === 'health-row') {
+      event.preventDefault();
+      sibling.focus();
+    }
+  }
+}
+
+export const HealthRow = memo(function HealthRow({
+  pair,
+  index,
+  measure,
+}: {
+  pair: PairListRow;
+  index: number;
+  measure: (node: HTMLTableRowElement | null) => void;
+}) {
+  const more = pair.reasons.length - 1;
+  const [expanded, setExpanded] = useState(false);
+  const router = useRouter();
+  const href = pairHref(pair.symbol, pair.timeframe);
+  return (
+    <tr
+      ref={measure}
+      data-index={index}
+      aria-rowindex={index + 2}
+      // Each row is one Tab stop (Enter opens it); the symbol's link stays for the mouse.
+      tabIndex={0}
+      onClick={(event) => openRowOnClick(event, href, router)}
+      onKeyDown={(event) => onRowKey(event, href, router)}
+      className={ROW_CLASS}
+      data-testid="health-row"
+      data-state={pair.state}
+    >
+      <td className="px-3 max-md:px-0">
+        <StateBadge state={pair.state} unconfirmed={pair.unconfirmed} />
+      </td>
+      <td className="truncate px-3 font-mono text-sm font-semibold max-md:px-0 max-md:text-base">
+        <Link
+          href={href}
+          prefetch={false}
+          tabIndex={-1}
+          className="text-sky-800 underline-offset-2 hover:underline"
+          title={`Open ${pair.symbol} ${pair.timeframe}`}
+        >
+          {pair.symbol}
+        </Link>
+      </td>
+      <td className="px-3 font-mono text-sm text-slate-700 max-md:px-0 max-md:text-base">{pair.timeframe}</td>
+      <td
+        className="px-3 text-sm max-md:basis-full max-md:px-0"
+        title={`${pair.reasons.join('\n')}\n→ ${pair.action}`}
+        data-testid="row-why"
+      >
+        <div className="font-medium text-slate-900 md:truncate" data-testid="row-reason">
+          {pair.reason}
+          {pair.state_since && (
+            <span className="ml-1.5 text-xs font-medium text-slate-500" data-testid="state-for">
+              {forText(pair.state_since)}
+            </span>
+          )}
+          {more > 0 && (
+            <button
+              type="button"
+              aria-expanded={expanded}
+              onClick={() => setExpanded((open) => !open)}
+              className="ml-1.5 rounded px-0.5 text-xs font-medium text-sky-800 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-600"
+              data-testid="more-reasons"
+            >
+              {expanded ? 'fewer' : `+${more} more`}
+              <span className="sr-only"> reasons</span>
+            </button>
+          )}
+        </div>
+        {expanded && (
+          <ul className="list-inside list-disc text-slate-800" data-testid="all-reasons">
+            {pair.reasons.slice(1).map((reason) => (
+              <li key={reason}>{reason}</li>
+            ))}
+          </ul>
+        )}
+        <div className="text-slate-600 md:truncate" data-testid="row-action">
+          <span aria-hidden>→ </span>
+          <span className="sr-only">What to do: </span>
+          {pair.action}
+        </div>
+      </td>
+      <td className={FIGURE_CLASS}>
+        <PhoneLabel>Behind</PhoneLabel>
+        {formatCount(pair.barsBehind)}
+      </td>
+      <td className="overflow-hidden px-3 text-sm max-md:order-last max-md:basis-full max-md:px-0 max-md:text-xs">
+        <TrendLabel trend={pair.trend} etaMinutes={pair.etaMinutes} />
+      </td>
+      <td className={FIGURE_CLASS}>
+        <PhoneLabel>Since OK</PhoneLabel>
+        {pair.lastSuccessUtc ? (
+          formatMinutesRounded(pair.minutesSinceSuccess)
+        ) : (
+          <span title={`registered ${formatMinutesRounded(pair.minutesSinceSuccess)} ago`}>never</span>
+        )}
+      </td>
+      <td className={FIGURE_CLASS}>
+        <PhoneLabel>Gap</PhoneLabel>
+        {formatMinutesRounded(pair.gapMinutes)}
+      </td>
+      <td
+        className={cn(
+          FIGURE_CLASS,
+          pair.consecutiveFailures > 0 ? 'font-bold text-red-700' : 'text-slate-500 max-md:text-slate-600',
+        )}
+      >
+        <PhoneLabel>Fails</PhoneLabel>
+        {pair.consecutiveFailures}
+      </td>
+    </tr>
+  );
+});
+
+/** A row whose window is still on its way: its estimated height, so the scroll position holds. */
+export function PendingRow({ index, height, columns }: { index: number; height: number; columns: number }) {
+  return (
+    <tr aria-rowindex={index + 2} className="border-b border-slate-100 max-md:block" style={{ height }}>
+      <td colSpan={columns} className="px-3 text-sm text-slate-400 max-md:block">
+        …
+      </td>
+    </tr>
+  );
+}
