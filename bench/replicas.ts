@@ -13,7 +13,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../lib/server/embedded-postgres';
 import { migrateDatabase } from '../lib/server/migrate';
 import { createDashboardRole } from '../e2e/global-setup';
-import { startNginx } from '../test/support/nginx';
+import { missingNginx, startNginx } from '../test/support/nginx';
 import { startReplica, type Replica } from '../test/support/replicas';
 import { seedVariety } from './browser';
 import { groupCpuSeconds, startFeed, startWorker, waitForPairs } from './live';
@@ -137,6 +137,8 @@ async function measureArm(
 }
 
 export async function benchReplicas(options: ReplicasOptions): Promise<ReplicasResult> {
+  const missing = missingNginx();
+  if (missing) throw new Error(missing);
   if (!existsSync('.next/BUILD_ID')) {
     console.log('building the dashboard (next build)…');
     if (spawnSync('npx', ['next', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('next build failed');
