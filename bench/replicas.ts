@@ -4,7 +4,8 @@
 // viewers polling the overview, and the worker and a live feed running. Database time is what
 // pg_stat_statements records for the dashboard's role (frontier_dashboard) only: the worker and
 // the feed run as the owner and are not counted.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../lib/server/embedded-postgres';
 import { migrateDatabase } from '../lib/server/migrate';
 import { createDashboardRole } from '../e2e/global-setup';
-import { startNginx } from '../test/support/nginx';
+import { missingNginx, startNginx } from '../test/support/nginx';
 import { startReplica, type Replica } from '../test/support/replicas';
 import { seedVariety } from './browser';
 import { groupCpuSeconds, startFeed, startWorker, waitForPairs } from './live';
@@ -136,6 +137,12 @@ async function measureArm(
 }
 
 export async function benchReplicas(options: ReplicasOptions): Promise<ReplicasResult> {
+  const missing = missingNginx();
+  if (missing) throw new Error(missing);
+  if (!existsSync('.next/BUILD_ID')) {
+    console.log('building the dashboard (next build)…');
+    if (spawnSync('npx', ['next', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('next build failed');
+  }
   const root = mkdtempSync(path.join(os.tmpdir(), 'frontier-bench-replicas-'));
   chmodSync(root, 0o755);
   const server = await startEmbeddedPostgres({
