@@ -1,5 +1,5 @@
 // npm test — every suite against a real PostgreSQL and a real Chromium, then one total line.
-//   1. vitest: unit, SQL, worker and API tests (test/**, lib/**)
+//   1. vitest: unit, SQL, worker and API tests (test/**, lib/**), then the real-cluster tests alone
 //   2. next build + playwright: browser tests (e2e/**), against the built app
 // The last line is the plain total counted from the runners' own JSON reports.
 import { spawnSync } from 'node:child_process';
@@ -28,10 +28,22 @@ function readJson<T>(file: string): T | undefined {
   }
 }
 
-function vitestSuite(): Count {
-  const file = path.join(RESULTS, 'vitest.json');
+// The real-cluster tests (test/replication: PostgreSQL 15 primary + standby, a Patroni cluster)
+// each start several servers and wait on failovers with bounded timeouts: two of them at once on
+// a 2-core machine starve each other, so they run after the rest, one file at a time.
+const CLUSTER_TESTS = 'test/replication/**';
+
+function vitestSuite(name: string, vitestArgs: string[]): Count {
+  const file = path.join(RESULTS, `vitest-${name}.json`);
   rmSync(file, { force: true });
-  const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+  const status = run('npx', [
+    'vitest',
+    'run',
+    ...vitestArgs,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${file}`,
+  ]);
   const report = readJson<{
     numPassedTests: number;
     numFailedTests: number;
@@ -58,7 +70,11 @@ function browserSuite(): Count {
 }
 
 mkdirSync(RESULTS, { recursive: true });
-const suites = [vitestSuite(), browserSuite()];
+const suites = [
+  vitestSuite('main', [`--exclude=${CLUSTER_TESTS}`]),
+  vitestSuite('clusters', ['test/replication', '--no-file-parallelism']),
+  browserSuite(),
+];
 const total = suites.reduce((sum, s) => ({
   passed: sum.passed + s.passed,
   failed: sum.failed + s.failed,
