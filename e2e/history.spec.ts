@@ -1,4 +1,3 @@
-import { WALL_PAGE_MS } from '../components/hooks/polling';
 import { expect, test } from '@playwright/test';
 import pg from 'pg';
 import { e2eEnvironment } from './fixtures/environment';
@@ -108,32 +107,31 @@ test('a failing pair in retry backoff says when it is retried next', async ({ pa
   }
 });
 
-test('the wall shows every open incident, a row of chips at a time, worst first, and still fits the screen', async ({
+test('the wall: one tile per open incident, worst first, its cause and since when, on one screen at 720p', async ({
   page,
 }) => {
-  await page.clock.install();
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto('/wall');
-  const chips = page.getByTestId('wall-incident');
-  await expect(page.getByTestId('wall-incident-count')).toHaveText(`${OPEN_CAUSES} incidents`);
-  await expect(chips.first()).toContainText('Cursor ahead');
-  await expect(chips.first()).toContainText('USDCHF 15m');
-  // The row turns by itself: within as many turns as it has pages, every open incident showed.
-  const pages = Number((await page.getByTestId('wall-incident-page').textContent())?.match(/of (\d+)/)?.[1]);
-  expect(pages).toBeGreaterThan(1);
-  const seen = new Set<string>();
-  for (let turn = 0; turn < pages; turn += 1) {
-    await expect(page.getByTestId('wall-incident-page')).toContainText(`${turn + 1} of ${pages}`);
-    for (const text of await chips.allTextContents()) seen.add(text);
-    await page.clock.runFor(WALL_PAGE_MS);
-  }
-  expect(seen.size).toBe(OPEN_CAUSES);
-  expect([...seen].filter((text) => text.includes('XAGUSD 5m'))).toHaveLength(1); // its feed outage, one pair: named
-  // Readable across a room at 720p: the chips' text is at least 16 px, and nothing scrolls.
-  const smallest = await chips
+  const tiles = page.getByTestId('wall-tile');
+  await expect(tiles).toHaveCount(OPEN_CAUSES);
+  await expect(page.getByTestId('wall-summary')).toContainText(`${OPEN_CAUSES} incidents`);
+  await expect(tiles.first()).toHaveAttribute('data-kind', 'incident');
+  await expect(tiles.first()).toContainText('Cursor ahead');
+  await expect(tiles.first().getByTestId('wall-incident-who')).toHaveText('USDCHF 15m');
+  await expect(tiles.first().getByTestId('wall-incident-width')).toHaveText(/^1 pair · since \d\d:\d\d UTC$/);
+  // XAGUSD's feed outage (one pair: named) and its drift are two causes, two tiles.
+  await expect(tiles.filter({ hasText: 'XAGUSD 5m' })).toHaveAttribute('data-state', 'SOURCE_STALE');
+  await expect(tiles.filter({ hasText: 'XAGUSD 1h' })).toHaveAttribute('data-state', 'DRIFT');
+  // A failing incident says its error in words; the others the health sentence of their pair.
+  await expect(tiles.filter({ hasText: 'NZDUSD 1h' }).getByTestId('wall-incident-detail')).toContainText(
+    'aggregate window returned no source_count',
+  );
+  await expect(tiles.filter({ hasText: 'BTCUSD 5m' }).getByTestId('wall-incident-detail')).toContainText('behind');
+  // Readable across a room at 720p: the tiles' text is at least 16 px, and nothing scrolls.
+  const smallest = await tiles
     .first()
-    .evaluate((chip) =>
-      Math.min(...[...chip.querySelectorAll('span')].map((span) => parseFloat(getComputedStyle(span).fontSize))),
+    .evaluate((tile) =>
+      Math.min(...[...tile.querySelectorAll('p, span')].map((node) => parseFloat(getComputedStyle(node).fontSize))),
     );
   expect(smallest).toBeGreaterThanOrEqual(16);
   const size = await page.evaluate(() => ({

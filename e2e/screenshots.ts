@@ -63,6 +63,22 @@ for (const viewport of [
   });
 }
 
+test('overview, dark', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto('/');
+  await expect(page.getByTestId('heatmap-cell').first()).toBeVisible({ timeout: 40_000 });
+  await expect(page.getByTestId('updated-ago')).toContainText('Updated');
+  await shoot(page, 'overview-dark.png');
+});
+
+test('pair detail, dark', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto('/pairs/NZDUSD/1h');
+  await expect(page.getByTestId('last-error')).toBeVisible({ timeout: 40_000 });
+  await expect(page.getByTestId('run-row').first()).toBeVisible();
+  await shoot(page, 'pair-detail-dark.png');
+});
+
 test('incidents', async ({ page }) => {
   await page.goto('/incidents');
   await expect(page.getByTestId('incident-row')).toHaveCount(8);

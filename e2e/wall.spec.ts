@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { HealthSummaryResponse } from '../lib/shared/types';
 import { WALL_PAGE_MS } from '../components/hooks/polling';
-import { expectedCounts, PROBLEM_PAIRS } from './fixtures/seed';
+import { expectedCounts, PROBLEM_PAIRS, SEEDED_PAIRS } from './fixtures/seed';
 
 const PROBLEMS = PROBLEM_PAIRS.filter((pair) => pair.state !== 'DISABLED');
 
@@ -35,12 +35,20 @@ for (const viewport of [
     await page.setViewportSize(viewport);
     await page.goto('/wall');
     const tiles = page.getByTestId('wall-tile');
+    // The seeded history groups each problem pair into an incident of its own: one tile each.
     await expect(tiles).toHaveCount(PROBLEMS.length);
+    expect(await tiles.evaluateAll((list) => list.map((tile) => tile.getAttribute('data-kind')))).toEqual(
+      PROBLEMS.map(() => 'incident'),
+    );
     // Worst first, the same order as the health rules' severity.
     expect(await tiles.evaluateAll((list) => list.map((tile) => tile.getAttribute('data-state')))).toEqual(
       PROBLEMS.map((pair) => pair.state),
     );
     await expect(tiles.first()).toContainText('USDCHF 15m');
+    await expect(page.getByTestId('wall-summary')).toHaveText(
+      `${PROBLEMS.length} incidents · ${PROBLEMS.length} problems of ${SEEDED_PAIRS.length} pairs`,
+    );
+    await expect(page.getByTestId('wall-page')).toHaveCount(0);
     await expect(page.getByTestId('wall-count-OK')).toContainText(String(expectedCounts().OK));
     await expect(page.getByTestId('wall-clock')).toHaveText(/^\d\d:\d\d:\d\dUTC$/);
     await expect(page.getByTestId('updated-ago')).toContainText(/updated \d+ s ago/);
@@ -50,13 +58,20 @@ for (const viewport of [
   });
 }
 
-test('the wall pages through problems that do not fit on one screen', async ({ page, request }) => {
-  // 48 problems: the real summary's eight under six symbol prefixes, served in place of the real summary.
+test('the wall pages through incidents and pairs that do not fit on one screen, and shows every one', async ({
+  page,
+  request,
+}) => {
+  // The eight seeded incidents, then 48 pairs in no incident: the real summary's eight under six
+  // symbol prefixes, served in place of the real summary.
   const real = (await (await request.get('/api/health/summary')).json()) as HealthSummaryResponse;
-  const problems = ['A', 'B', 'C', 'D', 'E', 'F'].flatMap((prefix) =>
+  const ungrouped = ['A', 'B', 'C', 'D', 'E', 'F'].flatMap((prefix) =>
     real.problems.map((pair) => ({ ...pair, symbol: `${prefix}${pair.symbol}` })),
   );
-  await page.route('**/api/health/summary', (route) => route.fulfill({ json: { ...real, problems } }));
+  await page.route('**/api/health/summary', (route) =>
+    route.fulfill({ json: { ...real, ungrouped, ungroupedCount: ungrouped.length } }),
+  );
+  const items = PROBLEMS.length + ungrouped.length;
 
   // The page turns every WALL_PAGE_MS: the test moves the page's clock instead of waiting.
   await page.clock.install();
@@ -65,13 +80,27 @@ test('the wall pages through problems that do not fit on one screen', async ({ p
   await expect(pager).toHaveText(/^Page 1 of \d+/);
   const perPage = await page.getByTestId('wall-tile').count();
   expect(perPage).toBeGreaterThanOrEqual(8);
-  expect(perPage).toBeLessThan(problems.length);
-  await expect(pager).toContainText(`of ${Math.ceil(problems.length / perPage)}`);
-  const firstPage = await page.getByTestId('wall-tile').first().textContent();
-  await expectNoScrolling(page);
-
-  await page.clock.fastForward(WALL_PAGE_MS);
-  await expect(pager).toHaveText(/^Page 2 of/);
-  expect(await page.getByTestId('wall-tile').first().textContent()).not.toBe(firstPage);
-  await expectNoScrolling(page);
+  expect(perPage).toBeLessThan(items);
+  const pages = Math.ceil(items / perPage);
+  await expect(pager).toContainText(`of ${pages}`);
+  await expect(page.getByTestId('wall-summary')).toContainText(
+    `${PROBLEMS.length} incidents · ${ungrouped.length} pairs in no incident`,
+  );
+  // Incidents first, then the pairs in none; within as many turns as there are pages, every tile showed.
+  const seen: string[] = [];
+  for (let turn = 0; turn < pages; turn += 1) {
+    await expect(pager).toHaveText(new RegExp(`^Page ${turn + 1} of ${pages}`));
+    await expectNoScrolling(page);
+    seen.push(
+      ...(await page
+        .getByTestId('wall-tile')
+        .evaluateAll((tiles) => tiles.map((tile) => `${tile.getAttribute('data-kind')}:${tile.textContent}`))),
+    );
+    await page.clock.fastForward(WALL_PAGE_MS);
+  }
+  expect(seen).toHaveLength(items);
+  expect(new Set(seen).size).toBe(items);
+  expect(seen.slice(0, PROBLEMS.length).every((tile) => tile.startsWith('incident:'))).toBe(true);
+  expect(seen.slice(PROBLEMS.length).every((tile) => tile.startsWith('pair:'))).toBe(true);
+  await expect(pager).toHaveText(new RegExp(`^Page 1 of ${pages}`));
 });

@@ -4,7 +4,7 @@ import { Area, AreaChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } 
 import { AXIS_TICK, CHART_HEIGHT, ChartCard, FAILURE_COLOR, GRID_COLOR } from './chart-card';
 import { timeTickFormatter, timeTicks, type RunSeries } from './run-series';
 
-const BEHIND_COLOR = '#ca8a04';
+const BEHIND_COLOR = 'var(--color-state-lagging)';
 
 /** Complete windows left after each run (result.bars_behind); the lag threshold as a line. */
 export function BarsBehindChart({ series, lagBars }: { series: RunSeries; lagBars: number | null }) {
@@ -42,13 +42,13 @@ export function BarsBehindChart({ series, lagBars }: { series: RunSeries; lagBar
         {lagBars !== null && (
           <ReferenceLine
             y={lagBars}
-            stroke="#64748b"
+            stroke="var(--chart-muted)"
             strokeDasharray="2 2"
             label={{
               value: `lag threshold ${lagBars} bars`,
               position: 'insideBottomRight',
               fontSize: 11,
-              fill: '#475569',
+              fill: 'var(--chart-axis)',
             }}
           />
         )}

@@ -4,7 +4,7 @@ import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, Tooltip, XAxis, YAxi
 import { AXIS_TICK, CHART_HEIGHT, ChartCard, FAILURE_COLOR, GRID_COLOR } from './chart-card';
 import { timeTickFormatter, timeTicks, type RunSeries } from './run-series';
 
-const BAR_COLOR = '#0284c7';
+const BAR_COLOR = 'var(--chart-bars)';
 
 /** Bars written by each run; failed runs wrote nothing and are marked instead of drawn as 0. */
 export function BarsPerRunChart({ series }: { series: RunSeries }) {
@@ -52,7 +52,7 @@ export function BarsPerRunChart({ series }: { series: RunSeries }) {
           isAnimationActive={false}
         >
           {drawable.map((point) => (
-            <Cell key={point.runId} fill={point.barsWritten === 0 ? '#94a3b8' : BAR_COLOR} />
+            <Cell key={point.runId} fill={point.barsWritten === 0 ? 'var(--chart-idle)' : BAR_COLOR} />
           ))}
         </Bar>
       </BarChart>

@@ -2,8 +2,8 @@ import type { ReactNode } from 'react';
 
 export const CHART_HEIGHT = 220;
 export const FAILURE_COLOR = 'var(--color-state-failing)';
-export const GRID_COLOR = '#e2e8f0';
-export const AXIS_TICK = { fontSize: 11, fill: '#475569' } as const;
+export const GRID_COLOR = 'var(--chart-grid)';
+export const AXIS_TICK = { fontSize: 11, fill: 'var(--chart-axis)' } as const;
 
 /** The frame around one chart: a title that says what is drawn, and an honest empty state. */
 export function ChartCard({

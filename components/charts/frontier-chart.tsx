@@ -5,8 +5,8 @@ import type { SourceFrontierSample } from '@/lib/shared/types';
 import { AXIS_TICK, CHART_HEIGHT, ChartCard, FAILURE_COLOR, GRID_COLOR } from './chart-card';
 import { timeTickFormatter, timeTicks, timeValueDomain, type RunSeries } from './run-series';
 
-const CURSOR_COLOR = '#7c3aed';
-const SOURCE_COLOR = '#0f766e';
+const CURSOR_COLOR = 'var(--chart-cursor)';
+const SOURCE_COLOR = 'var(--chart-source)';
 
 function utc(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -75,7 +75,12 @@ export function FrontierChart({ series, sourceFrontier, cursorNow }: Props) {
           tickFormatter={timeTickFormatter(yDomain)}
           tick={AXIS_TICK}
           width={76}
-          label={{ value: 'UTC', angle: -90, position: 'insideLeft', style: { fontSize: 11, fill: '#475569' } }}
+          label={{
+            value: 'UTC',
+            angle: -90,
+            position: 'insideLeft',
+            style: { fontSize: 11, fill: 'var(--chart-axis)' },
+          }}
         />
         <Tooltip
           labelFormatter={(label) => (typeof label === 'number' ? utc(label) : label)}

@@ -5,7 +5,7 @@ import { formatDuration } from '@/components/ui/format';
 import { AXIS_TICK, CHART_HEIGHT, ChartCard, FAILURE_COLOR, GRID_COLOR } from './chart-card';
 import { timeTickFormatter, timeTicks, type RunSeries } from './run-series';
 
-const DURATION_COLOR = '#334155';
+const DURATION_COLOR = 'var(--chart-line)';
 
 /** How long each run took (result.duration_ms, or finished − started for failed runs). */
 export function RunDurationChart({ series }: { series: RunSeries }) {

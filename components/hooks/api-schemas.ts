@@ -150,6 +150,8 @@ export const healthSummarySchema: z.ZodType<HealthSummaryResponse> = z.object({
   total: z.number(),
   byState: z.record(z.enum(HEALTH_STATES), z.number()),
   problems: z.array(pairHealthSchema),
+  ungrouped: z.array(pairHealthSchema),
+  ungroupedCount: z.number(),
   unconfirmed: z.number(),
   replication: replicationSchema,
 });

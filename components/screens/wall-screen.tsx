@@ -12,10 +12,11 @@ import { isStale, StaleBanner } from '@/components/status/stale-banner';
 import { ReplicaBanner } from '@/components/status/replica-banner';
 import { WorkerBanner } from '@/components/status/worker-banner';
 import { ProblemTiles } from '@/components/wall/problem-tiles';
+import { WALL_INCIDENTS_LIMIT, wallItems } from '@/components/wall/wall-items';
 import { WallClock } from '@/components/wall/wall-clock';
 import { WallCounts } from '@/components/wall/wall-counts';
 import { cn } from '@/components/ui/cn';
-import { WallIncidents } from '@/components/wall/wall-incidents';
+import { formatCount } from '@/components/ui/format';
 
 /**
  * The wall: one screen, no scrolling, nothing to click. It polls in the background forever;
@@ -24,11 +25,17 @@ import { WallIncidents } from '@/components/wall/wall-incidents';
  */
 export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number }) {
   const summary = useHealthSummaryQuery({ intervalMs, pollInBackground: true });
-  const incidents = useIncidentsQuery({ status: 'open', limit: 100, intervalMs, pollInBackground: true });
+  const incidents = useIncidentsQuery({
+    status: 'open',
+    limit: WALL_INCIDENTS_LIMIT,
+    intervalMs,
+    pollInBackground: true,
+  });
   const now = useNow(15_000);
   const data = summary.data;
   const stale = isStale(summary);
   const problemCount = data ? HEALTH_STATES.filter(isProblem).reduce((sum, state) => sum + data.byState[state], 0) : 0;
+  const wall = data ? wallItems(data, incidents.data, problemCount) : null;
 
   return (
     <div
@@ -42,7 +49,7 @@ export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number 
             <h1 className="text-[3.6vh] font-bold tracking-tight">Aggregation health</h1>
             <p className="mt-[0.6vh] text-[2vh] text-slate-400">
               {data
-                ? `${data.total} pairs · stalled after ${data.thresholds.stallMinutes} min · lagging over ${data.thresholds.lagBars} bars`
+                ? `${formatCount(data.total)} pairs · stalled after ${data.thresholds.stallMinutes} min · lagging over ${data.thresholds.lagBars} bars`
                 : 'Frontier Monitor'}
             </p>
           </div>
@@ -54,9 +61,7 @@ export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number 
       <WorkerBanner tone="wall" />
       <ReplicaBanner tone="wall" />
 
-      <WallIncidents incidents={incidents.data?.incidents} open={incidents.data?.open} now={now} />
-
-      {data ? (
+      {data && wall ? (
         <div
           className={cn(
             'flex min-h-0 flex-1 flex-col gap-[1.6vh] transition-[opacity,filter] duration-700',
@@ -66,7 +71,14 @@ export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number 
           data-stale={stale}
         >
           <WallCounts byState={data.byState} unconfirmed={data.unconfirmed} />
-          <ProblemTiles problems={data.problems} problemCount={problemCount} totalPairs={data.total} />
+          <ProblemTiles
+            items={wall.items}
+            problems={data.problems}
+            now={now}
+            allHealthy={problemCount === 0}
+            totalPairs={data.total}
+            footer={wall.footer}
+          />
         </div>
       ) : (
         <div className="flex flex-1 items-center justify-center text-[4vh] text-slate-400">

@@ -3,9 +3,11 @@
 import { CircleCheck } from 'lucide-react';
 import { useTurningPage } from '@/components/hooks/use-turning-page';
 import type { PairHealth } from '@/lib/shared/types';
+import type { IncidentRecord } from '@/lib/shared/history-types';
 import { useElementSize } from '@/components/hooks/use-element-size';
 import { formatCount } from '@/components/ui/format';
 import { WallTile } from './wall-tile';
+import { IncidentTile, incidentDetail } from './incident-tile';
 import { cn } from '@/components/ui/cn';
 
 export interface TileLayout {
@@ -41,29 +43,45 @@ export function fitTiles(width: number, height: number, viewportHeight: number, 
   return { columns, rows, perPage: columns * rows, tileHeight, gap };
 }
 
-/** The problem pairs, worst first, a screenful at a time; pages turn by themselves. */
+/** What the wall shows: the open incidents, then the problem pairs in none of them. */
+export type WallItem = { kind: 'incident'; incident: IncidentRecord } | { kind: 'pair'; pair: PairHealth };
+
+/**
+ * The wall's tiles, a screenful at a time (incidents first, worst first; then the pairs in no
+ * incident, worst first); pages turn by themselves only when they do not all fit.
+ */
 export function ProblemTiles({
+  items,
   problems,
-  problemCount,
+  now,
+  allHealthy,
   totalPairs,
+  footer,
 }: {
+  items: readonly WallItem[];
+  /** the worst problem pairs, for an incident's example sentence */
   problems: readonly PairHealth[];
-  problemCount: number;
+  now: number;
+  allHealthy: boolean;
   totalPairs: number;
+  /** what the tiles stand for, in words (counts) */
+  footer: string;
 }) {
   const [ref, size] = useElementSize<HTMLDivElement>();
-  const layout = size.height > 0 ? fitTiles(size.width, size.height, window.innerHeight, problems.length) : null;
+  const layout = size.height > 0 ? fitTiles(size.width, size.height, window.innerHeight, items.length) : null;
   const perPage = layout?.perPage ?? 1;
-  const pageCount = Math.max(1, Math.ceil(problems.length / perPage));
+  const pageCount = Math.max(1, Math.ceil(items.length / perPage));
   const page = useTurningPage(pageCount);
 
   const shownPage = page % pageCount;
-  const visible = problems.slice(shownPage * perPage, shownPage * perPage + perPage);
+  const visible = items.slice(shownPage * perPage, shownPage * perPage + perPage);
+  const byPair = new Map(problems.map((pair) => [`${pair.symbol}/${pair.timeframe}`, pair]));
+  const roomy = layout !== null && layout.tileHeight >= ROOMY_TILE_HEIGHT_VH * (window.innerHeight / 100);
 
   return (
     <div className="flex min-h-0 flex-1 flex-col gap-[1vh]">
       <div ref={ref} className="min-h-0 flex-1 overflow-hidden" data-testid="wall-tiles">
-        {problems.length === 0 ? (
+        {allHealthy ? (
           <div
             className="flex h-full flex-col items-center justify-center gap-[2vh] rounded-[1.5vh] bg-green-950/60 text-green-100 ring-1 ring-green-800"
             data-testid="wall-all-ok"
@@ -80,24 +98,26 @@ export function ProblemTiles({
               gap: layout.gap,
             }}
           >
-            {visible.map((pair) => (
-              <WallTile
-                key={`${pair.symbol}/${pair.timeframe}`}
-                pair={pair}
-                roomy={layout.tileHeight >= ROOMY_TILE_HEIGHT_VH * (window.innerHeight / 100)}
-              />
-            ))}
+            {visible.map((item) =>
+              item.kind === 'incident' ? (
+                <IncidentTile
+                  key={`incident-${item.incident.id}`}
+                  incident={item.incident}
+                  detail={incidentDetail(item.incident, byPair)}
+                  now={now}
+                  roomy={roomy}
+                />
+              ) : (
+                <WallTile key={`pair-${item.pair.symbol}/${item.pair.timeframe}`} pair={item.pair} roomy={roomy} />
+              ),
+            )}
           </div>
         ) : null}
       </div>
-      <footer className="flex h-[3vh] items-center justify-between text-[1.9vh] text-slate-400 tabular">
-        <span>
-          {problemCount > problems.length
-            ? `Showing the ${formatCount(problems.length)} worst of ${formatCount(problemCount)} problems`
-            : `${formatCount(problemCount)} problem${problemCount === 1 ? '' : 's'} of ${formatCount(totalPairs)} pairs`}
-        </span>
+      <footer className="flex min-h-[3vh] items-center justify-between gap-[2vh] text-[max(16px,1.9vh)] text-slate-400 tabular">
+        <span data-testid="wall-summary">{footer}</span>
         {pageCount > 1 && (
-          <span className="flex items-center gap-[1vh]" data-testid="wall-page">
+          <span className="flex shrink-0 items-center gap-[1vh]" data-testid="wall-page">
             Page {shownPage + 1} of {pageCount}
             <span aria-hidden className="flex gap-[0.6vh]">
               {Array.from({ length: pageCount }, (_, index) => (

@@ -4,6 +4,18 @@ import { formatCount } from '@/components/ui/format';
 import { isProblem } from '@/lib/health/rules';
 import { cn } from '@/components/ui/cn';
 
+/** From this many characters ("3,001") a count takes its box's whole width: its icon gives way. */
+const LONG_COUNT = 4;
+
+/**
+ * A count as large as its box allows, up to 6vh: eleven boxes share the width, and 30,000 pairs
+ * in one state must still read in full, never cut. Tabular bold digits are at most 0.7 em wide.
+ */
+function countFontSize(text: string): string {
+  const room = text.length < LONG_COUNT ? '100cqi - 5vh' : '100cqi';
+  return `min(6vh, calc((${room}) / ${(text.length * 0.7).toFixed(2)}))`;
+}
+
 /** One big number per state; a problem state with pairs in it lights up in its colour (CLOSED stays quiet). */
 export function WallCounts({
   byState,
@@ -21,8 +33,10 @@ export function WallCounts({
         const doubtful = state === 'OK' ? unconfirmed : 0;
         const count = (byState?.[state] ?? 0) - doubtful;
         const lit = count > 0 && isProblem(state);
+        const text = byState ? formatCount(count) : '—';
         return (
           <li
+            style={{ containerType: 'inline-size' }}
             key={state}
             data-testid={`wall-count-${state}`}
             className={cn(
@@ -30,17 +44,18 @@ export function WallCounts({
               lit ? meta.solid : 'bg-slate-900 text-slate-300 ring-1 ring-slate-700',
             )}
           >
-            {/* Two lines at most: with eleven states a label such as "Cursor ahead" would be cut to "Cursor ah…". */}
-            <span
-              className="line-clamp-2 text-[max(19px,1.8vh)] leading-tight font-bold break-words"
-              title={meta.label}
-            >
+            {/* Two lines at most, broken between words only: at 1280 px a box holds "Inefficient" at 16 px, not more. */}
+            <span className="line-clamp-2 text-[max(16px,1.8vh)] leading-tight font-bold" title={meta.label}>
               {doubtful > 0 ? `${meta.label} (${formatCount(doubtful)} unconfirmed)` : meta.label}
             </span>
             <span className="flex items-center gap-[1vh]">
-              <Icon aria-hidden className="size-[4vh] shrink-0" strokeWidth={2.5} />
-              <span className={cn('text-[6vh] leading-none font-black tabular', count === 0 ? 'opacity-40' : '')}>
-                {byState ? formatCount(count) : '—'}
+              {text.length < LONG_COUNT && <Icon aria-hidden className="size-[4vh] shrink-0" strokeWidth={2.5} />}
+              <span
+                className={cn('leading-none font-black whitespace-nowrap tabular', count === 0 ? 'opacity-40' : '')}
+                style={{ fontSize: countFontSize(text) }}
+                data-testid={`wall-count-value-${state}`}
+              >
+                {text}
               </span>
             </span>
           </li>

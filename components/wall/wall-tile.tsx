@@ -21,6 +21,7 @@ export function WallTile({
       className="flex min-w-0 flex-col overflow-hidden rounded-[1.2vh] border-l-[1.2vh] bg-slate-900 px-[1.6vh] py-[1.2vh] ring-1 ring-slate-700"
       style={{ borderLeftColor: meta.color }}
       data-testid="wall-tile"
+      data-kind="pair"
       data-state={pair.state}
       aria-label={`${pair.symbol} ${pair.timeframe}: ${meta.label} — ${pair.reason}`}
     >

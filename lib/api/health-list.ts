@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { isProblem } from '../health/rules';
 import { listEtag } from '../health/list-contract';
 import { matchingPairs, orderedPairs } from '../health/overview';
-import { HEALTH_STATES, type HealthListResponse, type HealthState, type HealthSummaryResponse } from '../shared/types';
+import {
+  HEALTH_STATES,
+  type HealthListResponse,
+  type HealthState,
+  type HealthSummaryResponse,
+  type PairHealth,
+} from '../shared/types';
+import { pairKey } from '../queries/frontier';
 import { badRequest, quoted } from './errors';
 import type { HealthListQuery } from './health-params';
 import { getHealthSnapshot, getTimeframes, snapshotVersionOf, type HealthSnapshot } from './snapshot';
@@ -76,19 +83,37 @@ export async function healthSummaryJson(): Promise<string> {
   return body;
 }
 
+/**
+ * Whether the history holds the pair in an open incident: the history writer groups every pair
+ * whose recorded state is a problem (sql/definitions/history_group_incidents.sql), so a problem
+ * recorded is a problem grouped. A pair whose new state is still settling, or that no writer has
+ * seen, is in none: the wall gives it a tile of its own.
+ */
+function inOpenIncident(snapshot: HealthSnapshot, pair: PairHealth): boolean {
+  const recorded = snapshot.history.get(pairKey(pair.symbol, pair.timeframe))?.state;
+  return recorded !== undefined && isProblem(recorded as HealthState);
+}
+
 function summarize(snapshot: HealthSnapshot): HealthSummaryResponse {
   const byState = Object.fromEntries(HEALTH_STATES.map((state) => [state, 0])) as Record<HealthState, number>;
   let unconfirmed = 0;
+  const problems: PairHealth[] = [];
+  const ungrouped: PairHealth[] = [];
   for (const pair of snapshot.rows) {
     byState[pair.state] += 1;
     if (pair.unconfirmed) unconfirmed += 1;
+    if (!isProblem(pair.state)) continue;
+    problems.push(pair);
+    if (!inOpenIncident(snapshot, pair)) ungrouped.push(pair);
   }
   return {
     generatedAt: snapshot.generatedAt,
     thresholds: snapshot.thresholds,
     total: snapshot.rows.length,
     byState,
-    problems: snapshot.rows.filter((pair) => isProblem(pair.state)).slice(0, MAX_PROBLEMS),
+    problems: problems.slice(0, MAX_PROBLEMS),
+    ungrouped: ungrouped.slice(0, MAX_PROBLEMS),
+    ungroupedCount: ungrouped.length,
     unconfirmed,
     replication: snapshot.replication,
   };

@@ -178,6 +178,10 @@ export interface HealthSummaryResponse {
   byState: Record<HealthState, number>;
   /** the worst problems first, at most 50 */
   problems: PairHealth[];
+  /** the worst problems in no open incident (their state not recorded by the history yet), at most 50 */
+  ungrouped: PairHealth[];
+  /** every problem pair in no open incident */
+  ungroupedCount: number;
   /** pairs counted OK in byState that stale replica data cannot confirm (see PairHealth.unconfirmed) */
   unconfirmed: number;
   replication: ReplicationStatus;

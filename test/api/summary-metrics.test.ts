@@ -44,6 +44,31 @@ describe('GET /api/health/summary', () => {
     resetApiCaches();
   });
 
+  test('ungrouped: the problems in no open incident, i.e. whose state the history has not recorded', async () => {
+    // No history yet: every problem is in no incident.
+    resetApiCaches();
+    const before = (await call<HealthSummaryResponse>(summaryGET, '/api/health/summary')).body;
+    expect(before.ungrouped.map((p) => `${p.symbol}/${p.timeframe}:${p.state}`)).toEqual(WORST_FIRST.slice(0, 7));
+    expect(before.ungroupedCount).toBe(7);
+
+    // One evaluation of the history writer's function records every pair but USDJPY 5m as it is
+    // now; USDJPY 5m is recorded OK (its STALLED state still settling): it alone is in no incident.
+    const pairs = before.problems.map((p) => [p.symbol, p.timeframe, p.state === 'STALLED' ? 'OK' : p.state]);
+    await database().sql(`SELECT history_record_states($1, $2, $3, $4, 0, 600, 4, 20)`, [
+      pairs.map((p) => p[0]),
+      pairs.map((p) => p[1]),
+      pairs.map((p) => p[2]),
+      pairs.map(() => 'seeded'),
+    ]);
+    resetApiCaches();
+    const after = (await call<HealthSummaryResponse>(summaryGET, '/api/health/summary')).body;
+    expect(after.problems).toHaveLength(7);
+    expect(after.ungrouped.map((p) => `${p.symbol}/${p.timeframe}:${p.state}`)).toEqual(['USDJPY/5m:STALLED']);
+    expect(after.ungroupedCount).toBe(1);
+    await database().sql(`TRUNCATE incident_pairs, incidents, pair_state_intervals, pair_state_current`);
+    resetApiCaches();
+  });
+
   test('400 for any parameter', async () => {
     const { status, body } = await call<ApiErrorBody>(summaryGET, '/api/health/summary?state=OK');
     expect([status, body.error]).toEqual([
