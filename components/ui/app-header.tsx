@@ -1,6 +1,7 @@
 import { Activity, Monitor } from 'lucide-react';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { SessionMenu } from './session-menu';
 
 /** The bar on top of the overview and the pair pages (the wall has none: nobody clicks it). */
 export function AppHeader({
@@ -47,7 +48,10 @@ export function AppHeader({
             Wall display
           </Link>
         </nav>
-        <div className="ml-auto flex items-center gap-3">{children}</div>
+        <div className="ml-auto flex items-center gap-3">
+          {children}
+          <SessionMenu />
+        </div>
       </div>
     </header>
   );
