@@ -38,9 +38,11 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 
   let response: NextResponse;
   if (!decision.allow && decision.challenge === 'login') {
-    // Relative: NextRequest's URL says `localhost` for 127.0.0.1, where the cookies would not follow.
+    // On the host the browser used (NextRequest's URL says `localhost` for 127.0.0.1, where the
+    // cookies would not follow); Next.js wants an absolute Location from proxy.ts.
     const next = new URLSearchParams({ next: `${pathname}${request.nextUrl.search}` });
-    response = new NextResponse(null, { status: 303, headers: { location: `/api/auth/login?${next}` } });
+    const host = request.headers.get('host') ?? request.nextUrl.host;
+    response = NextResponse.redirect(`${request.nextUrl.protocol}//${host}/api/auth/login?${next}`, 303);
   } else if (!decision.allow) {
     response = NextResponse.json(
       { error: { code: decision.status === 401 ? 'unauthorized' : 'forbidden', message: decision.reason } },
