@@ -39,7 +39,7 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   let response: NextResponse;
   if (!decision.allow && decision.challenge === 'login') {
     // On the host the browser used (NextRequest's URL says `localhost` for 127.0.0.1, where the
-    // cookies would not follow); Next.js wants an absolute Location from proxy.ts.
+    // cookies would not follow); Next.js wants an absolute URL here and sends it as a path.
     const next = new URLSearchParams({ next: `${pathname}${request.nextUrl.search}` });
     const host = request.headers.get('host') ?? request.nextUrl.host;
     response = NextResponse.redirect(`${request.nextUrl.protocol}//${host}/api/auth/login?${next}`, 303);

@@ -82,7 +82,11 @@ export async function callbackResponse(request: NextRequest): Promise<Response> 
       log.warn('OIDC sign-in refused', { error: error.message });
       throw new ApiError(400, 'login_failed', error.message.slice(0, 300), { cause: error });
     }
-    throw error;
+    // Discovery or userinfo could not reach the provider.
+    log.warn('OIDC provider unreachable', { error: error instanceof Error ? error.message : String(error) });
+    throw new ApiError(502, 'idp_unavailable', 'the identity provider could not be reached; try again shortly', {
+      cause: error,
+    });
   }
   const response = redirectHere(outcome.next);
   const session = await sealSession(outcome.identity, secret, auth.sessionMaxAgeSeconds);

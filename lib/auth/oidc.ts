@@ -96,14 +96,15 @@ export async function finishLogin(
       },
     );
   }
-  const claims = tokens.claims()!;
-  let groupsClaim: unknown = claims[config.groupsClaim];
-  // Many providers put groups in the userinfo answer only, not in the ID token.
-  if (groupsClaim === undefined && tokens.access_token) {
-    const userinfo = await client.fetchUserInfo(oidc, tokens.access_token, claims.sub);
-    groupsClaim = userinfo[config.groupsClaim];
+  const idToken = tokens.claims()!;
+  let claims: Record<string, unknown> = idToken;
+  // Many providers put groups and email in the userinfo answer only, not in the ID token
+  // (fetchUserInfo checks that it speaks of the same subject).
+  if ((idToken[config.groupsClaim] === undefined || idToken.email === undefined) && tokens.access_token) {
+    claims = { ...(await client.fetchUserInfo(oidc, tokens.access_token, idToken.sub)), ...idToken };
   }
-  const actor = typeof claims.email === 'string' && claims.email ? claims.email : claims.sub;
+  const groupsClaim = claims[config.groupsClaim];
+  const actor = typeof claims.email === 'string' && claims.email ? claims.email : idToken.sub;
   return {
     identity: { actor, role: roleFromGroups(groupsFromClaim(groupsClaim), config.roleGroups), source: 'oidc' },
     next: safeNext(login.next ?? null),
