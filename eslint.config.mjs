@@ -17,7 +17,7 @@ const LIB_LAYERS = {
   'lib/api': ['lib/auth', 'lib/queries', 'lib/server', 'lib/shared', 'lib/health'],
   'lib/worker': ['lib/server', 'lib/shared'],
   'lib/history': ['lib/api', 'lib/queries', 'lib/server', 'lib/shared', 'lib/health'],
-  'lib/ops': ['lib/server', 'lib/shared', 'lib/worker', 'lib/queries', 'lib/health'],
+  'lib/ops': ['lib/server', 'lib/shared', 'lib/worker', 'lib/queries', 'lib/health', 'lib/auth'],
   'lib/demo': ['lib/server', 'lib/shared'],
 };
 const LIB_FOLDERS = Object.keys(LIB_LAYERS);

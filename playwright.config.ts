@@ -27,7 +27,7 @@ const launchOptions = chromiumPath
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results/playwright',
-  // Two app servers (open, and behind auth) and one database shared by every spec; the
+  // Three app servers (open, behind basic auth, behind OIDC) and one database shared by every spec; the
   // outage specs stop that database, so they run alone, after the others (project dependency).
   workers: 1,
   fullyParallel: false,
@@ -90,6 +90,34 @@ export default defineConfig({
         BASIC_AUTH_USER: environment.basicUser,
         BASIC_AUTH_PASSWORD: environment.basicPassword,
         KIOSK_TOKEN: environment.kioskToken,
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
+    },
+    {
+      // The same build and database with AUTH_MODE=oidc, against the OpenID provider that
+      // e2e/oidc.spec.ts starts (the provider is only asked at the first sign-in).
+      name: 'oidc',
+      command: `npx next start -p ${environment.oidcAppPort} -H 127.0.0.1`,
+      // Open to all and needs no database.
+      url: `${environment.oidcBaseUrl}/signed-out`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        DATABASE_URL: environment.dashboardDatabaseUrl,
+        PG_APPLICATION_NAME: 'frontier-e2e-oidc',
+        LOG_LEVEL: 'warn',
+        AUTH_MODE: 'oidc',
+        OIDC_ISSUER: environment.oidcIssuer,
+        OIDC_CLIENT_ID: environment.oidcClientId,
+        OIDC_CLIENT_SECRET: environment.oidcClientSecret,
+        OIDC_SCOPES: 'openid email groups',
+        OIDC_ROLE_GROUPS: 'admin=frontier-admins,operator=frontier-ops',
+        SESSION_SECRET: environment.sessionSecret,
+        BASIC_AUTH_USER: '',
+        BASIC_AUTH_PASSWORD: '',
+        KIOSK_TOKEN: '',
         NEXT_TELEMETRY_DISABLED: '1',
       },
     },

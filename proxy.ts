@@ -1,13 +1,23 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { env } from './lib/server/env';
-import { decideAccess, KIOSK_COOKIE, kioskCookieValue, securityHeaders } from './lib/server/security';
+import { decideAccess } from './lib/auth/access';
 import { authorizeRead } from './lib/auth/authorize';
+import { authConfig } from './lib/auth/config';
+import { resolveIdentity } from './lib/auth/resolve';
+import { apiTokenRole } from './lib/queries/api-tokens';
+import { env } from './lib/server/env';
+import { KIOSK_COOKIE, kioskCookieValue, safeEqual, securityHeaders } from './lib/server/security';
 import { ApiError } from './lib/shared/api-error';
 import { ACCESS_CHECK_HEADER, RAW_PATH_HEADER } from './lib/shared/request-headers';
 
-/** Access control and security headers for every page and API route (see lib/server/security.ts). */
+/**
+ * Access control and security headers for every page and API route (lib/auth/access.ts says
+ * who may reach what). Next.js 16 runs proxy.ts on the Node.js runtime, so the identity is
+ * resolved here in full, API tokens included; write routes check the role themselves
+ * (lib/auth/authorize.ts).
+ */
 export async function proxy(request: NextRequest): Promise<NextResponse> {
   const config = env();
+  const auth = authConfig(config);
   const { pathname, searchParams } = request.nextUrl;
   if (!decodable(pathname)) {
     // Next.js would answer a bare 500 text page for a broken %-escape before any handler runs.
@@ -16,26 +26,31 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
       { status: 400 },
     );
   }
-  const decision = decideAccess(
-    { basicUser: config.BASIC_AUTH_USER, basicPassword: config.BASIC_AUTH_PASSWORD, kioskToken: config.KIOSK_TOKEN },
-    {
-      pathname,
-      method: request.method,
-      authorization: request.headers.get('authorization'),
-      kioskCookie: request.cookies.get(KIOSK_COOKIE)?.value,
-      tokenParam: searchParams.get('token'),
-    },
-  );
+  const tokenParam = searchParams.get('token');
+  const decision = decideAccess({
+    mode: auth.mode,
+    kioskConfigured: Boolean(auth.kioskToken),
+    pathname,
+    method: request.method,
+    identity: await resolveIdentity(request, auth, apiTokenRole),
+    kioskTokenParamValid: Boolean(auth.kioskToken && tokenParam !== null && safeEqual(tokenParam, auth.kioskToken)),
+  });
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
   const headers = securityHeaders(nonce, config.FRAME_ANCESTORS, process.env.NODE_ENV === 'development');
 
   let response: NextResponse;
-  if (!decision.allow) {
+  if (!decision.allow && decision.challenge === 'login') {
+    // On the host the browser used (NextRequest's URL says `localhost` for 127.0.0.1, where the
+    // cookies would not follow); Next.js wants an absolute URL here and sends it as a path.
+    const next = new URLSearchParams({ next: `${pathname}${request.nextUrl.search}` });
+    const host = request.headers.get('host') ?? request.nextUrl.host;
+    response = NextResponse.redirect(`${request.nextUrl.protocol}//${host}/api/auth/login?${next}`, 303);
+  } else if (!decision.allow) {
     response = NextResponse.json(
       { error: { code: decision.status === 401 ? 'unauthorized' : 'forbidden', message: decision.reason } },
       { status: decision.status },
     );
-    if (decision.status === 401)
+    if (decision.challenge === 'basic')
       response.headers.set('WWW-Authenticate', 'Basic realm="Frontier Monitor", charset="UTF-8"');
   } else if (request.headers.get(ACCESS_CHECK_HEADER) === '1') {
     // deploy/nginx asks before it serves a cached answer: the same rules (and a route's own read
@@ -46,7 +61,7 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
     const clean = request.nextUrl.clone();
     clean.searchParams.delete('token');
     response = NextResponse.redirect(clean, 303);
-    response.cookies.set(KIOSK_COOKIE, kioskCookieValue(config.KIOSK_TOKEN!), {
+    response.cookies.set(KIOSK_COOKIE, kioskCookieValue(auth.kioskToken!), {
       httpOnly: true,
       sameSite: 'strict',
       path: '/',

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import pg from 'pg';
+import { parseOpsArgs, runOpsCommand } from '../lib/ops/commands';
 import { startStack, startWebhook, type Notification } from '../test/alerts/stack';
 import { missingTools, toolFile } from '../test/support/prometheus-tools';
 import { e2eEnvironment } from './fixtures/environment';
@@ -8,7 +9,8 @@ import { addPairs, removeSymbols, SEEDED_PAIRS } from './fixtures/seed';
 
 /**
  * The alerting path on the built app (`next start`, proxy.ts, basic auth, the read-only
- * database role): a real Prometheus scrapes the auth server's /api/metrics every second with
+ * database role): a real Prometheus scrapes the auth server's /api/metrics every second, with a
+ * viewer API token as deploy/README.md says, with
  * the shipped rules (`for:` cut to 2 s), a real Alertmanager routes with the shipped file to a
  * webhook of this test. test/alerts/e2e.test.ts covers the rest (every state, inhibition)
  * in vitest, where no build exists yet.
@@ -18,6 +20,17 @@ const SYMBOL = 'ALERTUSD';
 const POLL = { timeout: 60_000, intervals: [250] };
 
 test.describe.configure({ timeout: 150_000 });
+
+/** `npm run ops -- token …` on the e2e database; the output's lines. */
+async function ops(argv: string[]): Promise<string[]> {
+  const client = new pg.Client({ connectionString: environment.databaseUrl });
+  await client.connect();
+  try {
+    return await runOpsCommand(client, parseOpsArgs(argv), () => {});
+  } finally {
+    await client.end();
+  }
+}
 
 async function sql(text: string): Promise<void> {
   const client = new pg.Client({ connectionString: environment.databaseUrl });
@@ -29,10 +42,11 @@ async function sql(text: string): Promise<void> {
   }
 }
 
-test('the built dashboard, scraped with basic auth: a failing pair pages once under its symbol, then resolves', async () => {
+test('the built dashboard, scraped with a viewer API token: a failing pair pages once under its symbol, then resolves', async () => {
   const missing = missingTools('prometheus', 'alertmanager');
   test.skip(missing !== undefined, missing);
   await addPairs(environment.databaseUrl, [{ symbol: SYMBOL, timeframe: '5m', state: 'OK' }]);
+  const token = (await ops(['token', 'create', '--name', 'prometheus-alerts-spec', '--role', 'viewer'])).at(-1)!;
   const webhook = await startWebhook();
   const stack = await startStack({
     prometheus: toolFile('prometheus'),
@@ -41,7 +55,7 @@ test('the built dashboard, scraped with basic auth: a failing pair pages once un
     alertmanagerFile: path.resolve('deploy/alertmanager/alertmanager.yml'),
     target: new URL(environment.authBaseUrl).host,
     webhookUrl: webhook.url,
-    basicAuth: { user: environment.basicUser, password: environment.basicPassword },
+    bearerToken: token,
     dashboardUrl: 'https://frontier.example.com',
   }).catch(async (error: unknown) => {
     await webhook.close();
@@ -83,6 +97,7 @@ test('the built dashboard, scraped with basic auth: a failing pair pages once un
   } finally {
     await stack.stop();
     await webhook.close();
+    await ops(['token', 'revoke', 'prometheus-alerts-spec']);
     await removeSymbols(environment.databaseUrl, [SYMBOL]);
     // The next spec counts SEEDED_PAIRS: wait until both servers' snapshots lost this one.
     for (const [base, headers] of [

@@ -103,13 +103,15 @@ test('every page and API route works on the read-only role, and the servers real
         )
       ).rows,
   );
-  expect(sessions).toEqual([
+  // (The third server, frontier-e2e-oidc, is there too once e2e/oidc.spec.ts has signed in.)
+  expect(sessions.filter((session) => session.app !== 'frontier-e2e-oidc')).toEqual([
     { app: 'frontier-e2e-app', usename: 'frontier_dashboard' },
     { app: 'frontier-e2e-auth', usename: 'frontier_dashboard' },
   ]);
+  expect(sessions.map((session) => session.usename)).toEqual(sessions.map(() => 'frontier_dashboard'));
 });
 
-test('the role holds SELECT on ten relations, pg_read_all_stats, and nothing else', async () => {
+test('the role holds SELECT on ten relations, EXECUTE on api_token_role, pg_read_all_stats, and nothing else', async () => {
   const facts = await withClient(environment.databaseUrl, async (client) => ({
     role: (
       await client.query(
@@ -120,6 +122,12 @@ test('the role holds SELECT on ten relations, pg_read_all_stats, and nothing els
     grants: (
       await client.query<{ grant: string }>(
         `SELECT table_name || ':' || privilege_type AS grant FROM information_schema.table_privileges
+        WHERE grantee = 'frontier_dashboard' ORDER BY 1`,
+      )
+    ).rows.map((row) => row.grant),
+    routines: (
+      await client.query<{ grant: string }>(
+        `SELECT routine_name || ':' || privilege_type AS grant FROM information_schema.routine_privileges
         WHERE grantee = 'frontier_dashboard' ORDER BY 1`,
       )
     ).rows.map((row) => row.grant),
@@ -152,6 +160,8 @@ test('the role holds SELECT on ten relations, pg_read_all_stats, and nothing els
     'v_symbol_market_session:SELECT',
     'worker_heartbeats:SELECT',
   ]);
+  // One function of its own: the API token check, which answers for one hash and lists nothing.
+  expect(facts.routines).toEqual(['api_token_role:EXECUTE']);
   expect(facts.memberOf).toEqual([{ roleid: 'pg_read_all_stats' }]);
 });
 
@@ -194,7 +204,9 @@ test('the role cannot write: read-only transactions, and no write privilege when
       results[name] = { defaultTransaction, readWrite };
     }
     const rawBars = await failure(client, 'SELECT count(*) FROM bars_1m');
-    return { readOnly, results, rawBars };
+    const tokenTable = await failure(client, 'SELECT token_sha256 FROM api_tokens');
+    const tokenLookup = (await client.query(`SELECT * FROM api_token_role(repeat('0', 64))`)).rows;
+    return { readOnly, results, rawBars, tokenTable, tokenLookup };
   });
 
   expect(outcomes.readOnly).toEqual({ default_transaction_read_only: 'on' });
@@ -216,6 +228,9 @@ test('the role cannot write: read-only transactions, and no write privilege when
   expect(outcomes.results.createTable!.readWrite).toBe('42501: permission denied for schema public');
   // The view reads the raw bars with its owner's rights; the role itself cannot.
   expect(outcomes.rawBars).toBe('42501: permission denied for table bars_1m');
+  // It may check one token's hash, never read the table of them.
+  expect(outcomes.tokenTable).toBe('42501: permission denied for table api_tokens');
+  expect(outcomes.tokenLookup).toEqual([]);
 
   expect(await snapshot()).toEqual(before);
 });

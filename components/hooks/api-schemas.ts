@@ -9,6 +9,7 @@ import {
   type HealthSummaryResponse,
   type HealthThresholds,
   type HeatmapSymbol,
+  type MeResponse,
   type OverviewResponse,
   type PairDetailResponse,
   type PairHealth,
@@ -257,4 +258,11 @@ export const workersSchema: z.ZodType<WorkersResponse> = z.object({
   running: z.boolean(),
   lastBeatUtc: z.string().nullable(),
   noWorkerSince: z.string().nullable(),
+});
+
+export const meSchema: z.ZodType<MeResponse> = z.object({
+  actor: z.string(),
+  role: z.enum(['viewer', 'operator', 'admin']),
+  source: z.enum(['none', 'basic', 'oidc', 'proxy', 'token', 'kiosk']),
+  mode: z.enum(['none', 'basic', 'oidc', 'proxy']),
 });

@@ -1,6 +1,7 @@
 import { Activity, Monitor } from 'lucide-react';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { SessionMenu } from './session-menu';
 import { ThemeToggle } from './theme-toggle';
 
 /** The bar on top of the overview and the pair pages (the wall has none: nobody clicks it). */
@@ -54,6 +55,7 @@ export function AppHeader({
         <div className="ml-auto flex items-center gap-3">
           {children}
           <ThemeToggle />
+          <SessionMenu />
         </div>
       </div>
     </header>

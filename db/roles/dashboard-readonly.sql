@@ -26,5 +26,8 @@ GRANT SELECT ON v_aggregation_frontier_health, data_agg_state, data_agg_runs, ag
 GRANT SELECT ON v_symbol_market_session TO frontier_dashboard;
 GRANT SELECT ON pair_state_current, pair_state_intervals, incidents, incident_pairs TO frontier_dashboard;
 GRANT SELECT ON worker_heartbeats TO frontier_dashboard;
+-- API tokens (sql/016): the proxy checks a bearer token with api_token_role, a SECURITY DEFINER
+-- lookup of one hash; the role holds no right on api_tokens itself, so it cannot list them.
+GRANT EXECUTE ON FUNCTION api_token_role(text) TO frontier_dashboard;
 -- Read-only statistics (pg_stat_wal_receiver, docs/RELIABILITY.md "Reading from a standby").
 GRANT pg_read_all_stats TO frontier_dashboard;

@@ -1,5 +1,9 @@
+import { apiTokenRole } from '../queries/api-tokens';
+import { env } from '../server/env';
 import { ApiError } from '../shared/api-error';
+import { authConfig } from './config';
 import { roleAtLeast, type Identity, type Role } from './identity';
+import { resolveIdentity } from './resolve';
 
 /**
  * The one check of every write route: who is asking (401 without identity), with what role
@@ -8,12 +12,11 @@ import { roleAtLeast, type Identity, type Role } from './identity';
  *
  *   const identity = await authorizeWrite(request, 'operator');   // throws ApiError 401/403
  *
- * Contract shared by the identity and the actions work; the identity modes fill in
- * `identify`. Until then: AUTH_MODE none (the local demo) is an admin called "anonymous".
+ * `identify` resolves the request under AUTH_MODE (lib/auth/resolve.ts): AUTH_MODE none (the
+ * local demo) is an admin called "anonymous"; an API token is `token:NAME`.
  */
 export async function identify(request: Request): Promise<Identity | undefined> {
-  void request;
-  return { actor: 'anonymous', role: 'admin', source: 'none' };
+  return resolveIdentity(request, authConfig(env()), apiTokenRole);
 }
 
 /** Same-origin check for writes: `Sec-Fetch-Site`, else `Origin` against the request's host. */

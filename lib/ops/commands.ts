@@ -5,6 +5,7 @@ import { formatTable, formatTime } from './table';
 import { symbolProblem, TIMEFRAME_SYNTAX } from '../shared/pair-key';
 import { AUDIT_USAGE, AuditUsageError, parseAuditArgs, runAudit, type AuditCommand } from './audit';
 import { parseRetryArgs, retryPairs, type RetryCommand } from './retry';
+import { parseTokenArgs, runTokenCommand, TOKEN_USAGE, type TokenCommand } from './token-commands';
 
 /** The operator commands of `npm run ops -- <command>`; parsing is separate so that it needs no database. */
 export type OpsCommand =
@@ -14,7 +15,8 @@ export type OpsCommand =
   | { kind: 'enable' | 'disable'; symbol: string; timeframes: string[] | 'all' }
   | AuditCommand
   | CalendarCommand
-  | RetryCommand;
+  | RetryCommand
+  | TokenCommand;
 
 export const USAGE = `usage: npm run ops -- <command>
 
@@ -29,7 +31,7 @@ export const USAGE = `usage: npm run ops -- <command>
   disable SYMBOL TF[,TF…]|all    stop the worker running the pair(s)${CALENDAR_USAGE}
 ${AUDIT_USAGE}
   retry [--symbol S] [--timeframe TF]
-                                 clear the retry backoff of failing pair(s): the next pass runs them
+                                 clear the retry backoff of failing pair(s): the next pass runs them${TOKEN_USAGE}
 
 timeframes: 5m 15m 30m 1h 4h 1d. Database: DATABASE_URL, else the embedded one under .data/.`;
 
@@ -98,6 +100,8 @@ export function parseOpsArgs(argv: string[]): OpsCommand {
       return parseCalendarArgs(rest);
     case 'retry':
       return parseRetryArgs(rest);
+    case 'token':
+      return parseTokenArgs(rest);
     case undefined:
       throw new UsageError('missing command');
     default:
@@ -140,6 +144,8 @@ export async function runOpsCommand(
       return runCalendarCommand(client, command);
     case 'retry':
       return retryPairs(client, command);
+    case 'token':
+      return runTokenCommand(client, command);
   }
 }
 

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { ConnectionUrlError, parseConnectionUrl } from './connection-url';
 
+export const AUTH_MODES = ['none', 'basic', 'oidc', 'proxy'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+// The roles of lib/auth/identity.ts (which may import this folder, not the other way round).
+const ROLES = ['viewer', 'operator', 'admin'] as const;
+
 /** Every setting the processes read, validated once; defaults suit the embedded demo. */
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const nonNegativeInt = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
@@ -19,6 +24,28 @@ const connectionUrl = optionalText.superRefine((value, context) => {
     if (!(error instanceof ConnectionUrlError)) throw error;
     context.addIssue({ code: 'custom', message: error.message });
   }
+});
+
+// `admin=frontier-admins,operator=frontier-ops`: a role per group; a role may be named again.
+const roleGroups = optionalText.transform((value, context) => {
+  const mapping: Array<{ role: (typeof ROLES)[number]; group: string }> = [];
+  for (const entry of (value ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const equals = entry.indexOf('=');
+    const role = entry.slice(0, equals).trim();
+    const group = entry.slice(equals + 1).trim();
+    if (equals < 0 || !group || !(ROLES as readonly string[]).includes(role)) {
+      context.addIssue({
+        code: 'custom',
+        message: `not ROLE=GROUP with a role of ${ROLES.join('|')}: ${JSON.stringify(entry)}`,
+      });
+      return z.NEVER;
+    }
+    mapping.push({ role: role as (typeof ROLES)[number], group });
+  }
+  return mapping;
 });
 
 export const envSchema = z.object({
@@ -74,13 +101,41 @@ export const envSchema = z.object({
   RETRY_BACKOFF_BASE_SECONDS: z.coerce.number().positive().default(30),
   RETRY_BACKOFF_CAP_SECONDS: z.coerce.number().positive().default(900),
 
+  // Identity and roles (README "Authentication and roles"). AUTH_MODE's default keeps older
+  // configurations as they were: basic when BASIC_AUTH_USER is set, else none.
+  AUTH_MODE: z.enum(AUTH_MODES).optional(),
   BASIC_AUTH_USER: optionalText,
   BASIC_AUTH_PASSWORD: optionalText,
+  BASIC_AUTH_USERS_FILE: optionalText,
+  SESSION_SECRET: optionalText.refine((value) => value === undefined || value.length >= 32, {
+    message: 'must be at least 32 characters (openssl rand -base64 48)',
+  }),
+  SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(2_592_000).default(28_800),
+  OIDC_ISSUER: optionalText.refine((value) => value === undefined || /^https?:\/\/[^\s]+$/.test(value), {
+    message: 'must be an http(s) URL',
+  }),
+  OIDC_CLIENT_ID: optionalText,
+  OIDC_CLIENT_SECRET: optionalText,
+  OIDC_SCOPES: z.string().default('openid profile email'),
+  OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  OIDC_ROLE_GROUPS: roleGroups,
+  // Where the provider sends the browser back; by default this server's /api/auth/callback.
+  OIDC_REDIRECT_URL: optionalText,
+  PROXY_USER_HEADER: z.string().toLowerCase().default('x-forwarded-user'),
+  PROXY_GROUPS_HEADER: z.string().toLowerCase().default('x-forwarded-groups'),
+  PROXY_SECRET: optionalText,
+  PROXY_TRUSTED_ADDRESSES: optionalText.transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean),
+  ),
+  PROXY_ROLE_GROUPS: roleGroups,
   KIOSK_TOKEN: optionalText,
   FRAME_ANCESTORS: z.string().default("'none'"),
 });
 
-export type Env = z.infer<typeof envSchema>;
+export type Env = z.infer<typeof envSchema> & { AUTH_MODE: AuthMode };
 
 let cached: Env | undefined;
 
@@ -96,14 +151,39 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  const value = parsed.data;
+  const value = {
+    ...parsed.data,
+    AUTH_MODE: parsed.data.AUTH_MODE ?? (parsed.data.BASIC_AUTH_USER ? 'basic' : 'none'),
+  };
   if (Boolean(value.BASIC_AUTH_USER) !== Boolean(value.BASIC_AUTH_PASSWORD)) {
     throw new Error('Invalid configuration:\n  BASIC_AUTH_USER and BASIC_AUTH_PASSWORD must be set together');
   }
+  const authProblem = authModeProblem(value);
+  if (authProblem) throw new Error(`Invalid configuration:\n  ${authProblem}`);
   if (value.RETRY_BACKOFF_CAP_SECONDS < value.RETRY_BACKOFF_BASE_SECONDS) {
     throw new Error('Invalid configuration:\n  RETRY_BACKOFF_CAP_SECONDS must be >= RETRY_BACKOFF_BASE_SECONDS');
   }
   return value;
+}
+
+/** What AUTH_MODE needs that is missing, or undefined. */
+function authModeProblem(value: Env): string | undefined {
+  switch (value.AUTH_MODE) {
+    case 'basic':
+      return value.BASIC_AUTH_USER || value.BASIC_AUTH_USERS_FILE
+        ? undefined
+        : 'AUTH_MODE=basic needs BASIC_AUTH_USER and BASIC_AUTH_PASSWORD, or BASIC_AUTH_USERS_FILE';
+    case 'oidc': {
+      const missing = (['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'SESSION_SECRET'] as const).filter((name) => !value[name]);
+      return missing.length ? `AUTH_MODE=oidc needs ${missing.join(', ')}` : undefined;
+    }
+    case 'proxy':
+      return value.PROXY_SECRET || value.PROXY_TRUSTED_ADDRESSES.length
+        ? undefined
+        : 'AUTH_MODE=proxy needs PROXY_SECRET or PROXY_TRUSTED_ADDRESSES (else anyone could send the user header)';
+    case 'none':
+      return undefined;
+  }
 }
 
 /** For tests and commands that change process.env after start. */

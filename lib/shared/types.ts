@@ -253,3 +253,11 @@ export interface WorkersResponse {
   /** when no worker is alive but one ran before: its last beat ("no worker running since …") */
   noWorkerSince: string | null;
 }
+
+/** GET /api/auth/me: who this request is, for the header and for disabling what the role may not do. */
+export interface MeResponse {
+  actor: string;
+  role: 'viewer' | 'operator' | 'admin';
+  source: 'none' | 'basic' | 'oidc' | 'proxy' | 'token' | 'kiosk';
+  mode: 'none' | 'basic' | 'oidc' | 'proxy';
+}

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, onTestFailed, test, vi } from 'vitest';
+import { parseOpsArgs, runOpsCommand } from '../../lib/ops/commands';
 import { closePool } from '../../lib/server/db';
 import { CORRUPT_ERROR, seedEveryState } from '../api/fixture';
 import { pointApiAt, registerPair } from '../api/support';
@@ -11,7 +12,7 @@ import { startStack, startWebhook, type Notification, type Stack } from './stack
 
 /**
  * End to end: the fixture database with every state, the dashboard's /api/metrics (basic auth
- * on), a real Prometheus scraping it every second with the shipped rules (every `for:` cut to
+ * on, scraped with a viewer API token), a real Prometheus scraping it every second with the shipped rules (every `for:` cut to
  * 2 s, the expressions as shipped), a real Alertmanager with the shipped route and inhibitions,
  * delivering to a webhook of the test's own. A healthy pair made to fail is one notification
  * under its symbol; fixed, it is one resolve. Bounded: every wait has a timeout.
@@ -25,6 +26,7 @@ let db: TestDatabase | undefined;
 let metrics: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
 let webhook: Awaited<ReturnType<typeof startWebhook>> | undefined;
 let stack: Stack | undefined;
+let scrapeToken = '';
 const forSymbol = (symbol: string) => webhook!.received.filter((n) => n.groupLabels.symbol === symbol);
 
 describe('alerting end to end: dashboard → Prometheus → Alertmanager → webhook', () => {
@@ -43,6 +45,16 @@ describe('alerting end to end: dashboard → Prometheus → Alertmanager → web
       failures: 2,
       lastError: 'boom',
     });
+    const client = await db.pool.connect();
+    try {
+      const created = await runOpsCommand(
+        client,
+        parseOpsArgs(['token', 'create', '--name', 'prometheus', '--role', 'viewer']),
+      );
+      scrapeToken = created.at(-1)!;
+    } finally {
+      client.release();
+    }
     await pointApiAt(db.url, { BASIC_AUTH_USER: AUTH.user, BASIC_AUTH_PASSWORD: AUTH.password, KIOSK_TOKEN: '' });
     metrics = await startMetricsServer();
     webhook = await startWebhook();
@@ -57,7 +69,7 @@ describe('alerting end to end: dashboard → Prometheus → Alertmanager → web
     for (const name of ['BASIC_AUTH_USER', 'BASIC_AUTH_PASSWORD', 'KIOSK_TOKEN']) delete process.env[name];
   });
 
-  test('the stack starts and scrapes /api/metrics with basic auth', async (context) => {
+  test('the stack starts and scrapes /api/metrics with a viewer API token', async (context) => {
     tools = { prometheus: requireTool(context, 'prometheus'), alertmanager: requireTool(context, 'alertmanager') };
     stack = await startStack({
       ...tools,
@@ -65,7 +77,7 @@ describe('alerting end to end: dashboard → Prometheus → Alertmanager → web
       alertmanagerFile: path.resolve('deploy/alertmanager/alertmanager.yml'),
       target: `127.0.0.1:${metrics!.port}`,
       webhookUrl: webhook!.url,
-      basicAuth: AUTH,
+      bearerToken: scrapeToken,
       dashboardUrl: DASHBOARD_URL,
     });
     await vi.waitFor(async () => {
@@ -74,8 +86,12 @@ describe('alerting end to end: dashboard → Prometheus → Alertmanager → web
       };
       expect(answer.data.activeTargets.map((t) => [t.health, t.lastError])).toEqual([['up', '']]);
     }, WAIT);
-    // Without the credentials the dashboard refuses: the scrape above really authenticated.
+    // Without the token the dashboard refuses: the scrape above really authenticated.
     expect((await fetch(`http://127.0.0.1:${metrics!.port}/api/metrics`)).status).toBe(401);
+    const withToken = await fetch(`http://127.0.0.1:${metrics!.port}/api/metrics`, {
+      headers: { authorization: `Bearer ${scrapeToken}` },
+    });
+    expect(withToken.status).toBe(200);
   }, 90_000);
 
   test("the fixture's problems are paged per symbol; LAGGING, INEFFICIENT, OK and DISABLED are not", async (context) => {

@@ -130,7 +130,8 @@ export interface StackOptions {
   /** host:port of the dashboard to scrape */
   target: string;
   webhookUrl: string;
-  basicAuth: { user: string; password: string };
+  /** The viewer API token Prometheus scrapes with (`npm run ops -- token create --role viewer`). */
+  bearerToken: string;
   dashboardUrl: string;
 }
 
@@ -142,7 +143,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     testAlertmanagerConfig(readFileSync(options.alertmanagerFile, 'utf8'), options.webhookUrl),
   );
   writeFileSync(path.join(dir, 'alerts.yml'), shortenedRules(readFileSync(options.rulesFile, 'utf8'), '2s'));
-  writeFileSync(path.join(dir, 'password'), options.basicAuth.password);
+  writeFileSync(path.join(dir, 'token'), options.bearerToken);
   // The scrape job as deploy/README.md shows it, with 1 s instead of 15 s.
   writeFileSync(
     path.join(dir, 'prometheus.yml'),
@@ -159,7 +160,7 @@ alerting:
 scrape_configs:
   - job_name: frontier
     metrics_path: /api/metrics
-    basic_auth: { username: ${options.basicAuth.user}, password_file: ${path.join(dir, 'password')} }
+    authorization: { type: Bearer, credentials_file: ${path.join(dir, 'token')} }
     static_configs: [{ targets: ['${options.target}'] }]
 `,
   );

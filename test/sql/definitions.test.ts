@@ -78,6 +78,7 @@ test('a database migrated by the numbered files only gets the definitions; every
   const madeByNumbered = new Set(numberedOnly.map((d) => d.name));
   expect(numberedOnly).toEqual(freshDefinitions.filter((d) => madeByNumbered.has(d.name)));
   expect(freshDefinitions.filter((d) => !madeByNumbered.has(d.name)).map((d) => d.name)).toEqual([
+    'function api_token_role(text)',
     'function record_operator_action(text,text,text,text,text,jsonb,jsonb,boolean)',
     'function source_frontier_at(text,timestamp with time zone[])',
   ]);
