@@ -36,6 +36,8 @@ const viewport = { width: 1920, height: 1080 };
 /** components/hooks/polling.ts OVERVIEW_POLL_MS */
 const POLL_MS = 15_000;
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+/** How long the set-up and a load may take: a minute per 30,000 pairs (100,000 pairs on a loaded machine needed more than one). */
+const waitMs = (pairs: number) => Math.max(60_000, Math.ceil(pairs / 30_000) * 60_000);
 
 /** utime + stime of every process in a process group, in seconds. */
 function groupCpuSeconds(pgid: number): number {
@@ -94,14 +96,14 @@ function startFeed(db: BenchDatabase): () => Promise<void> {
 }
 
 async function waitForPairs(base: string, pairs: number): Promise<Record<string, number>> {
-  for (const started = Date.now(); Date.now() - started < 60_000; await sleep(500)) {
+  for (const started = Date.now(); Date.now() - started < waitMs(pairs); await sleep(500)) {
     const summary = (await (await fetch(`${base}/api/health/summary`)).json()) as {
       total: number;
       byState: Record<string, number>;
     };
     if (summary.total === pairs) return Object.fromEntries(Object.entries(summary.byState).filter(([, n]) => n > 0));
   }
-  throw new Error(`the API did not show ${pairs} pairs within 60 s`);
+  throw new Error(`the API did not show ${pairs} pairs within ${waitMs(pairs) / 1000} s`);
 }
 
 async function newPage(browser: Browser): Promise<Page> {
@@ -131,7 +133,7 @@ async function timeToUsable(page: Page, base: string, pairs: number): Promise<nu
       return count === expected && row !== null && row.getBoundingClientRect().height > 0 ? performance.now() : 0;
     },
     `${total} of ${total} pairs`,
-    { polling: 'raf', timeout: 60_000 },
+    { polling: 'raf', timeout: waitMs(pairs) },
   );
   return handle.jsonValue();
 }
