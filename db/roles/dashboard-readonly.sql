@@ -28,3 +28,5 @@ GRANT SELECT ON pair_state_current, pair_state_intervals, incidents, incident_pa
 GRANT SELECT ON worker_heartbeats TO frontier_dashboard;
 -- Read-only statistics (pg_stat_wal_receiver, docs/RELIABILITY.md "Reading from a standby").
 GRANT pg_read_all_stats TO frontier_dashboard;
+-- The audit log (sql/015), for GET /api/audit-log and /audit.
+GRANT SELECT ON operator_actions TO frontier_dashboard;
