@@ -8,7 +8,7 @@ export function AppHeader({
   current,
 }: {
   children?: ReactNode;
-  current?: 'overview' | 'pair' | 'incidents';
+  current?: 'overview' | 'pair' | 'incidents' | 'audit';
 }) {
   return (
     <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/95 backdrop-blur">
@@ -38,6 +38,13 @@ export function AppHeader({
             className="rounded-md px-2.5 py-1.5 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-slate-900 aria-[current=page]:text-white"
           >
             Incidents
+          </Link>
+          <Link
+            href="/audit"
+            aria-current={current === 'audit' ? 'page' : undefined}
+            className="rounded-md px-2.5 py-1.5 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-slate-900 aria-[current=page]:text-white"
+          >
+            Audit
           </Link>
           <Link
             href="/wall"

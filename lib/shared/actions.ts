@@ -96,10 +96,16 @@ export interface PairActionResponse {
   result: Record<string, unknown>;
 }
 
-/** GET /api/actions/status: can this dashboard write at all, and if not why. */
+/** Can this dashboard write at all, and if not why. */
 export interface ActionsStatus {
   writable: boolean;
   reason: string | null;
+}
+
+/** GET /api/actions/status: that, and who is asking (which buttons to show; every write checks again). */
+export interface ActionsStatusResponse extends ActionsStatus {
+  actor: string | null;
+  role: Role | null;
 }
 
 /** One row of the audit log, as GET /api/audit-log lists it. */

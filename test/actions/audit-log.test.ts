@@ -105,9 +105,9 @@ describe('GET /api/audit-log', () => {
   });
 });
 
-test('GET /api/actions/status: writable as frontier_actions', async () => {
+test('GET /api/actions/status: writable as frontier_actions, with who is asking', async () => {
   const { status, body } = await call(statusGET, '/api/actions/status');
-  expect([status, body]).toEqual([200, { writable: true, reason: null }]);
+  expect([status, body]).toEqual([200, { writable: true, reason: null, actor: 'anonymous', role: 'admin' }]);
 });
 
 describe('property: bad input never answers 500', () => {
