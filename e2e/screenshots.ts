@@ -103,3 +103,20 @@ test('overview during an outage', async ({ page }) => {
   await expect(page.getByTestId('stale-banner')).toBeVisible({ timeout: 40_000 });
   await shoot(page, 'overview-outage.png');
 });
+
+test('reset preview and the audit log', async ({ page }) => {
+  const ahead = PROBLEM_PAIRS.find((pair) => pair.state === 'AHEAD')!;
+  await page.goto(`/pairs/${ahead.symbol}/${ahead.timeframe}`);
+  await page.getByTestId('pair-actions').getByRole('button', { name: 'Reset cursor…' }).click();
+  const dialog = page.getByRole('dialog', { name: /Reset cursor/ });
+  await expect(dialog.getByTestId('preview-row')).toHaveCount(1);
+  await dialog.getByLabel(/Reason/).fill('vendor replayed 2 hours; cursor ran ahead');
+  await shoot(page, 'reset-preview.png');
+  await dialog.getByRole('button', { name: 'Apply reset cursor' }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByTestId('pair-actions').getByRole('button', { name: 'Retry now' }).click();
+  await expect(page.getByTestId('action-message')).toContainText('Retry now');
+  await page.goto('/audit');
+  await expect(page.getByTestId('audit-row')).toHaveCount(3);
+  await shoot(page, 'audit.png');
+});
