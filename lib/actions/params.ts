@@ -53,7 +53,9 @@ const text = (name: string) =>
   z
     .string()
     .min(1, { error: `${name} must not be empty` })
-    .max(200, { error: `${name} must be at most 200 characters` });
+    .max(200, { error: `${name} must be at most 200 characters` })
+    // PostgreSQL text cannot hold NUL; no actor, action or target holds a control character.
+    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), { error: `${name} must not contain control characters` });
 
 const auditSchema = z.object({
   target: text('target').optional(),

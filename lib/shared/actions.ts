@@ -65,6 +65,10 @@ export const pairActionBodySchema = z.strictObject(
     reason: z
       .string({ error: 'reason must be text' })
       .max(MAX_REASON_LENGTH, { error: `reason must be at most ${MAX_REASON_LENGTH} characters` })
+      // PostgreSQL text cannot hold NUL; line breaks and tabs are a person's text.
+      .refine((value) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value), {
+        error: 'reason must not contain control characters',
+      })
       .optional(),
     dryRun: z.boolean({ error: 'dryRun must be true or false' }).optional(),
     from: isoTime('from').optional(),

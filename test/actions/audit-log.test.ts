@@ -97,6 +97,7 @@ describe('GET /api/audit-log', () => {
     ['?before=-1', 'before must be an integer from 1 to 9007199254740991, got "-1"'],
     ['?since=yesterday', 'since must be an ISO 8601 time, got "yesterday"'],
     ['?actor=', 'actor must not be empty'],
+    ['?target=%00', 'target must not contain control characters'],
     ['?who=bob', 'unknown parameter "who"; known: target, actor, action, since, before, limit'],
     ['?actor=a&actor=b', 'parameter actor is given more than once'],
   ])('%s → 400: %s', async (query, message) => {
@@ -108,6 +109,18 @@ describe('GET /api/audit-log', () => {
 test('GET /api/actions/status: writable as frontier_actions, with who is asking', async () => {
   const { status, body } = await call(statusGET, '/api/actions/status');
   expect([status, body]).toEqual([200, { writable: true, reason: null, actor: 'anonymous', role: 'admin' }]);
+});
+
+test('a reason with a NUL is a 400, not a database error', async () => {
+  const answer = await postAction<ApiErrorBody>(
+    POST,
+    { symbol: 'NZDUSD', timeframe: '5m', action: 'retry' },
+    { reason: 'a\u0000b' },
+  );
+  expect([answer.status, answer.body.error]).toEqual([
+    400,
+    { code: 'bad_request', message: 'reason must not contain control characters' },
+  ]);
 });
 
 describe('property: bad input never answers 500', () => {
@@ -141,7 +154,12 @@ describe('property: bad input never answers 500', () => {
       fc
         .record(
           {
-            reason: fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.constant(null)),
+            reason: fc.oneof(
+              fc.string({ maxLength: 20 }),
+              fc.string({ unit: 'binary', maxLength: 20 }),
+              fc.integer(),
+              fc.constant(null),
+            ),
             dryRun: fc.oneof(fc.boolean(), fc.string({ maxLength: 5 })),
             from: fc.oneof(
               fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
