@@ -13,6 +13,9 @@ const ahead = PROBLEM_PAIRS.find((pair) => pair.state === 'AHEAD')!;
 const environment = e2eEnvironment();
 let saved: Date | null = null;
 
+// Two pages, a dry run and an apply, each a round trip to the database: more than one page's time.
+test.slow();
+
 async function owner<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: environment.databaseUrl });
   await client.connect();

@@ -109,7 +109,7 @@ test('every page and API route works on the read-only role, and the servers real
   ]);
 });
 
-test('the role holds SELECT on ten relations, pg_read_all_stats, and nothing else', async () => {
+test('the role holds SELECT on eleven relations, pg_read_all_stats, and nothing else', async () => {
   const facts = await withClient(environment.databaseUrl, async (client) => ({
     role: (
       await client.query(
@@ -146,6 +146,7 @@ test('the role holds SELECT on ten relations, pg_read_all_stats, and nothing els
     'data_agg_state:SELECT',
     'incident_pairs:SELECT',
     'incidents:SELECT',
+    'operator_actions:SELECT',
     'pair_state_current:SELECT',
     'pair_state_intervals:SELECT',
     'v_aggregation_frontier_health:SELECT',
