@@ -141,6 +141,7 @@ test('the role holds SELECT on eleven relations, pg_read_all_stats, and nothing 
     },
   ]);
   expect(facts.grants).toEqual([
+    'acknowledgements:SELECT',
     'agg_timeframes:SELECT',
     'data_agg_runs:SELECT',
     'data_agg_state:SELECT',

@@ -27,5 +27,7 @@ GRANT EXECUTE ON FUNCTION
   action_bootstrap_pair(text, text, text, text, text, boolean, text),
   action_reset_pair(text, text, text, text, text, boolean, text),
   action_repair_range(text, text, text, text, text, timestamptz, timestamptz, boolean, text),
+  action_ack_incident(text, text, text, bigint, text, timestamptz),
+  action_ack_pair(text, text, text, text, text, text, timestamptz),
   record_operator_action(text, text, text, text, text, jsonb, jsonb, boolean)
   TO frontier_actions;

@@ -30,3 +30,5 @@ GRANT SELECT ON worker_heartbeats TO frontier_dashboard;
 GRANT pg_read_all_stats TO frontier_dashboard;
 -- The audit log (sql/015), for GET /api/audit-log and /audit.
 GRANT SELECT ON operator_actions TO frontier_dashboard;
+-- The acknowledgements (sql/016), shown on GET /api/incidents and the pair's detail.
+GRANT SELECT ON acknowledgements TO frontier_dashboard;

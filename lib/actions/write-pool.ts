@@ -54,6 +54,8 @@ export const ACTION_FUNCTIONS = [
   'action_bootstrap_pair(text,text,text,text,text,boolean,text)',
   'action_reset_pair(text,text,text,text,text,boolean,text)',
   'action_repair_range(text,text,text,text,text,timestamptz,timestamptz,boolean,text)',
+  'action_ack_incident(text,text,text,bigint,text,timestamptz)',
+  'action_ack_pair(text,text,text,text,text,text,timestamptz)',
 ] as const;
 
 const STATUS_TTL_MS = 30_000;
