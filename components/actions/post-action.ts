@@ -1,5 +1,6 @@
 import { ApiError } from '@/lib/shared/api-error';
 import type { PairAction, PairActionBody, PairActionResponse } from '@/lib/shared/actions';
+import type { AckBody } from '@/lib/shared/acks';
 import { pairPath } from '@/components/hooks/api-fetch';
 import { apiErrorSchema } from '@/components/hooks/api-schemas';
 import { pairActionResponseSchema } from '@/components/hooks/action-schemas';
@@ -14,7 +15,25 @@ export async function postPairAction(
   action: PairAction,
   body: PairActionBody,
 ): Promise<PairActionResponse> {
-  const path = `${pairPath(symbol, timeframe)}/actions/${action}`;
+  const json = await postJson(`${pairPath(symbol, timeframe)}/actions/${action}`, body);
+  const parsed = pairActionResponseSchema.safeParse(json.body);
+  if (!parsed.success) throw new ApiError(json.status, 'bad_response', `Unexpected answer from ${json.path}`);
+  return parsed.data;
+}
+
+export type AckTarget = { incidentId: number } | { symbol: string; timeframe: string };
+
+/** POST /api/incidents/{id}/ack or /api/pairs/{symbol}/{timeframe}/ack. */
+export async function postAck(target: AckTarget, body: AckBody): Promise<void> {
+  await postJson(
+    'incidentId' in target
+      ? `/api/incidents/${target.incidentId}/ack`
+      : `${pairPath(target.symbol, target.timeframe)}/ack`,
+    body,
+  );
+}
+
+async function postJson(path: string, body: unknown): Promise<{ path: string; status: number; body: unknown }> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -39,7 +58,5 @@ export async function postPairAction(
     if (parsed.success) throw new ApiError(response.status, parsed.data.error.code, parsed.data.error.message);
     throw new ApiError(response.status, `http_${response.status}`, `HTTP ${response.status} from ${path}`);
   }
-  const parsed = pairActionResponseSchema.safeParse(json);
-  if (!parsed.success) throw new ApiError(response.status, 'bad_response', `Unexpected answer from ${path}`);
-  return parsed.data;
+  return { path, status: response.status, body: json };
 }
