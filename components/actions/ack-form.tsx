@@ -1,7 +1,7 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { describeError } from '@/components/hooks/api-fetch';
 import { useActionsStatusQuery } from '@/components/hooks/use-actions-query';
 import { MAX_ACK_NOTE } from '@/lib/shared/acks';
@@ -26,6 +26,7 @@ export function AckForm({ target, label }: { target: AckTarget; label: string })
   const [hours, setHours] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const noteId = useId();
 
   const role = status.data?.role ?? 'viewer';
   const allowed = status.data?.writable === true && role !== 'viewer';
@@ -79,11 +80,11 @@ export function AckForm({ target, label }: { target: AckTarget; label: string })
         void submit();
       }}
     >
-      <label className="sr-only" htmlFor={`ack-note-${label}`}>
+      <label className="sr-only" htmlFor={noteId}>
         Note
       </label>
       <input
-        id={`ack-note-${label}`}
+        id={noteId}
         data-testid="ack-note"
         value={note}
         maxLength={MAX_ACK_NOTE}

@@ -10,9 +10,9 @@ export function AckBadge({ ack }: { ack: Ack }) {
       title={`acknowledged at ${ack.at.slice(0, 16).replace('T', ' ')} UTC`}
       className="inline-flex max-w-full items-baseline gap-1 rounded-md bg-indigo-50 px-2 py-0.5 text-xs text-indigo-950 ring-1 ring-indigo-200 ring-inset"
     >
-      <span className="font-semibold whitespace-nowrap">Ack&apos;d by {ack.by}:</span>
+      <span className="font-semibold whitespace-nowrap">Ack&apos;d by {ack.by}:</span>{' '}
       <span className="truncate">{ack.note}</span>
-      {ack.until && <span className="whitespace-nowrap text-indigo-800">· until {hhmm(ack.until)} UTC</span>}
+      {ack.until && <span className="whitespace-nowrap text-indigo-800"> · until {hhmm(ack.until)} UTC</span>}
     </span>
   );
 }
