@@ -120,3 +120,17 @@ test('reset preview and the audit log', async ({ page }) => {
   await expect(page.getByTestId('audit-row')).toHaveCount(3);
   await shoot(page, 'audit.png');
 });
+
+test('an acknowledged incident', async ({ page }) => {
+  const stalled = PROBLEM_PAIRS.find((pair) => pair.state === 'STALLED')!;
+  await page.goto('/incidents');
+  const row = page
+    .locator('[data-testid="incident-row"][data-status="open"]')
+    .filter({ has: page.getByTestId('incident-cause').filter({ hasText: stalled.symbol }) });
+  await row.getByRole('button', { name: 'Acknowledge…' }).click();
+  await row.getByTestId('ack-note').fill('worker restarted, watching the backlog');
+  await row.getByLabel('Acknowledged for').selectOption({ label: '4 hours' });
+  await row.getByTestId('ack-submit').click();
+  await expect(row.getByTestId('ack-badge')).toBeVisible();
+  await shoot(page, 'incident-ack.png');
+});
