@@ -19,6 +19,7 @@ const LIB_LAYERS = {
   'lib/history': ['lib/api', 'lib/queries', 'lib/server', 'lib/shared', 'lib/health'],
   'lib/ops': ['lib/server', 'lib/shared', 'lib/worker', 'lib/queries', 'lib/health', 'lib/auth'],
   'lib/demo': ['lib/server', 'lib/shared'],
+  'lib/actions': ['lib/api', 'lib/auth', 'lib/server', 'lib/shared'],
 };
 const LIB_FOLDERS = Object.keys(LIB_LAYERS);
 const BROWSER_MAY_IMPORT = ['lib/shared', 'lib/health'];

@@ -13,6 +13,7 @@ const PAGES = [
   '/pairs/XAGUSD/1h',
   '/wall',
   '/incidents',
+  '/audit',
 ];
 
 for (const url of PAGES) {

@@ -35,6 +35,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   await migrateDatabase(database.url);
   await seedDatabase(database.url);
   await createDashboardRole(database.url, environment.dashboardPassword);
+  await createRole(database.url, 'actions.sql', 'frontier_actions', environment.actionsPassword);
 
   // One action at a time: a start racing a stop would leave the server in an unknown state.
   let queue: Promise<unknown> = Promise.resolve();
@@ -71,15 +72,18 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
 /** db/roles/dashboard-readonly.sql as an operator runs it, then the role's password. */
 export async function createDashboardRole(url: string, password: string): Promise<void> {
+  await createRole(url, 'dashboard-readonly.sql', 'frontier_dashboard', password);
+}
+
+/** A db/roles/ file as an operator runs it, then the role's password. */
+async function createRole(url: string, file: string, role: string, password: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(
-      readFileSync(path.join(import.meta.dirname, '..', 'db', 'roles', 'dashboard-readonly.sql'), 'utf8'),
-    );
+    await client.query(readFileSync(path.join(import.meta.dirname, '..', 'db', 'roles', file), 'utf8'));
     const { rows } = await client.query<{ sql: string }>(
-      `SELECT format('ALTER ROLE frontier_dashboard PASSWORD %L', $1::text) AS sql`,
-      [password],
+      `SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text) AS sql`,
+      [role, password],
     );
     await client.query(rows[0]!.sql);
   } finally {

@@ -131,4 +131,33 @@ test('overview on a phone', async ({ page }) => {
     window.scrollTo(0, table.getBoundingClientRect().top + window.scrollY - header - 8);
   });
   await shoot(page, 'overview-phone.png');
+test('reset preview and the audit log', async ({ page }) => {
+  const ahead = PROBLEM_PAIRS.find((pair) => pair.state === 'AHEAD')!;
+  await page.goto(`/pairs/${ahead.symbol}/${ahead.timeframe}`);
+  await page.getByTestId('pair-actions').getByRole('button', { name: 'Reset cursor…' }).click();
+  const dialog = page.getByRole('dialog', { name: /Reset cursor/ });
+  await expect(dialog.getByTestId('preview-row')).toHaveCount(1);
+  await dialog.getByLabel(/Reason/).fill('vendor replayed 2 hours; cursor ran ahead');
+  await shoot(page, 'reset-preview.png');
+  await dialog.getByRole('button', { name: 'Apply reset cursor' }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByTestId('pair-actions').getByRole('button', { name: 'Retry now' }).click();
+  await expect(page.getByTestId('action-message')).toContainText('Retry now');
+  await page.goto('/audit');
+  await expect(page.getByTestId('audit-row')).toHaveCount(3);
+  await shoot(page, 'audit.png');
+});
+
+test('an acknowledged incident', async ({ page }) => {
+  const stalled = PROBLEM_PAIRS.find((pair) => pair.state === 'STALLED')!;
+  await page.goto('/incidents');
+  const row = page
+    .locator('[data-testid="incident-row"][data-status="open"]')
+    .filter({ has: page.getByTestId('incident-cause').filter({ hasText: stalled.symbol }) });
+  await row.getByRole('button', { name: 'Acknowledge…' }).click();
+  await row.getByTestId('ack-note').fill('worker restarted, watching the backlog');
+  await row.getByLabel('Acknowledged for').selectOption({ label: '4 hours' });
+  await row.getByTestId('ack-submit').click();
+  await expect(row.getByTestId('ack-badge')).toBeVisible();
+  await shoot(page, 'incident-ack.png');
 });

@@ -5,8 +5,10 @@ import { pairHref } from '@/components/ui/pair-href';
 import { metaOf } from './state-style';
 import { formatLasted } from '@/lib/shared/duration';
 import { cn } from '@/components/ui/cn';
+import { AckForm } from '@/components/actions/ack-form';
+import { AckBadge } from '@/components/status/ack-badge';
 
-/** Incidents as rows: status, state, cause, its pairs (links), start, duration. Data as props. */
+/** Incidents as rows: status, state, cause (and an open one's ack), its pairs (links), start, duration. */
 export function IncidentTable({ incidents, now }: { incidents: readonly IncidentRecord[]; now: number }) {
   return (
     <table className="w-full text-sm" data-testid="incident-table">
@@ -50,6 +52,12 @@ export function IncidentTable({ incidents, now }: { incidents: readonly Incident
                 <p className="font-medium text-slate-900" data-testid="incident-cause">
                   {incident.cause}
                 </p>
+                {open && (
+                  <div className="mt-1 flex flex-wrap items-center gap-2">
+                    {incident.ack && <AckBadge ack={incident.ack} />}
+                    <AckForm target={{ incidentId: incident.id }} label={`incident ${incident.id}`} />
+                  </div>
+                )}
               </td>
               <td className="px-3 py-2 align-top">
                 <ul className="flex max-w-[36rem] flex-wrap gap-1">

@@ -20,6 +20,7 @@ import {
   type RunRecord,
   type RunsPage,
 } from '@/lib/shared/types';
+import { ackSchema } from './history-schemas';
 
 /*
  * The browser's side of the data boundary: every answer of the API is checked against the
@@ -235,6 +236,7 @@ export const pairDetailSchema: z.ZodType<PairDetailResponse> = z.object({
   sourceFrontier: z.array(z.object({ atUtc: isoTime, sourceMaxTsUtc: isoTime.nullable() })),
   remediationSql: z.string().nullable(),
   nextRetryUtc: z.string().nullable().optional(),
+  ack: ackSchema.nullable().optional(),
 });
 
 export const apiErrorSchema: z.ZodType<ApiErrorBody> = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Ack } from '@/lib/shared/acks';
 import {
   STATS_WINDOWS,
   type IncidentRecord,
@@ -7,6 +8,13 @@ import {
   type StateInterval,
   type TimelineResponse,
 } from '@/lib/shared/history-types';
+
+export const ackSchema: z.ZodType<Ack> = z.object({
+  by: z.string(),
+  note: z.string(),
+  at: z.string(),
+  until: z.string().nullable(),
+});
 
 /** The browser's check of /api/incidents and the timeline (lib/shared/history-types.ts). */
 
@@ -26,6 +34,8 @@ const incidentSchema: z.ZodType<IncidentRecord> = z.object({
   openSymbols: z.number(),
   openPairs: z.number(),
   sample: z.array(z.object({ symbol: z.string(), timeframe: z.string(), open: z.boolean() })),
+  // Absent from a server older than the acknowledgements: read as "not acked".
+  ack: ackSchema.nullable().default(null),
 });
 
 export const incidentsSchema: z.ZodType<IncidentsResponse> = z.object({

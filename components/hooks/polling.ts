@@ -19,6 +19,8 @@ export const TIMELINE_POLL_MS = 30_000;
 export const STATS_POLL_MS = 60_000;
 // The worker heartbeats behind the "no worker running" banner: a worker beats every pass (15 s by default).
 export const WORKERS_POLL_MS = 15_000;
+/** The audit log: /audit and the pair page's list of its actions. */
+export const AUDIT_POLL_MS = 30_000;
 // Where the reads come from and how far behind the primary (GET /api/healthz): the replica banner.
 export const REPLICATION_POLL_MS = 10_000;
 

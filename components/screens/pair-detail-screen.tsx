@@ -29,6 +29,10 @@ import { overviewHref, pairHref } from '@/components/ui/pair-href';
 import { PairNotFound } from '@/components/status/pair-not-found';
 import { useLastOverviewHref } from '@/components/ui/last-overview';
 import { cn } from '@/components/ui/cn';
+import { PairActionsPanel } from '@/components/actions/pair-actions-panel';
+import { AckForm } from '@/components/actions/ack-form';
+import { AckBadge } from '@/components/status/ack-badge';
+import { isProblem } from '@/lib/health/rules';
 
 function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
   return (
@@ -110,6 +114,18 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
                 <PairVerdict pair={pair} />
                 <PairSince stateSince={pair.state_since} nextRetryUtc={detail.data?.nextRetryUtc} />
                 <PairFacts pair={pair} />
+
+                <Section title="Actions" id="actions-title">
+                  {(isProblem(pair.state) || detail.data?.ack) && (
+                    <div className="mb-3 flex flex-wrap items-center gap-2" data-testid="pair-ack">
+                      {detail.data?.ack && <AckBadge ack={detail.data.ack} />}
+                      {isProblem(pair.state) && (
+                        <AckForm target={{ symbol: pair.symbol, timeframe: pair.timeframe }} label="this pair" />
+                      )}
+                    </div>
+                  )}
+                  <PairActionsPanel symbol={pair.symbol} timeframe={pair.timeframe} enabled={pair.enabled} />
+                </Section>
 
                 <Section title="State history" id="state-history-title">
                   <PairStateHistory symbol={symbol} timeframe={timeframe} />

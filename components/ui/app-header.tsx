@@ -11,7 +11,7 @@ export function AppHeader({
   skipTo = { href: '#main', label: 'Skip to content' },
 }: {
   children?: ReactNode;
-  current?: 'overview' | 'pair' | 'incidents';
+  current?: 'overview' | 'pair' | 'incidents' | 'audit';
   /** where the skip link goes: the page's main content, or on the overview its table's first row */
   skipTo?: { href: string; label: string };
 }) {
@@ -43,6 +43,13 @@ export function AppHeader({
             className="rounded-md px-2.5 py-1.5 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-slate-900 aria-[current=page]:text-white"
           >
             Incidents
+          </Link>
+          <Link
+            href="/audit"
+            aria-current={current === 'audit' ? 'page' : undefined}
+            className="rounded-md px-2.5 py-1.5 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-slate-900 aria-[current=page]:text-white"
+          >
+            Audit
           </Link>
           <Link
             href="/wall"

@@ -1,8 +1,8 @@
--- The dashboard needs SELECT on ten relations and, to tell how far a standby it reads is behind
+-- The dashboard needs SELECT on eleven relations and, to tell how far a standby it reads is behind
 -- the primary, pg_stat_wal_receiver's status: membership of pg_read_all_stats (inherited: the one
 -- role it is a member of), nothing else (market sessions' view of sql/009;
 -- the state history and incidents of sql/010, which a worker writes; the worker heartbeats of
--- sql/014). Run once per database as an owner of the pipeline's tables, then give the role a password:
+-- sql/014; the audit log of sql/015). Run once per database as an owner of the pipeline's tables, then give the role a password:
 --   psql "$DATABASE_URL" -f db/roles/dashboard-readonly.sql
 --   psql "$DATABASE_URL" -c "ALTER ROLE frontier_dashboard PASSWORD '…'"
 -- and start the dashboard with DATABASE_URL=postgres://frontier_dashboard:…@host/db.
@@ -31,3 +31,7 @@ GRANT SELECT ON worker_heartbeats TO frontier_dashboard;
 GRANT EXECUTE ON FUNCTION api_token_role(text) TO frontier_dashboard;
 -- Read-only statistics (pg_stat_wal_receiver, docs/RELIABILITY.md "Reading from a standby").
 GRANT pg_read_all_stats TO frontier_dashboard;
+-- The audit log (sql/015), for GET /api/audit-log and /audit.
+GRANT SELECT ON operator_actions TO frontier_dashboard;
+-- The acknowledgements (sql/017), shown on GET /api/incidents and the pair's detail.
+GRANT SELECT ON acknowledgements TO frontier_dashboard;

@@ -1,6 +1,8 @@
 import { describeIncidentError, stateLabel } from '../health/state-labels';
 import type { IncidentRecord, IncidentsResponse, TimelineResponse } from '../shared/history-types';
-import { fetchIncidents, type IncidentDbRow, fetchPairTimeline } from '../queries/history';
+import { fetchIncidents, type IncidentDbRow, fetchPairTimeline, withoutHistoryIfMissing } from '../queries/history';
+import { fetchIncidentAcks } from '../queries/acks';
+import type { Ack } from '../shared/acks';
 import { SingleFlightCache } from './cache';
 import { notFound } from './errors';
 import { MAX_TIMELINE_INTERVALS, type IncidentsQuery, type TimelineQuery } from './incidents-params';
@@ -30,7 +32,7 @@ export function incidentCause(
   return `${row.symbol ?? '?'} · ${plural(pairs, 'timeframe')} · ${what}`;
 }
 
-function toRecord(row: IncidentDbRow): IncidentRecord {
+function toRecord(row: IncidentDbRow, ack: Ack | null): IncidentRecord {
   return {
     id: row.incident_id,
     scope: row.scope,
@@ -47,13 +49,16 @@ function toRecord(row: IncidentDbRow): IncidentRecord {
     openSymbols: row.open_symbols,
     openPairs: row.open_pairs,
     sample: row.sample,
+    ack,
   };
 }
 
 async function loadIncidents(query: IncidentsQuery): Promise<IncidentsResponse> {
   const generatedAt = new Date().toISOString();
   const { rows, total, open } = await fetchIncidents(query.status, query.limit, query.offset);
-  return { generatedAt, total, open, incidents: rows.map(toRecord) };
+  const openIds = rows.filter((row) => row.resolved_at === null).map((row) => row.incident_id);
+  const acks = await withoutHistoryIfMissing('incident acks', () => fetchIncidentAcks(openIds), new Map<number, Ack>());
+  return { generatedAt, total, open, incidents: rows.map((row) => toRecord(row, acks.get(row.incident_id) ?? null)) };
 }
 
 export function listIncidents(query: IncidentsQuery): Promise<IncidentsResponse> {

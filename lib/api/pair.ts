@@ -1,5 +1,6 @@
 import { derivePairHealth } from '../health/rules';
 import { withoutHistoryIfMissing } from '../queries/history';
+import { fetchPairAck } from '../queries/acks';
 import {
   fetchCanonicalSymbol,
   fetchPairFrontierRow,
@@ -45,12 +46,13 @@ export function frontierSampleTimes(history: readonly { finishedAtUtc: string }[
 async function loadDetail(key: PairKey): Promise<PairDetailResponse | null> {
   const { thresholds, runIntervalMinutes } = healthConfig();
   const generatedAt = new Date().toISOString();
-  const [replication, row, history, nextRetryUtc, since] = await Promise.all([
+  const [replication, row, history, nextRetryUtc, since, ack] = await Promise.all([
     readReplication(),
     fetchPairFrontierRow(key.symbol, key.timeframe),
     fetchPairHistory(key.symbol, key.timeframe, HISTORY_RUNS),
     fetchPairNextRetry(key.symbol, key.timeframe),
     withoutHistoryIfMissing('pair state_since', () => fetchPairStateSince(key.symbol, key.timeframe), undefined),
+    withoutHistoryIfMissing('pair ack', () => fetchPairAck(key.symbol, key.timeframe), null),
   ]);
   if (!row) return null;
   const sourceFrontier = await fetchSourceFrontierAt(key.symbol, frontierSampleTimes(history, generatedAt));
@@ -60,7 +62,7 @@ async function loadDetail(key: PairKey): Promise<PairDetailResponse | null> {
     refineTrendWithHistory(health, history, { runIntervalMinutes, stallMinutes: thresholds.stallMinutes }),
     replication,
   );
-  return { generatedAt, pair, history, sourceFrontier, remediationSql: remediationSql(pair), nextRetryUtc };
+  return { generatedAt, pair, history, sourceFrontier, remediationSql: remediationSql(pair), nextRetryUtc, ack };
 }
 
 /**

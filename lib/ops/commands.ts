@@ -6,6 +6,7 @@ import { symbolProblem, TIMEFRAME_SYNTAX } from '../shared/pair-key';
 import { AUDIT_USAGE, AuditUsageError, parseAuditArgs, runAudit, type AuditCommand } from './audit';
 import { parseRetryArgs, retryPairs, type RetryCommand } from './retry';
 import { parseTokenArgs, runTokenCommand, TOKEN_USAGE, type TokenCommand } from './token-commands';
+import { opsAuditRow, recordOpsAction } from './record';
 
 /** The operator commands of `npm run ops -- <command>`; parsing is separate so that it needs no database. */
 export type OpsCommand =
@@ -119,11 +120,33 @@ async function resolveTimeframes(client: pg.ClientBase, timeframes: string[] | '
   return timeframes;
 }
 
-/** Runs one command; returns the lines to print. Throws OpsFailure when it did nothing useful. */
+/**
+ * Runs one command; returns the lines to print. Throws OpsFailure when it did nothing useful.
+ * A command that writes leaves its row in the audit log, failed or not (lib/ops/record.ts).
+ */
 export async function runOpsCommand(
   client: pg.ClientBase,
   command: OpsCommand,
   progress: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<string[]> {
+  const row = opsAuditRow(command);
+  if (!row) return runCommand(client, command, progress);
+  let lines: string[];
+  try {
+    lines = await runCommand(client, command, progress);
+  } catch (error) {
+    // The command's own error is the one to show, even when the row cannot be written too.
+    await recordOpsAction(client, row, { lines: [], error }).catch(() => {});
+    throw error;
+  }
+  await recordOpsAction(client, row, { lines });
+  return lines;
+}
+
+async function runCommand(
+  client: pg.ClientBase,
+  command: OpsCommand,
+  progress: (line: string) => void,
 ): Promise<string[]> {
   switch (command.kind) {
     case 'audit': {

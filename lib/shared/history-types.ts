@@ -1,3 +1,4 @@
+import type { Ack } from './acks';
 /** The JSON of /api/incidents and /api/pairs/[symbol]/[timeframe]/timeline. */
 
 export interface IncidentPairRef {
@@ -30,6 +31,8 @@ export interface IncidentRecord {
   openPairs: number;
   /** up to 12 of its pairs, open ones first */
   sample: IncidentPairRef[];
+  /** its current acknowledgement (lib/queries/acks.ts): null once it resolves or the ack lapses */
+  ack: Ack | null;
 }
 
 export interface IncidentsResponse {

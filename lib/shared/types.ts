@@ -2,6 +2,7 @@
  * The shapes shared by the API, the pages, the wall and the metrics. The rules that fill
  * them live in lib/health/rules.ts; the JSON the API answers is exactly these types.
  */
+import type { Ack } from './acks';
 
 /** Worst first: the order of this list is the severity order (index 0 = most severe). */
 export const HEALTH_STATES = [
@@ -221,6 +222,8 @@ export interface PairDetailResponse {
   remediationSql: string | null;
   /** a failing pair's next retry (sql/011 backoff); null when not in backoff */
   nextRetryUtc?: string | null;
+  /** the pair's own current acknowledgement (lib/queries/acks.ts) */
+  ack?: Ack | null;
 }
 
 export interface ApiErrorBody {

@@ -78,6 +78,17 @@ test('a database migrated by the numbered files only gets the definitions; every
   const madeByNumbered = new Set(numberedOnly.map((d) => d.name));
   expect(numberedOnly).toEqual(freshDefinitions.filter((d) => madeByNumbered.has(d.name)));
   expect(freshDefinitions.filter((d) => !madeByNumbered.has(d.name)).map((d) => d.name)).toEqual([
+    'function ack_check(text,text,timestamp with time zone)',
+    'function action_ack_incident(text,text,text,bigint,text,timestamp with time zone)',
+    'function action_ack_pair(text,text,text,text,text,text,timestamp with time zone)',
+    'function action_bootstrap_pair(text,text,text,text,text,boolean,text)',
+    'function action_repair_range(text,text,text,text,text,timestamp with time zone,timestamp with time zone,boolean,text)',
+    'function action_reset_pair(text,text,text,text,text,boolean,text)',
+    'function action_retry_pair(text,text,text,text,text,text)',
+    'function action_set_pair_enabled(text,text,text,text,text,boolean,text)',
+    'function agg_action_check(text,text,text,text,text,boolean,text)',
+    'function agg_action_finish(text,text,text,text,text,jsonb,jsonb,boolean)',
+    'function agg_action_rollback()',
     'function api_token_role(text)',
     'function record_operator_action(text,text,text,text,text,jsonb,jsonb,boolean)',
     'function source_frontier_at(text,timestamp with time zone[])',

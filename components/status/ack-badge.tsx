@@ -1,0 +1,18 @@
+import type { Ack } from '@/lib/shared/acks';
+
+const hhmm = (iso: string) => new Date(iso).toISOString().slice(11, 16);
+
+/** "Ack'd by X: note · until HH:MM UTC": someone is on it. Data as props. */
+export function AckBadge({ ack }: { ack: Ack }) {
+  return (
+    <span
+      data-testid="ack-badge"
+      title={`acknowledged at ${ack.at.slice(0, 16).replace('T', ' ')} UTC`}
+      className="inline-flex max-w-full items-baseline gap-1 rounded-md bg-indigo-50 px-2 py-0.5 text-xs text-indigo-950 ring-1 ring-indigo-200 ring-inset"
+    >
+      <span className="font-semibold whitespace-nowrap">Ack&apos;d by {ack.by}:</span>{' '}
+      <span className="truncate">{ack.note}</span>
+      {ack.until && <span className="whitespace-nowrap text-indigo-800"> · until {hhmm(ack.until)} UTC</span>}
+    </span>
+  );
+}

@@ -1,0 +1,61 @@
+import { expect, test } from '@playwright/test';
+import pg from 'pg';
+import { e2eEnvironment } from './fixtures/environment';
+import { PROBLEM_PAIRS } from './fixtures/seed';
+
+/**
+ * Acknowledgements (SPEC §12 "Acknowledge"): an operator acks the STALLED pair from its page and
+ * the badge shows; on /incidents, acks the pair's incident from its row and the badge shows
+ * there. The app writes as frontier_actions. The acks it made are deleted afterwards: the other
+ * specs expect the seeded incidents un-acked (the audit rows stay, as for e2e/actions.spec.ts).
+ */
+const stalled = PROBLEM_PAIRS.find((pair) => pair.state === 'STALLED')!;
+const environment = e2eEnvironment();
+const NOTE = 'e2e: restarting the worker';
+
+test.slow();
+
+test.afterAll(async () => {
+  const client = new pg.Client({ connectionString: environment.databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DELETE FROM acknowledgements WHERE note LIKE 'e2e:%'`);
+  } finally {
+    await client.end();
+  }
+});
+
+test('acknowledge from the pair page, then its incident from /incidents: each shows its badge', async ({ page }) => {
+  await page.goto(`/pairs/${stalled.symbol}/${stalled.timeframe}`);
+  const box = page.getByTestId('pair-ack');
+  await expect(box.getByTestId('ack-badge')).toHaveCount(0);
+  await box.getByRole('button', { name: 'Acknowledge…' }).click();
+  const submit = box.getByTestId('ack-submit');
+  await expect(submit).toBeDisabled();
+  await box.getByTestId('ack-note').fill(NOTE);
+  await box.getByLabel('Acknowledged for').selectOption({ label: '4 hours' });
+  await submit.click();
+  const badge = box.getByTestId('ack-badge');
+  await expect(badge).toContainText(`Ack'd by anonymous: ${NOTE}`);
+  await expect(badge).toContainText(/· until \d\d:\d\d UTC/);
+  // The pair's audit list shows the ack, from the UI.
+  const audit = page.getByTestId('pair-audit').getByTestId('audit-row').first();
+  await expect(audit).toContainText('ack');
+  await expect(audit).toContainText('ui');
+
+  await page.goto('/incidents');
+  const row = page
+    .getByTestId('incident-row')
+    .filter({ has: page.getByTestId('incident-cause').filter({ hasText: stalled.symbol }) })
+    .and(page.locator('[data-status="open"]'));
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId('ack-badge')).toHaveCount(0);
+  await row.getByRole('button', { name: 'Acknowledge…' }).click();
+  await row.getByTestId('ack-note').fill('e2e: on it');
+  await row.getByTestId('ack-submit').click();
+  await expect(row.getByTestId('ack-badge')).toHaveText("Ack'd by anonymous: e2e: on it");
+  // Resolved incidents have no ack and no button.
+  await expect(
+    page.locator('[data-testid="incident-row"][data-status="resolved"]').getByTestId('ack-open'),
+  ).toHaveCount(0);
+});

@@ -1,0 +1,80 @@
+import { badRequest } from '../api/errors';
+import { parseParams } from '../api/params';
+import type { PairKey } from '../api/pair-params';
+import { resetIncidentCaches } from '../api/incidents';
+import { resetPairCaches } from '../api/pair';
+import type { Identity } from '../auth/identity';
+import { ApiError } from '../shared/api-error';
+import { ackBodySchema, type AckBody, type AckResponse } from '../shared/acks';
+import { readJsonObject } from './params';
+import type { ActionSource } from './run';
+import { actionsStatus, getWritePool } from './write-pool';
+
+export type AckTarget = { incidentId: number } | { pair: PairKey };
+
+export async function parseAckBody(request: Request): Promise<AckBody> {
+  return parseParams(ackBodySchema, await readJsonObject(request));
+}
+
+/** /api/incidents/{id}/ack: a positive integer id, else 400. */
+export function parseIncidentId(raw: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(raw) || !Number.isSafeInteger(Number(raw)))
+    throw badRequest(`the incident id must be a positive integer, got ${JSON.stringify(raw.slice(0, 40))}`);
+  return Number(raw);
+}
+
+function failure(result: Record<string, unknown>): ApiError {
+  const message = typeof result.error === 'string' ? result.error : 'the acknowledgement failed';
+  if (result.sqlstate === 'P0002') return new ApiError(404, 'not_found', message);
+  if (result.sqlstate === '55000') return new ApiError(409, 'nothing_to_acknowledge', message);
+  return new ApiError(409, 'action_failed', message);
+}
+
+/**
+ * Acks an open incident or a problem pair through the write role (action_ack_incident /
+ * action_ack_pair of sql/definitions/acknowledgements.sql): the ack and its audit row, one
+ * transaction. The read caches are dropped so the next GET shows it.
+ */
+export async function acknowledge(
+  identity: Identity,
+  source: ActionSource,
+  target: AckTarget,
+  body: AckBody,
+): Promise<AckResponse> {
+  const status = await actionsStatus();
+  if (!status.writable) throw new ApiError(503, 'actions_unavailable', `actions are disabled: ${status.reason}`);
+  const until = body.until ? new Date(body.until).toISOString() : null;
+  const who = [identity.actor, identity.role, source];
+  const statement =
+    'incidentId' in target
+      ? { text: 'SELECT action_ack_incident($1, $2, $3, $4, $5, $6) AS r', values: [...who, target.incidentId] }
+      : {
+          text: 'SELECT action_ack_pair($1, $2, $3, $4, $5, $6, $7) AS r',
+          values: [...who, target.pair.symbol, target.pair.timeframe],
+        };
+  let result: Record<string, unknown>;
+  try {
+    const { rows } = await getWritePool().query<{ r: Record<string, unknown> }>(statement.text, [
+      ...statement.values,
+      body.note,
+      until,
+    ]);
+    result = rows[0]!.r;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    if (code === '22023') throw new ApiError(400, 'bad_request', message, { cause: error });
+    if (code === '42501') throw new ApiError(403, 'forbidden', message, { cause: error });
+    throw error;
+  }
+  if (result.ok !== true) throw failure(result);
+  resetIncidentCaches();
+  resetPairCaches();
+  return {
+    ok: true,
+    target: 'incidentId' in target ? `incident/${target.incidentId}` : `${target.pair.symbol}/${target.pair.timeframe}`,
+    ackId: Number(result.ack_id),
+    auditId: Number(result.audit_id),
+    ack: { by: identity.actor, note: body.note, at: new Date().toISOString(), until },
+  };
+}
