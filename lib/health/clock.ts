@@ -94,6 +94,8 @@ const ROW_FIELDS = {
   auditRepaired24h: 'fact',
   auditLastUtc: 'fact',
   market: 'session',
+  // the policy's name and thresholds: in the fingerprint, so a changed policy changes the ETag
+  policy: 'fact',
 } as const satisfies Record<keyof FrontierRow, 'fact' | 'clock' | 'session'>;
 const SESSION_FIELDS = {
   calendar: 'fact',

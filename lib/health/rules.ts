@@ -4,6 +4,7 @@ import { bootstrapSql, driftRepairSql, enableSql, failureHint, resetPairSql } fr
 import { isStalled, SEED_STALL_MINUTES } from './stall-rule';
 
 import { closedFinding, sourceSilence } from './market-session';
+import { thresholdsFor, type PolicyThresholds } from './policy';
 import { DEFAULT_RUN_INTERVAL_MINUTES, trendFromState } from './trend';
 import {
   HEALTH_STATES,
@@ -72,8 +73,12 @@ function driftFinding(row: FrontierRow): Finding {
   };
 }
 
-/** Every problem of an enabled pair, most severe first. */
-export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
+/** ", policy illiquid": which policy a threshold came from, after every threshold a sentence quotes. */
+const policyOf = (t: PolicyThresholds, key: keyof HealthThresholds) => `, policy ${t.from[key]}`;
+
+/** Every problem of an enabled pair, most severe first, judged by its policy's thresholds. */
+export function findProblems(row: FrontierRow, defaults: HealthThresholds): Finding[] {
+  const t = thresholdsFor(row, defaults);
   const found: Finding[] = [];
   const failing = row.consecutiveFailures > 0;
   // Idle runs (nothing complete to aggregate) still set last_success_utc, so a quiet market
@@ -114,8 +119,8 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
     found.push({
       state: 'STALLED',
       reason: row.lastSuccessUtc
-        ? `no success for ${formatMinutes(row.minutesSinceSuccess ?? 0)}, threshold ${t.stallMinutes} min`
-        : `no success since registration ${formatMinutes(row.minutesSinceSuccess ?? 0)} ago, threshold ${t.stallMinutes} min`,
+        ? `no success for ${formatMinutes(row.minutesSinceSuccess ?? 0)}, threshold ${t.stallMinutes} min${policyOf(t, 'stallMinutes')}`
+        : `no success since registration ${formatMinutes(row.minutesSinceSuccess ?? 0)} ago, threshold ${t.stallMinutes} min${policyOf(t, 'stallMinutes')}`,
       action: "check that a worker is running and not blocked on this pair's row lock",
     });
   }
@@ -127,21 +132,21 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
       failing || stalled ? '' : behind > t.lagBars ? '; the aggregator is succeeding' : '; the aggregator is fine';
     found.push({
       state: 'SOURCE_STALE',
-      reason: `source feed silent for ${formatMinutes(silence.minutes)}${silence.note}, threshold ${t.sourceStaleMinutes} min${aggregator}`,
+      reason: `source feed silent for ${formatMinutes(silence.minutes)}${silence.note}, threshold ${t.sourceStaleMinutes} min${policyOf(t, 'sourceStaleMinutes')}${aggregator}`,
       action: `check the market-data feed for ${row.symbol}; a weekend or trading halt looks like this too`,
     });
   }
   if (row.cursorStatus === 'OK' && behind > t.lagBars) {
     found.push({
       state: 'LAGGING',
-      reason: `${bars(behind)} behind, threshold ${bars(t.lagBars)}`,
+      reason: `${bars(behind)} behind, threshold ${bars(t.lagBars)}${policyOf(t, 'lagBars')}`,
       action: 'let it catch up; if it falls behind, raise WORKER_MAX_WINDOWS or WORKER_CONCURRENCY',
     });
   }
   if (row.cursorStatus === 'OK' && behind > 0 && row.barsPerRun !== null && row.barsPerRun < t.minBarsPerRun) {
     found.push({
       state: 'INEFFICIENT',
-      reason: `${row.barsPerRun} bars per run over recent runs while ${bars(behind)} behind, threshold ${t.minBarsPerRun} bars per run`,
+      reason: `${row.barsPerRun} bars per run over recent runs while ${bars(behind)} behind, threshold ${t.minBarsPerRun} bars per run${policyOf(t, 'minBarsPerRun')}`,
       action: "look at the recent runs' stop_reason and errors: runs move the cursor but write almost nothing",
     });
   }
@@ -150,11 +155,14 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
   return found;
 }
 
-function healthy(row: FrontierRow, t: HealthThresholds): Finding {
+function healthy(row: FrontierRow, t: PolicyThresholds): Finding {
   const behind = row.barsBehind ?? 0;
   return {
     state: 'OK',
-    reason: behind === 0 ? 'caught up' : `${bars(behind)} behind, within threshold ${bars(t.lagBars)}`,
+    reason:
+      behind === 0
+        ? 'caught up'
+        : `${bars(behind)} behind, within threshold ${bars(t.lagBars)}${policyOf(t, 'lagBars')}`,
     action: 'nothing to do',
   };
 }
@@ -175,8 +183,9 @@ export function derivePairHealth(
           action: `nothing to do unless it should run: ${enableSql(row.symbol, row.timeframe)}`,
         },
       ];
-  const primary = found[0] ?? healthy(row, thresholds);
-  const trend = trendFromState(row, { runIntervalMinutes, stallMinutes: thresholds.stallMinutes });
+  const own = thresholdsFor(row, thresholds);
+  const primary = found[0] ?? healthy(row, own);
+  const trend = trendFromState(row, { runIntervalMinutes, stallMinutes: own.stallMinutes });
   const verdict = {
     state: primary.state,
     severity: severityOf(primary.state),

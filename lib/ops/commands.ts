@@ -5,6 +5,7 @@ import { formatTable, formatTime } from './table';
 import { symbolProblem, TIMEFRAME_SYNTAX } from '../shared/pair-key';
 import { AUDIT_USAGE, AuditUsageError, parseAuditArgs, runAudit, type AuditCommand } from './audit';
 import { parseRetryArgs, retryPairs, type RetryCommand } from './retry';
+import { parsePolicyArgs, POLICY_USAGE, runPolicyCommand, type PolicyCommand } from './policy-commands';
 
 /** The operator commands of `npm run ops -- <command>`; parsing is separate so that it needs no database. */
 export type OpsCommand =
@@ -14,6 +15,7 @@ export type OpsCommand =
   | { kind: 'enable' | 'disable'; symbol: string; timeframes: string[] | 'all' }
   | AuditCommand
   | CalendarCommand
+  | PolicyCommand
   | RetryCommand;
 
 export const USAGE = `usage: npm run ops -- <command>
@@ -27,7 +29,7 @@ export const USAGE = `usage: npm run ops -- <command>
                                  and AHEAD cursor in the database (reset_aggregation_cursors)
   enable SYMBOL TF[,TF…]|all     let the worker run the pair(s) again
   disable SYMBOL TF[,TF…]|all    stop the worker running the pair(s)${CALENDAR_USAGE}
-${AUDIT_USAGE}
+${AUDIT_USAGE}${POLICY_USAGE}
   retry [--symbol S] [--timeframe TF]
                                  clear the retry backoff of failing pair(s): the next pass runs them
 
@@ -96,6 +98,8 @@ export function parseOpsArgs(argv: string[]): OpsCommand {
       }
     case 'calendar':
       return parseCalendarArgs(rest);
+    case 'policy':
+      return parsePolicyArgs(rest);
     case 'retry':
       return parseRetryArgs(rest);
     case undefined:
@@ -138,6 +142,8 @@ export async function runOpsCommand(
       return setEnabled(client, command.symbol, command.timeframes, command.kind === 'enable');
     case 'calendar':
       return runCalendarCommand(client, command);
+    case 'policy':
+      return runPolicyCommand(client, command);
     case 'retry':
       return retryPairs(client, command);
   }

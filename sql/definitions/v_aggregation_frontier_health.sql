@@ -6,6 +6,9 @@
 --   bars_per_run is over the last 20 runs that had work to do (failed runs count 0 bars);
 --     runs that found nothing complete to aggregate are left out, so quiet hours and
 --     daily bars do not look inefficient. NULL before the first such run.
+--   health_policy and policy_*: the health policy that applies to the pair (sql/019, docs/HEALTH.md)
+--     and its thresholds; NULL where none applies or the policy leaves a threshold to the
+--     default, which is the dashboard's environment (HEALTH_STALL_MINUTES, …).
 -- Minutes and bars_per_run are double precision rounded to 0.1 and 0.001: numeric
 -- arithmetic here cost more than the index look-ups at 30,000 pairs (docs/PERFORMANCE.md).
 CREATE OR REPLACE VIEW v_aggregation_frontier_health AS
@@ -32,9 +35,30 @@ SELECT s.canonical_symbol,
        s.consecutive_failures,
        s.total_runs,
        s.total_bars_written,
-       round(s.recent_bars_sum * 1000.0::float8 / nullif(cardinality(s.recent_bars), 0)) / 1000 AS bars_per_run
+       round(s.recent_bars_sum * 1000.0::float8 / nullif(cardinality(s.recent_bars), 0)) / 1000 AS bars_per_run,
+       hp.policy AS health_policy,
+       hp.stall_minutes AS policy_stall_minutes,
+       hp.lag_bars AS policy_lag_bars,
+       hp.source_stale_minutes AS policy_source_stale_minutes,
+       hp.min_bars_per_run AS policy_min_bars_per_run
   FROM data_agg_state s
   JOIN agg_timeframes t ON t.timeframe = s.timeframe
+  -- The policy of each pair a policy matches, in health_policy_candidates' order. With no policy
+  -- the join's inner side is empty and costs nothing; exact names are index look-ups.
+  LEFT JOIN (
+    SELECT DISTINCT ON (c.canonical_symbol, c.timeframe) c.canonical_symbol, c.timeframe, p.policy,
+           p.stall_minutes, p.lag_bars, p.source_stale_minutes, p.min_bars_per_run
+      FROM health_policies p
+      CROSS JOIN LATERAL (
+        SELECT d.canonical_symbol, d.timeframe FROM data_agg_state d
+         WHERE p.match = 'exact' AND d.canonical_symbol = p.pattern AND (p.timeframe IS NULL OR d.timeframe = p.timeframe)
+        UNION ALL
+        SELECT d.canonical_symbol, d.timeframe FROM data_agg_state d
+         WHERE p.match = 'like' AND d.canonical_symbol LIKE p.pattern AND (p.timeframe IS NULL OR d.timeframe = p.timeframe)
+      ) c
+     ORDER BY c.canonical_symbol, c.timeframe, p.match = 'like', length(replace(replace(p.pattern, '%', ''), '_', '')) DESC,
+              p.timeframe IS NULL, p.policy
+  ) hp ON hp.canonical_symbol = s.canonical_symbol AND hp.timeframe = s.timeframe
   -- One index-only look-up per symbol: the planner memoizes it across the symbol's timeframes.
   LEFT JOIN LATERAL (
     SELECT b.ts_utc AS max_ts FROM bars_1m b
