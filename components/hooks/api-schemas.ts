@@ -108,6 +108,11 @@ const PAIR_HEALTH_FIELDS = {
     value === undefined ||
     value === null ||
     (typeof value === 'object' && typeof (value as Record<string, unknown>).name === 'string'),
+  // Absent or null (none), or the maintenance window the pair is in (docs/MAINTENANCE.md).
+  maintenance: (value) =>
+    value === undefined ||
+    value === null ||
+    (typeof value === 'object' && typeof (value as Record<string, unknown>).endsAt === 'string'),
 } satisfies Record<keyof PairHealth, FieldCheck>;
 const PAIR_HEALTH_CHECKS = Object.entries(PAIR_HEALTH_FIELDS);
 

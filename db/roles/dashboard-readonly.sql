@@ -26,5 +26,7 @@ GRANT SELECT ON v_aggregation_frontier_health, data_agg_state, data_agg_runs, ag
 GRANT SELECT ON v_symbol_market_session TO frontier_dashboard;
 GRANT SELECT ON pair_state_current, pair_state_intervals, incidents, incident_pairs TO frontier_dashboard;
 GRANT SELECT ON worker_heartbeats TO frontier_dashboard;
+-- Health policies (sql/019) and maintenance windows (sql/018): listed on the pages and the API.
+GRANT SELECT ON health_policies, maintenance_windows, v_pair_maintenance TO frontier_dashboard;
 -- Read-only statistics (pg_stat_wal_receiver, docs/RELIABILITY.md "Reading from a standby").
 GRANT pg_read_all_stats TO frontier_dashboard;

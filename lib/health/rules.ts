@@ -5,6 +5,7 @@ import { isStalled, SEED_STALL_MINUTES } from './stall-rule';
 
 import { closedFinding, sourceSilence } from './market-session';
 import { thresholdsFor, type PolicyThresholds } from './policy';
+import { STATE_LABELS } from './state-labels';
 import { DEFAULT_RUN_INTERVAL_MINUTES, trendFromState } from './trend';
 import {
   HEALTH_STATES,
@@ -155,6 +156,24 @@ export function findProblems(row: FrontierRow, defaults: HealthThresholds): Find
   return found;
 }
 
+/**
+ * Inside a maintenance window (sql/018) a pair that would be a problem is MAINTENANCE: quiet like
+ * CLOSED. Its sentence says what it would be, and the other findings stay listed after it.
+ */
+function underMaintenance(row: FrontierRow, found: Finding[]): Finding[] {
+  const window = row.maintenance;
+  const primary = found[0];
+  if (!window || !primary || !isProblem(primary.state)) return found;
+  return [
+    {
+      state: 'MAINTENANCE',
+      reason: `maintenance until ${formatUtc(window.endsAt)} (${window.reason}, by ${window.createdBy}); would be ${STATE_LABELS[primary.state]}: ${primary.reason}`,
+      action: `nothing to do until the window ends; to end it early: npm run ops -- maintenance end ${window.id}`,
+    },
+    ...found,
+  ];
+}
+
 function healthy(row: FrontierRow, t: PolicyThresholds): Finding {
   const behind = row.barsBehind ?? 0;
   return {
@@ -175,7 +194,7 @@ export function derivePairHealth(
 ): PairHealth {
   // A disabled pair is not processed, so it would always look stalled; that is no problem.
   const found: Finding[] = row.enabled
-    ? findProblems(row, thresholds)
+    ? underMaintenance(row, findProblems(row, thresholds))
     : [
         {
           state: 'DISABLED',
@@ -250,7 +269,7 @@ export function compareWorstFirst(a: PairHealth, b: PairHealth): number {
  * metrics, the list's problems and the SQL's history_is_problem (checked against this list in
  * test/sql/problem-states.test.ts) all use it.
  */
-export const QUIET_STATES: readonly HealthState[] = ['OK', 'DISABLED', 'CLOSED'];
+export const QUIET_STATES: readonly HealthState[] = ['OK', 'DISABLED', 'CLOSED', 'MAINTENANCE'];
 export const PROBLEM_STATES: readonly HealthState[] = HEALTH_STATES.filter((state) => !QUIET_STATES.includes(state));
 
 export function isProblem(state: HealthState): boolean {

@@ -3,7 +3,7 @@
 // mapped to camelCase here and nowhere else.
 import type { MarketSession } from '../health/market-session';
 import { query } from '../server/db';
-import type { CursorStatus, FrontierRow, HealthPolicy, SourceFrontierSample } from '../shared/types';
+import type { CursorStatus, FrontierRow, HealthPolicy, PairMaintenance, SourceFrontierSample } from '../shared/types';
 
 /**
  * A timestamptz as ISO-8601 UTC text (as Date.toISOString writes it). For 30,000 rows the
@@ -104,14 +104,36 @@ SELECT v.canonical_symbol, v.timeframe, extract(epoch FROM t.step) / 60 AS step_
        v.bars_per_run, s.recent_bars, s.audit_unrepaired, ${iso('s.audit_unrepaired_from')}, ${iso('s.audit_unrepaired_to')},
        CASE WHEN cardinality(s.audit_repairs_utc) = 0 THEN 0
             ELSE agg_audit_repaired_since(s.audit_repairs_utc, s.audit_repairs_n, now() - interval '24 hours') END AS audit_repaired_24h,
-       ${iso('s.audit_last_utc')}, ${MARKET_SELECT}, ${POLICY_SELECT}
+       ${iso('s.audit_last_utc')}, ${MARKET_SELECT}, ${POLICY_SELECT},
+       mw.window_id, ${iso('mw.starts_at')}, ${iso('mw.ends_at')}, mw.reason AS maintenance_reason, mw.created_by AS maintenance_by
   FROM v_aggregation_frontier_health v
   JOIN data_agg_state s ON s.canonical_symbol = v.canonical_symbol AND s.timeframe = v.timeframe
   JOIN agg_timeframes t ON t.timeframe = v.timeframe
-  ${MARKET_JOIN}`;
+  ${MARKET_JOIN}
+  LEFT JOIN v_pair_maintenance mw ON mw.canonical_symbol = v.canonical_symbol AND mw.timeframe = v.timeframe`;
+
+/** The maintenance window a pair is in now (v_pair_maintenance, sql/018); NULLs when none. */
+export interface MaintenanceDbColumns {
+  window_id: number | null;
+  starts_at: string | null;
+  ends_at: string | null;
+  maintenance_reason: string | null;
+  maintenance_by: string | null;
+}
+
+function maintenanceOf(row: MaintenanceDbColumns): PairMaintenance | null {
+  if (row.window_id === null) return null;
+  return {
+    id: row.window_id,
+    startsAt: row.starts_at!,
+    endsAt: row.ends_at!,
+    reason: row.maintenance_reason ?? '',
+    createdBy: row.maintenance_by ?? '',
+  };
+}
 
 /** As node-postgres returns it (NUMERIC and INT8 parse as numbers, see lib/db.ts). */
-export interface FrontierDbRow extends MarketDbColumns, PolicyDbColumns {
+export interface FrontierDbRow extends MarketDbColumns, PolicyDbColumns, MaintenanceDbColumns {
   canonical_symbol: string;
   timeframe: string;
   step_minutes: number;
@@ -179,6 +201,7 @@ export function toFrontierRow(
     auditLastUtc: row.audit_last_utc,
     market: parseMarket(row),
     policy: parsePolicy(row),
+    maintenance: maintenanceOf(row),
   };
 }
 

@@ -25,6 +25,9 @@ export const envSchema = z.object({
   DATABASE_URL: connectionUrl,
   // The dashboard's reads, when they should go to a replica (docs/RELIABILITY.md); what writes uses DATABASE_URL.
   DATABASE_READ_URL: connectionUrl,
+  // Operator actions (maintenance windows, docs/MAINTENANCE.md): a role that may EXECUTE the action
+  // functions; DATABASE_URL when unset.
+  DATABASE_WRITE_URL: connectionUrl,
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -13,6 +13,7 @@ export const HEALTH_STATES = [
   'SOURCE_STALE',
   'LAGGING',
   'INEFFICIENT',
+  'MAINTENANCE',
   'CLOSED',
   'OK',
   'DISABLED',
@@ -80,6 +81,17 @@ export interface FrontierRow {
   market?: import('../health/market-session').MarketSession | null;
   /** the pair's health policy (sql/019); null or absent: the default policy (the environment) */
   policy?: HealthPolicy | null;
+  /** the maintenance window the pair is in now (sql/018); null or absent: none */
+  maintenance?: PairMaintenance | null;
+}
+
+/** An active maintenance window as a pair sees it (v_pair_maintenance, docs/MAINTENANCE.md). */
+export interface PairMaintenance {
+  id: number;
+  startsAt: string;
+  endsAt: string;
+  reason: string;
+  createdBy: string;
 }
 
 export interface PairHealth extends FrontierRow {

@@ -141,11 +141,11 @@ describe('GET /api/health', () => {
   test.each([
     [
       '?state=',
-      'state must be one of AHEAD, NULL, FAILING, STALLED, DRIFT, SOURCE_STALE, LAGGING, INEFFICIENT, CLOSED, OK, DISABLED, got ""',
+      'state must be one of AHEAD, NULL, FAILING, STALLED, DRIFT, SOURCE_STALE, LAGGING, INEFFICIENT, MAINTENANCE, CLOSED, OK, DISABLED, got ""',
     ],
     [
       '?state=OK,',
-      'state must be one of AHEAD, NULL, FAILING, STALLED, DRIFT, SOURCE_STALE, LAGGING, INEFFICIENT, CLOSED, OK, DISABLED, got ""',
+      'state must be one of AHEAD, NULL, FAILING, STALLED, DRIFT, SOURCE_STALE, LAGGING, INEFFICIENT, MAINTENANCE, CLOSED, OK, DISABLED, got ""',
     ],
     ['?state=BROKEN', 'got "BROKEN"'],
     ['?timeframe=7m', 'timeframe must be one of 5m, 15m, 30m, 1h, 4h, 1d, got "7m"'],

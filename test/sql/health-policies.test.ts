@@ -40,7 +40,7 @@ describe('which policy applies to a pair', () => {
     ['AAPL', '1d', 'everything-daily', 2000, '% matches every symbol, on 1d only'],
     ['AAPL', '5m', null, null, 'no policy: the default'],
     ['EURUSD', '1h', null, null, 'no policy: the default'],
-  ])('%s %s → %s (%s)', async (symbol, timeframe, policy, stall) => {
+  ])('%s %s → %s (%s)', async (...[symbol, timeframe, policy, stall]: [string, string, string | null, number | null, string]) => {
     const view = await db.one<Resolved>(
       `SELECT canonical_symbol, timeframe, health_policy, policy_stall_minutes FROM v_aggregation_frontier_health
         WHERE canonical_symbol = $1 AND timeframe = $2`, [symbol, timeframe]);

@@ -124,6 +124,7 @@ describe('clockFreeRow', () => {
     auditLastUtc: G0,
     market: openMarket({ isOpen: false }),
     policy: { name: 'illiquid', stallMinutes: 120, lagBars: null, sourceStaleMinutes: 240, minBarsPerRun: null },
+    maintenance: { id: 7, startsAt: G0, endsAt: G0, reason: 'vendor upgrade', createdBy: 'alice' },
   };
   test.each(Object.entries(changes).filter(([, value]) => value !== 'clock'))(
     'a change of %s changes it',

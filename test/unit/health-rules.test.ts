@@ -211,6 +211,7 @@ describe('derivePairHealth: state and sentences', () => {
         'SOURCE_STALE',
         'LAGGING',
         'INEFFICIENT',
+        'MAINTENANCE',
         'CLOSED',
         'OK',
         'DISABLED',

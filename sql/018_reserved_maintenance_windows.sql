@@ -1,2 +1,0 @@
--- Placeholder on branch policies: maintenance windows (018) are not on this branch yet.
-SELECT 1;
