@@ -6,6 +6,12 @@ import { symbolProblem, TIMEFRAME_SYNTAX } from '../shared/pair-key';
 import { AUDIT_USAGE, AuditUsageError, parseAuditArgs, runAudit, type AuditCommand } from './audit';
 import { parseRetryArgs, retryPairs, type RetryCommand } from './retry';
 import { parsePolicyArgs, POLICY_USAGE, runPolicyCommand, type PolicyCommand } from './policy-commands';
+import {
+  MAINTENANCE_USAGE,
+  parseMaintenanceArgs,
+  runMaintenanceCommand,
+  type MaintenanceCommand,
+} from './maintenance-commands';
 
 /** The operator commands of `npm run ops -- <command>`; parsing is separate so that it needs no database. */
 export type OpsCommand =
@@ -16,6 +22,7 @@ export type OpsCommand =
   | AuditCommand
   | CalendarCommand
   | PolicyCommand
+  | MaintenanceCommand
   | RetryCommand;
 
 export const USAGE = `usage: npm run ops -- <command>
@@ -29,7 +36,7 @@ export const USAGE = `usage: npm run ops -- <command>
                                  and AHEAD cursor in the database (reset_aggregation_cursors)
   enable SYMBOL TF[,TF…]|all     let the worker run the pair(s) again
   disable SYMBOL TF[,TF…]|all    stop the worker running the pair(s)${CALENDAR_USAGE}
-${AUDIT_USAGE}${POLICY_USAGE}
+${AUDIT_USAGE}${POLICY_USAGE}${MAINTENANCE_USAGE}
   retry [--symbol S] [--timeframe TF]
                                  clear the retry backoff of failing pair(s): the next pass runs them
 
@@ -100,6 +107,8 @@ export function parseOpsArgs(argv: string[]): OpsCommand {
       return parseCalendarArgs(rest);
     case 'policy':
       return parsePolicyArgs(rest);
+    case 'maintenance':
+      return parseMaintenanceArgs(rest);
     case 'retry':
       return parseRetryArgs(rest);
     case undefined:
@@ -144,6 +153,8 @@ export async function runOpsCommand(
       return runCalendarCommand(client, command);
     case 'policy':
       return runPolicyCommand(client, command);
+    case 'maintenance':
+      return runMaintenanceCommand(client, command);
     case 'retry':
       return retryPairs(client, command);
   }
