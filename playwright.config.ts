@@ -62,6 +62,8 @@ export default defineConfig({
         // The read-only role the global setup creates: the dashboard needs SELECT only
         // (e2e/least-privilege.spec.ts proves it).
         DATABASE_URL: environment.dashboardDatabaseUrl,
+        // Operator actions (maintenance windows) write through their own connection.
+        DATABASE_WRITE_URL: environment.databaseUrl,
         PG_APPLICATION_NAME: 'frontier-e2e-app',
         LOG_LEVEL: 'warn',
         // Nothing configured: open, as on the embedded demo. The access rules are tested on

@@ -29,6 +29,7 @@ import { overviewHref, pairHref } from '@/components/ui/pair-href';
 import { PairNotFound } from '@/components/status/pair-not-found';
 import { useLastOverviewHref } from '@/components/ui/last-overview';
 import { cn } from '@/components/ui/cn';
+import { MaintenanceForm } from '@/components/maintenance/maintenance-form';
 
 function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
   return (
@@ -110,6 +111,7 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
                 <PairVerdict pair={pair} />
                 <PairSince stateSince={pair.state_since} nextRetryUtc={detail.data?.nextRetryUtc} />
                 <PairFacts pair={pair} />
+                <MaintenanceForm pair={pair} />
 
                 <Section title="State history" id="state-history-title">
                   <PairStateHistory symbol={symbol} timeframe={timeframe} />

@@ -158,7 +158,8 @@ export function findProblems(row: FrontierRow, defaults: HealthThresholds): Find
 
 /**
  * Inside a maintenance window (sql/018) a pair that would be a problem is MAINTENANCE: quiet like
- * CLOSED. Its sentence says what it would be, and the other findings stay listed after it.
+ * CLOSED. Its sentence says what it would be (the primary finding's sentence), and the other
+ * findings stay listed after it.
  */
 function underMaintenance(row: FrontierRow, found: Finding[]): Finding[] {
   const window = row.maintenance;
@@ -170,7 +171,7 @@ function underMaintenance(row: FrontierRow, found: Finding[]): Finding[] {
       reason: `maintenance until ${formatUtc(window.endsAt)} (${window.reason}, by ${window.createdBy}); would be ${STATE_LABELS[primary.state]}: ${primary.reason}`,
       action: `nothing to do until the window ends; to end it early: npm run ops -- maintenance end ${window.id}`,
     },
-    ...found,
+    ...found.slice(1),
   ];
 }
 
