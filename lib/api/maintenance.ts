@@ -5,6 +5,7 @@ import { writeQuery } from '../server/write-db';
 import { iso } from '../queries/frontier';
 import { symbolProblem, TIMEFRAME_SYNTAX } from '../shared/pair-key';
 import { badRequest, notFound } from './errors';
+import { resetPairCaches } from './pair';
 import { snapshotCache } from './snapshot';
 
 /**
@@ -97,7 +98,9 @@ export function parseWindowId(value: string): number {
 async function callAction<T>(name: string, sql: string, params: unknown[]): Promise<T> {
   try {
     const rows = await writeQuery<{ r: T }>(name, sql, params);
-    snapshotCache.clear(); // the pages show the new state at their next poll, not after the TTL
+    // the pages show the new state at their next poll, not after the caches' TTL
+    snapshotCache.clear();
+    resetPairCaches();
     return rows[0]!.r;
   } catch (error) {
     const code = (error as { code?: string }).code;
