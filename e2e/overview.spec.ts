@@ -36,7 +36,7 @@ test('every health state appears on the overview: counts, heatmap and table', as
 
   // Each heatmap square names its pair, state and reason for people who cannot see colour.
   await expect(
-    page.getByRole('link', { name: /^USDCAD 5m: Stalled — no success for \d+ min, threshold 60 min$/ }),
+    page.getByRole('link', { name: /^USDCAD 5m: Stalled — no success for \d+ min, threshold 60 min, policy default$/ }),
   ).toBeVisible();
   await expect(
     page.getByRole('link', { name: /^SOLUSD 5m: No cursor — cursor is NULL: never bootstrapped$/ }),

@@ -8,7 +8,7 @@ test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 test('the pair charts draw the run history, with failures marked on the time axis', async ({ page }) => {
   const { symbol, timeframe, runs, failedRuns } = HISTORY_PAIR;
   await page.goto(`/pairs/${symbol}/${timeframe}`);
-  await expect(page.getByTestId('pair-verdict')).toContainText('30 bars behind, threshold 3 bars');
+  await expect(page.getByTestId('pair-verdict')).toContainText('30 bars behind, threshold 3 bars, policy default');
   await expect(page.getByTestId('pair-facts')).toContainText(/Catching up, ETA ~\d+ min/);
 
   const frontier = page.getByTestId('chart-frontier');

@@ -131,6 +131,8 @@ test('overview on a phone', async ({ page }) => {
     window.scrollTo(0, table.getBoundingClientRect().top + window.scrollY - header - 8);
   });
   await shoot(page, 'overview-phone.png');
+});
+
 test('reset preview and the audit log', async ({ page }) => {
   const ahead = PROBLEM_PAIRS.find((pair) => pair.state === 'AHEAD')!;
   await page.goto(`/pairs/${ahead.symbol}/${ahead.timeframe}`);

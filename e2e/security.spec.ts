@@ -214,7 +214,7 @@ test.describe('the server with basic auth and a kiosk token', () => {
     await page.goto('/');
     await expect(page.getByTestId('count-value-OK')).toHaveText(String(expectedCounts().OK));
     await page.goto(`/pairs/${PAIR}`);
-    await expect(page.getByTestId('pair-verdict')).toContainText('30 bars behind, threshold 3 bars');
+    await expect(page.getByTestId('pair-verdict')).toContainText('30 bars behind, threshold 3 bars, policy default');
     expect(await unexpectedCspViolations(guards)).toEqual([]);
     expect(guards.pageErrors).toEqual([]);
     await context.close();

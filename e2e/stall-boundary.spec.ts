@@ -25,7 +25,7 @@ test('at 60.0 min a pair is neither STALLED nor in the "stalled" preset; at 60.1
   const row = (symbol: string) => page.getByTestId('health-row').filter({ hasText: symbol });
   await expect(row('EDGE60')).toHaveAttribute('data-state', 'OK');
   await expect(row('EDGE61')).toHaveAttribute('data-state', 'STALLED');
-  await expect(row('EDGE61')).toContainText('no success for 60 min, threshold 60 min');
+  await expect(row('EDGE61')).toContainText('no success for 60 min, threshold 60 min, policy default');
 
   await page.getByTestId('preset-stalled').click();
   await expect(page).toHaveURL(/preset=stalled/);

@@ -1,4 +1,4 @@
-// npm run ops -- <command>: register, health, reset, enable, disable, audit, calendar, retry, token (see lib/ops/commands.ts).
+// npm run ops -- <command>: register, health, reset, enable, disable, audit, calendar, policy, maintenance, retry, token (see lib/ops/commands.ts).
 // Exit codes: 0 done, 1 failed (database error, nothing found), 2 bad arguments, 3 audit found drift it did not repair.
 import { connectClient } from '../lib/server/connect';
 import { env } from '../lib/server/env';

@@ -105,6 +105,16 @@ const PAIR_HEALTH_FIELDS = {
     (typeof value === 'object' &&
       typeof (value as Record<string, unknown>).calendar === 'string' &&
       typeof (value as Record<string, unknown>).isOpen === 'boolean'),
+  // Absent or null (the default policy), or the pair's health policy (lib/health/policy.ts).
+  policy: (value) =>
+    value === undefined ||
+    value === null ||
+    (typeof value === 'object' && typeof (value as Record<string, unknown>).name === 'string'),
+  // Absent or null (none), or the maintenance window the pair is in (docs/MAINTENANCE.md).
+  maintenance: (value) =>
+    value === undefined ||
+    value === null ||
+    (typeof value === 'object' && typeof (value as Record<string, unknown>).endsAt === 'string'),
 } satisfies Record<keyof PairHealth, FieldCheck>;
 const PAIR_HEALTH_CHECKS = Object.entries(PAIR_HEALTH_FIELDS);
 

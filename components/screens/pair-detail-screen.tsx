@@ -33,6 +33,7 @@ import { PairActionsPanel } from '@/components/actions/pair-actions-panel';
 import { AckForm } from '@/components/actions/ack-form';
 import { AckBadge } from '@/components/status/ack-badge';
 import { isProblem } from '@/lib/health/rules';
+import { MaintenanceForm } from '@/components/maintenance/maintenance-form';
 
 function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
   return (
@@ -114,6 +115,7 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
                 <PairVerdict pair={pair} />
                 <PairSince stateSince={pair.state_since} nextRetryUtc={detail.data?.nextRetryUtc} />
                 <PairFacts pair={pair} />
+                <MaintenanceForm pair={pair} />
 
                 <Section title="Actions" id="actions-title">
                   {(isProblem(pair.state) || detail.data?.ack) && (

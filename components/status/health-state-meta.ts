@@ -10,6 +10,7 @@ import {
   Snail,
   TimerOff,
   Unplug,
+  Wrench,
   type LucideIcon,
 } from 'lucide-react';
 import { STATE_LABELS } from '@/lib/health/state-labels';
@@ -102,6 +103,15 @@ export const STATE_META: Record<HealthState, StateMeta> = {
     badge: 'bg-sky-50 text-sky-800 ring-sky-300',
     solid: 'bg-state-inefficient text-white',
     text: 'text-state-inefficient',
+  },
+  MAINTENANCE: {
+    label: STATE_LABELS.MAINTENANCE,
+    meaning: 'Inside a planned maintenance window: a problem here is expected, not alerted.',
+    icon: Wrench,
+    color: 'var(--color-state-maintenance)',
+    badge: 'bg-teal-50 text-teal-800 ring-teal-300',
+    solid: 'bg-state-maintenance text-white',
+    text: 'text-state-maintenance',
   },
   CLOSED: {
     label: STATE_LABELS.CLOSED,

@@ -8,7 +8,8 @@ import { ApiError } from '../shared/api-error';
 import { ackBodySchema, type AckBody, type AckResponse } from '../shared/acks';
 import { readJsonObject } from './params';
 import type { ActionSource } from './run';
-import { actionsStatus, getWritePool } from './write-pool';
+import { getWritePool } from '../server/write-db';
+import { actionsStatus } from './write-pool';
 
 export type AckTarget = { incidentId: number } | { pair: PairKey };
 

@@ -9,7 +9,8 @@ import {
   type PairActionResponse,
 } from '../shared/actions';
 import type { PairKey } from '../api/pair-params';
-import { actionsStatus, getWritePool } from './write-pool';
+import { getWritePool } from '../server/write-db';
+import { actionsStatus } from './write-pool';
 
 export type ActionSource = 'ui' | 'api' | 'ops';
 

@@ -1,50 +1,20 @@
-import type pg from 'pg';
-import { createHostListPool } from '../server/connect';
+import { closeWritePool as closeSharedWritePool, getWritePool } from '../server/write-db';
 import { env } from '../server/env';
 import { log } from '../server/log';
 import type { ActionsStatus } from '../shared/actions';
 
-let pool: pg.Pool | undefined;
-
-/** Actions wait up to lock_timeout (5 s, in each function) for the worker's lock on the pair. */
-const ACTION_STATEMENT_TIMEOUT_MS = 60_000;
-
-/** The writable connection of the dashboard: DATABASE_WRITE_URL, else DATABASE_URL (a host list works). */
+/**
+ * The writable connection of the dashboard: DATABASE_WRITE_URL, else DATABASE_URL (a host list
+ * works). Its pool is lib/server/write-db.ts, shared with the maintenance windows' routes.
+ */
 export function writeUrl(): string | undefined {
   const config = env();
   return config.DATABASE_WRITE_URL ?? config.DATABASE_URL;
 }
 
-/**
- * A small pool of its own, apart from the reads' (lib/server/db.ts): the reads may be on a
- * replica or a read-only role, and a burst of reads must not hold the connections an action needs.
- * read-write, so a host list never lands it on a standby.
- */
-export function getWritePool(): pg.Pool {
-  if (!pool) {
-    const url = writeUrl();
-    if (!url) throw new Error('neither DATABASE_WRITE_URL nor DATABASE_URL is set');
-    pool = createHostListPool(
-      url,
-      {
-        max: 2,
-        connectionTimeoutMillis: env().PG_CONNECT_TIMEOUT_MS,
-        statement_timeout: ACTION_STATEMENT_TIMEOUT_MS,
-        idleTimeoutMillis: 30_000,
-        application_name: 'frontier-actions',
-      },
-      { defaultTargetSessionAttrs: 'read-write' },
-    );
-    pool.on('error', (error) => log.warn('idle write connection lost', { error: error.message }));
-  }
-  return pool;
-}
-
 export async function closeWritePool(): Promise<void> {
-  const current = pool;
-  pool = undefined;
   statusCache = undefined;
-  await current?.end();
+  await closeSharedWritePool();
 }
 
 /** Every function the write path calls; the status says which one the role may not run. */

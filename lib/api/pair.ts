@@ -1,4 +1,5 @@
 import { derivePairHealth } from '../health/rules';
+import { thresholdsFor } from '../health/policy';
 import { withoutHistoryIfMissing } from '../queries/history';
 import { fetchPairAck } from '../queries/acks';
 import {
@@ -59,7 +60,10 @@ async function loadDetail(key: PairKey): Promise<PairDetailResponse | null> {
   const health = derivePairHealth(rowAtDataAsOf(row, replication), thresholds, runIntervalMinutes);
   health.state_since = stateSinceFor(health.state, since);
   const pair = markUnconfirmed(
-    refineTrendWithHistory(health, history, { runIntervalMinutes, stallMinutes: thresholds.stallMinutes }),
+    refineTrendWithHistory(health, history, {
+      runIntervalMinutes,
+      stallMinutes: thresholdsFor(row, thresholds).stallMinutes,
+    }),
     replication,
   );
   return { generatedAt, pair, history, sourceFrontier, remediationSql: remediationSql(pair), nextRetryUtc, ack };

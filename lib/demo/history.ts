@@ -14,7 +14,7 @@ const PAST = [
     state: 'SOURCE_STALE',
     hoursAgo: 50,
     minutes: 45,
-    reason: 'source feed silent for 15 min, threshold 15 min; the aggregator is fine',
+    reason: 'source feed silent for 15 min, threshold 15 min, policy default; the aggregator is fine',
   },
   // Yesterday USDJPY failed on three timeframes with one error, 20 minutes.
   {
@@ -32,7 +32,7 @@ const PAST = [
     state: 'LAGGING',
     hoursAgo: 5,
     minutes: 40,
-    reason: 'flapping: 6 changes in 10.0 min; now 4 bars behind, threshold 3 bars',
+    reason: 'flapping: 6 changes in 10.0 min; now 4 bars behind, threshold 3 bars, policy default',
     flapping: true,
   },
 ] as const;

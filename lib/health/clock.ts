@@ -94,6 +94,10 @@ const ROW_FIELDS = {
   auditRepaired24h: 'fact',
   auditLastUtc: 'fact',
   market: 'session',
+  // the policy's name and thresholds: in the fingerprint, so a changed policy changes the ETag
+  policy: 'fact',
+  // the maintenance window the pair is in: it starts and ends by a change of the row
+  maintenance: 'fact',
 } as const satisfies Record<keyof FrontierRow, 'fact' | 'clock' | 'session'>;
 const SESSION_FIELDS = {
   calendar: 'fact',

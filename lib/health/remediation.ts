@@ -123,6 +123,11 @@ export function remediationSql(pair: PairHealth): string | null {
         "-- the symbol's market calendar, and its state now (docs/SESSIONS.md)",
         `SELECT * FROM market_session_at(${symbol}, now());`,
       ].join('\n');
+    case 'MAINTENANCE':
+      return [
+        '-- the maintenance window this pair is in (docs/MAINTENANCE.md); it ends by itself',
+        `SELECT * FROM v_pair_maintenance WHERE ${where};`,
+      ].join('\n');
     case 'OK':
       return null;
   }

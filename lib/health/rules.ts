@@ -4,6 +4,8 @@ import { bootstrapSql, driftRepairSql, enableSql, failureHint, resetPairSql } fr
 import { isStalled, SEED_STALL_MINUTES } from './stall-rule';
 
 import { closedFinding, sourceSilence } from './market-session';
+import { thresholdsFor, type PolicyThresholds } from './policy';
+import { STATE_LABELS } from './state-labels';
 import { DEFAULT_RUN_INTERVAL_MINUTES, trendFromState } from './trend';
 import {
   HEALTH_STATES,
@@ -72,8 +74,12 @@ function driftFinding(row: FrontierRow): Finding {
   };
 }
 
-/** Every problem of an enabled pair, most severe first. */
-export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
+/** ", policy illiquid": which policy a threshold came from, after every threshold a sentence quotes. */
+const policyOf = (t: PolicyThresholds, key: keyof HealthThresholds) => `, policy ${t.from[key]}`;
+
+/** Every problem of an enabled pair, most severe first, judged by its policy's thresholds. */
+export function findProblems(row: FrontierRow, defaults: HealthThresholds): Finding[] {
+  const t = thresholdsFor(row, defaults);
   const found: Finding[] = [];
   const failing = row.consecutiveFailures > 0;
   // Idle runs (nothing complete to aggregate) still set last_success_utc, so a quiet market
@@ -114,8 +120,8 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
     found.push({
       state: 'STALLED',
       reason: row.lastSuccessUtc
-        ? `no success for ${formatMinutes(row.minutesSinceSuccess ?? 0)}, threshold ${t.stallMinutes} min`
-        : `no success since registration ${formatMinutes(row.minutesSinceSuccess ?? 0)} ago, threshold ${t.stallMinutes} min`,
+        ? `no success for ${formatMinutes(row.minutesSinceSuccess ?? 0)}, threshold ${t.stallMinutes} min${policyOf(t, 'stallMinutes')}`
+        : `no success since registration ${formatMinutes(row.minutesSinceSuccess ?? 0)} ago, threshold ${t.stallMinutes} min${policyOf(t, 'stallMinutes')}`,
       action: "check that a worker is running and not blocked on this pair's row lock",
     });
   }
@@ -127,21 +133,21 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
       failing || stalled ? '' : behind > t.lagBars ? '; the aggregator is succeeding' : '; the aggregator is fine';
     found.push({
       state: 'SOURCE_STALE',
-      reason: `source feed silent for ${formatMinutes(silence.minutes)}${silence.note}, threshold ${t.sourceStaleMinutes} min${aggregator}`,
+      reason: `source feed silent for ${formatMinutes(silence.minutes)}${silence.note}, threshold ${t.sourceStaleMinutes} min${policyOf(t, 'sourceStaleMinutes')}${aggregator}`,
       action: `check the market-data feed for ${row.symbol}; a weekend or trading halt looks like this too`,
     });
   }
   if (row.cursorStatus === 'OK' && behind > t.lagBars) {
     found.push({
       state: 'LAGGING',
-      reason: `${bars(behind)} behind, threshold ${bars(t.lagBars)}`,
+      reason: `${bars(behind)} behind, threshold ${bars(t.lagBars)}${policyOf(t, 'lagBars')}`,
       action: 'let it catch up; if it falls behind, raise WORKER_MAX_WINDOWS or WORKER_CONCURRENCY',
     });
   }
   if (row.cursorStatus === 'OK' && behind > 0 && row.barsPerRun !== null && row.barsPerRun < t.minBarsPerRun) {
     found.push({
       state: 'INEFFICIENT',
-      reason: `${row.barsPerRun} bars per run over recent runs while ${bars(behind)} behind, threshold ${t.minBarsPerRun} bars per run`,
+      reason: `${row.barsPerRun} bars per run over recent runs while ${bars(behind)} behind, threshold ${t.minBarsPerRun} bars per run${policyOf(t, 'minBarsPerRun')}`,
       action: "look at the recent runs' stop_reason and errors: runs move the cursor but write almost nothing",
     });
   }
@@ -150,11 +156,33 @@ export function findProblems(row: FrontierRow, t: HealthThresholds): Finding[] {
   return found;
 }
 
-function healthy(row: FrontierRow, t: HealthThresholds): Finding {
+/**
+ * Inside a maintenance window (sql/018) a pair that would be a problem is MAINTENANCE: quiet like
+ * CLOSED. Its sentence says what it would be (the primary finding's sentence), and the other
+ * findings stay listed after it.
+ */
+function underMaintenance(row: FrontierRow, found: Finding[]): Finding[] {
+  const window = row.maintenance;
+  const primary = found[0];
+  if (!window || !primary || !isProblem(primary.state)) return found;
+  return [
+    {
+      state: 'MAINTENANCE',
+      reason: `maintenance until ${formatUtc(window.endsAt)} (${window.reason}, by ${window.createdBy}); would be ${STATE_LABELS[primary.state]}: ${primary.reason}`,
+      action: `nothing to do until the window ends; to end it early: npm run ops -- maintenance end ${window.id}`,
+    },
+    ...found.slice(1),
+  ];
+}
+
+function healthy(row: FrontierRow, t: PolicyThresholds): Finding {
   const behind = row.barsBehind ?? 0;
   return {
     state: 'OK',
-    reason: behind === 0 ? 'caught up' : `${bars(behind)} behind, within threshold ${bars(t.lagBars)}`,
+    reason:
+      behind === 0
+        ? 'caught up'
+        : `${bars(behind)} behind, within threshold ${bars(t.lagBars)}${policyOf(t, 'lagBars')}`,
     action: 'nothing to do',
   };
 }
@@ -167,7 +195,7 @@ export function derivePairHealth(
 ): PairHealth {
   // A disabled pair is not processed, so it would always look stalled; that is no problem.
   const found: Finding[] = row.enabled
-    ? findProblems(row, thresholds)
+    ? underMaintenance(row, findProblems(row, thresholds))
     : [
         {
           state: 'DISABLED',
@@ -175,8 +203,9 @@ export function derivePairHealth(
           action: `nothing to do unless it should run: ${enableSql(row.symbol, row.timeframe)}`,
         },
       ];
-  const primary = found[0] ?? healthy(row, thresholds);
-  const trend = trendFromState(row, { runIntervalMinutes, stallMinutes: thresholds.stallMinutes });
+  const own = thresholdsFor(row, thresholds);
+  const primary = found[0] ?? healthy(row, own);
+  const trend = trendFromState(row, { runIntervalMinutes, stallMinutes: own.stallMinutes });
   const verdict = {
     state: primary.state,
     severity: severityOf(primary.state),
@@ -241,7 +270,7 @@ export function compareWorstFirst(a: PairHealth, b: PairHealth): number {
  * metrics, the list's problems and the SQL's history_is_problem (checked against this list in
  * test/sql/problem-states.test.ts) all use it.
  */
-export const QUIET_STATES: readonly HealthState[] = ['OK', 'DISABLED', 'CLOSED'];
+export const QUIET_STATES: readonly HealthState[] = ['OK', 'DISABLED', 'CLOSED', 'MAINTENANCE'];
 export const PROBLEM_STATES: readonly HealthState[] = HEALTH_STATES.filter((state) => !QUIET_STATES.includes(state));
 
 export function isProblem(state: HealthState): boolean {

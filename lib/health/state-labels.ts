@@ -10,6 +10,7 @@ export const STATE_LABELS: Record<HealthState, string> = {
   SOURCE_STALE: 'Source stale',
   LAGGING: 'Lagging',
   INEFFICIENT: 'Inefficient',
+  MAINTENANCE: 'Maintenance',
   CLOSED: 'Closed',
   OK: 'OK',
   DISABLED: 'Disabled',

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { derivePairHealth } from '../health/rules';
-import { FRONTIER_SELECT, toFrontierRow, type FrontierDbRow } from '../queries/frontier';
+import { FRONTIER_SELECT, marketParser, policyParser, toFrontierRow, type FrontierDbRow } from '../queries/frontier';
 import type { HealthThresholds } from '../shared/types';
 import { observedFrom, type ObservedStates } from './statements';
 
@@ -15,5 +15,9 @@ export function observeWithPool(pool: pg.Pool, thresholds: HealthThresholds): ()
 /** The same, read on a given pool or client (the history writer's own connection to the primary). */
 export async function observeOn(db: pg.Pool | pg.ClientBase, thresholds: HealthThresholds): Promise<ObservedStates> {
   const result = await db.query<FrontierDbRow>({ name: 'history_observe', text: FRONTIER_SELECT });
-  return observedFrom(result.rows.map((row) => derivePairHealth(toFrontierRow(row), thresholds)));
+  const parseMarket = marketParser();
+  const parsePolicy = policyParser();
+  return observedFrom(
+    result.rows.map((row) => derivePairHealth(toFrontierRow(row, parseMarket, parsePolicy), thresholds)),
+  );
 }

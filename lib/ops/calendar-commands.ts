@@ -36,7 +36,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-function target(args: string[]): { match: 'exact' | 'like'; pattern: string } {
+export function target(args: string[]): { match: 'exact' | 'like'; pattern: string } {
   const [first, second, ...more] = args;
   if (more.length > 0 || (first !== '--like' && second !== undefined))
     throw new UsageError(`unexpected argument: ${JSON.stringify(more[0] ?? second)}`);

@@ -7,6 +7,13 @@ import { AUDIT_USAGE, AuditUsageError, parseAuditArgs, runAudit, type AuditComma
 import { parseRetryArgs, retryPairs, type RetryCommand } from './retry';
 import { parseTokenArgs, runTokenCommand, TOKEN_USAGE, type TokenCommand } from './token-commands';
 import { opsAuditRow, recordOpsAction } from './record';
+import { parsePolicyArgs, POLICY_USAGE, runPolicyCommand, type PolicyCommand } from './policy-commands';
+import {
+  MAINTENANCE_USAGE,
+  parseMaintenanceArgs,
+  runMaintenanceCommand,
+  type MaintenanceCommand,
+} from './maintenance-commands';
 
 /** The operator commands of `npm run ops -- <command>`; parsing is separate so that it needs no database. */
 export type OpsCommand =
@@ -16,6 +23,8 @@ export type OpsCommand =
   | { kind: 'enable' | 'disable'; symbol: string; timeframes: string[] | 'all' }
   | AuditCommand
   | CalendarCommand
+  | PolicyCommand
+  | MaintenanceCommand
   | RetryCommand
   | TokenCommand;
 
@@ -30,7 +39,7 @@ export const USAGE = `usage: npm run ops -- <command>
                                  and AHEAD cursor in the database (reset_aggregation_cursors)
   enable SYMBOL TF[,TF…]|all     let the worker run the pair(s) again
   disable SYMBOL TF[,TF…]|all    stop the worker running the pair(s)${CALENDAR_USAGE}
-${AUDIT_USAGE}
+${AUDIT_USAGE}${POLICY_USAGE}${MAINTENANCE_USAGE}
   retry [--symbol S] [--timeframe TF]
                                  clear the retry backoff of failing pair(s): the next pass runs them${TOKEN_USAGE}
 
@@ -99,6 +108,10 @@ export function parseOpsArgs(argv: string[]): OpsCommand {
       }
     case 'calendar':
       return parseCalendarArgs(rest);
+    case 'policy':
+      return parsePolicyArgs(rest);
+    case 'maintenance':
+      return parseMaintenanceArgs(rest);
     case 'retry':
       return parseRetryArgs(rest);
     case 'token':
@@ -165,6 +178,10 @@ async function runCommand(
       return setEnabled(client, command.symbol, command.timeframes, command.kind === 'enable');
     case 'calendar':
       return runCalendarCommand(client, command);
+    case 'policy':
+      return runPolicyCommand(client, command);
+    case 'maintenance':
+      return runMaintenanceCommand(client, command);
     case 'retry':
       return retryPairs(client, command);
     case 'token':

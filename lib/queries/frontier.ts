@@ -3,7 +3,7 @@
 // mapped to camelCase here and nowhere else.
 import type { MarketSession } from '../health/market-session';
 import { query } from '../server/db';
-import type { CursorStatus, FrontierRow, SourceFrontierSample } from '../shared/types';
+import type { CursorStatus, FrontierRow, HealthPolicy, PairMaintenance, SourceFrontierSample } from '../shared/types';
 
 /**
  * A timestamptz as ISO-8601 UTC text (as Date.toISOString writes it). For 30,000 rows the
@@ -56,6 +56,41 @@ export function marketParser(): (row: MarketDbColumns) => MarketSession | null {
   };
 }
 
+/** The pair's health policy as the view resolves it (sql/019; NULL thresholds: the default's). */
+const POLICY_SELECT = `v.health_policy, v.policy_stall_minutes, v.policy_lag_bars, v.policy_source_stale_minutes,
+       v.policy_min_bars_per_run`;
+
+export interface PolicyDbColumns {
+  health_policy: string | null;
+  policy_stall_minutes: number | null;
+  policy_lag_bars: number | null;
+  policy_source_stale_minutes: number | null;
+  policy_min_bars_per_run: number | null;
+}
+
+/**
+ * One HealthPolicy object per policy name and query result: the pairs that follow a policy
+ * share it, so the rules resolve its thresholds once (lib/health/policy.ts).
+ */
+export function policyParser(): (row: PolicyDbColumns) => HealthPolicy | null {
+  const seen = new Map<string, HealthPolicy>();
+  return (row) => {
+    if (row.health_policy === null) return null;
+    let policy = seen.get(row.health_policy);
+    if (!policy) {
+      policy = {
+        name: row.health_policy,
+        stallMinutes: row.policy_stall_minutes,
+        lagBars: row.policy_lag_bars,
+        sourceStaleMinutes: row.policy_source_stale_minutes,
+        minBarsPerRun: row.policy_min_bars_per_run,
+      };
+      seen.set(row.health_policy, policy);
+    }
+    return policy;
+  };
+}
+
 /**
  * The select list shared by the list query and the one-pair query: the view joined with the
  * two state columns the rules need (recent_bars ring, the timeframe's step). The one place
@@ -69,14 +104,36 @@ SELECT v.canonical_symbol, v.timeframe, extract(epoch FROM t.step) / 60 AS step_
        v.bars_per_run, s.recent_bars, s.audit_unrepaired, ${iso('s.audit_unrepaired_from')}, ${iso('s.audit_unrepaired_to')},
        CASE WHEN cardinality(s.audit_repairs_utc) = 0 THEN 0
             ELSE agg_audit_repaired_since(s.audit_repairs_utc, s.audit_repairs_n, now() - interval '24 hours') END AS audit_repaired_24h,
-       ${iso('s.audit_last_utc')}, ${MARKET_SELECT}
+       ${iso('s.audit_last_utc')}, ${MARKET_SELECT}, ${POLICY_SELECT},
+       mw.window_id, ${iso('mw.starts_at')}, ${iso('mw.ends_at')}, mw.reason AS maintenance_reason, mw.created_by AS maintenance_by
   FROM v_aggregation_frontier_health v
   JOIN data_agg_state s ON s.canonical_symbol = v.canonical_symbol AND s.timeframe = v.timeframe
   JOIN agg_timeframes t ON t.timeframe = v.timeframe
-  ${MARKET_JOIN}`;
+  ${MARKET_JOIN}
+  LEFT JOIN v_pair_maintenance mw ON mw.canonical_symbol = v.canonical_symbol AND mw.timeframe = v.timeframe`;
+
+/** The maintenance window a pair is in now (v_pair_maintenance, sql/018); NULLs when none. */
+export interface MaintenanceDbColumns {
+  window_id: number | null;
+  starts_at: string | null;
+  ends_at: string | null;
+  maintenance_reason: string | null;
+  maintenance_by: string | null;
+}
+
+function maintenanceOf(row: MaintenanceDbColumns): PairMaintenance | null {
+  if (row.window_id === null) return null;
+  return {
+    id: row.window_id,
+    startsAt: row.starts_at!,
+    endsAt: row.ends_at!,
+    reason: row.maintenance_reason ?? '',
+    createdBy: row.maintenance_by ?? '',
+  };
+}
 
 /** As node-postgres returns it (NUMERIC and INT8 parse as numbers, see lib/db.ts). */
-export interface FrontierDbRow extends MarketDbColumns {
+export interface FrontierDbRow extends MarketDbColumns, PolicyDbColumns, MaintenanceDbColumns {
   canonical_symbol: string;
   timeframe: string;
   step_minutes: number;
@@ -107,8 +164,12 @@ export interface FrontierDbRow extends MarketDbColumns {
   audit_last_utc: string | null;
 }
 
-/** parseMarket: one marketParser() per query result, so each symbol's session is parsed once. */
-export function toFrontierRow(row: FrontierDbRow, parseMarket = marketParser()): FrontierRow {
+/** parseMarket, parsePolicy: one of each per query result, so each session and policy is built once. */
+export function toFrontierRow(
+  row: FrontierDbRow,
+  parseMarket = marketParser(),
+  parsePolicy = policyParser(),
+): FrontierRow {
   return {
     symbol: row.canonical_symbol,
     timeframe: row.timeframe,
@@ -139,6 +200,8 @@ export function toFrontierRow(row: FrontierDbRow, parseMarket = marketParser()):
     auditRepaired24h: row.audit_repaired_24h,
     auditLastUtc: row.audit_last_utc,
     market: parseMarket(row),
+    policy: parsePolicy(row),
+    maintenance: maintenanceOf(row),
   };
 }
 
@@ -146,7 +209,8 @@ export function toFrontierRow(row: FrontierDbRow, parseMarket = marketParser()):
 export async function fetchFrontierRows(): Promise<FrontierRow[]> {
   const rows = await query<FrontierDbRow>('frontier-rows', FRONTIER_SELECT);
   const parseMarket = marketParser();
-  return rows.map((row) => toFrontierRow(row, parseMarket));
+  const parsePolicy = policyParser();
+  return rows.map((row) => toFrontierRow(row, parseMarket, parsePolicy));
 }
 
 /** One pair's frontier row, or null when the pair is not registered. */

@@ -14,6 +14,7 @@ export const HEALTH_STATES = [
   'SOURCE_STALE',
   'LAGGING',
   'INEFFICIENT',
+  'MAINTENANCE',
   'CLOSED',
   'OK',
   'DISABLED',
@@ -28,6 +29,18 @@ export interface HealthThresholds {
   lagBars: number;
   sourceStaleMinutes: number;
   minBarsPerRun: number;
+}
+
+/**
+ * The health policy that applies to a pair (sql/019, lib/health/policy.ts): its name and the
+ * thresholds it sets; a null threshold is the default policy's (the environment's).
+ */
+export interface HealthPolicy {
+  name: string;
+  stallMinutes: number | null;
+  lagBars: number | null;
+  sourceStaleMinutes: number | null;
+  minBarsPerRun: number | null;
 }
 
 /** One row of the view plus the few state columns the rules need. Timestamps are ISO strings. */
@@ -67,13 +80,26 @@ export interface FrontierRow {
   auditLastUtc: string | null;
   /** the symbol's market session (sql/009); null or absent: no calendar, always open */
   market?: import('../health/market-session').MarketSession | null;
+  /** the pair's health policy (sql/019); null or absent: the default policy (the environment) */
+  policy?: HealthPolicy | null;
+  /** the maintenance window the pair is in now (sql/018); null or absent: none */
+  maintenance?: PairMaintenance | null;
+}
+
+/** An active maintenance window as a pair sees it (v_pair_maintenance, docs/MAINTENANCE.md). */
+export interface PairMaintenance {
+  id: number;
+  startsAt: string;
+  endsAt: string;
+  reason: string;
+  createdBy: string;
 }
 
 export interface PairHealth extends FrontierRow {
   state: HealthState;
   /** 0 = most severe, as HEALTH_STATES */
   severity: number;
-  /** The primary state's sentence, e.g. "no success for 73 min, threshold 60 min". */
+  /** The primary state's sentence, e.g. "no success for 73 min, threshold 60 min, policy default". */
   reason: string;
   /** One sentence per problem found, primary first. */
   reasons: string[];

@@ -22,10 +22,10 @@ BEGIN
 END $$;
 
 -- The states that are no problem and never open an incident (CLOSED: a market outside its
--- session).
+-- session; MAINTENANCE: a problem inside a planned maintenance window, docs/MAINTENANCE.md).
 CREATE OR REPLACE FUNCTION history_is_problem(p_state text)
 RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN p_state NOT IN ('OK', 'DISABLED', 'CLOSED');
+RETURN p_state NOT IN ('OK', 'DISABLED', 'CLOSED', 'MAINTENANCE');
 
 -- Groups the recorded problem states into incidents; called by history_record_states in its
 -- transaction. A pair's cause is its state, its symbol and, when FAILING, its normalised error

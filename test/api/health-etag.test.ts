@@ -112,6 +112,6 @@ test('only the clock moved: 304, and the held list brought forward equals the fr
   }
   expect(moved.rows.find((row) => row.symbol === 'EDGE')).toMatchObject({
     state: 'STALLED',
-    reason: 'no success for 60 min, threshold 60 min',
+    reason: 'no success for 60 min, threshold 60 min, policy default',
   });
 });

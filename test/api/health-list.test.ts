@@ -31,7 +31,7 @@ describe('GET /api/health', () => {
       barsBehind: 42,
       gapMinutes: 214,
       cursorStatus: 'OK',
-      reason: '42 bars behind, threshold 3 bars',
+      reason: '42 bars behind, threshold 3 bars, policy default',
       trend: 'catching_up',
       etaMinutes: 0.1,
       recentBars: [100, 100, 100],
@@ -39,7 +39,10 @@ describe('GET /api/health', () => {
       stepMinutes: 5,
     });
     const stalled = byKey.get('USDJPY/5m')!;
-    expect(stalled.reasons).toEqual(['no success for 73 min, threshold 60 min', '10 bars behind, threshold 3 bars']);
+    expect(stalled.reasons).toEqual([
+      'no success for 73 min, threshold 60 min, policy default',
+      '10 bars behind, threshold 3 bars, policy default',
+    ]);
     expect(stalled.minutesSinceSuccess).toBeCloseTo(73, 0);
     expect(stalled.trend).toBe('falling_behind');
     expect(byKey.get('AUDUSD/5m')).toMatchObject({
@@ -67,14 +70,16 @@ describe('GET /api/health', () => {
     const stale = byKey.get('XAUUSD/5m')!;
     expect(stale.sourceAgeMinutes).toBeGreaterThanOrEqual(31);
     expect(stale.sourceAgeMinutes).toBeLessThan(37);
-    expect(stale.reason).toMatch(/^source feed silent for 3\d min, threshold 15 min; the aggregator is fine$/);
+    expect(stale.reason).toMatch(
+      /^source feed silent for 3\d min, threshold 15 min, policy default; the aggregator is fine$/,
+    );
     expect(byKey.get('USDCHF/5m')).toMatchObject({
       barsBehind: 2,
       barsPerRun: 0,
-      reason: '0 bars per run over recent runs while 2 bars behind, threshold 0.01 bars per run',
+      reason: '0 bars per run over recent runs while 2 bars behind, threshold 0.01 bars per run, policy default',
     });
     const hourly = byKey.get('BRK.B/1h')!;
-    expect(hourly).toMatchObject({ barsBehind: 1, reason: '1 bar behind, within threshold 3 bars' });
+    expect(hourly).toMatchObject({ barsBehind: 1, reason: '1 bar behind, within threshold 3 bars, policy default' });
     // F - cursor: F is a minute before the 5-minute window, the cursor two hours before F's hour.
     expect(hourly.gapMinutes).toBe((Date.parse(hourly.sourceMaxTsUtc!) - Date.parse(hourly.cursorUtc!)) / 60_000);
     expect(hourly.gapMinutes! % 5).toBe(4);
@@ -136,11 +141,11 @@ describe('GET /api/health', () => {
   test.each([
     [
       '?state=',
-      'state must be one of AHEAD, NULL, FAILING, STALLED, DRIFT, SOURCE_STALE, LAGGING, INEFFICIENT, CLOSED, OK, DISABLED, got ""',
+      'state must be one of AHEAD, NULL, FAILING, STALLED, DRIFT, SOURCE_STALE, LAGGING, INEFFICIENT, MAINTENANCE, CLOSED, OK, DISABLED, got ""',
     ],
     [
       '?state=OK,',
-      'state must be one of AHEAD, NULL, FAILING, STALLED, DRIFT, SOURCE_STALE, LAGGING, INEFFICIENT, CLOSED, OK, DISABLED, got ""',
+      'state must be one of AHEAD, NULL, FAILING, STALLED, DRIFT, SOURCE_STALE, LAGGING, INEFFICIENT, MAINTENANCE, CLOSED, OK, DISABLED, got ""',
     ],
     ['?state=BROKEN', 'got "BROKEN"'],
     ['?timeframe=7m', 'timeframe must be one of 5m, 15m, 30m, 1h, 4h, 1d, got "7m"'],

@@ -70,7 +70,7 @@ describe('market sessions in the API', () => {
     });
     expect(by.get('QQQ')!.state).toBe('SOURCE_STALE');
     expect(by.get('QQQ')!.reason).toMatch(
-      /^source feed silent for 2[01] min since the market opened \(last bar 6 d 2\d h ago\), threshold 15 min; the aggregator is fine$/,
+      /^source feed silent for 2[01] min since the market opened \(last bar 6 d 2\d h ago\), threshold 15 min, policy default; the aggregator is fine$/,
     );
     expect(by.get('IWM')).toMatchObject({ state: 'OK', reason: 'caught up' });
     expect(by.get('IWM')!.market).toMatchObject({ isOpen: true, minutesUntilClose: expect.any(Number) });

@@ -70,7 +70,7 @@ describe('GET /api/pairs/[symbol]/[timeframe]', () => {
       totalBarsWritten: 70,
       recentBars: [10, 10, 10, 10, 10, 0, 10, 10],
       barsPerRun: 8.75,
-      reason: '2 bars behind, within threshold 3 bars',
+      reason: '2 bars behind, within threshold 3 bars, policy default',
       trend: 'catching_up',
     });
     expect(body.pair.etaMinutes).toBeGreaterThan(0);

@@ -37,7 +37,7 @@ test('60.0 min since success: not STALLED, not in ?preset=stalled; 60.1 min: bot
   expect(byKey.get('EDGE61')).toMatchObject({
     minutesSinceSuccess: 60.1,
     state: 'STALLED',
-    reason: 'no success for 60 min, threshold 60 min',
+    reason: 'no success for 60 min, threshold 60 min, policy default',
   });
   expect(preset.body.rows.map((row) => row.symbol)).toEqual(['EDGE61']);
 });

@@ -4,6 +4,7 @@ import { resetPairCaches } from '../../lib/api/pair';
 import { resetHealthzCache } from '../../lib/api/healthz';
 import { resetSnapshotCaches } from '../../lib/api/snapshot';
 import { closePool } from '../../lib/server/db';
+import { closeWritePool } from '../../lib/actions/write-pool';
 import { resetEnvCache } from '../../lib/server/env';
 import { resetMetricsCache } from '../../lib/api/metrics';
 import { resetWorkersCache } from '../../lib/api/workers';
@@ -13,6 +14,7 @@ import { insertBars, randomWalkBars } from '../support/bars';
 /** Points lib/server/db.ts (and every cache in front of it) at another database. */
 export async function pointApiAt(url: string, settings: Record<string, string> = {}): Promise<void> {
   await closePool();
+  await closeWritePool();
   process.env.DATABASE_URL = url;
   for (const [name, value] of Object.entries(settings)) process.env[name] = value;
   resetEnvCache();

@@ -145,7 +145,7 @@ describe('incidents: problems grouped by cause', () => {
     expect((await incidents()).filter((row) => row.open)).toEqual([]);
   });
 
-  it('OK, DISABLED and CLOSED never open an incident', async () => {
+  it('OK, DISABLED, CLOSED and MAINTENANCE never open an incident', async () => {
     await reset();
     await evaluate(
       db.pool,
@@ -154,6 +154,8 @@ describe('incidents: problems grouped by cause', () => {
         ['A', '1h', 'DISABLED'],
         ['B', '5m', 'CLOSED' as Observation[2]],
         ['C', '5m', 'CLOSED' as Observation[2]],
+        ['D', '5m', 'MAINTENANCE'],
+        ['E', '5m', 'MAINTENANCE'],
       ],
       { globalSymbols: 2 },
     );

@@ -23,6 +23,12 @@ async function definitionsOf(db: TestDatabase): Promise<{ name: string; def: str
     ORDER BY 1`);
 }
 
+/** Changed in sql/definitions/ only, after the numbered files last created them. */
+const REDEFINED_SINCE = [
+  'view v_aggregation_frontier_health', // health policy columns appended (sql/019)
+  'function history_is_problem(text)', // MAINTENANCE is quiet (sql/018)
+];
+
 const recorded = (db: TestDatabase) =>
   db.sql<{ name: string; hash: string; applied_at: Date }>(`SELECT name, hash, applied_at FROM migration_definitions ORDER BY name`);
 
@@ -74,9 +80,13 @@ test('a database migrated by the numbered files only gets the definitions; every
   expect(await db.one(`SELECT to_regclass('migration_definitions') AS t`)).toEqual({ t: null });
   // The definition files hold the last redefinition of each: the numbered files alone made the same.
   // (Functions added since live only in sql/definitions/: compared after the runner, below.)
+  // Objects whose definition file changed after the numbered files stopped redefining them
+  // differ, by design: the runner brings them up to date below.
   const numberedOnly = await definitionsOf(db);
   const madeByNumbered = new Set(numberedOnly.map((d) => d.name));
-  expect(numberedOnly).toEqual(freshDefinitions.filter((d) => madeByNumbered.has(d.name)));
+  const unchanged = (d: { name: string }) => !REDEFINED_SINCE.includes(d.name);
+  expect(numberedOnly.filter(unchanged)).toEqual(freshDefinitions.filter((d) => madeByNumbered.has(d.name) && unchanged(d)));
+  expect(REDEFINED_SINCE.filter((name) => !madeByNumbered.has(name))).toEqual([]);
   expect(freshDefinitions.filter((d) => !madeByNumbered.has(d.name)).map((d) => d.name)).toEqual([
     'function ack_check(text,text,timestamp with time zone)',
     'function action_ack_incident(text,text,text,bigint,text,timestamp with time zone)',
@@ -90,8 +100,14 @@ test('a database migrated by the numbered files only gets the definitions; every
     'function agg_action_finish(text,text,text,text,text,jsonb,jsonb,boolean)',
     'function agg_action_rollback()',
     'function api_token_role(text)',
+    'function health_policy_candidates(text,text)',
+    'function maintenance_add(text,text,text,text,text,text,timestamp with time zone,timestamp with time zone,text)',
+    'function maintenance_end(text,text,text,bigint)',
+    'function policy_remove(text,text,text,text)',
+    'function policy_set(text,text,text,text,text,text,text,integer,integer,integer,double precision,text)',
     'function record_operator_action(text,text,text,text,text,jsonb,jsonb,boolean)',
     'function source_frontier_at(text,timestamp with time zone[])',
+    'view v_pair_maintenance',
   ]);
 
   expect(await migrateDatabase(db.url, () => {}, SQL_DIR, { dryRun: true }))

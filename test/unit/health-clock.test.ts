@@ -123,6 +123,8 @@ describe('clockFreeRow', () => {
     auditRepaired24h: 1,
     auditLastUtc: G0,
     market: openMarket({ isOpen: false }),
+    policy: { name: 'illiquid', stallMinutes: 120, lagBars: null, sourceStaleMinutes: 240, minBarsPerRun: null },
+    maintenance: { id: 7, startsAt: G0, endsAt: G0, reason: 'vendor upgrade', createdBy: 'alice' },
   };
   test.each(Object.entries(changes).filter(([, value]) => value !== 'clock'))(
     'a change of %s changes it',
@@ -168,7 +170,7 @@ describe('healthListAsOf', () => {
       ['NEAR', 'STALLED'],
       ['CALM', 'OK'],
     ]);
-    expect(moved.rows[1]!.reason).toBe('no success for 60 min, threshold 60 min');
+    expect(moved.rows[1]!.reason).toBe('no success for 60 min, threshold 60 min, policy default');
     expect(moved.generatedAt).toBe(at(G0, 1));
   });
 

@@ -13,9 +13,19 @@ const t = DEFAULT_THRESHOLDS;
 describe('derivePairHealth: state and sentences', () => {
   test.each<[string, Partial<FrontierRow>, HealthState, string[]]>([
     ['healthy and caught up', {}, 'OK', ['caught up']],
-    ['behind but within the lag threshold', { barsBehind: 3 }, 'OK', ['3 bars behind, within threshold 3 bars']],
-    ['one bar over the lag threshold', { barsBehind: 4 }, 'LAGGING', ['4 bars behind, threshold 3 bars']],
-    ['far behind', { barsBehind: 42 }, 'LAGGING', ['42 bars behind, threshold 3 bars']],
+    [
+      'behind but within the lag threshold',
+      { barsBehind: 3 },
+      'OK',
+      ['3 bars behind, within threshold 3 bars, policy default'],
+    ],
+    [
+      'one bar over the lag threshold',
+      { barsBehind: 4 },
+      'LAGGING',
+      ['4 bars behind, threshold 3 bars, policy default'],
+    ],
+    ['far behind', { barsBehind: 42 }, 'LAGGING', ['42 bars behind, threshold 3 bars, policy default']],
     ['stall boundary: 59.9 min is not stalled', { minutesSinceSuccess: 59.9 }, 'OK', ['caught up']],
     // Strictly more than the threshold, as the documented `minutes_since_success > 60` (lib/health/stall-rule.ts).
     ['stall boundary: exactly 60 min is not stalled', { minutesSinceSuccess: 60 }, 'OK', ['caught up']],
@@ -23,20 +33,28 @@ describe('derivePairHealth: state and sentences', () => {
       'stall boundary: 60.1 min is stalled',
       { minutesSinceSuccess: 60.1 },
       'STALLED',
-      ['no success for 60 min, threshold 60 min'],
+      ['no success for 60 min, threshold 60 min, policy default'],
     ],
-    ['stalled 73 min', { minutesSinceSuccess: 73.4 }, 'STALLED', ['no success for 73 min, threshold 60 min']],
+    [
+      'stalled 73 min',
+      { minutesSinceSuccess: 73.4 },
+      'STALLED',
+      ['no success for 73 min, threshold 60 min, policy default'],
+    ],
     [
       'stalled for hours and lagging',
       { minutesSinceSuccess: 185, barsBehind: 37 },
       'STALLED',
-      ['no success for 3 h 5 min, threshold 60 min', '37 bars behind, threshold 3 bars'],
+      [
+        'no success for 3 h 5 min, threshold 60 min, policy default',
+        '37 bars behind, threshold 3 bars, policy default',
+      ],
     ],
     [
       'never succeeded since registration',
       { lastSuccessUtc: null, minutesSinceSuccess: 61 },
       'STALLED',
-      ['no success since registration 61 min ago, threshold 60 min'],
+      ['no success since registration 61 min ago, threshold 60 min, policy default'],
     ],
     [
       'failing once',
@@ -48,7 +66,7 @@ describe('derivePairHealth: state and sentences', () => {
       'failing for long: failing outranks stalled',
       { consecutiveFailures: 9, lastError: null, minutesSinceSuccess: 90 },
       'FAILING',
-      ['9 consecutive failed runs', 'no success for 90 min, threshold 60 min'],
+      ['9 consecutive failed runs', 'no success for 90 min, threshold 60 min, policy default'],
     ],
     [
       'AHEAD of the source',
@@ -109,13 +127,13 @@ describe('derivePairHealth: state and sentences', () => {
       'inefficient: behind while runs write nothing',
       { barsBehind: 2, barsPerRun: 0.005 },
       'INEFFICIENT',
-      ['0.005 bars per run over recent runs while 2 bars behind, threshold 0.01 bars per run'],
+      ['0.005 bars per run over recent runs while 2 bars behind, threshold 0.01 bars per run, policy default'],
     ],
     [
       'inefficiency boundary: exactly the minimum is fine',
       { barsBehind: 2, barsPerRun: 0.01 },
       'OK',
-      ['2 bars behind, within threshold 3 bars'],
+      ['2 bars behind, within threshold 3 bars, policy default'],
     ],
     ['low bars per run while caught up is no problem', { barsBehind: 0, barsPerRun: 0 }, 'OK', ['caught up']],
     [
@@ -123,15 +141,15 @@ describe('derivePairHealth: state and sentences', () => {
       { barsBehind: 10, barsPerRun: 0 },
       'LAGGING',
       [
-        '10 bars behind, threshold 3 bars',
-        '0 bars per run over recent runs while 10 bars behind, threshold 0.01 bars per run',
+        '10 bars behind, threshold 3 bars, policy default',
+        '0 bars per run over recent runs while 10 bars behind, threshold 0.01 bars per run, policy default',
       ],
     ],
     [
       'bars_per_run NULL (no run with work yet)',
       { barsBehind: 2, barsPerRun: null },
       'OK',
-      ['2 bars behind, within threshold 3 bars'],
+      ['2 bars behind, within threshold 3 bars, policy default'],
     ],
     [
       'disabled: never stalled, never lagging',
@@ -167,7 +185,7 @@ describe('derivePairHealth: state and sentences', () => {
       },
       'STALLED',
       [
-        'no success for 70 min, threshold 60 min',
+        'no success for 70 min, threshold 60 min, policy default',
         '1 finalized window differs from bars_1m (audit, not repaired) from 2026-03-02 01:00:00 UTC to 2026-03-02 01:05:00 UTC',
       ],
     ],
@@ -193,6 +211,7 @@ describe('derivePairHealth: state and sentences', () => {
         'SOURCE_STALE',
         'LAGGING',
         'INEFFICIENT',
+        'MAINTENANCE',
         'CLOSED',
         'OK',
         'DISABLED',
@@ -208,32 +227,32 @@ describe('quiet markets: an idle source is not a stall', () => {
       'weekend: feed silent 2 days, worker idle-succeeding',
       { sourceAgeMinutes: 2 * 24 * 60 + 30, minutesSinceSuccess: 0.3 },
       'SOURCE_STALE',
-      'source feed silent for 2 d 0 h, threshold 15 min; the aggregator is fine',
+      'source feed silent for 2 d 0 h, threshold 15 min, policy default; the aggregator is fine',
     ],
     [
       'trading halt: 38 min',
       { sourceAgeMinutes: 38, minutesSinceSuccess: 0.5 },
       'SOURCE_STALE',
-      'source feed silent for 38 min, threshold 15 min; the aggregator is fine',
+      'source feed silent for 38 min, threshold 15 min, policy default; the aggregator is fine',
     ],
     [
       'source boundary: exactly 15 min is stale',
       { sourceAgeMinutes: 15 },
       'SOURCE_STALE',
-      'source feed silent for 15 min, threshold 15 min; the aggregator is fine',
+      'source feed silent for 15 min, threshold 15 min, policy default; the aggregator is fine',
     ],
     ['source boundary: 14.9 min is fresh', { sourceAgeMinutes: 14.9 }, 'OK', 'caught up'],
     [
       'feed stopped with a backlog: the aggregator is succeeding, not fine',
       { sourceAgeMinutes: 40, barsBehind: 12 },
       'SOURCE_STALE',
-      'source feed silent for 40 min, threshold 15 min; the aggregator is succeeding',
+      'source feed silent for 40 min, threshold 15 min, policy default; the aggregator is succeeding',
     ],
     [
       'weekend AND worker down: the stall is the news',
       { sourceAgeMinutes: 3000, minutesSinceSuccess: 75 },
       'STALLED',
-      'no success for 75 min, threshold 60 min',
+      'no success for 75 min, threshold 60 min, policy default',
     ],
     [
       '1d pair overnight: nothing complete, no runs with work, worker idle',
@@ -250,8 +269,8 @@ describe('quiet markets: an idle source is not a stall', () => {
   test('a stalled pair during a weekend also says the feed is silent, without "the aggregator is fine"', () => {
     const health = derivePairHealth(row({ sourceAgeMinutes: 3000, minutesSinceSuccess: 75 }), t);
     expect(health.reasons).toEqual([
-      'no success for 75 min, threshold 60 min',
-      'source feed silent for 2 d 2 h, threshold 15 min',
+      'no success for 75 min, threshold 60 min, policy default',
+      'source feed silent for 2 d 2 h, threshold 15 min, policy default',
     ]);
   });
 });
@@ -315,11 +334,11 @@ describe('thresholds come from configuration', () => {
     });
     expect(custom).toEqual({ stallMinutes: 30, lagBars: 10, sourceStaleMinutes: 5, minBarsPerRun: 0.5 });
     expect(derivePairHealth(row({ minutesSinceSuccess: 45 }), custom).reason).toBe(
-      'no success for 45 min, threshold 30 min',
+      'no success for 45 min, threshold 30 min, policy default',
     );
     expect(derivePairHealth(row({ barsBehind: 8, barsPerRun: 0.4 }), custom).state).toBe('INEFFICIENT');
     expect(derivePairHealth(row({ barsBehind: 8, barsPerRun: 1 }), custom).reason).toBe(
-      '8 bars behind, within threshold 10 bars',
+      '8 bars behind, within threshold 10 bars, policy default',
     );
   });
 });

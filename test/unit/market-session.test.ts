@@ -34,7 +34,7 @@ describe('market sessions: CLOSED vs SOURCE_STALE (threshold 15 min)', () => {
       'no calendar: silent 20 min is stale, as before',
       { sourceAgeMinutes: 20 },
       'SOURCE_STALE',
-      ['source feed silent for 20 min, threshold 15 min; the aggregator is fine'],
+      ['source feed silent for 20 min, threshold 15 min, policy default; the aggregator is fine'],
     ],
     [
       'closed, silent since the close: CLOSED, opens in 2 h 10 min',
@@ -65,7 +65,7 @@ describe('market sessions: CLOSED vs SOURCE_STALE (threshold 15 min)', () => {
       { sourceAgeMinutes: 200, market: closed({ minutesSinceClose: 140 }) },
       'SOURCE_STALE',
       [
-        'source feed silent for 3 h 20 min; it went quiet 60 min before the market closed, threshold 15 min; the aggregator is fine',
+        'source feed silent for 3 h 20 min; it went quiet 60 min before the market closed, threshold 15 min, policy default; the aggregator is fine',
       ],
     ],
     [
@@ -85,20 +85,20 @@ describe('market sessions: CLOSED vs SOURCE_STALE (threshold 15 min)', () => {
       { sourceAgeMinutes: 1055, market: open({ minutesSinceOpen: 15, minutesSinceClose: 1045 }) },
       'SOURCE_STALE',
       [
-        'source feed silent for 15 min since the market opened (last bar 17 h 35 min ago), threshold 15 min; the aggregator is fine',
+        'source feed silent for 15 min since the market opened (last bar 17 h 35 min ago), threshold 15 min, policy default; the aggregator is fine',
       ],
     ],
     [
       'opened 5 min ago, but already silent at the last close: stale at once',
       { sourceAgeMinutes: 1100, market: open({ minutesSinceOpen: 5, minutesSinceClose: 1040 }) },
       'SOURCE_STALE',
-      ['source feed silent for 18 h 20 min, threshold 15 min; the aggregator is fine'],
+      ['source feed silent for 18 h 20 min, threshold 15 min, policy default; the aggregator is fine'],
     ],
     [
       'open for hours, silent 20 min: stale as without a calendar',
       { sourceAgeMinutes: 20, market: open({ minutesSinceOpen: 200 }) },
       'SOURCE_STALE',
-      ['source feed silent for 20 min, threshold 15 min; the aggregator is fine'],
+      ['source feed silent for 20 min, threshold 15 min, policy default; the aggregator is fine'],
     ],
     [
       '24/7 calendar (no start in sight): silent 20 min is stale',
@@ -107,7 +107,7 @@ describe('market sessions: CLOSED vs SOURCE_STALE (threshold 15 min)', () => {
         market: open({ minutesSinceOpen: null, minutesSinceClose: null, minutesUntilClose: null }),
       },
       'SOURCE_STALE',
-      ['source feed silent for 20 min, threshold 15 min; the aggregator is fine'],
+      ['source feed silent for 20 min, threshold 15 min, policy default; the aggregator is fine'],
     ],
     ['open and fresh', { sourceAgeMinutes: 2, market: open({ minutesSinceOpen: 100 }) }, 'OK', ['caught up']],
   ])('%s', (_name, change, state, reasons) => {
