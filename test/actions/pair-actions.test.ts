@@ -1,6 +1,10 @@
 // The write path (SPEC §12 "Actions with a preview", "Writes", "Audit log"): each action through
 // its route handler, on a real PostgreSQL, written by the least-privilege role of
 // db/roles/actions.sql; the rows it changes, the one audit row of each call.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { POST } from '../../app/api/pairs/[symbol]/[timeframe]/actions/[action]/route';
 import { closeWritePool } from '../../lib/actions/write-pool';
@@ -10,7 +14,7 @@ import type { ApiErrorBody } from '../../lib/shared/types';
 import { insertBars, minutesBetween, randomWalkBars } from '../support/bars';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedEveryState } from '../api/fixture';
-import { MINUTE, currentWindow } from '../api/support';
+import { MINUTE, currentWindow, pointApiAt } from '../api/support';
 import { auditRows, checksum, connectAs, createActionsRole, pointActionsAt, postAction } from './support';
 
 let db: TestDatabase;
@@ -340,12 +344,78 @@ describe('who may write', () => {
     expect(await newRows()).toEqual([]);
   });
 
-  // Enabled once the identity modes land (AUTH_MODE basic with users of each role, or tokens):
-  // today identify() answers an admin for every request.
-  test.todo('401 without identity: retry, enable, disable, bootstrap, reset, repair');
-  test.todo('403 for a viewer: retry, enable, disable, bootstrap, reset, repair');
-  test.todo('403 for an operator: bootstrap, reset, repair; 200 for retry, enable, disable');
-  test.todo('200 for an admin: all six, each with its audit row naming the actor and role');
+  describe('roles, as AUTH_MODE basic with a users file of one viewer, one operator and one admin', () => {
+    const password = 'roles-test-password';
+    const users = { vera: 'viewer', otto: 'operator', ada: 'admin' } as const;
+    const asUser = (user?: keyof typeof users): Record<string, string> =>
+      user ? { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` } : {};
+    // Every action, the destructive ones as dry runs; disable before enable so the pair ends enabled.
+    const hour = Math.floor(Date.now() / (60 * MINUTE)) * 60 * MINUTE;
+    const range = { from: new Date(hour - 3 * 60 * MINUTE).toISOString(), to: new Date(hour).toISOString() };
+    const ACTIONS: [string, string, string, Record<string, unknown>][] = [
+      ['EURUSD', '5m', 'retry', {}],
+      ['EURUSD', '5m', 'disable', {}],
+      ['EURUSD', '5m', 'enable', {}],
+      ['USDCAD', '5m', 'bootstrap', { dryRun: true }],
+      ['NZDUSD', '5m', 'reset', { dryRun: true }],
+      ['REPSYM', '1h', 'repair', { dryRun: true, ...range }],
+    ];
+    const OPERATOR_ACTIONS = ['retry', 'disable', 'enable'];
+
+    beforeAll(async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'frontier-users-'));
+      const file = path.join(dir, 'users');
+      const lines = Object.entries(users).map(([user, role]) => `${user}:${bcrypt.hashSync(password, 4)}:${role}`);
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      await pointApiAt(db.url, { DATABASE_WRITE_URL: writeUrl, AUTH_MODE: 'basic', BASIC_AUTH_USERS_FILE: file });
+    });
+    afterAll(async () => {
+      delete process.env.AUTH_MODE;
+      delete process.env.BASIC_AUTH_USERS_FILE;
+      await pointActionsAt(db, writeUrl);
+    });
+
+    test('401 without identity, or with a wrong password, on every action; nothing written', async () => {
+      const state = await checksum(db, 'data_agg_state');
+      for (const [symbol, timeframe, action, body] of ACTIONS) {
+        const anonymous = await act(symbol, timeframe, action, body);
+        expect([action, anonymous.status, anonymous.body.error?.code]).toEqual([action, 401, 'unauthorized']);
+        const wrong = { authorization: `Basic ${Buffer.from('ada:not-the-password').toString('base64')}` };
+        expect((await act(symbol, timeframe, action, body, wrong)).status).toBe(401);
+      }
+      expect(await checksum(db, 'data_agg_state')).toBe(state);
+      expect(await newRows()).toEqual([]);
+    });
+
+    test('403 for a viewer on every action; nothing written', async () => {
+      for (const [symbol, timeframe, action, body] of ACTIONS) {
+        const { status, body: answer } = await act(symbol, timeframe, action, body, asUser('vera'));
+        expect([action, status, answer.error?.code]).toEqual([action, 403, 'forbidden']);
+      }
+      expect(await newRows()).toEqual([]);
+    });
+
+    test('an operator: 200 for retry, disable and enable, 403 for bootstrap, reset and repair', async () => {
+      for (const [symbol, timeframe, action, body] of ACTIONS) {
+        const { status } = await act(symbol, timeframe, action, body, asUser('otto'));
+        expect([action, status]).toEqual([action, OPERATOR_ACTIONS.includes(action) ? 200 : 403]);
+      }
+      expect((await newRows()).map((row) => [row.actor, row.role, row.action, row.ok])).toEqual(
+        OPERATOR_ACTIONS.map((action) => ['otto', 'operator', action, true]),
+      );
+    });
+
+    test('an admin may run all six; each writes its audit row naming the actor and the role', async () => {
+      const statuses: [string, number][] = [];
+      for (const [symbol, timeframe, action, body] of ACTIONS) {
+        statuses.push([action, (await act(symbol, timeframe, action, body, asUser('ada'))).status]);
+      }
+      expect(statuses).toEqual(ACTIONS.map(([, , action]) => [action, 200]));
+      expect((await newRows()).map((row) => [row.actor, row.role, row.action])).toEqual(
+        ACTIONS.map(([, , action]) => ['ada', 'admin', action]),
+      );
+    });
+  });
 
   test('with no writable connection: the status says why and an action answers 503, writing nothing', async () => {
     const readOnly = new URL(db.url);
