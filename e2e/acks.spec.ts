@@ -4,7 +4,7 @@ import { e2eEnvironment } from './fixtures/environment';
 import { PROBLEM_PAIRS } from './fixtures/seed';
 
 /**
- * Acknowledgements (SPEC §12 "Acknowledge"): an operator acks the STALLED pair from its page and
+ * Acknowledgements: an operator acks the STALLED pair from its page and
  * the badge shows; on /incidents, acks the pair's incident from its row and the badge shows
  * there. The app writes as frontier_actions. The acks it made are deleted afterwards: the other
  * specs expect the seeded incidents un-acked (the audit rows stay, as for e2e/actions.spec.ts).

@@ -4,7 +4,7 @@ import { e2eEnvironment } from './fixtures/environment';
 import { PROBLEM_PAIRS } from './fixtures/seed';
 
 /**
- * A destructive action from the pair page (SPEC §12 "Actions with a preview"): the preview lists
+ * A destructive action from the pair page: the preview lists
  * the AHEAD pair's single row, Apply needs a reason, the audit log shows it (the pair's list and
  * /audit). The app writes as frontier_actions (db/roles/actions.sql). The pair's cursor is put
  * back afterwards: the other specs expect the seeded AHEAD pair.

@@ -34,7 +34,7 @@ function outcome(answer: PairActionResponse): string {
 }
 
 /**
- * The pair page's actions (SPEC §12): buttons by role, disabled with the reason when the
+ * The pair page's actions: buttons by role, disabled with the reason when the
  * dashboard cannot write; the destructive ones open their preview first. Below, the pair's
  * own entries of the audit log.
  */

@@ -4,7 +4,7 @@ import type { OpsCommand } from './commands';
 import { OpsFailure } from './errors';
 
 /**
- * The audit log's row for a command that writes (SPEC §12 "Audit log": every action, from the
+ * The audit log's row for a command that writes (every action, from the
  * UI, the API or `npm run ops`): source 'ops', the operating-system user as the actor, role
  * admin (whoever runs ops holds the owner's connection). Commands that only read (health,
  * calendar lists, a dry audit) write none.

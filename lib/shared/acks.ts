@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Acknowledgements (SPEC §12 "Acknowledge"): "I have seen this" on an open incident or a pair in
+ * Acknowledgements: "I have seen this" on an open incident or a pair in
  * a problem state, with a note and an optional end. Pure: the browser imports it.
  */
 export interface Ack {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The actions on one pair (SPEC §12), written once for the routes, the pair page and the docs:
+ * The actions on one pair, written once for the routes, the pair page and the docs:
  * who may run each, and which are destructive (a dry run first, a reason to apply). Pure: the
  * browser imports it.
  */

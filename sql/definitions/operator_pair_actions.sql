@@ -1,4 +1,4 @@
--- The product's actions on one pair (SPEC §12 "Actions with a preview"): what the dashboard's
+-- The product's actions on one pair: what the dashboard's
 -- write role (db/roles/actions.sql, frontier_actions) may EXECUTE, and nothing else. Each is
 -- SECURITY DEFINER: the role holds no right on any table. Each call appends exactly one
 -- operator_actions row (record_operator_action) with its arguments and its result, in the same

@@ -1,4 +1,4 @@
-// Acknowledgements (SPEC §12 "Acknowledge"): POST …/ack on an incident and on a pair, through the
+// Acknowledgements: POST …/ack on an incident and on a pair, through the
 // write role of db/roles/actions.sql on a real PostgreSQL; GET /api/incidents and the pair's
 // detail carry the current ack, which ends when the problem resolves or its until passes.
 import fc from 'fast-check';

@@ -1,5 +1,5 @@
 // GET /api/audit-log (filters, pages, bad input) and property-based bad input on the new routes:
-// 4xx JSON, never 500 (SPEC §12 "Audit log").
+// 4xx JSON, never 500.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GET as auditGET } from '../../app/api/audit-log/route';

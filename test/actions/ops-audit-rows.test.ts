@@ -1,5 +1,5 @@
-// `npm run ops` commands that write leave their row in the audit log with source 'ops'
-// (SPEC §12 "Audit log"), done or failed; the ones that only read leave none.
+// `npm run ops` commands that write leave their row in the audit log with source 'ops',
+// done or failed; the ones that only read leave none.
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { parseOpsArgs, runOpsCommand } from '../../lib/ops/commands';

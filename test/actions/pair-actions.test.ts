@@ -1,4 +1,4 @@
-// The write path (SPEC §12 "Actions with a preview", "Writes", "Audit log"): each action through
+// The write path: each action through
 // its route handler, on a real PostgreSQL, written by the least-privilege role of
 // db/roles/actions.sql; the rows it changes, the one audit row of each call.
 import { mkdtempSync, writeFileSync } from 'node:fs';
