@@ -111,7 +111,7 @@ test('every page and API route works on the read-only role, and the servers real
   expect(sessions.map((session) => session.usename)).toEqual(sessions.map(() => 'frontier_dashboard'));
 });
 
-test('the role holds SELECT on twelve relations, EXECUTE on api_token_role, pg_read_all_stats, and nothing else', async () => {
+test('the role holds SELECT on fifteen relations, EXECUTE on api_token_role, pg_read_all_stats, and nothing else', async () => {
   const facts = await withClient(environment.databaseUrl, async (client) => ({
     role: (
       await client.query(
@@ -153,12 +153,15 @@ test('the role holds SELECT on twelve relations, EXECUTE on api_token_role, pg_r
     'agg_timeframes:SELECT',
     'data_agg_runs:SELECT',
     'data_agg_state:SELECT',
+    'health_policies:SELECT',
     'incident_pairs:SELECT',
     'incidents:SELECT',
+    'maintenance_windows:SELECT',
     'operator_actions:SELECT',
     'pair_state_current:SELECT',
     'pair_state_intervals:SELECT',
     'v_aggregation_frontier_health:SELECT',
+    'v_pair_maintenance:SELECT',
     'v_symbol_market_session:SELECT',
     'worker_heartbeats:SELECT',
   ]);
