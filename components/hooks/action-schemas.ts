@@ -1,3 +1,4 @@
+import '@/lib/shared/zod-config';
 import { z } from 'zod';
 import type {
   ActionsStatusResponse,
@@ -7,7 +8,6 @@ import type {
   PairActionResponse,
 } from '@/lib/shared/actions';
 import { PAIR_ACTIONS } from '@/lib/shared/actions';
-import './api-schemas'; // its z.config({ jitless: true }) before any schema here is used
 
 /** The browser's check of the actions' and audit log's answers (lib/shared/actions.ts). */
 const role = z.enum(['viewer', 'operator', 'admin']);

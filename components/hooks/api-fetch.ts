@@ -1,3 +1,4 @@
+import '@/lib/shared/zod-config';
 import type { z } from 'zod';
 import { ApiError } from '@/lib/shared/api-error';
 import { GENERATED_AT_HEADER } from '@/lib/health/clock';

@@ -1,7 +1,5 @@
+import '@/lib/shared/zod-config';
 import { z } from 'zod';
-
-// zod 4 probes for eval with new Function(): under our CSP that is a violation per page load.
-z.config({ jitless: true });
 import {
   HEALTH_STATES,
   type ApiErrorBody,

@@ -1,3 +1,4 @@
+import '@/lib/shared/zod-config';
 import { z } from 'zod';
 import type { Ack } from '@/lib/shared/acks';
 import {
