@@ -43,6 +43,9 @@ test.beforeAll(async ({ request }) => {
   expect(outage).toHaveLength(OUTAGE_PAIRS);
   // …and the history writer's function records them in those states and groups them.
   await recordOutageHistory(environment.databaseUrl, outage);
+  // A page opened afresh may be answered from a snapshot up to 15 s old (docs/HEALTH.md, "the first
+  // look"): wait until the held one has the history just recorded, every problem in an incident.
+  await expect.poll(async () => (await summary(request)).ungroupedCount, { timeout: 30_000 }).toBe(0);
 });
 
 test.afterAll(async ({ request }) => {

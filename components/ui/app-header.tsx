@@ -29,7 +29,7 @@ export function AppHeader({
           <Activity aria-hidden className="size-5 text-sky-700" />
           Frontier Monitor
         </Link>
-        <nav aria-label="Main" className="flex items-center gap-1 text-sm">
+        <nav aria-label="Main" className="flex flex-wrap items-center gap-1 text-sm">
           <Link
             href="/"
             aria-current={current === 'overview' ? 'page' : undefined}
@@ -59,7 +59,7 @@ export function AppHeader({
             Wall display
           </Link>
         </nav>
-        <div className="ml-auto flex items-center gap-3">
+        <div className="ml-auto flex flex-wrap items-center gap-3">
           {children}
           <ThemeToggle />
           <SessionMenu />
