@@ -46,18 +46,19 @@ export function StateCounts({
             data-testid={`count-${state}`}
             title={`${meta.meaning} Click to ${pressed ? 'remove this filter' : 'show only these pairs'}.`}
             className={cn(
-              'group flex h-full w-full flex-col items-start gap-1 rounded-lg border bg-white px-3 py-2 text-left shadow-sm transition hover:border-slate-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600',
+              'group flex h-full w-full min-w-0 flex-col items-start gap-1 rounded-lg border bg-white px-2 py-2 text-left sm:px-3 shadow-sm transition hover:border-slate-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600',
               pressed ? 'border-slate-900 ring-2 ring-slate-900' : 'border-slate-200',
             )}
           >
-            {/* The state's colour on the icon and the bar; the words dark enough to read (WCAG AA). */}
+            {/* The state's colour on the icon and the bar; the words dark enough to read (WCAG AA). On a
+                phone (three to a row) the icon goes and the letters close up, so "Maintenance" fits. */}
             <span
               className={cn(
-                'flex items-center gap-1.5 text-xs font-semibold tracking-wide uppercase',
+                'flex items-center gap-1.5 text-[11px] font-semibold tracking-normal uppercase sm:text-xs sm:tracking-wide',
                 quiet ? 'text-slate-500' : 'text-slate-800',
               )}
             >
-              <Icon aria-hidden className={cn('size-4', quiet ? '' : meta.text)} strokeWidth={2.5} />
+              <Icon aria-hidden className={cn('hidden size-4 sm:block', quiet ? '' : meta.text)} strokeWidth={2.5} />
               {meta.label}
             </span>
             <span

@@ -17,6 +17,16 @@ function countFontSize(text: string): string {
 }
 
 /** One big number per state; a problem state with pairs in it lights up in its colour (CLOSED stays quiet). */
+/**
+ * With twelve states a box at 1280 px holds about 80 px of text at 16 px: the two longest
+ * one-word labels get a soft hyphen, so they break with a hyphen instead of running out of the box
+ * (Chromium hyphenates `hyphens: auto` only with dictionaries it downloads; a kiosk may have none).
+ */
+const BREAKABLE: Partial<Record<HealthState, string>> = {
+  INEFFICIENT: 'Ineffi\u00ADcient',
+  MAINTENANCE: 'Mainte\u00ADnance',
+};
+
 export function WallCounts({
   byState,
   unconfirmed = 0,
@@ -44,9 +54,9 @@ export function WallCounts({
               lit ? meta.solid : 'bg-slate-900 text-slate-300 ring-1 ring-slate-700',
             )}
           >
-            {/* Two lines at most, broken between words only: at 1280 px a box holds "Inefficient" at 16 px, not more. */}
+            {/* Two lines at most, broken between words or at a soft hyphen (BREAKABLE). */}
             <span className="line-clamp-2 text-[max(16px,1.8vh)] leading-tight font-bold" title={meta.label}>
-              {doubtful > 0 ? `${meta.label} (${formatCount(doubtful)} unconfirmed)` : meta.label}
+              {doubtful > 0 ? `${meta.label} (${formatCount(doubtful)} unconfirmed)` : (BREAKABLE[state] ?? meta.label)}
             </span>
             <span className="flex items-center gap-[1vh]">
               {text.length < LONG_COUNT && <Icon aria-hidden className="size-[4vh] shrink-0" strokeWidth={2.5} />}
