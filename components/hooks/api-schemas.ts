@@ -115,6 +115,8 @@ const PAIR_HEALTH_FIELDS = {
     value === undefined ||
     value === null ||
     (typeof value === 'object' && typeof (value as Record<string, unknown>).endsAt === 'string'),
+  // Absent or null (no owner), or the team that owns the symbol (docs/HEALTH.md, "Owners").
+  team: (value) => value === undefined || nullable(string)(value),
 } satisfies Record<keyof PairHealth, FieldCheck>;
 const PAIR_HEALTH_CHECKS = Object.entries(PAIR_HEALTH_FIELDS);
 
@@ -185,6 +187,7 @@ const PAIR_LIST_ROW_FIELDS = {
   gapMinutes: nullable(number),
   consecutiveFailures: number,
   unconfirmed: (value) => value === undefined || value === true,
+  team: (value) => value === undefined || nullable(string)(value),
 } satisfies Record<keyof PairListRow, FieldCheck>;
 const PAIR_LIST_ROW_CHECKS = Object.entries(PAIR_LIST_ROW_FIELDS);
 

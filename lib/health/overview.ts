@@ -106,6 +106,7 @@ export function listRow(pair: PairHealth): PairListRow {
     minutesSinceSuccess: pair.minutesSinceSuccess === null ? null : Math.round(pair.minutesSinceSuccess),
     gapMinutes: pair.gapMinutes,
     consecutiveFailures: pair.consecutiveFailures,
+    team: pair.team ?? null,
     ...(pair.unconfirmed ? { unconfirmed: true as const } : {}),
   };
 }
