@@ -216,6 +216,8 @@ export const overviewSchema: z.ZodType<OverviewResponse> = z.object({
   byState: z.record(z.enum(HEALTH_STATES), z.number()),
   unconfirmed: z.number(),
   timeframes: z.array(z.object({ timeframe: z.string(), stepMinutes: z.number() })),
+  // Absent from a server older than owners: no team to choose.
+  teams: z.array(z.string()).default([]),
   matched: z.number(),
   matchedByState: z.record(z.enum(HEALTH_STATES), z.number()),
   offset: z.number(),

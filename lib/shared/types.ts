@@ -185,6 +185,8 @@ export interface OverviewResponse {
   unconfirmed: number;
   /** every timeframe the pairs have, shortest first */
   timeframes: Array<{ timeframe: string; stepMinutes: number }>;
+  /** every team that owns a pair, in name order (docs/HEALTH.md, "Owners") */
+  teams: string[];
   /** pairs matching the filters */
   matched: number;
   /** the matching pairs per state (a preset's query matches pairs of several states) */

@@ -75,6 +75,7 @@ describe('team on the rows, and ?team=', () => {
     const answer = await call<OverviewResponse>(overviewGET, '/api/health/overview?team=fx');
     expect(answer.status).toBe(200);
     expect(answer.body.total).toBe(6);
+    expect(answer.body.teams).toEqual(['fx', 'rates']); // every team, whatever the filter: the select's options
     expect(answer.body.matched).toBe(2);
     expect(answer.body.rows.map((row) => `${row.symbol}/${row.timeframe} ${row.team}`).sort()).toEqual([
       'USDCHF/1h fx',
