@@ -4,7 +4,7 @@ import { e2eEnvironment } from './fixtures/environment';
 
 // Owners in the browser (docs/HEALTH.md, "Owners"): with USD% owned by fx, the overview's filter
 // bar offers the team, choosing it puts ?team=fx in the URL and leaves only fx's pairs; a link
-// with ?team=fx opens the same view. The owner is removed afterwards (the database is shared).
+// with ?team=fx opens the same view; /incidents?team=fx lists fx's incidents. The owner is removed afterwards (the database is shared).
 
 const environment = e2eEnvironment();
 
@@ -55,4 +55,21 @@ test('overview: the team select filters to the team, in the URL like the other f
   await page.goto('/?team=fx');
   await expect(page.getByLabel('Team')).toHaveValue('fx');
   await expect.poll(() => page.getByTestId('health-row').count()).toBe(symbols.length);
+});
+
+test("/incidents?team=fx: the team's incidents only, counted as the API counts them", async ({ page, request }) => {
+  const counts = async (path: string) => {
+    const body = (await (await request.get(path)).json()) as { open: number; total: number };
+    return `${body.open} open · ${body.total} in the history`;
+  };
+  const everyTeam = await counts('/api/incidents');
+  const fx = await counts('/api/incidents?team=fx');
+  expect(fx).not.toBe(everyTeam); // the seeded history has incidents of symbols fx does not own
+  await page.goto('/incidents?team=fx');
+  await expect(page.getByTestId('incidents-team')).toContainText('team fx');
+  await expect(page.getByTestId('incident-counts')).toHaveText(fx);
+  await page.screenshot({ path: 'test-results/owners-incidents-fx.png', fullPage: true });
+  await page.getByRole('link', { name: 'every team' }).click();
+  await expect(page).toHaveURL(/\/incidents$/);
+  await expect(page.getByTestId('incident-counts')).toHaveText(everyTeam);
 });
