@@ -73,3 +73,18 @@ test("/incidents?team=fx: the team's incidents only, counted as the API counts t
   await expect(page).toHaveURL(/\/incidents$/);
   await expect(page.getByTestId('incident-counts')).toHaveText(everyTeam);
 });
+
+test("/wall?team=fx: the team in the title, the team's pairs counted, one screen at 1920×1080", async ({
+  page,
+  request,
+}) => {
+  const fx = (await (await request.get('/api/health/summary?team=fx')).json()) as { total: number };
+  const all = (await (await request.get('/api/health/summary')).json()) as { total: number };
+  expect(fx.total).toBeGreaterThan(0);
+  expect(fx.total).toBeLessThan(all.total);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto('/wall?team=fx');
+  await expect(page.getByTestId('wall-title')).toHaveText('Aggregation health · team fx');
+  await expect(page.getByTestId('wall')).toContainText(`${fx.total} pairs`);
+  await page.screenshot({ path: 'test-results/owners-wall-fx.png' });
+});

@@ -128,3 +128,10 @@ export function parseOverviewQuery(params: URLSearchParams): OverviewQuery {
     hlimit: windows.hlimit ?? 300,
   };
 }
+
+/** GET /api/health/summary: `team` alone (the team's wall, docs/HEALTH.md "Owners"). */
+export function parseSummaryQuery(params: URLSearchParams): { team: string | null } {
+  rejectUnknownAndRepeated(params, ['team']);
+  const parsed = parseParams(z.object({ team: schema.shape.team }), { team: params.get('team') ?? undefined });
+  return { team: parsed.team ?? null };
+}

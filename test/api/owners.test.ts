@@ -7,8 +7,9 @@ import { GET as listGET } from '../../app/api/health/route';
 import { GET as overviewGET } from '../../app/api/health/overview/route';
 import { GET as incidentsGET } from '../../app/api/incidents/route';
 import { GET as metricsGET } from '../../app/api/metrics/route';
+import { GET as summaryGET } from '../../app/api/health/summary/route';
 import type { IncidentsResponse } from '../../lib/shared/history-types';
-import type { ApiErrorBody, HealthListResponse, OverviewResponse } from '../../lib/shared/types';
+import type { ApiErrorBody, HealthListResponse, HealthSummaryResponse, OverviewResponse } from '../../lib/shared/types';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { call, currentWindow, insertFrontier, MINUTE, pointApiAt, registerPair, resetApiCaches } from './support';
 
@@ -167,4 +168,18 @@ describe('team on incidents, and ?team=', () => {
       'team must be a team name of lower-case letters, digits, - and _, got "Fx"',
     );
   });
+});
+
+test("GET /api/health/summary?team=: the team's wall counts and lists its pairs only; a bad team is a 400", async () => {
+  resetApiCaches();
+  const fx = await call<HealthSummaryResponse>(summaryGET, '/api/health/summary?team=fx');
+  expect(fx.status).toBe(200);
+  expect(fx.body.total).toBe(2);
+  expect(fx.body.byState.SOURCE_STALE).toBe(2);
+  expect(fx.body.problems.map((pair) => `${pair.symbol}/${pair.timeframe}`).sort()).toEqual(['USDCHF/1h', 'USDCHF/5m']);
+  const all = await call<HealthSummaryResponse>(summaryGET, '/api/health/summary');
+  expect(all.body.total).toBe(6);
+  const bad = await call<ApiErrorBody>(summaryGET, '/api/health/summary?team=FX');
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.message).toContain('team must be a team name of lower-case letters, digits, - and _, got "FX"');
 });
