@@ -111,7 +111,7 @@ test('every page and API route works on the read-only role, and the servers real
   expect(sessions.map((session) => session.usename)).toEqual(sessions.map(() => 'frontier_dashboard'));
 });
 
-test('the role holds SELECT on fifteen relations, EXECUTE on api_token_role, pg_read_all_stats, and nothing else', async () => {
+test('the role holds SELECT on sixteen relations, EXECUTE on api_token_role and owner_team, pg_read_all_stats, and nothing else', async () => {
   const facts = await withClient(environment.databaseUrl, async (client) => ({
     role: (
       await client.query(
@@ -158,6 +158,7 @@ test('the role holds SELECT on fifteen relations, EXECUTE on api_token_role, pg_
     'incidents:SELECT',
     'maintenance_windows:SELECT',
     'operator_actions:SELECT',
+    'owners:SELECT',
     'pair_state_current:SELECT',
     'pair_state_intervals:SELECT',
     'v_aggregation_frontier_health:SELECT',
@@ -165,8 +166,9 @@ test('the role holds SELECT on fifteen relations, EXECUTE on api_token_role, pg_
     'v_symbol_market_session:SELECT',
     'worker_heartbeats:SELECT',
   ]);
-  // One function of its own: the API token check, which answers for one hash and lists nothing.
-  expect(facts.routines).toEqual(['api_token_role:EXECUTE']);
+  // Two functions of its own: the API token check, which answers for one hash and lists nothing,
+  // and owner_team, which answers for one symbol.
+  expect(facts.routines).toEqual(['api_token_role:EXECUTE', 'owner_team:EXECUTE']);
   expect(facts.memberOf).toEqual([{ roleid: 'pg_read_all_stats' }]);
 });
 

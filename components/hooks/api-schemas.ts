@@ -113,6 +113,8 @@ const PAIR_HEALTH_FIELDS = {
     value === undefined ||
     value === null ||
     (typeof value === 'object' && typeof (value as Record<string, unknown>).endsAt === 'string'),
+  // Absent or null (no owner), or the team that owns the symbol (docs/HEALTH.md, "Owners").
+  team: (value) => value === undefined || nullable(string)(value),
 } satisfies Record<keyof PairHealth, FieldCheck>;
 const PAIR_HEALTH_CHECKS = Object.entries(PAIR_HEALTH_FIELDS);
 
@@ -183,6 +185,7 @@ const PAIR_LIST_ROW_FIELDS = {
   gapMinutes: nullable(number),
   consecutiveFailures: number,
   unconfirmed: (value) => value === undefined || value === true,
+  team: (value) => value === undefined || nullable(string)(value),
 } satisfies Record<keyof PairListRow, FieldCheck>;
 const PAIR_LIST_ROW_CHECKS = Object.entries(PAIR_LIST_ROW_FIELDS);
 
@@ -211,6 +214,8 @@ export const overviewSchema: z.ZodType<OverviewResponse> = z.object({
   byState: z.record(z.enum(HEALTH_STATES), z.number()),
   unconfirmed: z.number(),
   timeframes: z.array(z.object({ timeframe: z.string(), stepMinutes: z.number() })),
+  // Absent from a server older than owners: no team to choose.
+  teams: z.array(z.string()).default([]),
   matched: z.number(),
   matchedByState: z.record(z.enum(HEALTH_STATES), z.number()),
   offset: z.number(),

@@ -37,6 +37,8 @@ const incidentSchema: z.ZodType<IncidentRecord> = z.object({
   sample: z.array(z.object({ symbol: z.string(), timeframe: z.string(), open: z.boolean() })),
   // Absent from a server older than the acknowledgements: read as "not acked".
   ack: ackSchema.nullable().default(null),
+  // Absent from a server older than owners: no team.
+  team: z.string().nullable().default(null),
 });
 
 export const incidentsSchema: z.ZodType<IncidentsResponse> = z.object({

@@ -12,13 +12,20 @@ interface Options {
   intervalMs: number | false;
   /** The wall is never "focused"; it must keep polling anyway. */
   pollInBackground?: boolean;
+  /** only this team's pairs (the team's wall); null or absent: every pair */
+  team?: string | null;
 }
 
 /** Counts per state and the worst problems: GET /api/health/summary. */
-export function useHealthSummaryQuery({ intervalMs, pollInBackground = false }: Options) {
+export function useHealthSummaryQuery({ intervalMs, pollInBackground = false, team = null }: Options) {
   return useQuery<HealthSummaryResponse>({
-    queryKey: healthSummaryKey,
-    queryFn: ({ signal }) => fetchJson('/api/health/summary', healthSummarySchema, signal),
+    queryKey: team ? [...healthSummaryKey, team] : healthSummaryKey,
+    queryFn: ({ signal }) =>
+      fetchJson(
+        team ? `/api/health/summary?team=${encodeURIComponent(team)}` : '/api/health/summary',
+        healthSummarySchema,
+        signal,
+      ),
     refetchInterval: intervalMs,
     refetchIntervalInBackground: pollInBackground,
     ...(intervalMs === false ? { staleTime: 5 * 60_000 } : {}),

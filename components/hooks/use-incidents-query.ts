@@ -10,6 +10,8 @@ interface Options {
   status?: 'open' | 'resolved' | 'all';
   limit?: number;
   offset?: number;
+  /** only this team's incidents (docs/HEALTH.md, "Owners"); null or absent: every team */
+  team?: string | null;
   intervalMs?: number;
   /** The wall is never "focused"; it must keep polling anyway. */
   pollInBackground?: boolean;
@@ -20,13 +22,15 @@ export function useIncidentsQuery({
   status = 'all',
   limit = 50,
   offset = 0,
+  team = null,
   intervalMs = INCIDENTS_POLL_MS,
   pollInBackground = false,
 }: Options = {}) {
   return useQuery<IncidentsResponse>({
-    queryKey: ['incidents', status, limit, offset],
+    queryKey: ['incidents', status, limit, offset, team],
     queryFn: ({ signal }) => {
       const params = new URLSearchParams({ status, limit: String(limit), offset: String(offset) });
+      if (team) params.set('team', team);
       return fetchJson(`/api/incidents?${params}`, incidentsSchema, signal);
     },
     refetchInterval: intervalMs,

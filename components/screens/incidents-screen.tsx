@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useState } from 'react';
 import { INCIDENTS_POLL_MS } from '@/components/hooks/polling';
 import { IncidentTable } from '@/components/history/incident-table';
@@ -15,10 +16,13 @@ import { formatCount } from '@/components/ui/format';
 
 const PAGE_SIZE = 50;
 
-/** Open incidents first, then the recent ones; problems that share a cause are one row. */
-export function IncidentsScreen() {
+/**
+ * Open incidents first, then the recent ones; problems that share a cause are one row. With a
+ * team (`/incidents?team=fx`), only the incidents whose symbols that team owns.
+ */
+export function IncidentsScreen({ team = null }: { team?: string | null }) {
   const [offset, setOffset] = useState(0);
-  const incidents = useIncidentsQuery({ status: 'all', limit: PAGE_SIZE, offset });
+  const incidents = useIncidentsQuery({ status: 'all', limit: PAGE_SIZE, offset, team });
   const now = useNow(15_000);
   const data = incidents.data;
 
@@ -37,7 +41,17 @@ export function IncidentsScreen() {
       </AppHeader>
       <main id="main" tabIndex={-1} className="mx-auto max-w-[1800px] space-y-4 px-4 py-4 sm:px-6">
         <div className="flex flex-wrap items-baseline justify-between gap-2">
-          <h1 className="text-2xl font-bold text-slate-900">Incidents</h1>
+          <h1 className="text-2xl font-bold text-slate-900">
+            Incidents
+            {team && (
+              <span className="ml-2 text-lg font-semibold text-slate-600" data-testid="incidents-team">
+                · team {team}{' '}
+                <Link href="/incidents" className="text-sm font-medium text-sky-800 underline">
+                  every team
+                </Link>
+              </span>
+            )}
+          </h1>
           {data && (
             <p className="text-sm text-slate-600" data-testid="incident-counts">
               <strong className="text-slate-900">{formatCount(data.open)}</strong> open · {formatCount(data.total)} in

@@ -144,8 +144,9 @@ export function OverviewScreen() {
   );
   const onSearch = useCallback((q: string) => update((f) => ({ ...f, q }), 'replace'), [update]);
   const onPreset = useCallback((preset: PresetId | null) => update((f) => ({ ...f, preset })), [update]);
+  const onTeam = useCallback((team: string | null) => update((f) => ({ ...f, team })), [update]);
   const onClear = useCallback(
-    () => update((f) => ({ ...f, states: [], timeframes: [], q: '', preset: null })),
+    () => update((f) => ({ ...f, states: [], timeframes: [], q: '', preset: null, team: null })),
     [update],
   );
   const onSort = useCallback(
@@ -205,6 +206,9 @@ export function OverviewScreen() {
             timeframes={timeframes}
             selectedTimeframes={filters.timeframes}
             onToggleTimeframe={onToggleTimeframe}
+            teams={answer?.teams ?? []}
+            team={filters.team ?? null}
+            onTeam={onTeam}
             onClear={onClear}
             canClear={hasFilters(filters)}
           />

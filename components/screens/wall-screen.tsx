@@ -23,9 +23,10 @@ import { formatCount } from '@/components/ui/format';
  * when a poll fails the last good data stays up, dimmed, under a banner that says how old it
  * is, and the next successful poll clears it without anyone touching the screen.
  */
-export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number }) {
-  const summary = useHealthSummaryQuery({ intervalMs, pollInBackground: true });
+export function WallScreen({ intervalMs = WALL_POLL_MS, team = null }: { intervalMs?: number; team?: string | null }) {
+  const summary = useHealthSummaryQuery({ intervalMs, pollInBackground: true, team });
   const incidents = useIncidentsQuery({
+    team,
     status: 'open',
     limit: WALL_INCIDENTS_LIMIT,
     intervalMs,
@@ -46,7 +47,9 @@ export function WallScreen({ intervalMs = WALL_POLL_MS }: { intervalMs?: number 
         <div className="flex shrink-0 items-center gap-[1.4vh]">
           <Activity aria-hidden className="size-[5vh] text-sky-400" />
           <div className="leading-none">
-            <h1 className="text-[3.6vh] font-bold tracking-tight">Aggregation health</h1>
+            <h1 className="text-[3.6vh] font-bold tracking-tight" data-testid="wall-title">
+              Aggregation health{team && <span className="text-sky-300"> · team {team}</span>}
+            </h1>
             <p className="mt-[0.6vh] text-[2vh] text-slate-400">
               {data
                 ? `${formatCount(data.total)} pairs · stalled after ${data.thresholds.stallMinutes} min · lagging over ${data.thresholds.lagBars} bars`

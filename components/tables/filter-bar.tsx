@@ -6,7 +6,7 @@ import { cn } from '@/components/ui/cn';
 import { useRovingFocus } from '@/components/hooks/use-roving-focus';
 
 /**
- * Search and timeframe filters. Each keystroke goes to the URL at once: the overview filters
+ * Search, timeframe and team filters. Each keystroke goes to the URL at once: the overview filters
  * the rows it already holds (no request), behind useDeferredValue so typing stays smooth.
  */
 export function FilterBar({
@@ -15,6 +15,9 @@ export function FilterBar({
   timeframes,
   selectedTimeframes,
   onToggleTimeframe,
+  teams,
+  team,
+  onTeam,
   onClear,
   canClear,
 }: {
@@ -23,6 +26,10 @@ export function FilterBar({
   timeframes: readonly string[];
   selectedTimeframes: readonly string[];
   onToggleTimeframe: (timeframe: string) => void;
+  /** the teams that own pairs (docs/HEALTH.md, "Owners"); the select shows when there are any */
+  teams: readonly string[];
+  team: string | null;
+  onTeam: (team: string | null) => void;
   onClear: () => void;
   canClear: boolean;
 }) {
@@ -89,6 +96,24 @@ export function FilterBar({
           );
         })}
       </div>
+      {(teams.length > 0 || team !== null) && (
+        <label className="flex items-center gap-2">
+          <span className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Team</span>
+          <select
+            value={team ?? ''}
+            onChange={(event) => onTeam(event.target.value === '' ? null : event.target.value)}
+            className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-800 shadow-sm focus:border-sky-600 focus:ring-1 focus:ring-sky-600 focus:outline-none"
+          >
+            <option value="">Every team</option>
+            {/* A team from a shared link that owns no pair now stays selectable, so it can be seen and cleared. */}
+            {(team !== null && !teams.includes(team) ? [...teams, team] : teams).map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       {canClear && (
         <button
           type="button"

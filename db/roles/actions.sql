@@ -1,7 +1,7 @@
 -- The dashboard's write role: it may EXECUTE the product's action functions
 -- (sql/definitions/operator_pair_actions.sql, the acknowledgements of
--- sql/definitions/acknowledgements.sql, maintenance windows and health policies of
--- sql/definitions/maintenance_windows.sql and health_policies.sql) and record_operator_action, and holds no right on any
+-- sql/definitions/acknowledgements.sql, maintenance windows, health policies and owners of
+-- sql/definitions/maintenance_windows.sql, health_policies.sql and owners.sql) and record_operator_action, and holds no right on any
 -- table: every write it can make is one of those functions, each of which appends its
 -- operator_actions row. Run once per database as an owner of the pipeline's tables, then give
 -- the role a password:
@@ -34,5 +34,7 @@ GRANT EXECUTE ON FUNCTION
   maintenance_end(text, text, text, bigint),
   policy_set(text, text, text, text, text, text, text, integer, integer, integer, double precision, text),
   policy_remove(text, text, text, text),
+  owner_set(text, text, text, text, text, text, text),
+  owner_remove(text, text, text, text, text),
   record_operator_action(text, text, text, text, text, jsonb, jsonb, boolean)
   TO frontier_actions;

@@ -31,6 +31,9 @@ GRANT SELECT ON worker_heartbeats TO frontier_dashboard;
 GRANT EXECUTE ON FUNCTION api_token_role(text) TO frontier_dashboard;
 -- Health policies (sql/019) and maintenance windows (sql/018): listed on the pages and the API.
 GRANT SELECT ON health_policies, maintenance_windows, v_pair_maintenance TO frontier_dashboard;
+-- Owners (sql/020): the team of every row, its filters and the list.
+GRANT SELECT ON owners TO frontier_dashboard;
+GRANT EXECUTE ON FUNCTION owner_team(text) TO frontier_dashboard;
 -- Read-only statistics (pg_stat_wal_receiver, docs/RELIABILITY.md "Reading from a standby").
 GRANT pg_read_all_stats TO frontier_dashboard;
 -- The audit log (sql/015), for GET /api/audit-log and /audit.

@@ -73,13 +73,18 @@ function selectRows(snapshot: HealthSnapshot, query: HealthListQuery): HealthLis
 
 export const MAX_PROBLEMS = 50;
 
-const summaries = new WeakMap<HealthSnapshot, string>();
+const summaries = new WeakMap<HealthSnapshot, Map<string, string>>();
 
-/** healthSummary as JSON text, built once per snapshot: every wall display polls it. */
-export async function healthSummaryJson(): Promise<string> {
+/**
+ * healthSummary as JSON text, built once per snapshot and team: every wall display polls it. A
+ * team (`/wall?team=fx`) counts and lists that team's pairs only.
+ */
+export async function healthSummaryJson(team: string | null = null): Promise<string> {
   const snapshot = await getHealthSnapshot();
-  let body = summaries.get(snapshot);
-  if (body === undefined) summaries.set(snapshot, (body = JSON.stringify(summarize(snapshot))));
+  let byTeam = summaries.get(snapshot);
+  if (byTeam === undefined) summaries.set(snapshot, (byTeam = new Map()));
+  let body = byTeam.get(team ?? '');
+  if (body === undefined) byTeam.set(team ?? '', (body = JSON.stringify(summarize(snapshot, team))));
   return body;
 }
 
@@ -94,12 +99,13 @@ function inOpenIncident(snapshot: HealthSnapshot, pair: PairHealth): boolean {
   return recorded !== undefined && isProblem(recorded as HealthState);
 }
 
-function summarize(snapshot: HealthSnapshot): HealthSummaryResponse {
+function summarize(snapshot: HealthSnapshot, team: string | null): HealthSummaryResponse {
   const byState = Object.fromEntries(HEALTH_STATES.map((state) => [state, 0])) as Record<HealthState, number>;
   let unconfirmed = 0;
   const problems: PairHealth[] = [];
   const ungrouped: PairHealth[] = [];
-  for (const pair of snapshot.rows) {
+  const rows = team === null ? snapshot.rows : snapshot.rows.filter((pair) => pair.team === team);
+  for (const pair of rows) {
     byState[pair.state] += 1;
     if (pair.unconfirmed) unconfirmed += 1;
     if (!isProblem(pair.state)) continue;
@@ -109,7 +115,7 @@ function summarize(snapshot: HealthSnapshot): HealthSummaryResponse {
   return {
     generatedAt: snapshot.generatedAt,
     thresholds: snapshot.thresholds,
-    total: snapshot.rows.length,
+    total: rows.length,
     byState,
     problems: problems.slice(0, MAX_PROBLEMS),
     ungrouped: ungrouped.slice(0, MAX_PROBLEMS),

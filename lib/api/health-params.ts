@@ -3,6 +3,7 @@ import {
   DEFAULT_DIR,
   PRESET_IDS,
   SORT_KEYS,
+  TEAM_SYNTAX,
   type HealthListFilters,
   type SortDir,
   type SortKey,
@@ -10,6 +11,7 @@ import {
 import type { OverviewView, OverviewWindows } from '../health/overview';
 import { HEALTH_STATES } from '../shared/types';
 import { timeframeSchema } from '../shared/pair-key';
+import { quoted } from './errors';
 import { intParam, listValues, oneOf, parseParams, rejectUnknownAndRepeated } from './params';
 
 /** The query parameters of GET /api/health (docs/HEALTH.md); their names and values are lib/health/list-contract.ts's. */
@@ -17,7 +19,7 @@ export const MAX_LIMIT = 50_000;
 export const MAX_OFFSET = 10_000_000;
 export const MAX_QUERY_LENGTH = 64;
 
-const LIST_PARAMS = ['state', 'timeframe', 'q', 'sort', 'dir', 'preset', 'limit', 'offset'] as const;
+const LIST_PARAMS = ['state', 'timeframe', 'q', 'sort', 'dir', 'preset', 'team', 'limit', 'offset'] as const;
 
 export interface HealthListQuery extends HealthListFilters {
   sort: SortKey;
@@ -38,6 +40,13 @@ const schema = z.object({
   sort: oneOf('sort', SORT_KEYS).optional(),
   dir: oneOf('dir', ['asc', 'desc']).optional(),
   preset: oneOf('preset', PRESET_IDS).optional(),
+  team: z
+    .string()
+    .regex(TEAM_SYNTAX, {
+      error: (issue) =>
+        `team must be a team name of lower-case letters, digits, - and _, got ${quoted(String(issue.input))}`,
+    })
+    .optional(),
   limit: intParam('limit', 1, MAX_LIMIT).optional(),
   offset: intParam('offset', 0, MAX_OFFSET).optional(),
 });
@@ -53,6 +62,7 @@ export function parseHealthListQuery(params: URLSearchParams): HealthListQuery {
     sort: params.get('sort') ?? undefined,
     dir: params.get('dir') ?? undefined,
     preset: params.get('preset') ?? undefined,
+    team: params.get('team') ?? undefined,
     limit: params.get('limit') ?? undefined,
     offset: params.get('offset') ?? undefined,
   };
@@ -66,6 +76,7 @@ export function parseHealthListQuery(params: URLSearchParams): HealthListQuery {
     sort,
     dir: parsed.dir ?? DEFAULT_DIR[sort],
     preset: parsed.preset ?? null,
+    team: parsed.team ?? null,
     limit: parsed.limit ?? null,
     offset: parsed.offset ?? 0,
   };
@@ -82,6 +93,7 @@ const OVERVIEW_PARAMS = [
   'sort',
   'dir',
   'preset',
+  'team',
   'offset',
   'limit',
   'hoffset',
@@ -115,4 +127,11 @@ export function parseOverviewQuery(params: URLSearchParams): OverviewQuery {
     hoffset: windows.hoffset ?? 0,
     hlimit: windows.hlimit ?? 300,
   };
+}
+
+/** GET /api/health/summary: `team` alone (the team's wall, docs/HEALTH.md "Owners"). */
+export function parseSummaryQuery(params: URLSearchParams): { team: string | null } {
+  rejectUnknownAndRepeated(params, ['team']);
+  const parsed = parseParams(z.object({ team: schema.shape.team }), { team: params.get('team') ?? undefined });
+  return { team: parsed.team ?? null };
 }

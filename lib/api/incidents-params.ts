@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TEAM_SYNTAX } from '../health/list-contract';
 import { STATS_WINDOWS, type StatsWindow } from '../shared/history-types';
 import type { IncidentStatusFilter } from '../queries/history';
 import { badRequest, quoted } from './errors';
@@ -18,22 +19,37 @@ export interface IncidentsQuery {
   status: IncidentStatusFilter;
   limit: number;
   offset: number;
+  /** only the incidents of this team; null or absent: every incident */
+  team?: string | null;
 }
 
 const incidentsSchema = z.object({
   status: oneOf('status', ['open', 'resolved', 'all']).optional(),
   limit: intParam('limit', 1, MAX_INCIDENTS_LIMIT).optional(),
   offset: intParam('offset', 0, MAX_INCIDENTS_OFFSET).optional(),
+  team: z
+    .string()
+    .regex(TEAM_SYNTAX, {
+      error: (issue) =>
+        `team must be a team name of lower-case letters, digits, - and _, got ${quoted(String(issue.input))}`,
+    })
+    .optional(),
 });
 
 export function parseIncidentsQuery(params: URLSearchParams): IncidentsQuery {
-  rejectUnknownAndRepeated(params, ['status', 'limit', 'offset']);
+  rejectUnknownAndRepeated(params, ['status', 'limit', 'offset', 'team']);
   const parsed = parseParams(incidentsSchema, {
     status: params.get('status') ?? undefined,
     limit: params.get('limit') ?? undefined,
     offset: params.get('offset') ?? undefined,
+    team: params.get('team') ?? undefined,
   });
-  return { status: parsed.status ?? 'all', limit: parsed.limit ?? DEFAULT_INCIDENTS_LIMIT, offset: parsed.offset ?? 0 };
+  return {
+    status: parsed.status ?? 'all',
+    limit: parsed.limit ?? DEFAULT_INCIDENTS_LIMIT,
+    offset: parsed.offset ?? 0,
+    team: parsed.team ?? null,
+  };
 }
 
 // An explicit offset or Z: a time without one would mean the server's time zone.

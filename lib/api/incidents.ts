@@ -49,13 +49,14 @@ function toRecord(row: IncidentDbRow, ack: Ack | null): IncidentRecord {
     openSymbols: row.open_symbols,
     openPairs: row.open_pairs,
     sample: row.sample,
+    team: row.team,
     ack,
   };
 }
 
 async function loadIncidents(query: IncidentsQuery): Promise<IncidentsResponse> {
   const generatedAt = new Date().toISOString();
-  const { rows, total, open } = await fetchIncidents(query.status, query.limit, query.offset);
+  const { rows, total, open } = await fetchIncidents(query.status, query.limit, query.offset, query.team ?? null);
   const openIds = rows.filter((row) => row.resolved_at === null).map((row) => row.incident_id);
   const acks = await withoutHistoryIfMissing('incident acks', () => fetchIncidentAcks(openIds), new Map<number, Ack>());
   return { generatedAt, total, open, incidents: rows.map((row) => toRecord(row, acks.get(row.incident_id) ?? null)) };

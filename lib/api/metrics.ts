@@ -138,7 +138,9 @@ type GaugeFactory = <L extends string>(name: string, help: string, labelNames?: 
  * churn and an alert is simply frontier_pair_state{state="FAILING"} == 1.
  */
 function renderPairSeries(gauge: GaugeFactory, snapshot: HealthSnapshot, cap: number): void {
-  const pairLabels = ['symbol', 'timeframe'] as const;
+  // team: the symbol's owner (sql/020), absent when none; one value per symbol, so it
+  // adds no series: Alertmanager routes on it (deploy/alertmanager/alertmanager.yml).
+  const pairLabels = ['symbol', 'timeframe', 'team'] as const;
   const state = gauge(
     'frontier_pair_state',
     `1 for the pair's health state, 0 for the others; only pairs not ${QUIET_STATES.join('/')}, most severe states first, at most METRICS_PAIR_SERIES_CAP.`,
@@ -163,7 +165,7 @@ function renderPairSeries(gauge: GaugeFactory, snapshot: HealthSnapshot, cap: nu
   const sourceAge = gauge(
     'frontier_symbol_source_age_seconds',
     'Seconds since the newest source bar of a symbol that has a listed pair.',
-    ['symbol'],
+    ['symbol', 'team'],
   );
   const omitted = gauge(
     'frontier_pairs_omitted',
@@ -187,13 +189,15 @@ function renderPairSeries(gauge: GaugeFactory, snapshot: HealthSnapshot, cap: nu
           )
           .slice(0, cap);
   for (const pair of listed) {
-    const labels = { symbol: pair.symbol, timeframe: pair.timeframe };
+    const team = pair.team ? { team: pair.team } : {};
+    const labels = { symbol: pair.symbol, timeframe: pair.timeframe, ...team };
     for (const name of PAIR_SERIES_STATES) state.set({ ...labels, state: name }, name === pair.state ? 1 : 0);
     // A missing number (NULL cursor, no source) is an absent series, not a fake 0.
     if (pair.barsBehind !== null) barsBehind.set(labels, pair.barsBehind);
     failures.set(labels, pair.consecutiveFailures);
     if (pair.minutesSinceSuccess !== null) sinceSuccess.set(labels, Math.round(pair.minutesSinceSuccess * 60));
-    if (pair.sourceAgeMinutes !== null) sourceAge.set({ symbol: pair.symbol }, Math.round(pair.sourceAgeMinutes * 60));
+    if (pair.sourceAgeMinutes !== null)
+      sourceAge.set({ symbol: pair.symbol, ...team }, Math.round(pair.sourceAgeMinutes * 60));
   }
   const left = problems.length - listed.length;
   omitted.set(left);

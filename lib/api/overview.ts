@@ -57,7 +57,13 @@ function remember<V>(map: Map<string, V>, key: string, max: number, make: () => 
 
 function answerText(snapshot: HealthSnapshot, query: OverviewQuery): string {
   const cache = viewsOf(snapshot);
-  const filters = { states: query.states, timeframes: query.timeframes, q: query.q, preset: query.preset };
+  const filters = {
+    states: query.states,
+    timeframes: query.timeframes,
+    q: query.q,
+    preset: query.preset,
+    team: query.team ?? null,
+  };
   const filterKey = JSON.stringify(filters);
   const matching = remember(cache.ordered, filterKey, MAX_VIEWS, () => matchingPairs(snapshot.rows, filters));
   const ordered = remember(cache.ordered, `${filterKey}|${query.sort}|${query.dir}`, MAX_VIEWS, () =>

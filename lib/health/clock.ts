@@ -98,6 +98,8 @@ const ROW_FIELDS = {
   policy: 'fact',
   // the maintenance window the pair is in: it starts and ends by a change of the row
   maintenance: 'fact',
+  // the owning team: in the fingerprint, so setting an owner changes the ETag
+  team: 'fact',
 } as const satisfies Record<keyof FrontierRow, 'fact' | 'clock' | 'session'>;
 const SESSION_FIELDS = {
   calendar: 'fact',

@@ -84,12 +84,23 @@ export interface HealthListFilters {
   /** symbol substring; matched case-insensitively; '' = no search */
   q: string;
   preset: PresetId | null;
+  /** the team that owns the pair's symbol (docs/HEALTH.md, "Owners"); absent or null = any */
+  team?: string | null;
 }
+
+/** A team's name as owner_set accepts it (sql/definitions/owners.sql). */
+export const TEAM_SYNTAX = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export const NO_FILTERS: HealthListFilters = { states: [], timeframes: [], q: '', preset: null };
 
 export function hasFilters(filters: HealthListFilters): boolean {
-  return filters.states.length > 0 || filters.timeframes.length > 0 || filters.q !== '' || filters.preset !== null;
+  return (
+    filters.states.length > 0 ||
+    filters.timeframes.length > 0 ||
+    filters.q !== '' ||
+    filters.preset !== null ||
+    Boolean(filters.team)
+  );
 }
 
 /** The filter as one predicate, built once per list (sets, lower-cased search). */
@@ -98,7 +109,9 @@ export function pairMatcher(filters: HealthListFilters): (pair: PairHealth) => b
   const timeframes = new Set(filters.timeframes);
   const q = filters.q.toLowerCase();
   const preset = PRESETS.find((candidate) => candidate.id === filters.preset) ?? null;
+  const team = filters.team ?? null;
   return (pair) =>
+    (team === null || pair.team === team) &&
     (states.size === 0 || states.has(pair.state)) &&
     (timeframes.size === 0 || timeframes.has(pair.timeframe)) &&
     (q === '' || pair.symbol.toLowerCase().includes(q)) &&
@@ -154,11 +167,13 @@ export function readListView(params: URLSearchParams): HealthListFilters & { sor
   const sort: SortKey = SORT_KEYS.find((key) => key === sortParam) ?? 'severity';
   const dirParam = params.get('dir');
   const presetParam = params.get('preset');
+  const teamParam = (params.get('team') ?? '').trim();
   return {
     states: HEALTH_STATES.filter((state) => states.includes(state)),
     timeframes: listParam(params, 'timeframe'),
     q: (params.get('q') ?? '').trim(),
     preset: PRESET_IDS.find((id) => id === presetParam) ?? null,
+    team: TEAM_SYNTAX.test(teamParam) ? teamParam : null,
     sort,
     dir: dirParam === 'asc' || dirParam === 'desc' ? dirParam : DEFAULT_DIR[sort],
   };
@@ -173,6 +188,7 @@ export function listSearch(
   if (view.timeframes?.length) params.set('timeframe', view.timeframes.join(','));
   if (view.q) params.set('q', view.q);
   if (view.preset) params.set('preset', view.preset);
+  if (view.team) params.set('team', view.team);
   const sort = view.sort ?? 'severity';
   if (sort !== 'severity') params.set('sort', sort);
   if (view.dir && view.dir !== DEFAULT_DIR[sort]) params.set('dir', view.dir);

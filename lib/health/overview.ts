@@ -28,7 +28,7 @@ export interface OverviewWindows {
   hlimit: number;
 }
 
-export type OverviewCounts = Pick<OverviewResponse, 'total' | 'byState' | 'unconfirmed' | 'timeframes'>;
+export type OverviewCounts = Pick<OverviewResponse, 'total' | 'byState' | 'unconfirmed' | 'timeframes' | 'teams'>;
 
 export interface HeatmapGrid {
   timeframes: string[];
@@ -45,15 +45,17 @@ export function countByState(rows: readonly PairHealth[]): Record<HealthState, n
 export function overviewCounts(rows: readonly PairHealth[]): OverviewCounts {
   const byState = countByState(rows);
   const steps = new Map<string, number>();
+  const teams = new Set<string>();
   let unconfirmed = 0;
   for (const pair of rows) {
     if (pair.unconfirmed) unconfirmed += 1;
     steps.set(pair.timeframe, pair.stepMinutes);
+    if (pair.team) teams.add(pair.team);
   }
   const timeframes = [...steps.entries()]
     .sort((a, b) => a[1] - b[1])
     .map(([timeframe, stepMinutes]) => ({ timeframe, stepMinutes }));
-  return { total: rows.length, byState, unconfirmed, timeframes };
+  return { total: rows.length, byState, unconfirmed, timeframes, teams: [...teams].sort() };
 }
 
 /** The pairs matching the filters, in the rows' order (the snapshot's is worst first). */
@@ -106,6 +108,7 @@ export function listRow(pair: PairHealth): PairListRow {
     minutesSinceSuccess: pair.minutesSinceSuccess === null ? null : Math.round(pair.minutesSinceSuccess),
     gapMinutes: pair.gapMinutes,
     consecutiveFailures: pair.consecutiveFailures,
+    team: pair.team ?? null,
     ...(pair.unconfirmed ? { unconfirmed: true as const } : {}),
   };
 }

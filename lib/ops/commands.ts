@@ -7,6 +7,7 @@ import { AUDIT_USAGE, AuditUsageError, parseAuditArgs, runAudit, type AuditComma
 import { parseRetryArgs, retryPairs, type RetryCommand } from './retry';
 import { parseTokenArgs, runTokenCommand, TOKEN_USAGE, type TokenCommand } from './token-commands';
 import { opsAuditRow, recordOpsAction } from './record';
+import { OWNER_USAGE, parseOwnerArgs, runOwnerCommand, type OwnerCommand } from './owner-commands';
 import { parsePolicyArgs, POLICY_USAGE, runPolicyCommand, type PolicyCommand } from './policy-commands';
 import {
   MAINTENANCE_USAGE,
@@ -24,6 +25,7 @@ export type OpsCommand =
   | AuditCommand
   | CalendarCommand
   | PolicyCommand
+  | OwnerCommand
   | MaintenanceCommand
   | RetryCommand
   | TokenCommand;
@@ -39,7 +41,7 @@ export const USAGE = `usage: npm run ops -- <command>
                                  and AHEAD cursor in the database (reset_aggregation_cursors)
   enable SYMBOL TF[,TF…]|all     let the worker run the pair(s) again
   disable SYMBOL TF[,TF…]|all    stop the worker running the pair(s)${CALENDAR_USAGE}
-${AUDIT_USAGE}${POLICY_USAGE}${MAINTENANCE_USAGE}
+${AUDIT_USAGE}${POLICY_USAGE}${OWNER_USAGE}${MAINTENANCE_USAGE}
   retry [--symbol S] [--timeframe TF]
                                  clear the retry backoff of failing pair(s): the next pass runs them${TOKEN_USAGE}
 
@@ -110,6 +112,8 @@ export function parseOpsArgs(argv: string[]): OpsCommand {
       return parseCalendarArgs(rest);
     case 'policy':
       return parsePolicyArgs(rest);
+    case 'owner':
+      return parseOwnerArgs(rest);
     case 'maintenance':
       return parseMaintenanceArgs(rest);
     case 'retry':
@@ -180,6 +184,8 @@ async function runCommand(
       return runCalendarCommand(client, command);
     case 'policy':
       return runPolicyCommand(client, command);
+    case 'owner':
+      return runOwnerCommand(client, command);
     case 'maintenance':
       return runMaintenanceCommand(client, command);
     case 'retry':

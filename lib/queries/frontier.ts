@@ -92,6 +92,15 @@ export function policyParser(): (row: PolicyDbColumns) => HealthPolicy | null {
 }
 
 /**
+ * The team of each symbol (sql/020): owner_team once per registered symbol, not per pair, and
+ * not at all while no owner is set (the EXISTS is evaluated once).
+ */
+export const OWNER_JOIN = `LEFT JOIN (
+    SELECT sym.canonical_symbol, owner_team(sym.canonical_symbol) AS team
+      FROM (SELECT DISTINCT canonical_symbol FROM data_agg_state) sym
+     WHERE EXISTS (SELECT 1 FROM owners) OFFSET 0) ow ON ow.canonical_symbol = v.canonical_symbol COLLATE "C"`;
+
+/**
  * The select list shared by the list query and the one-pair query: the view joined with the
  * two state columns the rules need (recent_bars ring, the timeframe's step). The one place
  * these columns are mapped to camelCase.
@@ -105,11 +114,12 @@ SELECT v.canonical_symbol, v.timeframe, extract(epoch FROM t.step) / 60 AS step_
        CASE WHEN cardinality(s.audit_repairs_utc) = 0 THEN 0
             ELSE agg_audit_repaired_since(s.audit_repairs_utc, s.audit_repairs_n, now() - interval '24 hours') END AS audit_repaired_24h,
        ${iso('s.audit_last_utc')}, ${MARKET_SELECT}, ${POLICY_SELECT},
-       mw.window_id, ${iso('mw.starts_at')}, ${iso('mw.ends_at')}, mw.reason AS maintenance_reason, mw.created_by AS maintenance_by
+       mw.window_id, ${iso('mw.starts_at')}, ${iso('mw.ends_at')}, mw.reason AS maintenance_reason, mw.created_by AS maintenance_by, ow.team
   FROM v_aggregation_frontier_health v
   JOIN data_agg_state s ON s.canonical_symbol = v.canonical_symbol AND s.timeframe = v.timeframe
   JOIN agg_timeframes t ON t.timeframe = v.timeframe
   ${MARKET_JOIN}
+  ${OWNER_JOIN}
   LEFT JOIN v_pair_maintenance mw ON mw.canonical_symbol = v.canonical_symbol AND mw.timeframe = v.timeframe`;
 
 /** The maintenance window a pair is in now (v_pair_maintenance, sql/018); NULLs when none. */
@@ -162,6 +172,7 @@ export interface FrontierDbRow extends MarketDbColumns, PolicyDbColumns, Mainten
   audit_unrepaired_to: string | null;
   audit_repaired_24h: number;
   audit_last_utc: string | null;
+  team: string | null;
 }
 
 /** parseMarket, parsePolicy: one of each per query result, so each session and policy is built once. */
@@ -202,6 +213,7 @@ export function toFrontierRow(
     market: parseMarket(row),
     policy: parsePolicy(row),
     maintenance: maintenanceOf(row),
+    team: row.team,
   };
 }
 

@@ -47,9 +47,24 @@ export interface IncidentDbRow {
   symbols: number;
   open_symbols: number;
   sample: IncidentPairRef[];
+  team: string | null;
   total: number;
   open_total: number;
 }
+
+/**
+ * An incident's team (docs/HEALTH.md, "Owners"): its symbol's for a symbol incident; for a
+ * global one the team all its symbols share, else NULL (one of them unowned, or two teams).
+ * Nothing is resolved while no owner is set; each symbol is resolved once, by owner_team.
+ */
+const incidentTeam = (alias: string) => `CASE
+    WHEN NOT EXISTS (SELECT 1 FROM owners) THEN NULL
+    WHEN ${alias}.symbol IS NOT NULL THEN owner_team(${alias}.symbol)
+    ELSE (SELECT CASE WHEN count(DISTINCT coalesce(y.team, '')) = 1 THEN min(y.team) END
+            FROM (SELECT owner_team(x.canonical_symbol) AS team
+                    FROM (SELECT DISTINCT ip.canonical_symbol FROM incident_pairs ip
+                           WHERE ip.incident_id = ${alias}.incident_id) x) y)
+  END`;
 
 /**
  * A page of incidents, open first (newest first), then resolved (latest resolved first).
@@ -60,16 +75,20 @@ export async function fetchIncidents(
   status: IncidentStatusFilter,
   limit: number,
   offset: number,
+  team: string | null = null,
 ): Promise<{ rows: IncidentDbRow[]; total: number; open: number }> {
+  // Only the incidents of this team (NULL: every incident); applied before the page is cut.
+  const ofTeam = (alias: string, param: string) =>
+    `(${param}::text IS NULL OR ${incidentTeam(alias)} = ${param}::text)`;
   const rows = await query<IncidentDbRow>(
     'incidents',
     `WITH counts AS (
        SELECT count(*) FILTER (WHERE $1 = 'all' OR ($1 = 'open') = (resolved_at IS NULL))::int AS total,
               count(*) FILTER (WHERE resolved_at IS NULL)::int AS open_total
-         FROM incidents WHERE merged_into IS NULL
+         FROM incidents i WHERE merged_into IS NULL AND ${ofTeam('i', '$4')}
      ), page AS (
-       SELECT * FROM incidents
-        WHERE merged_into IS NULL AND ($1 = 'all' OR ($1 = 'open') = (resolved_at IS NULL))
+       SELECT * FROM incidents i
+        WHERE merged_into IS NULL AND ($1 = 'all' OR ($1 = 'open') = (resolved_at IS NULL)) AND ${ofTeam('i', '$4')}
         ORDER BY resolved_at IS NULL DESC, coalesce(resolved_at, opened_at) DESC, incident_id DESC
         LIMIT $2 OFFSET $3
      )
@@ -89,11 +108,11 @@ export async function fetchIncidents(
                                   WHERE incident_id = p.incident_id AND left_at IS NOT NULL
                                   ORDER BY canonical_symbol, timeframe LIMIT 12)) u LIMIT 12) s
                         LEFT JOIN agg_timeframes t ON t.timeframe = s.timeframe), '[]') AS sample,
-            c.total, c.open_total
+            ${incidentTeam('p')} AS team, c.total, c.open_total
        FROM page p
       CROSS JOIN counts c
       ORDER BY p.resolved_at IS NULL DESC, coalesce(p.resolved_at, p.opened_at) DESC, p.incident_id DESC`,
-    [status, limit, offset],
+    [status, limit, offset, team],
   );
   if (rows.length > 0) return { rows, total: rows[0]!.total, open: rows[0]!.open_total };
   // An empty page still says how many there are.
@@ -101,8 +120,8 @@ export async function fetchIncidents(
     'incidents-count',
     `SELECT count(*) FILTER (WHERE $1 = 'all' OR ($1 = 'open') = (resolved_at IS NULL))::int AS total,
             count(*) FILTER (WHERE resolved_at IS NULL)::int AS open
-       FROM incidents WHERE merged_into IS NULL`,
-    [status],
+       FROM incidents i WHERE merged_into IS NULL AND ${ofTeam('i', '$2')}`,
+    [status, team],
   );
   return { rows: [], total: counts[0]?.total ?? 0, open: counts[0]?.open ?? 0 };
 }

@@ -31,6 +31,8 @@ export interface IncidentRecord {
   openPairs: number;
   /** up to 12 of its pairs, open ones first */
   sample: IncidentPairRef[];
+  /** the team of its symbols when they share one (docs/HEALTH.md, "Owners"), else null */
+  team: string | null;
   /** its current acknowledgement (lib/queries/acks.ts): null once it resolves or the ack lapses */
   ack: Ack | null;
 }

@@ -84,6 +84,8 @@ export interface FrontierRow {
   policy?: HealthPolicy | null;
   /** the maintenance window the pair is in now (sql/018); null or absent: none */
   maintenance?: PairMaintenance | null;
+  /** the team that owns the pair's symbol (sql/020, owner_team); null or absent: no team */
+  team?: string | null;
 }
 
 /** An active maintenance window as a pair sees it (v_pair_maintenance, docs/MAINTENANCE.md). */
@@ -160,6 +162,7 @@ export type PairListRow = Pick<
   | 'gapMinutes'
   | 'consecutiveFailures'
   | 'unconfirmed'
+  | 'team'
 >;
 
 /** One symbol of the heatmap: a cell per timeframe of the answer's `timeframes`, [state, reason] or null (no such pair). */
@@ -182,6 +185,8 @@ export interface OverviewResponse {
   unconfirmed: number;
   /** every timeframe the pairs have, shortest first */
   timeframes: Array<{ timeframe: string; stepMinutes: number }>;
+  /** every team that owns a pair, in name order (docs/HEALTH.md, "Owners") */
+  teams: string[];
   /** pairs matching the filters */
   matched: number;
   /** the matching pairs per state (a preset's query matches pairs of several states) */

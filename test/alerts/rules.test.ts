@@ -77,7 +77,7 @@ describe('deploy/alertmanager/alertmanager.yml', () => {
     expect(run.status).toBe(0);
   });
 
-  test('a pair alert takes the per-symbol route, a global one stays on the default route (grouping: test/alerts/e2e.test.ts)', (context) => {
+  test("a pair alert takes the per-symbol route, a team's pair its team's route, a global one stays on the default route (grouping: test/alerts/e2e.test.ts)", (context) => {
     const amtool = requireTool(context, 'amtool');
     const route = (...labels: string[]) =>
       runTool(amtool, ['config', 'routes', 'test', `--config.file=${ALERTMANAGER}`, '--tree', ...labels]);
@@ -85,6 +85,14 @@ describe('deploy/alertmanager/alertmanager.yml', () => {
     expect(pair.output).toContain(
       'Matching routes:\n.\n└── default-route\n    └── {symbol=~".+"}  receiver: frontier-oncall',
     );
+    // The fx team's pairs page the fx receiver; another team's, or none, stays on on-call.
+    const fx = route('alertname=FrontierPairFailing', 'symbol=USDJPY', 'timeframe=5m', 'state=FAILING', 'team=fx');
+    expect(fx.output).toContain('Matching routes:\n.\n└── default-route\n    └── {team="fx"}  receiver: frontier-fx');
+    const feed = route('alertname=FrontierSourceStale', 'symbol=USDJPY', 'state=SOURCE_STALE', 'team=fx');
+    expect(feed.output).toContain('receiver: frontier-fx');
+    const rates = route('alertname=FrontierPairFailing', 'symbol=ESZ6', 'timeframe=5m', 'state=FAILING', 'team=rates');
+    expect(rates.output).toContain('    └── {symbol=~".+"}  receiver: frontier-oncall');
+    expect(rates.output).not.toContain('frontier-fx');
     const global = route('alertname=FrontierWorkerNotRunning');
     expect(global.output).toContain('Matching routes:\n.\n└── default-route  receiver: frontier-oncall');
     expect(global.output).not.toContain('symbol=~');

@@ -170,7 +170,7 @@ describe('GET /api/health', () => {
     ['?offset=-5', 'offset must be an integer from 0 to 10000000, got "-5"'],
     ['?limit=5&limit=6', 'parameter limit is given more than once'],
     ['?q=a&q=b', 'parameter q is given more than once'],
-    ['?sate=OK', 'unknown parameter "sate"; known: state, timeframe, q, sort, dir, preset, limit, offset'],
+    ['?sate=OK', 'unknown parameter "sate"; known: state, timeframe, q, sort, dir, preset, team, limit, offset'],
     ['?%3Cimg%3E=1', 'unknown parameter "<img>"'],
     ['?limit=0&dir=sideways', 'limit must be an integer from 1 to 50000, got "0"'],
   ])('400 for %s', async (query, message) => {

@@ -45,6 +45,7 @@ describe('GET /api/health/overview', () => {
         'minutesSinceSuccess',
         'gapMinutes',
         'consecutiveFailures',
+        'team',
       ].sort(),
     );
     // The same rows as GET /api/health says, field for field (minutes since success as shown: whole minutes).

@@ -143,7 +143,7 @@ describe('state history over the API', () => {
     ['?limit=0', 'limit must be an integer from 1 to 200, got "0"'],
     ['?limit=201', 'limit must be an integer from 1 to 200, got "201"'],
     ['?offset=-1', 'offset must be an integer from 0 to 100000, got "-1"'],
-    ['?since=1', 'unknown parameter "since"; known: status, limit, offset'],
+    ['?since=1', 'unknown parameter "since"; known: status, limit, offset, team'],
     ['?status=open&status=all', 'parameter status is given more than once'],
   ])('GET /api/incidents%s is a 400 that says why', async (query, message) => {
     const { status, body } = await incidents(query);

@@ -125,6 +125,7 @@ describe('clockFreeRow', () => {
     market: openMarket({ isOpen: false }),
     policy: { name: 'illiquid', stallMinutes: 120, lagBars: null, sourceStaleMinutes: 240, minBarsPerRun: null },
     maintenance: { id: 7, startsAt: G0, endsAt: G0, reason: 'vendor upgrade', createdBy: 'alice' },
+    team: 'fx',
   };
   test.each(Object.entries(changes).filter(([, value]) => value !== 'clock'))(
     'a change of %s changes it',

@@ -2,7 +2,15 @@
 // boundary minute, and a view survives the trip through its query string.
 import { expect, test } from 'vitest';
 import { DEFAULT_THRESHOLDS, derivePairHealth } from '../../lib/health/rules';
-import { etagSnapshotVersion, listEtag, listSearch, pairMatcher, readListView } from '../../lib/health/list-contract';
+import {
+  etagSnapshotVersion,
+  hasFilters,
+  listEtag,
+  listSearch,
+  pairMatcher,
+  readListView,
+} from '../../lib/health/list-contract';
+import type { PairHealth } from '../../lib/shared/types';
 import { frontierRow } from '../support/frontier-row';
 
 test.each([
@@ -22,19 +30,21 @@ test('a view read from its own query string is the same view; defaults stay out 
     timeframes: ['5m', '1h'],
     q: 'eur',
     preset: 'ahead' as const,
+    team: 'fx',
     sort: 'gap' as const,
     dir: 'asc' as const,
   };
   const search = listSearch({ ...view, states: [...view.states] });
-  expect(search).toBe('state=FAILING%2CAHEAD&timeframe=5m%2C1h&q=eur&preset=ahead&sort=gap&dir=asc');
+  expect(search).toBe('state=FAILING%2CAHEAD&timeframe=5m%2C1h&q=eur&preset=ahead&team=fx&sort=gap&dir=asc');
   // States come back in severity order, whatever order the URL had.
   expect(readListView(new URLSearchParams(search))).toEqual({ ...view, states: ['AHEAD', 'FAILING'] });
   expect(listSearch({ sort: 'severity', dir: 'asc' })).toBe('');
-  expect(readListView(new URLSearchParams('state=nope,failing,&sort=bogus&preset=x'))).toEqual({
+  expect(readListView(new URLSearchParams('state=nope,failing,&sort=bogus&preset=x&team=FX%20Desk'))).toEqual({
     states: ['FAILING'],
     timeframes: [],
     q: '',
     preset: null,
+    team: null,
     sort: 'severity',
     dir: 'asc',
   });
@@ -53,4 +63,14 @@ test('the list ETag is read back as the snapshot version it was written with, we
   expect(etagSnapshotVersion(`W/${etag}`)).toBe('Ab-_12');
   expect(etagSnapshotVersion('"no-digest"')).toBeNull();
   expect(etagSnapshotVersion(null)).toBeNull();
+});
+
+test('?team= keeps the pairs of that team only; no team filter keeps every pair', () => {
+  const owned = { team: 'fx' } as PairHealth;
+  const unowned = { team: null } as PairHealth;
+  const filters = { states: [], timeframes: [], q: '', preset: null };
+  expect([owned, unowned].map(pairMatcher({ ...filters, team: 'fx' }))).toEqual([true, false]);
+  expect([owned, unowned].map(pairMatcher({ ...filters, team: 'rates' }))).toEqual([false, false]);
+  expect([owned, unowned].map(pairMatcher({ ...filters, team: null }))).toEqual([true, true]);
+  expect(hasFilters({ ...filters, team: 'fx' })).toBe(true);
 });
