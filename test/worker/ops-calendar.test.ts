@@ -1,12 +1,11 @@
 // npm run ops -- calendar …: parsing, install of the templates (NYSE holidays from
 // nyse-holidays), assign/unassign, and check at given instants, against a real database.
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { usEquityClosures } from '../../lib/ops/calendar-templates';
-import { parseOpsArgs, runOpsCommand } from '../../lib/ops/commands';
+import { parseOpsArgs } from '../../lib/ops/commands';
 import { OpsFailure } from '../../lib/ops/errors';
-import { createTestDatabase, errorOf, type TestDatabase } from '../support/database';
-import { usageErrorOf } from './support';
+import { errorOf } from '../support/database';
+import { usageErrorOf, useOpsDatabase } from './support';
 
 describe('calendar arguments', () => {
   it('parses and refuses with a clear message', () => {
@@ -90,21 +89,10 @@ describe('calendar arguments', () => {
 });
 
 describe('calendar commands', () => {
-  let db: TestDatabase;
-  let client: pg.Client;
-  const run = (...argv: string[]) => runOpsCommand(client, parseOpsArgs(argv));
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    await db.sql(
-      `INSERT INTO data_agg_state (canonical_symbol, timeframe) VALUES ('EURUSD', '5m'), ('ESZ6', '5m'), ('ESH7', '1h')`,
-    );
-  });
-  afterAll(async () => {
-    await client?.end();
-    await db?.drop();
-  });
+  const ops = useOpsDatabase(
+    `INSERT INTO data_agg_state (canonical_symbol, timeframe) VALUES ('EURUSD', '5m'), ('ESZ6', '5m'), ('ESH7', '1h')`,
+  );
+  const run = ops.run;
 
   it('lists templates when nothing is installed', async () => {
     const lines = await run('calendar', 'list');
@@ -118,10 +106,10 @@ describe('calendar commands', () => {
       'closed dates 2026-2027: 23 added',
       'next: npm run ops -- calendar assign us-equities SYMBOL   (exact names such as AAPL, MSFT)',
     ]);
-    await db.sql(
+    await ops.db.sql(
       `UPDATE market_calendar_sessions SET close_time = '20:00' WHERE calendar = 'us-equities' AND open_dow = 1`,
     );
-    await db.sql(
+    await ops.db.sql(
       `UPDATE market_calendar_closures SET note = 'ours' WHERE calendar = 'us-equities' AND closed_on = '2027-01-01'`,
     );
     const again = await run('calendar', 'install', 'us-equities', '--years', '2027-2028');
@@ -130,12 +118,12 @@ describe('calendar commands', () => {
       'closed dates 2027-2028: 11 added, 11 already there (left as they were)',
     ]);
     expect(
-      await db.one(
+      await ops.db.one(
         `SELECT close_time::text AS t FROM market_calendar_sessions WHERE calendar = 'us-equities' AND open_dow = 1`,
       ),
     ).toEqual({ t: '20:00:00' });
     expect(
-      await db.one(
+      await ops.db.one(
         `SELECT note FROM market_calendar_closures WHERE calendar = 'us-equities' AND closed_on = '2027-01-01'`,
       ),
     ).toEqual({ note: 'ours' });

@@ -1,11 +1,10 @@
 // npm run ops -- maintenance …: parsing, add/list/end against a real database, each write with
 // its audit row (source ops), and the pairs a window covers.
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseOpsArgs, runOpsCommand } from '../../lib/ops/commands';
+import { describe, expect, it } from 'vitest';
+import { parseOpsArgs } from '../../lib/ops/commands';
 import { opsActor } from '../../lib/ops/policy-commands';
-import { createTestDatabase, errorOf, type TestDatabase } from '../support/database';
-import { usageErrorOf } from './support';
+import { errorOf } from '../support/database';
+import { usageErrorOf, useOpsDatabase } from './support';
 
 describe('maintenance arguments', () => {
   it('parses add with a pattern, a timeframe and hours', () => {
@@ -65,21 +64,11 @@ describe('maintenance arguments', () => {
 });
 
 describe('maintenance commands', () => {
-  let db: TestDatabase;
-  let client: pg.Client;
-  const run = (...argv: string[]) => runOpsCommand(client, parseOpsArgs(argv));
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    await db.sql(`INSERT INTO data_agg_state (canonical_symbol, timeframe)
-      SELECT s, tf FROM unnest(ARRAY['ESZ6', 'ESH7', 'EURUSD']) s CROSS JOIN unnest(ARRAY['5m', '1h']) tf`);
-  });
-  afterAll(async () => {
-    await client?.end();
-    await db?.drop();
-  });
+  const ops = useOpsDatabase(
+    `INSERT INTO data_agg_state (canonical_symbol, timeframe)
+      SELECT s, tf FROM unnest(ARRAY['ESZ6', 'ESH7', 'EURUSD']) s CROSS JOIN unnest(ARRAY['5m', '1h']) tf`,
+  );
+  const run = ops.run;
 
   it('adds, lists and ends windows, each write with its audit row', async () => {
     expect(await run('maintenance', 'list')).toEqual(['no maintenance window is active or planned']);
@@ -124,7 +113,7 @@ describe('maintenance commands', () => {
     expect((await run('maintenance', 'list')).slice(2)).toHaveLength(1);
     expect((await run('maintenance', 'list', '--all')).slice(2)).toHaveLength(2);
 
-    const audit = await db.sql<{ action: string; target: string; source: string; actor: string; role: string }>(
+    const audit = await ops.db.sql<{ action: string; target: string; source: string; actor: string; role: string }>(
       'SELECT action, target, source, actor, role FROM operator_actions ORDER BY id',
     );
     expect(audit).toEqual([

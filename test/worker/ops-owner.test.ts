@@ -1,11 +1,10 @@
 // npm run ops -- owner …: parsing, and set/list/remove with their audit rows against a real
 // database (the resolution itself is test/sql/owners.test.ts's).
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseOpsArgs, runOpsCommand } from '../../lib/ops/commands';
+import { describe, expect, it } from 'vitest';
+import { parseOpsArgs } from '../../lib/ops/commands';
 import { opsActor } from '../../lib/ops/policy-commands';
-import { createTestDatabase, errorOf, type TestDatabase } from '../support/database';
-import { usageErrorOf } from './support';
+import { errorOf } from '../support/database';
+import { usageErrorOf, useOpsDatabase } from './support';
 
 describe('owner arguments', () => {
   it('parses set with a symbol or a pattern, remove and list', () => {
@@ -51,21 +50,11 @@ describe('owner arguments', () => {
 });
 
 describe('owner commands', () => {
-  let db: TestDatabase;
-  let client: pg.Client;
-  const run = (...argv: string[]) => runOpsCommand(client, parseOpsArgs(argv));
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    await db.sql(`INSERT INTO data_agg_state (canonical_symbol, timeframe)
-      SELECT s, tf FROM unnest(ARRAY['USDJPY', 'USDCHF', 'EURUSD', 'ESZ6']) s CROSS JOIN unnest(ARRAY['5m', '1d']) tf`);
-  });
-  afterAll(async () => {
-    await client?.end();
-    await db?.drop();
-  });
+  const ops = useOpsDatabase(
+    `INSERT INTO data_agg_state (canonical_symbol, timeframe)
+      SELECT s, tf FROM unnest(ARRAY['USDJPY', 'USDCHF', 'EURUSD', 'ESZ6']) s CROSS JOIN unnest(ARRAY['5m', '1d']) tf`,
+  );
+  const run = ops.run;
 
   it('sets, lists and removes, each write with its audit row', async () => {
     expect(await run('owner', 'list')).toEqual(['no owners: no pair belongs to a team']);
@@ -84,12 +73,12 @@ describe('owner commands', () => {
     ]);
 
     expect(await run('owner', 'remove', 'USDJPY')).toEqual(['USDJPY: no longer owned here']);
-    expect((await client.query("SELECT owner_team('USDJPY') AS team")).rows).toEqual([{ team: 'fx' }]);
+    expect((await ops.client.query("SELECT owner_team('USDJPY') AS team")).rows).toEqual([{ team: 'fx' }]);
     expect(await errorOf(run('owner', 'remove', 'USDJPY'))).toBe(
       "owner_remove: no owner for exact p_pattern='USDJPY' (known: exact ESZ6, like USD%)",
     );
 
-    const audit = await db.sql<{
+    const audit = await ops.db.sql<{
       actor: string;
       role: string;
       source: string;

@@ -1,11 +1,10 @@
 // npm run ops -- policy …: parsing, set/list/remove with their audit rows, and check saying
 // which policy applies to a pair and why the others lost, against a real database.
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseOpsArgs, runOpsCommand } from '../../lib/ops/commands';
+import { describe, expect, it } from 'vitest';
+import { parseOpsArgs } from '../../lib/ops/commands';
 import { opsActor } from '../../lib/ops/policy-commands';
-import { createTestDatabase, errorOf, type TestDatabase } from '../support/database';
-import { usageErrorOf } from './support';
+import { errorOf } from '../support/database';
+import { usageErrorOf, useOpsDatabase } from './support';
 
 describe('policy arguments', () => {
   it('parses set with a pattern, a timeframe and thresholds', () => {
@@ -71,21 +70,11 @@ describe('policy arguments', () => {
 });
 
 describe('policy commands', () => {
-  let db: TestDatabase;
-  let client: pg.Client;
-  const run = (...argv: string[]) => runOpsCommand(client, parseOpsArgs(argv));
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    await db.sql(`INSERT INTO data_agg_state (canonical_symbol, timeframe)
-      SELECT s, tf FROM unnest(ARRAY['ALTBTC', 'ALTETH', 'EURUSD']) s CROSS JOIN unnest(ARRAY['5m', '1d']) tf`);
-  });
-  afterAll(async () => {
-    await client?.end();
-    await db?.drop();
-  });
+  const ops = useOpsDatabase(
+    `INSERT INTO data_agg_state (canonical_symbol, timeframe)
+      SELECT s, tf FROM unnest(ARRAY['ALTBTC', 'ALTETH', 'EURUSD']) s CROSS JOIN unnest(ARRAY['5m', '1d']) tf`,
+  );
+  const run = ops.run;
 
   it('sets, lists, checks and removes, each write with its audit row', async () => {
     expect(await run('policy', 'list')).toEqual([
@@ -137,7 +126,7 @@ describe('policy commands', () => {
       "policy_remove: no policy p_policy='altbtc' (known: crypto, crypto-daily)",
     );
 
-    const audit = await db.sql<{
+    const audit = await ops.db.sql<{
       actor: string;
       role: string;
       source: string;

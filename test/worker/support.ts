@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type pg from 'pg';
-import { expect } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { MinuteBar } from '../support/bars';
-import { parseOpsArgs } from '../../lib/ops/commands';
+import { parseOpsArgs, runOpsCommand } from '../../lib/ops/commands';
+import { createTestDatabase, type TestDatabase } from '../support/database';
 import { UsageError } from '../../lib/ops/errors';
 import { createWorkerPool } from '../../lib/worker/pool';
 import type { Logger } from '../../lib/server/log';
@@ -29,6 +30,43 @@ export function usageErrorOf(argv: string[]): string {
     return error instanceof UsageError ? error.message : `not a usage error: ${String(error)}`;
   }
   return 'accepted';
+}
+
+export interface OpsDatabase {
+  /** The suite's database (set in beforeAll). */
+  readonly db: TestDatabase;
+  /** The owner's connection `npm run ops` holds. */
+  readonly client: pg.Client;
+  /** `npm run ops -- ...argv`: the lines it prints. */
+  run: (...argv: string[]) => Promise<string[]>;
+}
+
+/**
+ * A database of its own for a suite of `npm run ops` commands, seeded by `seed` (SQL that
+ * registers the suite's pairs), and the owner's connection the commands use.
+ */
+export function useOpsDatabase(seed: string): OpsDatabase {
+  let db: TestDatabase | undefined;
+  let client: pg.Client | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await db.sql(seed);
+  });
+  afterAll(async () => {
+    await client?.end();
+    await db?.drop();
+  });
+  return {
+    get db() {
+      return db!;
+    },
+    get client() {
+      return client!;
+    },
+    run: (...argv) => runOpsCommand(client!, parseOpsArgs(argv)),
+  };
 }
 
 export function floorMinute(ms: number): number {
