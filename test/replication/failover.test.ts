@@ -5,51 +5,33 @@
 // writer is elected on the new primary, and SIGTERM still exits 0.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type pg from 'pg';
-import { insertDemoBars } from '../../lib/demo/bars';
 import { createHostListPool } from '../../lib/server/connect';
 import { migrateDatabase } from '../../lib/server/migrate';
-import { barsEqualRecompute } from '../support/audit';
-import { minutesBetween, randomWalkBars } from '../support/bars';
 import {
   missingPostgres15,
   requirePostgres15,
   startReplicatedCluster,
   type ReplicatedCluster,
 } from '../support/postgres15';
-import { floorMinute, MINUTE, spawnWorker, waitFor, type ChildWorker } from '../worker/support';
+import {
+  expectClusterRecomputed,
+  failoverWorkerEnv,
+  linesBetween,
+  linesOf,
+  seedHistory,
+  startFeed,
+} from '../support/workload';
+import { floorMinute, MINUTE, spawnWorker, waitFor } from '../worker/support';
 
 const SYMBOLS = ['FOA', 'FOB', 'FOC'];
 const HISTORY_INTERVAL_MS = 1_000;
-const WORKER_ENV = {
-  WORKER_INTERVAL_MS: '300',
-  WORKER_CONCURRENCY: '2',
-  WORKER_BACKOFF_MAX_MS: '1000',
-  WORKER_AUDIT_PAIRS_PER_PASS: '0',
-  PG_CONNECT_TIMEOUT_MS: '1000',
-  HISTORY_INTERVAL_MS: String(HISTORY_INTERVAL_MS),
-  HISTORY_SETTLE_SECONDS: '0',
-  RETRY_BACKOFF_BASE_SECONDS: '0.001',
-  RETRY_BACKOFF_CAP_SECONDS: '0.001',
-};
+const WORKER_ENV = failoverWorkerEnv(HISTORY_INTERVAL_MS);
 
 let cluster: ReplicatedCluster | undefined;
 beforeAll(async () => {
   if (!missingPostgres15()) cluster = await startReplicatedCluster();
 }, 120_000);
 afterAll(() => cluster?.destroy());
-
-interface LogLine {
-  t: string;
-  level: string;
-  msg: string;
-  [key: string]: unknown;
-}
-const linesOf = (worker: ChildWorker): LogLine[] =>
-  worker
-    .output()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogLine);
 
 describe('failover with two workers and a feed running', () => {
   test(
@@ -67,30 +49,8 @@ describe('failover with two workers and a feed running', () => {
       // Three hours of history, then a feed that adds the next minute of each symbol every 100 ms.
       const now = floorMinute(Date.now());
       const start = now - 180 * MINUTE;
-      const seeded = SYMBOLS.flatMap((symbol, i) =>
-        randomWalkBars(symbol, minutesBetween(new Date(start), new Date(now - 120 * MINUTE)), 11 + i),
-      );
-      await insertDemoBars(feedPool, seeded);
-      await feedPool.query(
-        `SELECT bootstrap_aggregation_cursor(s, t.timeframe) FROM unnest($1::text[]) s CROSS JOIN agg_timeframes t`,
-        [SYMBOLS],
-      );
-      let fed = now - 120 * MINUTE;
-      let feeding = true;
-      let feedErrors = 0;
-      const feed = (async () => {
-        while (feeding && fed < now - 2 * MINUTE) {
-          const minute = new Date(fed);
-          const bars = SYMBOLS.flatMap((symbol, i) => randomWalkBars(symbol, [minute], 100 + i + fed / MINUTE));
-          try {
-            await insertDemoBars(feedPool, bars);
-            fed += MINUTE;
-          } catch {
-            feedErrors += 1; // the outage: the same minute again, through the host list
-          }
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      })();
+      await seedHistory(feedPool, SYMBOLS, start, now - 120 * MINUTE, 11);
+      const feed = startFeed(feedPool, SYMBOLS, now - 120 * MINUTE, now - 2 * MINUTE, 100);
 
       const workers = [spawnWorker(url, WORKER_ENV), spawnWorker(url, WORKER_ENV)];
       try {
@@ -144,8 +104,7 @@ describe('failover with two workers and a feed running', () => {
         );
 
         // The feed catches up to now - 2 min; then every pair catches up with it.
-        await feed;
-        feeding = false;
+        await feed.done;
         await waitFor(
           'every pair caught up',
           async () => {
@@ -171,40 +130,11 @@ describe('failover with two workers and a feed running', () => {
           'pipeline',
         );
         expect(failed!.n, 'no failed run recorded for the outage').toBe(0);
-        let barsChecked = 0;
-        const pairs = await standby.sql<{ symbol: string; timeframe: string; until: Date }>(
-          `SELECT s.canonical_symbol AS symbol, s.timeframe, s.last_agg_bar_ts_utc + t.step AS until
-           FROM data_agg_state s JOIN agg_timeframes t USING (timeframe)`,
-          [],
-          'pipeline',
-        );
-        const client = createHostListPool(url, { max: 1 });
-        try {
-          for (const pair of pairs) {
-            expect(
-              await barsEqualRecompute(
-                client,
-                pair.symbol,
-                pair.timeframe,
-                new Date(start - 24 * 60 * MINUTE).toISOString(),
-                pair.until.toISOString(),
-              ),
-              `${pair.symbol}/${pair.timeframe}`,
-            ).toEqual([]);
-          }
-          const [count] = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM bars_agg')).rows;
-          barsChecked = count!.n;
-        } finally {
-          await client.end();
-        }
-        expect(pairs).toHaveLength(SYMBOLS.length * 6);
+        const [pairs, barsChecked] = await expectClusterRecomputed(url, start - 24 * 60 * MINUTE);
+        expect(pairs).toBe(SYMBOLS.length * 6);
         expect(barsChecked).toBeGreaterThan(100);
 
-        const outageLines = workers.map((w) =>
-          linesOf(w).filter(
-            (l) => Date.parse(l.t) >= crashedAt && Date.parse(l.t) < sigtermAt && l.msg !== 'pass' && l.msg !== 'audit',
-          ),
-        );
+        const outageLines = workers.map((w) => linesBetween(w, crashedAt, sigtermAt));
         for (const lines of outageLines) {
           const msgs = lines.map((l) => l.msg);
           expect(msgs.filter((m) => m.startsWith('database unavailable'))).toHaveLength(1);
@@ -221,15 +151,15 @@ describe('failover with two workers and a feed running', () => {
               promote_to_history_writer_elected_ms: electedMs,
               worker_log_lines_after_crash: outageLines.map((l) => l.length),
               worker_lines: outageLines.map((lines) => lines.map((l) => l.msg)),
-              feed_errors: feedErrors,
-              pairs: pairs.length,
+              feed_errors: feed.errors(),
+              pairs,
               bars_checked: barsChecked,
             },
           }),
         );
         expect(electedMs).toBeLessThanOrEqual(2 * HISTORY_INTERVAL_MS + 1_000);
       } finally {
-        feeding = false;
+        feed.stop();
         for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
         await feedPool.end().catch(() => {});
       }

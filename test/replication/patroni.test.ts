@@ -25,7 +25,8 @@ import {
   type PatroniNode,
 } from '../support/patroni';
 import {
-  expectEveryBarRecomputed,
+  expectClusterRecomputed,
+  failoverWorkerEnv,
   linesBetween,
   linesOf,
   outageEnded,
@@ -36,17 +37,7 @@ import { floorMinute, MINUTE, spawnWorker, waitFor } from '../worker/support';
 
 const SYMBOLS = ['PTA', 'PTB', 'PTC'];
 const HISTORY_INTERVAL_MS = 1_000;
-const WORKER_ENV = {
-  WORKER_INTERVAL_MS: '300',
-  WORKER_CONCURRENCY: '2',
-  WORKER_BACKOFF_MAX_MS: '1000',
-  WORKER_AUDIT_PAIRS_PER_PASS: '0',
-  PG_CONNECT_TIMEOUT_MS: '1000',
-  HISTORY_INTERVAL_MS: String(HISTORY_INTERVAL_MS),
-  HISTORY_SETTLE_SECONDS: '0',
-  RETRY_BACKOFF_BASE_SECONDS: '0.001',
-  RETRY_BACKOFF_CAP_SECONDS: '0.001',
-};
+const WORKER_ENV = failoverWorkerEnv(HISTORY_INTERVAL_MS);
 
 let cluster: PatroniCluster | undefined;
 beforeAll(async () => {
@@ -224,16 +215,7 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
         );
         expect(failed!.n, 'no failed run recorded for either event').toBe(0);
 
-        const client = createHostListPool(hostList, { max: 1 });
-        client.on('error', () => {});
-        const [pairs, barsChecked] = await (async () => {
-          try {
-            const [count] = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM data_agg_state')).rows;
-            return [count!.n, await expectEveryBarRecomputed(client, start - 24 * 60 * MINUTE)];
-          } finally {
-            await client.end();
-          }
-        })();
+        const [pairs, barsChecked] = await expectClusterRecomputed(hostList, start - 24 * 60 * MINUTE);
         expect(pairs).toBe(SYMBOLS.length * 6);
         expect(barsChecked).toBeGreaterThan(100);
 
