@@ -1,15 +1,15 @@
 'use client';
 
 import { Area, AreaChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import { AXIS_TICK, CHART_HEIGHT, ChartCard, FAILURE_COLOR, GRID_COLOR } from './chart-card';
-import { timeTickFormatter, timeTicks, type RunSeries } from './run-series';
+import { AXIS_TICK, ChartCard, GRID_COLOR } from './chart-card';
+import { runChartParts } from './run-chart-parts';
+import type { RunSeries } from './run-series';
 
 const BEHIND_COLOR = 'var(--color-state-lagging)';
 
 /** Complete windows left after each run (result.bars_behind); the lag threshold as a line. */
 export function BarsBehindChart({ series, lagBars }: { series: RunSeries; lagBars: number | null }) {
-  const tick = timeTickFormatter(series.domain);
-  const xTicks = timeTicks(series.domain);
+  const parts = runChartParts(series);
   const drawable = series.points.filter((point) => point.barsBehind !== null);
   return (
     <ChartCard
@@ -18,27 +18,11 @@ export function BarsBehindChart({ series, lagBars }: { series: RunSeries; lagBar
       testId="chart-bars-behind"
       empty={drawable.length === 0 ? 'No successful run reported bars_behind yet.' : null}
     >
-      <AreaChart
-        data={drawable}
-        syncId="pair-runs"
-        syncMethod="value"
-        responsive
-        style={{ width: '100%', height: CHART_HEIGHT }}
-        margin={{ top: 4, right: 12, bottom: 0, left: 4 }}
-      >
+      <AreaChart data={drawable} {...parts.chart}>
         <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" />
-        <XAxis
-          dataKey="atMs"
-          type="number"
-          scale="time"
-          domain={series.domain}
-          ticks={xTicks}
-          tickFormatter={tick}
-          tick={AXIS_TICK}
-          minTickGap={24}
-        />
+        <XAxis {...parts.timeAxis} />
         <YAxis allowDecimals={false} tick={AXIS_TICK} width={48} />
-        <Tooltip labelFormatter={(label) => (typeof label === 'number' ? tick(label) + ' UTC' : label)} />
+        <Tooltip labelFormatter={parts.tooltipLabel} />
         {lagBars !== null && (
           <ReferenceLine
             y={lagBars}
@@ -52,9 +36,7 @@ export function BarsBehindChart({ series, lagBars }: { series: RunSeries; lagBar
             }}
           />
         )}
-        {series.failures.map((at) => (
-          <ReferenceLine key={at} x={at} stroke={FAILURE_COLOR} strokeDasharray="4 3" ifOverflow="hidden" />
-        ))}
+        {parts.failureLines}
         <Area
           name="Bars behind"
           dataKey="barsBehind"

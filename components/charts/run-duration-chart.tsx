@@ -1,16 +1,16 @@
 'use client';
 
-import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatDuration } from '@/components/ui/format';
-import { AXIS_TICK, CHART_HEIGHT, ChartCard, FAILURE_COLOR, GRID_COLOR } from './chart-card';
-import { timeTickFormatter, timeTicks, type RunSeries } from './run-series';
+import { AXIS_TICK, ChartCard, GRID_COLOR } from './chart-card';
+import { runChartParts } from './run-chart-parts';
+import type { RunSeries } from './run-series';
 
 const DURATION_COLOR = 'var(--chart-line)';
 
 /** How long each run took (result.duration_ms, or finished − started for failed runs). */
 export function RunDurationChart({ series }: { series: RunSeries }) {
-  const tick = timeTickFormatter(series.domain);
-  const xTicks = timeTicks(series.domain);
+  const parts = runChartParts(series);
   const drawable = series.points.filter((point) => point.durationMs !== null);
   return (
     <ChartCard
@@ -19,33 +19,15 @@ export function RunDurationChart({ series }: { series: RunSeries }) {
       testId="chart-duration"
       empty={drawable.length === 0 ? 'No runs recorded yet.' : null}
     >
-      <LineChart
-        data={drawable}
-        syncId="pair-runs"
-        syncMethod="value"
-        responsive
-        style={{ width: '100%', height: CHART_HEIGHT }}
-        margin={{ top: 4, right: 12, bottom: 0, left: 4 }}
-      >
+      <LineChart data={drawable} {...parts.chart}>
         <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" />
-        <XAxis
-          dataKey="atMs"
-          type="number"
-          scale="time"
-          domain={series.domain}
-          ticks={xTicks}
-          tickFormatter={tick}
-          tick={AXIS_TICK}
-          minTickGap={24}
-        />
+        <XAxis {...parts.timeAxis} />
         <YAxis tick={AXIS_TICK} width={68} tickFormatter={(value: number) => formatDuration(value)} />
         <Tooltip
-          labelFormatter={(label) => (typeof label === 'number' ? tick(label) + ' UTC' : label)}
+          labelFormatter={parts.tooltipLabel}
           formatter={(value) => (typeof value === 'number' ? formatDuration(value) : value)}
         />
-        {series.failures.map((at) => (
-          <ReferenceLine key={at} x={at} stroke={FAILURE_COLOR} strokeDasharray="4 3" ifOverflow="hidden" />
-        ))}
+        {parts.failureLines}
         <Line
           name="Duration"
           dataKey="durationMs"
