@@ -22,12 +22,11 @@ BEGIN
       (SELECT string_agg(t.timeframe, ', ' ORDER BY t.step) FROM agg_timeframes t) USING ERRCODE = 'invalid_parameter_value';
   END IF;
   RETURN QUERY
-  SELECT (row_number() OVER (ORDER BY p.match = 'like', length(replace(replace(p.pattern, '%', ''), '_', '')) DESC,
-                                      p.timeframe IS NULL, p.policy))::integer,
+  SELECT (row_number() OVER (ORDER BY agg_symbol_pattern_rank(p.match, p.pattern), p.timeframe IS NULL, p.policy))::integer,
          p.policy::text, p.match, p.pattern::text, p.timeframe::text,
          p.stall_minutes, p.lag_bars, p.source_stale_minutes, p.min_bars_per_run
     FROM health_policies p
-   WHERE ((p.match = 'exact' AND p.pattern = p_symbol COLLATE "C") OR (p.match = 'like' AND p_symbol COLLATE "C" LIKE p.pattern))
+   WHERE agg_symbol_pattern_matches(p.match, p.pattern, p_symbol)
      AND (p.timeframe IS NULL OR p.timeframe = p_timeframe COLLATE "C")
    ORDER BY 1;
 END $$;

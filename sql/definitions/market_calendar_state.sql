@@ -82,9 +82,8 @@ BEGIN
     RAISE EXCEPTION 'market_session_at: p_at must not be NULL' USING ERRCODE = 'invalid_parameter_value';
   END IF;
   SELECT a.* INTO v_assignment FROM market_calendar_assignments a
-   WHERE (a.match = 'exact' AND a.pattern = p_symbol COLLATE "C")
-      OR (a.match = 'like' AND p_symbol COLLATE "C" LIKE a.pattern)
-   ORDER BY a.match = 'like', length(replace(replace(a.pattern, '%', ''), '_', '')) DESC, a.pattern
+   WHERE agg_symbol_pattern_matches(a.match, a.pattern, p_symbol)
+   ORDER BY agg_symbol_pattern_rank(a.match, a.pattern), a.pattern
    LIMIT 1;
   IF v_assignment.calendar IS NULL THEN
     RETURN QUERY SELECT NULL::text, NULL::text, NULL::text, NULL::text, true,

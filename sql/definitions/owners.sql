@@ -10,8 +10,8 @@ RETURNS text LANGUAGE sql STABLE
 SECURITY DEFINER SET search_path = pg_catalog, public AS $$
   SELECT o.team::text
     FROM owners o
-   WHERE (o.match = 'exact' AND o.pattern = p_symbol COLLATE "C") OR (o.match = 'like' AND p_symbol COLLATE "C" LIKE o.pattern)
-   ORDER BY o.match = 'like', length(replace(replace(o.pattern, '%', ''), '_', '')) DESC, o.pattern
+   WHERE agg_symbol_pattern_matches(o.match, o.pattern, p_symbol)
+   ORDER BY agg_symbol_pattern_rank(o.match, o.pattern), o.pattern
    LIMIT 1
 $$;
 

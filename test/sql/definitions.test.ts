@@ -27,6 +27,7 @@ async function definitionsOf(db: TestDatabase): Promise<{ name: string; def: str
 const REDEFINED_SINCE = [
   'view v_aggregation_frontier_health', // health policy columns appended (sql/019)
   'function history_is_problem(text)', // MAINTENANCE is quiet (sql/018)
+  'function market_session_at(text,timestamp with time zone)', // matches through agg_symbol_pattern_*
 ];
 
 const recorded = (db: TestDatabase) =>
@@ -99,6 +100,8 @@ test('a database migrated by the numbered files only gets the definitions; every
     'function agg_action_check(text,text,text,text,text,boolean,text)',
     'function agg_action_finish(text,text,text,text,text,jsonb,jsonb,boolean)',
     'function agg_action_rollback()',
+    'function agg_symbol_pattern_matches(text,text,text)',
+    'function agg_symbol_pattern_rank(text,text)',
     'function api_token_role(text)',
     'function health_policy_candidates(text,text)',
     'function maintenance_add(text,text,text,text,text,text,timestamp with time zone,timestamp with time zone,text)',
