@@ -68,6 +68,15 @@ test("/incidents?team=fx: the team's incidents only, counted as the API counts t
   await page.goto('/incidents?team=fx');
   await expect(page.getByTestId('incidents-team')).toContainText('team fx');
   await expect(page.getByTestId('incident-counts')).toHaveText(fx);
+  // The MTTR panel is the team's too: its 5m row counts fx's 5m pairs, as the API does.
+  const fxStats = (await (await request.get('/api/incidents/stats?team=fx')).json()) as {
+    byTimeframe: Array<{ timeframe: string; pairs: number }>;
+  };
+  await expect(page.getByTestId('problem-stats').getByRole('heading')).toHaveText('Time in problem and MTTR · team fx');
+  const fx5m = fxStats.byTimeframe.find((row) => row.timeframe === '5m')!.pairs;
+  expect(fx5m).toBeGreaterThan(0);
+  const row5m = page.getByTestId('stats-by-timeframe').locator('tbody tr').filter({ hasText: /^5m/ });
+  await expect(row5m.locator('td').nth(1)).toHaveText(fx5m.toLocaleString('en-US'));
   await page.screenshot({ path: 'test-results/owners-incidents-fx.png', fullPage: true });
   await page.getByRole('link', { name: 'every team' }).click();
   await expect(page).toHaveURL(/\/incidents$/);

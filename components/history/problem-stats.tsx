@@ -11,10 +11,10 @@ const LABELS: Record<StatsWindow, string> = { '24h': '24 h', '7d': '7 d', '30d':
 // Minutes as the stats count them: less than one is "< 1 min", not "0 s".
 const minutes = (value: number | null) => (value === null ? '—' : value < 1 ? '< 1 min' : formatLasted(value * 60_000));
 
-/** How often and how long pairs were in trouble: per timeframe and the worst symbols. */
-export function ProblemStats() {
+/** How often and how long pairs were in trouble (a team's, or every pair): per timeframe and the worst symbols. */
+export function ProblemStats({ team = null }: { team?: string | null }) {
   const [window, setWindow] = useUrlChoice('window', STATS_WINDOWS, '24h');
-  const stats = useIncidentStatsQuery(window);
+  const stats = useIncidentStatsQuery(window, team);
   const data = stats.data;
   return (
     <section
@@ -24,7 +24,7 @@ export function ProblemStats() {
     >
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 id="stats-title" className="text-base font-semibold text-slate-800">
-          Time in problem and MTTR
+          Time in problem and MTTR{team ? ` · team ${team}` : ''}
         </h2>
         <div role="group" aria-label="Window" className="inline-flex rounded-md ring-1 ring-slate-300">
           {STATS_WINDOWS.map((value) => (
@@ -45,7 +45,7 @@ export function ProblemStats() {
           {stats.isError ? `Could not be loaded: ${describeError(stats.error)}` : 'Loading…'}
         </p>
       ) : (
-        <div className="grid gap-6 lg:grid-cols-2">
+        <div className="grid items-start gap-6 lg:grid-cols-2">
           <table className="w-full text-sm tabular" data-testid="stats-by-timeframe">
             <caption className="sr-only">Per timeframe</caption>
             <thead className="text-left text-xs tracking-wide text-slate-500 uppercase">

@@ -71,6 +71,7 @@ const problemStats = { episodes: z.number(), problemMinutes: z.number(), mttrMin
 export const incidentStatsSchema: z.ZodType<IncidentStatsResponse> = z.object({
   generatedAt: z.string(),
   window: z.enum(STATS_WINDOWS),
+  team: z.string().nullable(),
   from: z.string(),
   to: z.string(),
   byTimeframe: z.array(z.object({ ...problemStats, timeframe: z.string(), pairs: z.number(), problemPct: z.number() })),

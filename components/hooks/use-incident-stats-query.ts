@@ -6,11 +6,12 @@ import type { IncidentStatsResponse, StatsWindow } from '@/lib/shared/history-ty
 import { fetchJson } from './api-fetch';
 import { incidentStatsSchema } from './history-schemas';
 
-/** MTTR and time in problem over a window: GET /api/incidents/stats. */
-export function useIncidentStatsQuery(window: StatsWindow) {
+/** MTTR and time in problem over a window, of one team's pairs or of all: GET /api/incidents/stats. */
+export function useIncidentStatsQuery(window: StatsWindow, team: string | null) {
+  const search = new URLSearchParams({ window, ...(team ? { team } : {}) });
   return useQuery<IncidentStatsResponse>({
-    queryKey: ['incidents', 'stats', window],
-    queryFn: ({ signal }) => fetchJson(`/api/incidents/stats?window=${window}`, incidentStatsSchema, signal),
+    queryKey: ['incidents', 'stats', window, team],
+    queryFn: ({ signal }) => fetchJson(`/api/incidents/stats?${search}`, incidentStatsSchema, signal),
     refetchInterval: STATS_POLL_MS,
     placeholderData: keepPreviousData,
   });

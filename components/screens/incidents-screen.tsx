@@ -108,7 +108,7 @@ export function IncidentsScreen({ team = null }: { team?: string | null }) {
           </nav>
         )}
         {/* After the list has its height: the stats appear below it instead of being pushed down. */}
-        {data && <ProblemStats />}
+        {data && <ProblemStats team={team} />}
       </main>
     </>
   );

@@ -23,17 +23,16 @@ export interface IncidentsQuery {
   team?: string | null;
 }
 
+const teamParam = z.string().regex(TEAM_SYNTAX, {
+  error: (issue) =>
+    `team must be a team name of lower-case letters, digits, - and _, got ${quoted(String(issue.input))}`,
+});
+
 const incidentsSchema = z.object({
   status: oneOf('status', ['open', 'resolved', 'all']).optional(),
   limit: intParam('limit', 1, MAX_INCIDENTS_LIMIT).optional(),
   offset: intParam('offset', 0, MAX_INCIDENTS_OFFSET).optional(),
-  team: z
-    .string()
-    .regex(TEAM_SYNTAX, {
-      error: (issue) =>
-        `team must be a team name of lower-case letters, digits, - and _, got ${quoted(String(issue.input))}`,
-    })
-    .optional(),
+  team: teamParam.optional(),
 });
 
 export function parseIncidentsQuery(params: URLSearchParams): IncidentsQuery {
@@ -97,12 +96,22 @@ export function parseTimelineQuery(
 
 const WINDOW_HOURS: Record<StatsWindow, number> = { '24h': 24, '7d': 24 * 7, '30d': 24 * 30 };
 
-/** GET /api/incidents/stats?window=24h|7d|30d (default 24h). */
-export function parseStatsQuery(params: URLSearchParams): { window: StatsWindow; hours: number } {
-  rejectUnknownAndRepeated(params, ['window']);
-  const parsed = parseParams(z.object({ window: oneOf('window', STATS_WINDOWS).optional() }), {
+export interface StatsQuery {
+  window: StatsWindow;
+  hours: number;
+  /** only the pairs whose symbol this team owns; null: every pair */
+  team: string | null;
+}
+
+const statsSchema = z.object({ window: oneOf('window', STATS_WINDOWS).optional(), team: teamParam.optional() });
+
+/** GET /api/incidents/stats?window=24h|7d|30d (default 24h)&team=NAME (default every team). */
+export function parseStatsQuery(params: URLSearchParams): StatsQuery {
+  rejectUnknownAndRepeated(params, ['window', 'team']);
+  const parsed = parseParams(statsSchema, {
     window: params.get('window') ?? undefined,
+    team: params.get('team') ?? undefined,
   });
   const window = parsed.window ?? '24h';
-  return { window, hours: WINDOW_HOURS[window] };
+  return { window, hours: WINDOW_HOURS[window], team: parsed.team ?? null };
 }

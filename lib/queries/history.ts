@@ -131,9 +131,10 @@ type Stats = Pick<IncidentStatsResponse, 'byTimeframe' | 'topSymbols'>;
 /**
  * MTTR and time in problem per timeframe and for the worst symbols over the last `hours`, from
  * the recorded intervals: consecutive problem intervals of a pair (FAILING then STALLED, say)
- * are one episode (gaps and islands), clipped to the window for the time in problem.
+ * are one episode (gaps and islands), clipped to the window for the time in problem. With a
+ * team, only the pairs whose symbol it owns now (owner_team), in the episodes and in `pairs`.
  */
-export async function fetchIncidentStats(hours: number): Promise<Stats> {
+export async function fetchIncidentStats(hours: number, team: string | null = null): Promise<Stats> {
   const rows = await query<{ stats: Stats }>(
     'incident-stats',
     `WITH w AS (SELECT now() - make_interval(hours => $1) AS lo, now() AS hi),
@@ -142,6 +143,7 @@ export async function fetchIncidentStats(hours: number): Promise<Stats> {
               lag(history_is_problem(i.state)) OVER (PARTITION BY i.canonical_symbol, i.timeframe ORDER BY i.since) AS prev_bad
          FROM pair_state_intervals i, w
         WHERE i.since < w.hi AND (i.until IS NULL OR i.until > w.lo)
+          AND ($2::text IS NULL OR owner_team(i.canonical_symbol) = $2)
      ), numbered AS (
        SELECT *, count(*) FILTER (WHERE bad AND prev_bad IS NOT TRUE)
                    OVER (PARTITION BY canonical_symbol, timeframe ORDER BY since) AS episode
@@ -157,7 +159,8 @@ export async function fetchIncidentStats(hours: number): Promise<Stats> {
          FROM episodes e, w
      ), by_tf AS (
        SELECT t.timeframe, t.step,
-              (SELECT count(*) FROM data_agg_state s WHERE s.timeframe = t.timeframe)::int AS pairs,
+              (SELECT count(*) FROM data_agg_state s
+                WHERE s.timeframe = t.timeframe AND ($2::text IS NULL OR owner_team(s.canonical_symbol) = $2))::int AS pairs,
               count(m.timeframe)::int AS episodes, coalesce(sum(m.minutes), 0) AS problem_minutes,
               avg(m.recovered_after) AS mttr
          FROM agg_timeframes t LEFT JOIN measured m ON m.timeframe = t.timeframe
@@ -174,7 +177,7 @@ export async function fetchIncidentStats(hours: number): Promise<Stats> {
        'topSymbols', coalesce((SELECT jsonb_agg(jsonb_build_object(
            'symbol', canonical_symbol, 'episodes', episodes, 'problemMinutes', round(problem_minutes), 'mttrMinutes', round(mttr))
            ORDER BY problem_minutes DESC, canonical_symbol) FROM by_symbol), '[]')) AS stats`,
-    [hours],
+    [hours, team],
   );
   return rows[0]?.stats ?? { byTimeframe: [], topSymbols: [] };
 }

@@ -82,6 +82,8 @@ export interface ProblemStats {
 export interface IncidentStatsResponse {
   generatedAt: string;
   window: StatsWindow;
+  /** the team the figures are limited to (?team=), null for every pair */
+  team: string | null;
   from: string;
   to: string;
   byTimeframe: Array<ProblemStats & { timeframe: string; pairs: number; problemPct: number }>;

@@ -210,6 +210,47 @@ describe('GET /api/incidents/stats', () => {
     expect(week.body.topSymbols.map((row) => row.symbol)).toEqual(['EURUSD', 'GBPUSD']);
   });
 
+  test("?team= limits the figures to that team's pairs, episodes and pair counts alike", async () => {
+    const db = database();
+    await db.sql('TRUNCATE pair_state_current, pair_state_intervals, incidents, incident_pairs');
+    await db.sql(`INSERT INTO pair_state_intervals (canonical_symbol, timeframe, state, since, until) VALUES
+      ('EURUSD', '5m', 'FAILING', now() - interval '2 hours', now() - interval '90 minutes'),
+      ('EURUSD', '5m', 'OK', now() - interval '90 minutes', NULL),
+      ('GBPUSD', '5m', 'STALLED', now() - interval '3 hours', now() - interval '1 hour'),
+      ('GBPUSD', '5m', 'OK', now() - interval '1 hour', NULL)`);
+    await db.sql(
+      `INSERT INTO owners (match, pattern, team) VALUES ('exact', 'EURUSD', 'fx'), ('like', 'GBP%', 'rates')`,
+    );
+    try {
+      resetApiCaches();
+      const [all, fx, nobody] = await Promise.all([stats(), stats('?team=fx'), stats('?team=equities')]);
+      const fiveMinutes = (body: IncidentStatsResponse) => body.byTimeframe.find((row) => row.timeframe === '5m')!;
+      const [registered] = await db.sql<{ n: number; fx: number }>(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE canonical_symbol = 'EURUSD')::int AS fx
+           FROM data_agg_state WHERE timeframe = '5m'`,
+      );
+      expect(all.body).toMatchObject({ team: null });
+      expect(fiveMinutes(all.body)).toMatchObject({ pairs: registered!.n, episodes: 2, problemMinutes: 150 });
+      expect(fx.body).toMatchObject({ team: 'fx' });
+      expect(fiveMinutes(fx.body)).toMatchObject({
+        pairs: registered!.fx,
+        episodes: 1,
+        problemMinutes: 30,
+        mttrMinutes: 30,
+      });
+      expect(fx.body.topSymbols.map((row) => row.symbol)).toEqual(['EURUSD']);
+      expect(fiveMinutes(nobody.body)).toMatchObject({ pairs: 0, episodes: 0, problemPct: 0 });
+    } finally {
+      await db.sql('DELETE FROM owners');
+    }
+  });
+
+  test('a bad team is a 400 that says why', async () => {
+    const { status, body } = await stats('?team=FX%20Desk');
+    expect(status).toBe(400);
+    expect(body.error.message).toBe('team must be a team name of lower-case letters, digits, - and _, got "FX Desk"');
+  });
+
   test('a bad window is a 400 that says why', async () => {
     const { status, body } = await stats('?window=1y');
     expect(status).toBe(400);
