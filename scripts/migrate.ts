@@ -3,7 +3,9 @@
 // existing pipeline database is adopted first (docs/ADOPTION.md); --dry-run prints the adoption
 // plan and the files it would apply, and changes nothing.
 import { env } from '../lib/server/env';
+import pg from 'pg';
 import { migrateDatabase } from '../lib/server/migrate';
+import { describeMissingGrants, missingRoleGrants } from '../lib/server/role-grants';
 import { startEmbeddedPostgres } from '../lib/server/embedded-postgres';
 import { redact } from '../lib/server/log';
 import { EMBEDDED_DATA_DIR } from '../lib/server/paths';
@@ -27,9 +29,21 @@ async function main(): Promise<void> {
     if (definitions.length) console.log(`${verb} definitions: ${definitions.join(', ')}`);
     if (!files.length && !definitions.length) console.log('up to date: nothing to apply');
     if (dryRun) console.log('dry run: nothing was changed');
+    await warnAboutRoles(url);
     console.log(`database: ${redact(url)}`);
   } finally {
     await embedded?.stop();
+  }
+}
+
+/** A role of db/roles/ that lacks an object its file grants (one a migration added): say so. */
+async function warnAboutRoles(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const role of await missingRoleGrants(client)) console.warn(`warning: ${describeMissingGrants(role)}`);
+  } finally {
+    await client.end();
   }
 }
 

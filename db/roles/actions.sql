@@ -9,7 +9,8 @@
 --   psql "$DATABASE_URL" -c "ALTER ROLE frontier_actions PASSWORD '…'"
 -- and start the dashboard with DATABASE_WRITE_URL=postgres://frontier_actions:…@host/db (its
 -- reads stay on DATABASE_URL, e.g. the read-only frontier_dashboard of dashboard-readonly.sql).
--- Run it again after a migration that adds an action function: the grants name each one.
+-- Run it again after a migration that adds an action function: the grants name each one
+-- (npm run db:migrate warns when the role lacks one: lib/server/role-grants.ts).
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'frontier_actions') THEN
