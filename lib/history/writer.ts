@@ -27,6 +27,12 @@ export interface HistoryWriterOptions {
   log?: Logger;
   /** shows in pg_stat_activity, so an operator can see which process holds the lock */
   applicationName?: string;
+  /**
+   * Runs after each evaluation this writer records, on its connection (the silence reconciler,
+   * lib/alertmanager/reconcile.ts): once per interval, by the one process holding the lock. Its
+   * failure is logged and never fails the evaluation.
+   */
+  afterEvaluation?: (client: pg.ClientBase) => Promise<void>;
 }
 
 export type Tick =
@@ -124,6 +130,7 @@ export class HistoryWriter {
       const observed = await this.options.observe(client);
       const result = await recordStates(client, observed, this.options.settings);
       const pruned = this.evaluations++ % this.options.settings.pruneEvery === 0 ? await this.prune(client) : 0;
+      if (this.options.afterEvaluation) await this.afterEvaluation(client, this.options.afterEvaluation);
       this.lastError = undefined;
       this.failures = 0;
       this.outage.markUp();
@@ -144,6 +151,14 @@ export class HistoryWriter {
         this.lastError = message;
       }
       return { role: 'error', error: message };
+    }
+  }
+
+  private async afterEvaluation(client: pg.Client, step: (client: pg.ClientBase) => Promise<void>): Promise<void> {
+    try {
+      await step(client);
+    } catch (error) {
+      this.log.warn('history writer: the step after the evaluation failed', { error: errorMessage(error) });
     }
   }
 
