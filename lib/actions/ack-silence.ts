@@ -64,7 +64,16 @@ export async function silenceNewAck(
       });
       return { state: 'failed', error: error.message };
     }
-    if (await store(ack.ackId, 'active', id, null, spec.endsAt)) return { state: 'active', id };
+    let stored: boolean;
+    try {
+      stored = await store(ack.ackId, 'active', id, null, spec.endsAt);
+    } catch (error) {
+      // Not stored (the role may lack ack_silence_record): a silence nobody would expire must
+      // not stay. The ack keeps no id, so the reconciler makes one it can store.
+      await expireSilence(config.ALERTMANAGER_URL, id).catch(() => undefined);
+      throw error;
+    }
+    if (stored) return { state: 'active', id };
     // The reconciler silenced this ack meanwhile: one silence is enough.
     await expireSilence(config.ALERTMANAGER_URL, id);
     return { state: 'active' };

@@ -20,7 +20,7 @@ import { seedEveryState } from '../api/fixture';
 import { call, pointApiAt, resetApiCaches } from '../api/support';
 import { evaluate, type Observation } from '../history/support';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { auditRows, createActionsRole, pointActionsAt } from './support';
+import { auditRows, connectAs, createActionsRole, pointActionsAt } from './support';
 
 let db: TestDatabase;
 let writeUrl: string;
@@ -239,5 +239,42 @@ describe('who may withdraw, as AUTH_MODE basic with a viewer and an operator', (
     expect((await auditRows(db)).slice(before).map((r) => [r.actor, r.role, r.action, r.target, r.ok])).toEqual([
       ['otto', 'operator', 'unack', 'USDJPY/5m', true],
     ]);
+  });
+});
+
+describe('ack_silence_record, as the write role', () => {
+  test('stores an id only where none is held, expires only the id held, and names a bad argument', async () => {
+    const [row] = await db.sql<{ ack_id: string }>(`SELECT ack_id FROM acknowledgements ORDER BY ack_id DESC LIMIT 1`);
+    const ack_id = row!.ack_id;
+    const client = await connectAs(writeUrl);
+    const record = async (...args: (string | null)[]) =>
+      (
+        await client.query<{ stored: boolean }>('SELECT ack_silence_record($1, $2, $3, $4, $5) AS stored', [
+          ack_id,
+          ...args,
+        ])
+      ).rows[0]!.stored;
+    try {
+      expect(await record('failed', null, 'connect ECONNREFUSED', null)).toBe(true);
+      expect(await record('active', 'mine', null, '2030-01-01T00:00:00Z')).toBe(true);
+      // Another id while one is held: refused; a failure no longer overwrites it.
+      expect(await record('active', 'theirs', null, null)).toBe(false);
+      expect(await record('failed', null, 'x', null)).toBe(false);
+      expect(await record('expired', 'theirs', null, null)).toBe(false);
+      expect(await record('expired', 'mine', null, null)).toBe(true);
+      expect(
+        await db.sql(`SELECT silence_id, silence_state, silence_error FROM acknowledgements WHERE ack_id = ${ack_id}`),
+      ).toEqual([{ silence_id: 'mine', silence_state: 'expired', silence_error: null }]);
+      await expect(record('gone', null, null, null)).rejects.toThrow(
+        "ack_silence_record: p_state must be active, failed, expired or none, got 'gone'",
+      );
+      await expect(record('active', null, null, null)).rejects.toThrow(
+        'ack_silence_record: p_silence_id must name the silence when p_state is active',
+      );
+      // The write role still reads nothing.
+      await expect(client.query('SELECT silence_id FROM acknowledgements')).rejects.toThrow(/permission denied/);
+    } finally {
+      await client.end();
+    }
   });
 });
