@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import pg from 'pg';
+import { sealSession } from '../lib/auth/session';
 import { e2eEnvironment } from './fixtures/environment';
 import { PROBLEM_PAIRS } from './fixtures/seed';
 
@@ -82,4 +83,46 @@ test('acknowledge from the pair page, then its incident from /incidents: each sh
   await expect(
     page.locator('[data-testid="incident-row"][data-status="resolved"]').getByTestId('ack-open'),
   ).toHaveCount(0);
+});
+
+test('a viewer sees Withdraw beside the ack, disabled, saying why', async ({ browser }) => {
+  const failing = PROBLEM_PAIRS.find((pair) => pair.state === 'FAILING')!;
+  const client = new pg.Client({ connectionString: environment.databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`SELECT action_ack_pair('otto', 'operator', 'api', $1, $2, 'e2e: vendor ticket open')`, [
+      failing.symbol,
+      failing.timeframe,
+    ]);
+  } finally {
+    await client.end();
+  }
+  // The AUTH_MODE=oidc server, with a viewer's session sealed as its sign-in would.
+  const app = environment.oidcBaseUrl;
+  const viewer = await sealSession(
+    { actor: 'vera@example.com', role: 'viewer', source: 'oidc' },
+    environment.sessionSecret,
+    3600,
+  );
+  const context = await browser.newContext({ baseURL: app });
+  await context.addCookies([{ name: 'fm_session', value: viewer, url: app, httpOnly: true, sameSite: 'Lax' }]);
+  const page = await context.newPage();
+  const status = (await (await page.request.get('/api/actions/status')).json()) as {
+    writable: boolean;
+    reason?: string;
+  };
+  await page.goto(`/pairs/${failing.symbol}/${failing.timeframe}`);
+  const box = page.getByTestId('pair-ack');
+  await expect(box.getByTestId('ack-badge')).toContainText("Ack'd by otto: e2e: vendor ticket open", {
+    timeout: 30_000,
+  });
+  const withdraw = box.getByTestId('ack-withdraw');
+  await expect(withdraw).toBeDisabled();
+  // This server writes nothing (no DATABASE_WRITE_URL), which is said first; else the role.
+  await expect(withdraw).toHaveAttribute(
+    'title',
+    status.writable ? 'needs the operator role; you are viewer' : `actions are disabled: ${status.reason}`,
+  );
+  await page.screenshot({ path: test.info().outputPath('viewer-withdraw.png') });
+  await context.close();
 });
