@@ -82,13 +82,20 @@ function scopeOf(row: Row): AckScope & { by: string; note: string; until: Date |
 
 export async function reconcileSilences(client: pg.ClientBase, options: ReconcileOptions): Promise<ReconcileResult> {
   const result: ReconcileResult = { created: 0, extended: 0, expired: 0, failed: 0, none: 0 };
+  // Only the acks with something to do, so that long-lived current acks with their silence in
+  // place never crowd the batch: ended ones not yet settled, ones without a silence, and
+  // silences near their horizon.
   const { rows } = await client.query<Row>(
-    `SELECT a.ack_id, a.incident_id, a.canonical_symbol, a.timeframe, a.acked_by, a.note, a.at_utc, a.until_utc,
-            a.silence_id, a.silence_state, a.silence_ends_at, ack_is_current(a.ack_id) AS current,
-            i.scope, i.state AS incident_state, i.symbol AS incident_symbol
-       FROM acknowledgements a LEFT JOIN incidents i ON i.incident_id = a.incident_id
-      WHERE a.silence_state IS NULL OR a.silence_state IN ('active', 'failed')
-      ORDER BY a.ack_id LIMIT ${BATCH}`,
+    `SELECT * FROM (
+       SELECT a.ack_id, a.incident_id, a.canonical_symbol, a.timeframe, a.acked_by, a.note, a.at_utc, a.until_utc,
+              a.silence_id, a.silence_state, a.silence_ends_at, ack_is_current(a.ack_id) AS current,
+              i.scope, i.state AS incident_state, i.symbol AS incident_symbol
+         FROM acknowledgements a LEFT JOIN incidents i ON i.incident_id = a.incident_id
+        WHERE a.silence_state IS NULL OR a.silence_state IN ('active', 'failed')) w
+      WHERE NOT w.current OR w.silence_state IS DISTINCT FROM 'active'
+         OR (w.until_utc IS NULL AND w.silence_ends_at < now() + $1 * interval '1 millisecond')
+      ORDER BY w.ack_id LIMIT ${BATCH}`,
+    [SILENCE_EXTEND_BELOW_MS],
   );
   const base = options.alertmanagerUrl;
   for (const row of rows) {

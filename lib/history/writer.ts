@@ -56,6 +56,7 @@ export class HistoryWriter {
   private evaluations = 0;
   private readonly loop = new BackgroundLoop(() => this.run());
   private lastError: string | undefined;
+  private lastStepError: string | undefined;
   /** undefined until checked on the current connection */
   private writable: 'yes' | 'no-privilege' | 'read-only' | undefined;
   private saidReadOnly = false;
@@ -157,8 +158,13 @@ export class HistoryWriter {
   private async afterEvaluation(client: pg.Client, step: (client: pg.ClientBase) => Promise<void>): Promise<void> {
     try {
       await step(client);
+      this.lastStepError = undefined;
     } catch (error) {
-      this.log.warn('history writer: the step after the evaluation failed', { error: errorMessage(error) });
+      // Said once per distinct error, not every interval.
+      const message = errorMessage(error);
+      if (message !== this.lastStepError)
+        this.log.warn('history writer: the step after the evaluation failed', { error: message });
+      this.lastStepError = message;
     }
   }
 
