@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DELETE as incidentUnack, POST as incidentAck } from '../../app/api/incidents/[id]/ack/route';
 import { GET as incidentsGET } from '../../app/api/incidents/route';
-import { POST as pairAck } from '../../app/api/pairs/[symbol]/[timeframe]/ack/route';
+import { DELETE as pairUnack, POST as pairAck } from '../../app/api/pairs/[symbol]/[timeframe]/ack/route';
 import { closeWritePool } from '../../lib/actions/write-pool';
 import { reconcileSilences } from '../../lib/alertmanager/reconcile';
 import { SILENCE_HORIZON_MS } from '../../lib/alertmanager/scope';
@@ -271,5 +271,28 @@ describe.skipIf(skip)('an ack silences its alerts in a real Alertmanager', () =>
     const made = await silence(row.silence_id!);
     expect([made.status.state, matchersOf(made)]).toEqual(['active', ['symbol=EURUSD', 'timeframe=5m']]);
     expect(await reconcile()).toMatchObject({ created: 0 });
+  });
+
+  test('Alertmanager down at withdrawal: the withdrawal lands (200), the pass expires the silence once it is up', async () => {
+    const [row] = await db.sql<{ ack_id: string; silence_id: string }>(
+      `SELECT ack_id, silence_id FROM acknowledgements WHERE canonical_symbol = 'EURUSD' AND silence_state = 'active'`,
+    );
+    const port = am!.port;
+    await am!.stop();
+    const { status, body } = await send<WithdrawResponse>(pairUnack, 'DELETE', '/api/pairs/EURUSD/5m/ack', {
+      symbol: 'EURUSD',
+      timeframe: '5m',
+    });
+    expect([status, body.ackId, body.silence?.state]).toEqual([200, Number(row!.ack_id), 'failed']);
+    expect(await ackRow(body.ackId)).toMatchObject({ silence_id: row!.silence_id, silence_state: 'active' });
+    // Alertmanager back with its data gone (a fresh storage path): the silence is not there.
+    am = await startAlertmanager({
+      alertmanager: toolFile('alertmanager'),
+      alertmanagerFile: ALERTMANAGER_FILE,
+      webhookUrl: webhook.url,
+      port,
+    });
+    expect(await reconcile()).toMatchObject({ expired: 1, created: 0 });
+    expect(await ackRow(body.ackId)).toMatchObject({ silence_state: 'expired' });
   });
 });
