@@ -1,8 +1,9 @@
 -- 021: the Alertmanager silence of an acknowledgement (SPEC §12 "Acknowledge": with
 -- ALERTMANAGER_URL set, an ack creates a silence until it ends). Only columns this product
 -- fills: the silence it made for the ack, so that it expires only silences it created.
--- Written by ack_silence_record (definitions/ack_silences.sql), from the ack route and the
--- reconciler of the history writer (lib/actions/silences.ts, docs/ACTIONS.md).
+-- Written by ack_silence_record (definitions/acknowledgements_silences.sql), from the ack
+-- routes (lib/actions/ack-silence.ts) and the history writer's reconciler
+-- (lib/alertmanager/reconcile.ts); docs/ACTIONS.md "The silence".
 ALTER TABLE acknowledgements
   ADD COLUMN IF NOT EXISTS silence_id text,
   -- NULL: not looked at yet; active: silence_id is silencing; failed: Alertmanager refused or

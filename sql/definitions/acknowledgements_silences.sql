@@ -1,6 +1,7 @@
 -- The Alertmanager silence of an acknowledgement (sql/021, docs/ACTIONS.md "The silence"):
 -- whether an ack is current, and the bookkeeping of the silence the product made for it. The
--- HTTP calls are the dashboard's and the worker's (lib/actions/silences.ts); this only records.
+-- HTTP calls are the ack routes' (lib/actions/ack-silence.ts) and the history writer's
+-- (lib/alertmanager/reconcile.ts); this only records.
 
 -- An ack is current while not ended (replaced, withdrawn), not past its until, and its problem
 -- lasts: its incident open, or its pair in no quiet state since it was made. The same rule as
