@@ -16,10 +16,11 @@ const LIB_LAYERS = {
   'lib/auth': ['lib/queries', 'lib/server', 'lib/shared'],
   'lib/api': ['lib/auth', 'lib/queries', 'lib/server', 'lib/shared', 'lib/health'],
   'lib/worker': ['lib/server', 'lib/shared'],
-  'lib/history': ['lib/api', 'lib/queries', 'lib/server', 'lib/shared', 'lib/health'],
+  'lib/alertmanager': ['lib/server', 'lib/shared'],
+  'lib/history': ['lib/api', 'lib/queries', 'lib/server', 'lib/shared', 'lib/health', 'lib/alertmanager'],
   'lib/ops': ['lib/server', 'lib/shared', 'lib/worker', 'lib/queries', 'lib/health', 'lib/auth'],
   'lib/demo': ['lib/server', 'lib/shared'],
-  'lib/actions': ['lib/api', 'lib/auth', 'lib/server', 'lib/shared'],
+  'lib/actions': ['lib/api', 'lib/auth', 'lib/server', 'lib/shared', 'lib/alertmanager'],
 };
 const LIB_FOLDERS = Object.keys(LIB_LAYERS);
 const BROWSER_MAY_IMPORT = ['lib/shared', 'lib/health'];

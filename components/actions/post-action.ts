@@ -33,11 +33,26 @@ export async function postAck(target: AckTarget, body: AckBody): Promise<void> {
   );
 }
 
-async function postJson(path: string, body: unknown): Promise<{ path: string; status: number; body: unknown }> {
+/** DELETE on the same path: withdraws the current ack (the server expires its silence). */
+export async function deleteAck(target: AckTarget): Promise<void> {
+  await postJson(
+    'incidentId' in target
+      ? `/api/incidents/${target.incidentId}/ack`
+      : `${pairPath(target.symbol, target.timeframe)}/ack`,
+    {},
+    'DELETE',
+  );
+}
+
+async function postJson(
+  path: string,
+  body: unknown,
+  method: 'POST' | 'DELETE' = 'POST',
+): Promise<{ path: string; status: number; body: unknown }> {
   let response: Response;
   try {
     response = await fetch(path, {
-      method: 'POST',
+      method,
       cache: 'no-store',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),

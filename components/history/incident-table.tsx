@@ -6,6 +6,7 @@ import { metaOf } from './state-style';
 import { formatLasted } from '@/lib/shared/duration';
 import { cn } from '@/components/ui/cn';
 import { AckForm } from '@/components/actions/ack-form';
+import { WithdrawAck } from '@/components/actions/withdraw-ack';
 import { AckBadge } from '@/components/status/ack-badge';
 
 /** Incidents as rows: status, state, cause (and an open one's ack), its pairs (links), start, duration. */
@@ -54,7 +55,14 @@ export function IncidentTable({ incidents, now }: { incidents: readonly Incident
                 </p>
                 {open && (
                   <div className="mt-1 flex flex-wrap items-center gap-2">
-                    {incident.ack && <AckBadge ack={incident.ack} />}
+                    {incident.ack && (
+                      <AckBadge
+                        ack={incident.ack}
+                        withdraw={
+                          <WithdrawAck target={{ incidentId: incident.id }} label={`incident ${incident.id}`} />
+                        }
+                      />
+                    )}
                     <AckForm target={{ incidentId: incident.id }} label={`incident ${incident.id}`} />
                   </div>
                 )}

@@ -31,6 +31,7 @@ import { useLastOverviewHref } from '@/components/ui/last-overview';
 import { cn } from '@/components/ui/cn';
 import { PairActionsPanel } from '@/components/actions/pair-actions-panel';
 import { AckForm } from '@/components/actions/ack-form';
+import { WithdrawAck } from '@/components/actions/withdraw-ack';
 import { AckBadge } from '@/components/status/ack-badge';
 import { isProblem } from '@/lib/health/rules';
 import { MaintenanceForm } from '@/components/maintenance/maintenance-form';
@@ -120,7 +121,17 @@ export function PairDetailScreen({ symbol, timeframe }: { symbol: string; timefr
                 <Section title="Actions" id="actions-title">
                   {(isProblem(pair.state) || detail.data?.ack) && (
                     <div className="mb-3 flex flex-wrap items-center gap-2" data-testid="pair-ack">
-                      {detail.data?.ack && <AckBadge ack={detail.data.ack} />}
+                      {detail.data?.ack && (
+                        <AckBadge
+                          ack={detail.data.ack}
+                          withdraw={
+                            <WithdrawAck
+                              target={{ symbol: pair.symbol, timeframe: pair.timeframe }}
+                              label="this pair"
+                            />
+                          }
+                        />
+                      )}
                       {isProblem(pair.state) && (
                         <AckForm target={{ symbol: pair.symbol, timeframe: pair.timeframe }} label="this pair" />
                       )}

@@ -1,10 +1,14 @@
+import type { ReactNode } from 'react';
 import type { Ack } from '@/lib/shared/acks';
 
 const hhmm = (iso: string) => new Date(iso).toISOString().slice(11, 16);
 
-/** "Ack'd by X: note · until HH:MM UTC": someone is on it. Data as props. */
-export function AckBadge({ ack }: { ack: Ack }) {
-  return (
+/**
+ * "Ack'd by X: note · until HH:MM UTC": someone is on it. Data as props. `withdraw`, when given,
+ * sits right after the badge (the pair page and /incidents put their Withdraw button there).
+ */
+export function AckBadge({ ack, withdraw }: { ack: Ack; withdraw?: ReactNode }) {
+  const badge = (
     <span
       data-testid="ack-badge"
       title={`acknowledged at ${ack.at.slice(0, 16).replace('T', ' ')} UTC`}
@@ -13,6 +17,13 @@ export function AckBadge({ ack }: { ack: Ack }) {
       <span className="font-semibold whitespace-nowrap">Ack&apos;d by {ack.by}:</span>{' '}
       <span className="truncate">{ack.note}</span>
       {ack.until && <span className="whitespace-nowrap text-indigo-800"> · until {hhmm(ack.until)} UTC</span>}
+    </span>
+  );
+  if (!withdraw) return badge;
+  return (
+    <span className="inline-flex max-w-full items-center gap-1">
+      {badge}
+      {withdraw}
     </span>
   );
 }

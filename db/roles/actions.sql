@@ -1,6 +1,6 @@
 -- The dashboard's write role: it may EXECUTE the product's action functions
 -- (sql/definitions/operator_pair_actions.sql, the acknowledgements of
--- sql/definitions/acknowledgements.sql, maintenance windows, health policies and owners of
+-- sql/definitions/acknowledgements.sql (and their withdrawal and silence bookkeeping), maintenance windows, health policies and owners of
 -- sql/definitions/maintenance_windows.sql, health_policies.sql and owners.sql) and record_operator_action, and holds no right on any
 -- table: every write it can make is one of those functions, each of which appends its
 -- operator_actions row. Run once per database as an owner of the pipeline's tables, then give
@@ -31,6 +31,9 @@ GRANT EXECUTE ON FUNCTION
   action_repair_range(text, text, text, text, text, timestamptz, timestamptz, boolean, text),
   action_ack_incident(text, text, text, bigint, text, timestamptz),
   action_ack_pair(text, text, text, text, text, text, timestamptz),
+  action_unack_incident(text, text, text, bigint, text),
+  action_unack_pair(text, text, text, text, text, text),
+  ack_silence_record(bigint, text, text, text, timestamptz, text),
   maintenance_add(text, text, text, text, text, text, timestamptz, timestamptz, text),
   maintenance_end(text, text, text, bigint),
   policy_set(text, text, text, text, text, text, text, integer, integer, integer, double precision, text),

@@ -10,6 +10,7 @@ import { readJsonObject } from './params';
 import type { ActionSource } from './run';
 import { getWritePool } from '../server/write-db';
 import { actionsStatus } from './write-pool';
+import { silenceNewAck } from './ack-silence';
 
 export type AckTarget = { incidentId: number } | { pair: PairKey };
 
@@ -71,11 +72,22 @@ export async function acknowledge(
   if (result.ok !== true) throw failure(result);
   resetIncidentCaches();
   resetPairCaches();
+  const ackId = Number(result.ack_id);
+  const silence = await silenceNewAck({
+    ackId,
+    incidentId: 'incidentId' in target ? target.incidentId : null,
+    symbol: 'pair' in target ? target.pair.symbol : null,
+    timeframe: 'pair' in target ? target.pair.timeframe : null,
+    by: identity.actor,
+    note: body.note,
+    until,
+  });
   return {
     ok: true,
     target: 'incidentId' in target ? `incident/${target.incidentId}` : `${target.pair.symbol}/${target.pair.timeframe}`,
-    ackId: Number(result.ack_id),
+    ackId,
     auditId: Number(result.audit_id),
     ack: { by: identity.actor, note: body.note, at: new Date().toISOString(), until },
+    ...(silence ? { silence } : {}),
   };
 }

@@ -26,6 +26,8 @@ export const ACTION_FUNCTIONS = [
   'action_repair_range(text,text,text,text,text,timestamptz,timestamptz,boolean,text)',
   'action_ack_incident(text,text,text,bigint,text,timestamptz)',
   'action_ack_pair(text,text,text,text,text,text,timestamptz)',
+  'action_unack_incident(text,text,text,bigint,text)',
+  'action_unack_pair(text,text,text,text,text,text)',
 ] as const;
 
 const STATUS_TTL_MS = 30_000;

@@ -5,6 +5,7 @@ import { env } from '../server/env';
 import { log } from '../server/log';
 import { observeOn } from './observe';
 import { historySettingsFromEnv } from './settings';
+import { silenceStep } from './silences';
 import { startHistoryWriter } from './start';
 import { observedFrom, type ObservedStates } from './statements';
 
@@ -22,6 +23,7 @@ export async function startDashboardHistory(): Promise<void> {
       observe: dashboardObserver(Boolean(config.DATABASE_READ_URL), thresholdsFromConfig(config)),
       settings: historySettingsFromEnv(config),
       processKind: 'dashboard',
+      afterEvaluation: silenceStep(config),
     });
   } catch (error) {
     log.error('history writer could not start in the dashboard', {

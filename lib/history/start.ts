@@ -14,6 +14,8 @@ export interface StartHistoryOptions {
   /** 'worker' or 'dashboard': in the logs and in pg_stat_activity's application_name */
   processKind: string;
   log?: Logger;
+  /** after each recorded evaluation (HistoryWriterOptions.afterEvaluation) */
+  afterEvaluation?: (client: pg.ClientBase) => Promise<void>;
 }
 
 /**
@@ -73,6 +75,7 @@ export async function startHistoryWriter(options: StartHistoryOptions): Promise<
     settings: options.settings,
     log,
     applicationName: `frontier-history-${options.processKind}`,
+    afterEvaluation: options.afterEvaluation,
   });
   writer.start();
   log.info('history writer candidate started', {

@@ -3,6 +3,7 @@ import type { Env } from '../server/env';
 import { thresholdsFromConfig } from '../health/rules';
 import { observeWithPool } from './observe';
 import { historySettingsFromEnv } from './settings';
+import { silenceStep } from './silences';
 import { startHistoryWriter } from './start';
 import type { HistoryWriter } from './writer';
 
@@ -13,5 +14,6 @@ export function startWorkerHistory(url: string, pool: pg.Pool, config: Env): Pro
     observe: observeWithPool(pool, thresholdsFromConfig(config)),
     settings: historySettingsFromEnv(config),
     processKind: 'worker',
+    afterEvaluation: silenceStep(config),
   });
 }

@@ -27,6 +27,12 @@ export interface HistoryWriterOptions {
   log?: Logger;
   /** shows in pg_stat_activity, so an operator can see which process holds the lock */
   applicationName?: string;
+  /**
+   * Runs after each evaluation this writer records, on its connection (the silence reconciler,
+   * lib/alertmanager/reconcile.ts): once per interval, by the one process holding the lock. Its
+   * failure is logged and never fails the evaluation.
+   */
+  afterEvaluation?: (client: pg.ClientBase) => Promise<void>;
 }
 
 export type Tick =
@@ -50,6 +56,7 @@ export class HistoryWriter {
   private evaluations = 0;
   private readonly loop = new BackgroundLoop(() => this.run());
   private lastError: string | undefined;
+  private lastStepError: string | undefined;
   /** undefined until checked on the current connection */
   private writable: 'yes' | 'no-privilege' | 'read-only' | undefined;
   private saidReadOnly = false;
@@ -124,6 +131,7 @@ export class HistoryWriter {
       const observed = await this.options.observe(client);
       const result = await recordStates(client, observed, this.options.settings);
       const pruned = this.evaluations++ % this.options.settings.pruneEvery === 0 ? await this.prune(client) : 0;
+      if (this.options.afterEvaluation) await this.afterEvaluation(client, this.options.afterEvaluation);
       this.lastError = undefined;
       this.failures = 0;
       this.outage.markUp();
@@ -144,6 +152,19 @@ export class HistoryWriter {
         this.lastError = message;
       }
       return { role: 'error', error: message };
+    }
+  }
+
+  private async afterEvaluation(client: pg.Client, step: (client: pg.ClientBase) => Promise<void>): Promise<void> {
+    try {
+      await step(client);
+      this.lastStepError = undefined;
+    } catch (error) {
+      // Said once per distinct error, not every interval.
+      const message = errorMessage(error);
+      if (message !== this.lastStepError)
+        this.log.warn('history writer: the step after the evaluation failed', { error: message });
+      this.lastStepError = message;
     }
   }
 

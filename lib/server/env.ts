@@ -134,6 +134,14 @@ export const envSchema = z.object({
   ),
   PROXY_ROLE_GROUPS: roleGroups,
   KIOSK_TOKEN: optionalText,
+  // An ack also silences its alerts in this Alertmanager (docs/ACTIONS.md "The silence").
+  ALERTMANAGER_URL: optionalText.refine((value) => value === undefined || /^https?:\/\/[^\s]+$/.test(value), {
+    message: 'must be an http(s) URL',
+  }),
+  // This dashboard's address as people open it: the link back in a silence's comment.
+  DASHBOARD_URL: optionalText.refine((value) => value === undefined || /^https?:\/\/[^\s]+$/.test(value), {
+    message: 'must be an http(s) URL',
+  }),
   FRAME_ANCESTORS: z.string().default("'none'"),
 });
 

@@ -47,4 +47,37 @@ export interface AckResponse {
   ackId: number;
   auditId: number;
   ack: Ack;
+  /** with ALERTMANAGER_URL only */
+  silence?: AckSilence;
+}
+
+/**
+ * What became of the ack's Alertmanager silence (only with ALERTMANAGER_URL): made (its id),
+ * failed (retried by the history writer's reconciler), or expired (a withdrawal).
+ */
+export type AckSilence =
+  { state: 'active'; id?: string } | { state: 'expired'; id: string } | { state: 'failed'; error: string };
+
+/** The optional body of DELETE …/ack (a withdrawal): why, for the audit log. */
+export const withdrawBodySchema = z.strictObject(
+  {
+    reason: z
+      .string({ error: 'reason must be text' })
+      .trim()
+      .max(MAX_ACK_NOTE, { error: `reason must be at most ${MAX_ACK_NOTE} characters` })
+      .refine((value) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value), {
+        error: 'reason must not contain control characters',
+      })
+      .optional(),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : undefined) },
+);
+export type WithdrawBody = z.infer<typeof withdrawBodySchema>;
+
+export interface WithdrawResponse {
+  ok: true;
+  target: string;
+  ackId: number;
+  auditId: number;
+  silence?: AckSilence;
 }

@@ -203,3 +203,44 @@ scrape_configs:
     },
   };
 }
+
+/**
+ * Alertmanager alone, with the shipped config (receiver pointed at `webhookUrl`), for the ack
+ * silences' tests (test/actions/ack-silences.test.ts). `port` restarts one where it was.
+ */
+export async function startAlertmanager(options: {
+  alertmanager: string;
+  alertmanagerFile: string;
+  webhookUrl: string;
+  port?: number;
+}): Promise<Daemon & { port: number; dir: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'frontier-am-'));
+  const port = options.port ?? (await freePort());
+  writeFileSync(
+    path.join(dir, 'alertmanager.yml'),
+    testAlertmanagerConfig(readFileSync(options.alertmanagerFile, 'utf8'), options.webhookUrl),
+  );
+  const daemon = await startDaemon(
+    options.alertmanager,
+    [
+      `--config.file=${path.join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${path.join(dir, 'am-data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    port,
+  );
+  return {
+    ...daemon,
+    port,
+    dir,
+    stop: async () => {
+      await daemon.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A port nobody listens on (for "Alertmanager is down"). */
+export { freePort };

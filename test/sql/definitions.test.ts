@@ -90,6 +90,8 @@ test('a database migrated by the numbered files only gets the definitions; every
   expect(REDEFINED_SINCE.filter((name) => !madeByNumbered.has(name))).toEqual([]);
   expect(freshDefinitions.filter((d) => !madeByNumbered.has(d.name)).map((d) => d.name)).toEqual([
     'function ack_check(text,text,timestamp with time zone)',
+    'function ack_is_current(bigint)',
+    'function ack_silence_record(bigint,text,text,text,timestamp with time zone,text)',
     'function action_ack_incident(text,text,text,bigint,text,timestamp with time zone)',
     'function action_ack_pair(text,text,text,text,text,text,timestamp with time zone)',
     'function action_bootstrap_pair(text,text,text,text,text,boolean,text)',
@@ -97,6 +99,8 @@ test('a database migrated by the numbered files only gets the definitions; every
     'function action_reset_pair(text,text,text,text,text,boolean,text)',
     'function action_retry_pair(text,text,text,text,text,text)',
     'function action_set_pair_enabled(text,text,text,text,text,boolean,text)',
+    'function action_unack_incident(text,text,text,bigint,text)',
+    'function action_unack_pair(text,text,text,text,text,text)',
     'function agg_action_check(text,text,text,text,text,boolean,text)',
     'function agg_action_finish(text,text,text,text,text,jsonb,jsonb,boolean)',
     'function agg_action_rollback()',
@@ -113,6 +117,8 @@ test('a database migrated by the numbered files only gets the definitions; every
     'function policy_set(text,text,text,text,text,text,text,integer,integer,integer,double precision,text)',
     'function record_operator_action(text,text,text,text,text,jsonb,jsonb,boolean)',
     'function source_frontier_at(text,timestamp with time zone[])',
+    'function unack_check(text,text)',
+    'function unack_finish(text,text,text,text,jsonb,bigint)',
     'view v_pair_maintenance',
   ]);
 
