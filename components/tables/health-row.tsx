@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { memo, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { PairListRow } from '@/lib/shared/types';
 import { forText } from '@/components/history/state-style';
+import { AckBadge } from '@/components/status/ack-badge';
 import { StateBadge } from '@/components/status/state-badge';
 import { TrendLabel } from '@/components/status/trend-label';
 import { formatCount } from '@/components/ui/format';
@@ -86,8 +87,13 @@ export const HealthRow = memo(function HealthRow({
       data-testid="health-row"
       data-state={pair.state}
     >
-      <td className="px-3 max-md:px-0">
+      <td className="px-3 max-md:flex max-md:items-center max-md:gap-2 max-md:px-0">
         <StateBadge state={pair.state} unconfirmed={pair.unconfirmed} />
+        {pair.ack && (
+          <div className="flex min-w-0 md:mt-0.5">
+            <AckBadge ack={pair.ack} compact />
+          </div>
+        )}
       </td>
       <td className="truncate px-3 font-mono text-sm font-semibold max-md:px-0 max-md:text-base">
         <Link

@@ -3,6 +3,7 @@ import { parseParams } from '../api/params';
 import type { PairKey } from '../api/pair-params';
 import { resetIncidentCaches } from '../api/incidents';
 import { resetPairCaches } from '../api/pair';
+import { resetCurrentAcks } from '../api/current-acks';
 import type { Identity } from '../auth/identity';
 import { ApiError } from '../shared/api-error';
 import { ackBodySchema, type AckBody, type AckResponse } from '../shared/acks';
@@ -71,6 +72,7 @@ export async function acknowledge(
   if (result.ok !== true) throw failure(result);
   resetIncidentCaches();
   resetPairCaches();
+  resetCurrentAcks();
   return {
     ok: true,
     target: 'incidentId' in target ? `incident/${target.incidentId}` : `${target.pair.symbol}/${target.pair.timeframe}`,
