@@ -33,7 +33,7 @@ export async function postAck(target: AckTarget, body: AckBody): Promise<void> {
   );
 }
 
-async function postJson(path: string, body: unknown): Promise<{ path: string; status: number; body: unknown }> {
+export async function postJson(path: string, body: unknown): Promise<{ path: string; status: number; body: unknown }> {
   let response: Response;
   try {
     response = await fetch(path, {

@@ -7,7 +7,7 @@ import type { PairListRow } from '@/lib/shared/types';
 import type { SortDir, SortKey } from '@/lib/health/list-contract';
 import { cn } from '@/components/ui/cn';
 import { readOverviewScroll, rememberOverviewScroll } from '@/components/ui/last-overview';
-import { DESKTOP_ROW_HEIGHT, HealthRow, PendingRow, PHONE_ROW_ESTIMATE } from './health-row';
+import { DESKTOP_ROW_HEIGHT, HealthRow, PendingRow, PHONE_ROW_ESTIMATE, type OnSelectRow } from './health-row';
 
 /** Below Tailwind's `md`, rows are cards (components/tables/health-row.tsx). */
 const PHONE_QUERY = '(max-width: 767.98px)';
@@ -20,6 +20,9 @@ interface Column {
   align?: 'right';
   hint?: string;
 }
+
+/** The selection's boxes (the overview's bulk actions), first when the table has a selection. */
+const SELECT_COLUMN: Column = { id: 'select', label: 'Select', width: '40px' };
 
 const COLUMNS: Column[] = [
   { id: 'state', label: 'Status', width: '150px', sort: 'severity' },
@@ -109,6 +112,7 @@ export function HealthTable({
   dimmed,
   onFirstVisible,
   scrollKey,
+  selection,
 }: {
   total: number;
   offset: number;
@@ -120,7 +124,10 @@ export function HealthTable({
   onFirstVisible: (index: number) => void;
   /** the view (its URL search): where the table and the page were scrolled is kept per view for Back */
   scrollKey: string;
+  /** which rows are selected, and what a row's box calls (components/hooks/use-selection.ts) */
+  selection?: { has: (pair: PairListRow) => boolean; onSelect: OnSelectRow };
 }) {
+  const columns = selection ? [SELECT_COLUMN, ...COLUMNS] : COLUMNS;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [saved] = useState(() => readOverviewScroll(scrollKey));
   const rowAt = (index: number) => (index >= offset ? rows[index - offset] : undefined);
@@ -203,7 +210,7 @@ export function HealthTable({
           Pairs, {total} rows, sorted by {sort} {dir === 'asc' ? 'ascending' : 'descending'}
         </caption>
         <colgroup>
-          {COLUMNS.map((column) => (
+          {columns.map((column) => (
             <col key={column.id} style={{ width: column.width }} />
           ))}
         </colgroup>
@@ -212,28 +219,41 @@ export function HealthTable({
             aria-rowindex={1}
             className="max-md:flex max-md:flex-wrap max-md:gap-x-4 max-md:gap-y-1 max-md:bg-slate-50 max-md:px-3 max-md:py-2"
           >
-            {COLUMNS.map((column) => (
-              <SortHeader key={column.id} column={column} sort={sort} dir={dir} onSort={onSort} />
-            ))}
+            {columns.map((column) =>
+              column === SELECT_COLUMN ? (
+                <th key={column.id} scope="col" className="bg-slate-50 max-md:hidden">
+                  <span className="sr-only">{column.label}</span>
+                </th>
+              ) : (
+                <SortHeader key={column.id} column={column} sort={sort} dir={dir} onSort={onSort} />
+              ),
+            )}
           </tr>
         </thead>
         <tbody className="max-md:block">
           {top > 0 && (
             <tr aria-hidden className="max-md:block" style={{ height: top }}>
-              <td colSpan={COLUMNS.length} />
+              <td colSpan={columns.length} />
             </tr>
           )}
           {items.map((item) => {
             const pair = rowAt(item.index);
             return pair ? (
-              <HealthRow key={item.key} pair={pair} index={item.index} measure={virtualizer.measureElement} />
+              <HealthRow
+                key={item.key}
+                pair={pair}
+                index={item.index}
+                measure={virtualizer.measureElement}
+                selected={selection?.has(pair)}
+                onSelect={selection?.onSelect}
+              />
             ) : (
-              <PendingRow key={item.key} index={item.index} height={item.size} columns={COLUMNS.length} />
+              <PendingRow key={item.key} index={item.index} height={item.size} columns={columns.length} />
             );
           })}
           {bottom > 0 && (
             <tr aria-hidden className="max-md:block" style={{ height: bottom }}>
-              <td colSpan={COLUMNS.length} />
+              <td colSpan={columns.length} />
             </tr>
           )}
         </tbody>
