@@ -60,10 +60,10 @@ test("the acked pair's row says Ack'd by anonymous, the note in its title; the s
   await page.goto('/');
   const row = page
     .getByTestId('health-row')
-    .filter({ has: page.getByRole('link', { name: `Open ${stalled.symbol} ${stalled.timeframe}` }) });
+    .filter({ has: page.locator(`a[title="Open ${stalled.symbol} ${stalled.timeframe}"]`) });
   const badge = row.getByTestId('ack-badge');
   await expect(badge).toHaveText("Ack'd by anonymous");
-  await expect(badge).toHaveAttribute('title', new RegExp(`^${NOTE}\\n`));
+  await expect(badge).toHaveAttribute('title', new RegExp(`^anonymous: ${NOTE}\\n`));
   await expect(page.getByTestId('ack-badge')).toHaveCount(1);
 });
 
@@ -74,7 +74,10 @@ test('the wall shows ACK’D · anonymous on the incident’s tile at 1920×1080
     .locator('[data-testid="wall-tile"][data-kind="incident"]')
     .filter({ has: page.getByTestId('wall-incident-who').filter({ hasText: stalled.symbol }) });
   const ack = tile.getByTestId('wall-incident-ack-slot').getByTestId('wall-ack');
-  await expect(ack).toHaveText(/ACK'D · anonymous/);
+  await expect(ack).toHaveText("Ack'd\u202f·\u202fanonymous");
+  expect(await ack.evaluate((node) => (node as HTMLElement).innerText)).toBe("ACK'D\u202f·\u202fanonymous");
+  // Not cut: the whole name fits beside the state and the duration.
+  expect(await ack.evaluate((node) => node.scrollWidth <= node.clientWidth)).toBe(true);
   await expect(ack).toBeInViewport();
   // Readable from across a room: the state badge's size, at least 19 px at 1080 rows.
   const size = await ack.evaluate((node) => parseFloat(getComputedStyle(node).fontSize));
@@ -87,7 +90,7 @@ test('phone: the acked card shows its badge', async ({ page }) => {
   await page.goto('/');
   const row = page
     .getByTestId('health-row')
-    .filter({ has: page.getByRole('link', { name: `Open ${stalled.symbol} ${stalled.timeframe}` }) });
+    .filter({ has: page.locator(`a[title="Open ${stalled.symbol} ${stalled.timeframe}"]`) });
   await row.scrollIntoViewIfNeeded();
   await expect(row.getByTestId('ack-badge')).toBeVisible();
   await page.screenshot({ path: path.join('test-results', 'overview-phone-ack.png') });
@@ -99,9 +102,7 @@ test('select two rows (a click, then Space on a focused row), Retry: one audit r
 }) => {
   const [first, second] = PROBLEM_PAIRS.filter((pair) => pair.state === 'AHEAD' || pair.state === 'NULL');
   const rowOf = (pair: { symbol: string; timeframe: string }) =>
-    page
-      .getByTestId('health-row')
-      .filter({ has: page.getByRole('link', { name: `Open ${pair.symbol} ${pair.timeframe}` }) });
+    page.getByTestId('health-row').filter({ has: page.locator(`a[title="Open ${pair.symbol} ${pair.timeframe}"]`) });
   const since = ((await (await request.get('/api/audit-log?limit=1')).json()) as AuditLogPage).entries[0]?.id ?? 0;
 
   await page.goto('/');

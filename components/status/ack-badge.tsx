@@ -13,8 +13,8 @@ export function AckBadge({ ack, compact = false }: { ack: Ack; compact?: boolean
       <span
         data-testid="ack-badge"
         data-compact
-        title={`${ack.note}\n${at}${ack.until ? `, until ${hhmm(ack.until)} UTC` : ', until it resolves'}`}
-        className="inline-flex max-w-full items-baseline rounded-md bg-indigo-50 px-1.5 py-px text-xs font-semibold whitespace-nowrap text-indigo-950 ring-1 ring-indigo-200 ring-inset"
+        title={`${ack.by}: ${ack.note}\n${at}${ack.until ? `, until ${hhmm(ack.until)} UTC` : ', until it resolves'}`}
+        className="inline-flex max-w-full items-baseline rounded-md bg-indigo-50 px-1 py-px text-xs font-medium tracking-tight whitespace-nowrap text-indigo-950 ring-1 ring-indigo-200 ring-inset"
       >
         <span className="truncate">Ack&apos;d by {ack.by}</span>
       </span>
