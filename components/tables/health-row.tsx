@@ -99,28 +99,26 @@ export const HealthRow = memo(function HealthRow({
       data-testid="health-row"
       data-state={pair.state}
     >
-      {select && (
-        <td className="px-2 text-center max-md:px-0">
-          {/* The row is the Tab stop (Space selects it): the box is for the mouse, shift-click a range. */}
-          <input
-            type="checkbox"
-            tabIndex={-1}
-            checked={selected}
-            onChange={() => undefined}
-            onClick={(event) => select(event.shiftKey)}
-            aria-label={`Select ${pair.symbol} ${pair.timeframe}`}
-            className="size-4 cursor-pointer accent-sky-700 align-middle"
-            data-testid="row-select"
-          />
-        </td>
-      )}
-      <td className="px-3 max-md:flex max-md:items-center max-md:gap-2 max-md:px-0">
-        <StateBadge state={pair.state} unconfirmed={pair.unconfirmed} />
-        {pair.ack && (
-          <div className="flex min-w-0 md:mt-0.5">
-            <AckBadge ack={pair.ack} compact />
+      <td className="px-3 max-md:px-0">
+        <div className="flex items-center gap-2">
+          {select && (
+            // The row is the Tab stop (Space selects it): the box is for the mouse, shift-click a range.
+            <input
+              type="checkbox"
+              tabIndex={-1}
+              checked={selected}
+              onChange={() => undefined}
+              onClick={(event) => select(event.shiftKey)}
+              aria-label={`Select ${pair.symbol} ${pair.timeframe}`}
+              className="size-4 shrink-0 cursor-pointer accent-sky-700"
+              data-testid="row-select"
+            />
+          )}
+          <div className="flex min-w-0 flex-col items-start gap-0.5 max-md:flex-row max-md:items-center max-md:gap-2">
+            <StateBadge state={pair.state} unconfirmed={pair.unconfirmed} />
+            {pair.ack && <AckBadge ack={pair.ack} compact />}
           </div>
-        )}
+        </div>
       </td>
       <td className="truncate px-3 font-mono text-sm font-semibold max-md:px-0 max-md:text-base">
         <Link

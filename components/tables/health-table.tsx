@@ -21,11 +21,9 @@ interface Column {
   hint?: string;
 }
 
-/** The selection's boxes (the overview's bulk actions), first when the table has a selection. */
-const SELECT_COLUMN: Column = { id: 'select', label: 'Select', width: '40px' };
-
 const COLUMNS: Column[] = [
-  { id: 'state', label: 'Status', width: '150px', sort: 'severity' },
+  // Room for the selection's box and an "Ack'd by X" under the state (components/tables/health-row.tsx).
+  { id: 'state', label: 'Status', width: '180px', sort: 'severity' },
   { id: 'symbol', label: 'Symbol', width: '116px', sort: 'symbol' },
   { id: 'timeframe', label: 'TF', width: '64px', sort: 'timeframe' },
   // The rest of the width: why it is in this state, and what to do about it.
@@ -127,7 +125,6 @@ export function HealthTable({
   /** which rows are selected, and what a row's box calls (components/hooks/use-selection.ts) */
   selection?: { has: (pair: PairListRow) => boolean; onSelect: OnSelectRow };
 }) {
-  const columns = selection ? [SELECT_COLUMN, ...COLUMNS] : COLUMNS;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [saved] = useState(() => readOverviewScroll(scrollKey));
   const rowAt = (index: number) => (index >= offset ? rows[index - offset] : undefined);
@@ -210,7 +207,7 @@ export function HealthTable({
           Pairs, {total} rows, sorted by {sort} {dir === 'asc' ? 'ascending' : 'descending'}
         </caption>
         <colgroup>
-          {columns.map((column) => (
+          {COLUMNS.map((column) => (
             <col key={column.id} style={{ width: column.width }} />
           ))}
         </colgroup>
@@ -219,21 +216,15 @@ export function HealthTable({
             aria-rowindex={1}
             className="max-md:flex max-md:flex-wrap max-md:gap-x-4 max-md:gap-y-1 max-md:bg-slate-50 max-md:px-3 max-md:py-2"
           >
-            {columns.map((column) =>
-              column === SELECT_COLUMN ? (
-                <th key={column.id} scope="col" className="bg-slate-50 max-md:hidden">
-                  <span className="sr-only">{column.label}</span>
-                </th>
-              ) : (
-                <SortHeader key={column.id} column={column} sort={sort} dir={dir} onSort={onSort} />
-              ),
-            )}
+            {COLUMNS.map((column) => (
+              <SortHeader key={column.id} column={column} sort={sort} dir={dir} onSort={onSort} />
+            ))}
           </tr>
         </thead>
         <tbody className="max-md:block">
           {top > 0 && (
             <tr aria-hidden className="max-md:block" style={{ height: top }}>
-              <td colSpan={columns.length} />
+              <td colSpan={COLUMNS.length} />
             </tr>
           )}
           {items.map((item) => {
@@ -248,12 +239,12 @@ export function HealthTable({
                 onSelect={selection?.onSelect}
               />
             ) : (
-              <PendingRow key={item.key} index={item.index} height={item.size} columns={columns.length} />
+              <PendingRow key={item.key} index={item.index} height={item.size} columns={COLUMNS.length} />
             );
           })}
           {bottom > 0 && (
             <tr aria-hidden className="max-md:block" style={{ height: bottom }}>
-              <td colSpan={columns.length} />
+              <td colSpan={COLUMNS.length} />
             </tr>
           )}
         </tbody>
