@@ -131,3 +131,29 @@ test('select two rows (a click, then Space on a focused row), Retry: one audit r
       .map((target) => [target, 'ui', true]),
   );
 });
+
+test('Reset… on two selected pairs: one preview of both pairs’ cursor rows; Apply waits for a reason', async ({
+  page,
+}) => {
+  const ahead = PROBLEM_PAIRS.find((pair) => pair.state === 'AHEAD')!;
+  const lagging = PROBLEM_PAIRS.find((pair) => pair.state === 'LAGGING')!;
+  await page.goto('/');
+  for (const pair of [ahead, lagging])
+    await page
+      .getByTestId('health-row')
+      .filter({ has: page.locator(`a[title="Open ${pair.symbol} ${pair.timeframe}"]`) })
+      .getByTestId('row-select')
+      .click();
+  await page.getByTestId('selection-bar').getByRole('button', { name: 'Reset cursor…' }).click();
+  const dialog = page.getByTestId('bulk-action-dialog');
+  // The AHEAD cursor moves; the lagging pair's cursor is neither NULL nor ahead: no row.
+  await expect(dialog.getByTestId('preview-row')).toHaveCount(1);
+  await expect(dialog.getByTestId('preview-row')).toContainText(`${ahead.symbol} ${ahead.timeframe}`);
+  const apply = dialog.getByTestId('bulk-apply');
+  await expect(apply).toBeDisabled();
+  await dialog.getByTestId('bulk-text').fill('e2e: looking only');
+  await expect(apply).toBeEnabled();
+  await page.screenshot({ path: path.join('test-results', 'overview-bulk-reset.png') });
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toHaveCount(0);
+});
