@@ -99,7 +99,8 @@ export const HealthRow = memo(function HealthRow({
       data-testid="health-row"
       data-state={pair.state}
     >
-      <td className="px-3 max-md:px-0">
+      {/* On a phone an acked card gives the state and the ack their own line: the pair goes on the next. */}
+      <td className={cn('px-3 max-md:px-0', pair.ack && 'max-md:basis-full')}>
         <div className="flex items-center gap-2">
           {select && (
             // The row is the Tab stop (Space selects it): the box is for the mouse, shift-click a range.
