@@ -157,3 +157,28 @@ test('Reset… on two selected pairs: one preview of both pairs’ cursor rows; 
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toHaveCount(0);
 });
+
+test('Acknowledge… on a selected row: one note, the outcome, then the row shows its badge', async ({
+  page,
+  request,
+}) => {
+  const failing = PROBLEM_PAIRS.find((pair) => pair.state === 'FAILING')!;
+  const row = page
+    .getByTestId('health-row')
+    .filter({ has: page.locator(`a[title="Open ${failing.symbol} ${failing.timeframe}"]`) });
+  await page.goto('/');
+  await row.getByTestId('row-select').click();
+  await page.getByTestId('selection-bar').getByRole('button', { name: 'Acknowledge…' }).click();
+  const dialog = page.getByTestId('bulk-action-dialog');
+  const apply = dialog.getByTestId('bulk-apply');
+  await expect(apply).toBeDisabled();
+  await dialog.getByTestId('bulk-text').fill('e2e: vendor ticket 4411');
+  await dialog.getByLabel('Acknowledged for').selectOption({ label: '4 hours' });
+  await apply.click();
+  await expect(dialog.getByTestId('bulk-outcomes')).toContainText('1 done.');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  const body = (await (await request.get('/api/health/overview?limit=100')).json()) as OverviewResponse;
+  const ack = body.rows.find((r) => r.symbol === failing.symbol && r.timeframe === failing.timeframe)?.ack;
+  expect([ack?.note, ack?.until === null]).toEqual(['e2e: vendor ticket 4411', false]);
+  await expect(row.getByTestId('ack-badge')).toHaveText("Ack'd by anonymous");
+});
