@@ -182,3 +182,21 @@ test('Acknowledge… on a selected row: one note, the outcome, then the row show
   expect([ack?.note, ack?.until === null]).toEqual(['e2e: vendor ticket 4411', false]);
   await expect(row.getByTestId('ack-badge')).toHaveText("Ack'd by anonymous");
 });
+
+test('shift-click ticks the range; Select all N shown, then Clear', async ({ page }) => {
+  await page.goto('/');
+  const boxes = page.getByTestId('row-select');
+  await boxes.nth(0).click();
+  await boxes.nth(3).click({ modifiers: ['Shift'] });
+  const count = page.getByTestId('selection-count');
+  await expect(count).toHaveText('4 selected:');
+  await expect(boxes.nth(2)).toBeChecked();
+  await expect(boxes.nth(4)).not.toBeChecked();
+  const all = page.getByTestId('select-all-shown');
+  await expect(all).toHaveText(/^Select all \d+ shown$/);
+  const shown = Number((await all.textContent())!.match(/\d+/)![0]);
+  await all.click();
+  await expect(count).toHaveText(`${shown} selected:`);
+  await page.getByTestId('selection-bar').getByRole('button', { name: 'Clear' }).click();
+  await expect(page.getByTestId('selection-bar')).toHaveCount(0);
+});
