@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { describeError } from '@/components/hooks/api-fetch';
-import { PAIR_ACTION_INFO, type PairAction, type PairActionResponse } from '@/lib/shared/actions';
+import { PAIR_ACTION_INFO, type CursorChange, type PairAction, type PairActionResponse } from '@/lib/shared/actions';
 import { formatUtc } from '@/lib/shared/time-format';
 import { postPairAction } from './post-action';
 
@@ -44,6 +44,11 @@ function Preview({ action, answer }: { action: Destructive; answer: PairActionRe
         {action === 'reset' ? 'the cursor is neither NULL nor ahead of its source' : 'the cursor is set already'}.
       </p>
     );
+  return <CursorRowsTable action={action} rows={rows} />;
+}
+
+/** The cursors a bootstrap or reset would move (or moved): one row per pair. */
+export function CursorRowsTable({ action, rows }: { action: string; rows: readonly CursorChange[] }) {
   return (
     <table className="w-full text-sm" data-testid="preview-rows">
       <caption className="sr-only">Rows the {action} would change</caption>

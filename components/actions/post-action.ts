@@ -44,7 +44,7 @@ export async function deleteAck(target: AckTarget): Promise<void> {
   );
 }
 
-async function postJson(
+export async function postJson(
   path: string,
   body: unknown,
   method: 'POST' | 'DELETE' = 'POST',

@@ -19,7 +19,7 @@ export const actionsStatusSchema: z.ZodType<ActionsStatusResponse> = z.object({
   role: role.nullable(),
 });
 
-const cursorChangeSchema: z.ZodType<CursorChange> = z.object({
+export const cursorChangeSchema: z.ZodType<CursorChange> = z.object({
   canonical_symbol: z.string(),
   timeframe: z.string(),
   old_cursor_utc: z.string().nullable(),

@@ -42,6 +42,7 @@ const CURSOR_STATUSES: ReadonlySet<unknown> = new Set(['OK', 'AHEAD', 'NULL']);
 type FieldCheck = (value: unknown) => boolean;
 const string: FieldCheck = (value) => typeof value === 'string';
 const number: FieldCheck = (value) => typeof value === 'number';
+const isAck: FieldCheck = (value) => ackSchema.safeParse(value).success;
 const nullable =
   (check: FieldCheck): FieldCheck =>
   (value) =>
@@ -115,6 +116,7 @@ const PAIR_HEALTH_FIELDS = {
     (typeof value === 'object' && typeof (value as Record<string, unknown>).endsAt === 'string'),
   // Absent or null (no owner), or the team that owns the symbol (docs/HEALTH.md, "Owners").
   team: (value) => value === undefined || nullable(string)(value),
+  ack: (value) => value === undefined || isAck(value),
 } satisfies Record<keyof PairHealth, FieldCheck>;
 const PAIR_HEALTH_CHECKS = Object.entries(PAIR_HEALTH_FIELDS);
 
@@ -186,6 +188,7 @@ const PAIR_LIST_ROW_FIELDS = {
   consecutiveFailures: number,
   unconfirmed: (value) => value === undefined || value === true,
   team: (value) => value === undefined || nullable(string)(value),
+  ack: (value) => value === undefined || isAck(value),
 } satisfies Record<keyof PairListRow, FieldCheck>;
 const PAIR_LIST_ROW_CHECKS = Object.entries(PAIR_LIST_ROW_FIELDS);
 

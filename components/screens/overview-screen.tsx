@@ -23,6 +23,8 @@ import { WorkerBanner } from '@/components/status/worker-banner';
 import { StateCounts } from '@/components/status/state-counts';
 import { FilterBar } from '@/components/tables/filter-bar';
 import { HealthTable } from '@/components/tables/health-table';
+import { SelectAllShown, SelectionBar } from '@/components/actions/selection-bar';
+import { useSelection } from '@/components/hooks/use-selection';
 import { PresetBar } from '@/components/tables/preset-bar';
 import { AppHeader } from '@/components/ui/app-header';
 import { formatCount } from '@/components/ui/format';
@@ -124,6 +126,12 @@ export function OverviewScreen() {
   const answer = held?.answer;
   // The answer on screen is for another view while the new one is on its way.
   const updating = held !== undefined && held.viewKey !== viewKey;
+  const rowAt = useCallback(
+    (index: number) => (answer && index >= answer.offset ? answer.rows[index - answer.offset] : undefined),
+    [answer],
+  );
+  const selection = useSelection(rowAt);
+  const tableSelection = useMemo(() => ({ has: selection.has, onSelect: selection.toggle }), [selection]);
 
   const steps = useMemo(
     () => new Map((answer?.timeframes ?? []).map((entry) => [entry.timeframe, entry.stepMinutes])),
@@ -256,6 +264,7 @@ export function OverviewScreen() {
                   {updating ? ' · updating…' : ''}
                 </span>
               </h2>
+              {answer && <SelectAllShown rows={answer.rows} selection={selection} />}
             </div>
             {answer ? (
               <HealthTable
@@ -268,10 +277,12 @@ export function OverviewScreen() {
                 dimmed={updating}
                 onFirstVisible={onFirstRow}
                 scrollKey={viewKey}
+                selection={tableSelection}
               />
             ) : (
               <Placeholder loading={overview.isPending} />
             )}
+            <SelectionBar selection={selection} />
           </section>
         )}
       </main>

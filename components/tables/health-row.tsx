@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { memo, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { PairListRow } from '@/lib/shared/types';
 import { forText } from '@/components/history/state-style';
+import { AckBadge } from '@/components/status/ack-badge';
 import { StateBadge } from '@/components/status/state-badge';
 import { TrendLabel } from '@/components/status/trend-label';
 import { formatCount } from '@/components/ui/format';
@@ -32,6 +33,10 @@ function PhoneLabel({ children }: { children: string }) {
 }
 
 type Router = ReturnType<typeof useRouter>;
+type RowSelect = (shift: boolean) => void;
+
+/** The row's box of the overview's selection (components/hooks/use-selection.ts). */
+export type OnSelectRow = (pair: PairListRow, index: number, shift: boolean) => void;
 
 /**
  * A click anywhere on a row opens its pair, as the highlight promises (the symbol is the row's
@@ -39,16 +44,19 @@ type Router = ReturnType<typeof useRouter>;
  */
 function openRowOnClick(event: MouseEvent<HTMLTableRowElement>, href: string, router: Router) {
   if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
-  if ((event.target as Element).closest('a, button')) return;
+  if ((event.target as Element).closest('a, button, input, label')) return;
   if (window.getSelection()?.toString()) return;
   router.push(href);
 }
 
-/** Enter on a focused row opens its pair; the arrows move to the row above or below. */
-function onRowKey(event: KeyboardEvent<HTMLTableRowElement>, href: string, router: Router) {
+/** Enter on a focused row opens its pair, Space selects it; the arrows move to the row above or below. */
+function onRowKey(event: KeyboardEvent<HTMLTableRowElement>, href: string, router: Router, select?: RowSelect) {
   if (event.target !== event.currentTarget) return; // a key on the "+N more" button
   const row = event.currentTarget;
-  if (event.key === 'Enter') {
+  if (event.key === ' ' && select) {
+    event.preventDefault();
+    select(event.shiftKey);
+  } else if (event.key === 'Enter') {
     event.preventDefault();
     router.push(href);
   } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
@@ -64,15 +72,20 @@ export const HealthRow = memo(function HealthRow({
   pair,
   index,
   measure,
+  selected = false,
+  onSelect,
 }: {
   pair: PairListRow;
   index: number;
   measure: (node: HTMLTableRowElement | null) => void;
+  selected?: boolean;
+  onSelect?: OnSelectRow;
 }) {
   const more = pair.reasons.length - 1;
   const [expanded, setExpanded] = useState(false);
   const router = useRouter();
   const href = pairHref(pair.symbol, pair.timeframe);
+  const select = onSelect ? (shift: boolean) => onSelect(pair, index, shift) : undefined;
   return (
     <tr
       ref={measure}
@@ -81,13 +94,32 @@ export const HealthRow = memo(function HealthRow({
       // Each row is one Tab stop (Enter opens it); the symbol's link stays for the mouse.
       tabIndex={0}
       onClick={(event) => openRowOnClick(event, href, router)}
-      onKeyDown={(event) => onRowKey(event, href, router)}
-      className={ROW_CLASS}
+      onKeyDown={(event) => onRowKey(event, href, router, select)}
+      className={cn(ROW_CLASS, selected && 'bg-sky-50')}
       data-testid="health-row"
       data-state={pair.state}
     >
-      <td className="px-3 max-md:px-0">
-        <StateBadge state={pair.state} unconfirmed={pair.unconfirmed} />
+      {/* On a phone an acked card gives the state and the ack their own line: the pair goes on the next. */}
+      <td className={cn('px-3 max-md:px-0', pair.ack && 'max-md:basis-full')}>
+        <div className="flex items-center gap-2">
+          {select && (
+            // The row is the Tab stop (Space selects it): the box is for the mouse, shift-click a range.
+            <input
+              type="checkbox"
+              tabIndex={-1}
+              checked={selected}
+              onChange={() => undefined}
+              onClick={(event) => select(event.shiftKey)}
+              aria-label={`Select ${pair.symbol} ${pair.timeframe}`}
+              className="size-4 shrink-0 cursor-pointer accent-sky-700"
+              data-testid="row-select"
+            />
+          )}
+          <div className="flex min-w-0 flex-col items-start gap-0.5 max-md:flex-row max-md:items-center max-md:gap-2">
+            <StateBadge state={pair.state} unconfirmed={pair.unconfirmed} />
+            {pair.ack && <AckBadge ack={pair.ack} compact />}
+          </div>
+        </div>
       </td>
       <td className="truncate px-3 font-mono text-sm font-semibold max-md:px-0 max-md:text-base">
         <Link

@@ -7,7 +7,7 @@ import type { PairListRow } from '@/lib/shared/types';
 import type { SortDir, SortKey } from '@/lib/health/list-contract';
 import { cn } from '@/components/ui/cn';
 import { readOverviewScroll, rememberOverviewScroll } from '@/components/ui/last-overview';
-import { DESKTOP_ROW_HEIGHT, HealthRow, PendingRow, PHONE_ROW_ESTIMATE } from './health-row';
+import { DESKTOP_ROW_HEIGHT, HealthRow, PendingRow, PHONE_ROW_ESTIMATE, type OnSelectRow } from './health-row';
 
 /** Below Tailwind's `md`, rows are cards (components/tables/health-row.tsx). */
 const PHONE_QUERY = '(max-width: 767.98px)';
@@ -22,7 +22,8 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { id: 'state', label: 'Status', width: '150px', sort: 'severity' },
+  // Room for the selection's box and an "Ack'd by X" under the state (components/tables/health-row.tsx).
+  { id: 'state', label: 'Status', width: '180px', sort: 'severity' },
   { id: 'symbol', label: 'Symbol', width: '116px', sort: 'symbol' },
   { id: 'timeframe', label: 'TF', width: '64px', sort: 'timeframe' },
   // The rest of the width: why it is in this state, and what to do about it.
@@ -109,6 +110,7 @@ export function HealthTable({
   dimmed,
   onFirstVisible,
   scrollKey,
+  selection,
 }: {
   total: number;
   offset: number;
@@ -120,6 +122,8 @@ export function HealthTable({
   onFirstVisible: (index: number) => void;
   /** the view (its URL search): where the table and the page were scrolled is kept per view for Back */
   scrollKey: string;
+  /** which rows are selected, and what a row's box calls (components/hooks/use-selection.ts) */
+  selection?: { has: (pair: PairListRow) => boolean; onSelect: OnSelectRow };
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [saved] = useState(() => readOverviewScroll(scrollKey));
@@ -226,7 +230,14 @@ export function HealthTable({
           {items.map((item) => {
             const pair = rowAt(item.index);
             return pair ? (
-              <HealthRow key={item.key} pair={pair} index={item.index} measure={virtualizer.measureElement} />
+              <HealthRow
+                key={item.key}
+                pair={pair}
+                index={item.index}
+                measure={virtualizer.measureElement}
+                selected={selection?.has(pair)}
+                onSelect={selection?.onSelect}
+              />
             ) : (
               <PendingRow key={item.key} index={item.index} height={item.size} columns={COLUMNS.length} />
             );

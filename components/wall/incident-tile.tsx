@@ -6,6 +6,7 @@ import { formatLasted } from '@/lib/shared/duration';
 import { metaOf } from '@/components/history/state-style';
 import { formatCount } from '@/components/ui/format';
 import { cn } from '@/components/ui/cn';
+import { WallAck } from './wall-ack';
 
 const severity = (state: string) => {
   const index = (HEALTH_STATES as readonly string[]).indexOf(state);
@@ -90,7 +91,9 @@ export function IncidentTile({
           {meta.label}
         </span>
         {/* The acknowledgement badge of the incident goes here, beside its state. */}
-        <span className="flex min-w-0 flex-1 items-center gap-[0.6vh]" data-testid="wall-incident-ack-slot" />
+        <span className="flex min-w-0 flex-1 items-center gap-[0.6vh]" data-testid="wall-incident-ack-slot">
+          {incident.ack && <WallAck ack={incident.ack} />}
+        </span>
         {now > 0 && (
           <span className="shrink-0 text-[max(16px,1.8vh)] whitespace-nowrap text-slate-300 tabular">
             for {formatLasted(now - Date.parse(incident.start))}

@@ -5,6 +5,7 @@ import { trendText } from '@/components/status/trend-label';
 import { formatCount } from '@/components/ui/format';
 import { formatMinutesRounded } from '@/lib/shared/duration';
 import { cn } from '@/components/ui/cn';
+import { WallAck } from './wall-ack';
 
 /** One problem pair, readable from across the room: state, pair, why. */
 export function WallTile({
@@ -25,7 +26,7 @@ export function WallTile({
       data-state={pair.state}
       aria-label={`${pair.symbol} ${pair.timeframe}: ${meta.label} — ${pair.reason}`}
     >
-      <div className="flex items-center justify-between gap-[1vh]">
+      <div className="flex items-center gap-[1vh]">
         <span
           className={cn(
             'inline-flex shrink-0 items-center gap-[0.6vh] rounded-[0.6vh] px-[0.8vh] py-[0.2vh] text-[max(16px,1.8vh)] font-bold whitespace-nowrap uppercase',
@@ -35,7 +36,8 @@ export function WallTile({
           <Icon aria-hidden className="size-[max(16px,2vh)]" strokeWidth={2.5} />
           {meta.label}
         </span>
-        <span className="min-w-0 truncate text-[max(16px,1.8vh)] text-slate-300">
+        {pair.ack && <WallAck ack={pair.ack} />}
+        <span className="ml-auto min-w-0 truncate text-[max(16px,1.8vh)] text-slate-300">
           {trendText(pair.trend, pair.etaMinutes)}
         </span>
       </div>

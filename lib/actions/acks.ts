@@ -3,6 +3,7 @@ import { parseParams } from '../api/params';
 import type { PairKey } from '../api/pair-params';
 import { resetIncidentCaches } from '../api/incidents';
 import { resetPairCaches } from '../api/pair';
+import { resetCurrentAcks } from '../api/current-acks';
 import type { Identity } from '../auth/identity';
 import { ApiError } from '../shared/api-error';
 import { ackBodySchema, type AckBody, type AckResponse } from '../shared/acks';
@@ -72,6 +73,7 @@ export async function acknowledge(
   if (result.ok !== true) throw failure(result);
   resetIncidentCaches();
   resetPairCaches();
+  resetCurrentAcks();
   const ackId = Number(result.ack_id);
   const silence = await silenceNewAck({
     ackId,

@@ -18,9 +18,9 @@ export function parseActionPath(params: { symbol: string; timeframe: string; act
 }
 
 /** The JSON object of a write's body (empty means {}); 400 for anything else. */
-export async function readJsonObject(request: Request): Promise<unknown> {
+export async function readJsonObject(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) throw badRequest(`the body must be at most ${MAX_BODY_BYTES} bytes`);
+  if (text.length > maxBytes) throw badRequest(`the body must be at most ${maxBytes} bytes`);
   if (text.trim() === '') return {};
   let body: unknown;
   try {

@@ -51,8 +51,8 @@ function statement(request: PairActionRequest, dryRun: boolean): { text: string;
   }
 }
 
-/** The rules the body must follow beyond its shape; the functions check them again. */
-function checkBody(action: PairAction, body: PairActionBody): boolean {
+/** The rules the body must follow beyond its shape (its dry run or not); the functions check them again. */
+export function checkBody(action: PairAction, body: PairActionBody): boolean {
   const info = PAIR_ACTION_INFO[action];
   if (!info.destructive && body.dryRun === true)
     throw badRequest(`${action} has no dry run: it changes one flag and says what it was`);

@@ -4,6 +4,7 @@ import type { Identity } from '../auth/identity';
 import { parseParams } from '../api/params';
 import { resetIncidentCaches } from '../api/incidents';
 import { resetPairCaches } from '../api/pair';
+import { resetCurrentAcks } from '../api/current-acks';
 import { getWritePool } from '../server/write-db';
 import { expireWithdrawnSilence } from './ack-silence';
 import type { AckTarget } from './acks';
@@ -57,6 +58,7 @@ export async function withdrawAck(
   if (result.ok !== true) throw failure(result);
   resetIncidentCaches();
   resetPairCaches();
+  resetCurrentAcks();
   const ackId = Number(result.ack_id);
   const silenceId = typeof result.silence_id === 'string' ? result.silence_id : null;
   const silence = await expireWithdrawnSilence(ackId, silenceId);

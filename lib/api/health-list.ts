@@ -12,6 +12,7 @@ import {
 import { pairKey } from '../queries/frontier';
 import { badRequest, quoted } from './errors';
 import type { HealthListQuery } from './health-params';
+import { ackKey, currentAcks, type CurrentAcks } from './current-acks';
 import { getHealthSnapshot, getTimeframes, snapshotVersionOf, type HealthSnapshot } from './snapshot';
 
 // Serialized answers per snapshot: the full list of 30,000 pairs is ~20 MB of JSON, and every
@@ -80,12 +81,23 @@ const summaries = new WeakMap<HealthSnapshot, Map<string, string>>();
  * team (`/wall?team=fx`) counts and lists that team's pairs only.
  */
 export async function healthSummaryJson(team: string | null = null): Promise<string> {
-  const snapshot = await getHealthSnapshot();
+  const [snapshot, acks] = await Promise.all([getHealthSnapshot(), currentAcks()]);
   let byTeam = summaries.get(snapshot);
   if (byTeam === undefined) summaries.set(snapshot, (byTeam = new Map()));
-  let body = byTeam.get(team ?? '');
-  if (body === undefined) byTeam.set(team ?? '', (body = JSON.stringify(summarize(snapshot, team))));
+  // Under the acks' version too: an ack that starts or ends shows on the wall's next poll.
+  const key = `${acks.version}|${team ?? ''}`;
+  let body = byTeam.get(key);
+  if (body === undefined) {
+    if (byTeam.size >= 64) byTeam.delete(byTeam.keys().next().value!);
+    byTeam.set(key, (body = JSON.stringify(summarize(snapshot, team, acks))));
+  }
   return body;
+}
+
+/** The pair with its current ack, a copy: the snapshot's rows are shared and stay as built. */
+function withAck(pair: PairHealth, acks: CurrentAcks): PairHealth {
+  const ack = acks.byPair.get(ackKey(pair.symbol, pair.timeframe));
+  return ack ? { ...pair, ack } : pair;
 }
 
 /**
@@ -99,7 +111,7 @@ function inOpenIncident(snapshot: HealthSnapshot, pair: PairHealth): boolean {
   return recorded !== undefined && isProblem(recorded as HealthState);
 }
 
-function summarize(snapshot: HealthSnapshot, team: string | null): HealthSummaryResponse {
+function summarize(snapshot: HealthSnapshot, team: string | null, acks: CurrentAcks): HealthSummaryResponse {
   const byState = Object.fromEntries(HEALTH_STATES.map((state) => [state, 0])) as Record<HealthState, number>;
   let unconfirmed = 0;
   const problems: PairHealth[] = [];
@@ -117,8 +129,8 @@ function summarize(snapshot: HealthSnapshot, team: string | null): HealthSummary
     thresholds: snapshot.thresholds,
     total: rows.length,
     byState,
-    problems: problems.slice(0, MAX_PROBLEMS),
-    ungrouped: ungrouped.slice(0, MAX_PROBLEMS),
+    problems: problems.slice(0, MAX_PROBLEMS).map((pair) => withAck(pair, acks)),
+    ungrouped: ungrouped.slice(0, MAX_PROBLEMS).map((pair) => withAck(pair, acks)),
     ungroupedCount: ungrouped.length,
     unconfirmed,
     replication: snapshot.replication,

@@ -11,6 +11,7 @@ import {
 } from '../health/overview';
 import type { HealthState, PairHealth } from '../shared/types';
 import type { OverviewQuery } from './health-params';
+import { ackKey, currentAcks, type CurrentAcks } from './current-acks';
 import { getHealthSnapshot, type HealthSnapshot } from './snapshot';
 
 /**
@@ -55,7 +56,7 @@ function remember<V>(map: Map<string, V>, key: string, max: number, make: () => 
   return value;
 }
 
-function answerText(snapshot: HealthSnapshot, query: OverviewQuery): string {
+function answerText(snapshot: HealthSnapshot, query: OverviewQuery, acks: CurrentAcks): string {
   const cache = viewsOf(snapshot);
   const filters = {
     states: query.states,
@@ -72,12 +73,19 @@ function answerText(snapshot: HealthSnapshot, query: OverviewQuery): string {
   const grid = remember(cache.grids, filterKey, MAX_VIEWS, () => heatmapGrid(matching));
   const matchedByState = remember(cache.stateCounts, filterKey, MAX_VIEWS, () => countByState(matching));
   cache.counts ??= overviewCounts(snapshot.rows);
-  return JSON.stringify(overviewAnswerOf(snapshot.thresholds, cache.counts, ordered, matchedByState, grid, query));
+  const answer = overviewAnswerOf(snapshot.thresholds, cache.counts, ordered, matchedByState, grid, query);
+  // The window's acked rows carry their ack; the others carry no key at all (bytes per poll).
+  if (acks.byPair.size > 0)
+    for (const row of answer.rows) {
+      const ack = acks.byPair.get(ackKey(row.symbol, row.timeframe));
+      if (ack) row.ack = ack;
+    }
+  return JSON.stringify(answer);
 }
 
 /**
- * The answer for a query as cached bytes: its ETag is a digest of its text, equal whenever two
- * snapshots say the same. firstLook: the asker holds no answer yet (getHealthSnapshot).
+ * The answer for a query as cached bytes: its ETag is a digest of its text (the acks of its rows
+ * included), equal whenever two snapshots say the same. firstLook: the asker holds no answer yet (getHealthSnapshot).
  */
 export async function overviewAnswer(
   query: OverviewQuery,
@@ -85,9 +93,11 @@ export async function overviewAnswer(
 ): Promise<CachedAnswer & { generatedAt: string }> {
   // A timeframe no pair has matches nothing, where GET /api/health answers 400: the overview
   // says so next to its filters (a shared link with a typo or a retired timeframe).
-  const snapshot = await getHealthSnapshot(options);
-  const answer = remember(viewsOf(snapshot).answers, JSON.stringify(query), MAX_ANSWERS, () => {
-    const text = answerText(snapshot, query);
+  const [snapshot, acks] = await Promise.all([getHealthSnapshot(options), currentAcks()]);
+  // Cached under the acks' version too: an ack that starts or ends makes a new text (and ETag).
+  const key = `${acks.version}|${JSON.stringify(query)}`;
+  const answer = remember(viewsOf(snapshot).answers, key, MAX_ANSWERS, () => {
+    const text = answerText(snapshot, query, acks);
     const etag = `"o.${createHash('sha1').update(text).digest('base64url').slice(0, 22)}"`;
     return { etag, text };
   });

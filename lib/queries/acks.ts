@@ -50,3 +50,41 @@ export async function fetchPairAck(symbol: string, timeframe: string): Promise<A
   );
   return rows[0] ? toAck(rows[0]) : null;
 }
+
+/** A current ack and the pair it covers: its own (a pair ack) or one of an acked incident's open pairs. */
+export interface PairAckRow {
+  symbol: string;
+  timeframe: string;
+  ack: Ack;
+}
+
+/**
+ * Every pair with a current ack, under the rules above: a pair's own ack, else the ack of the
+ * open incident it is in now (its open membership in incident_pairs). A pair ack wins over its
+ * incident's: it was made about that pair. Small (acks are made by people) and indexed by the
+ * partial unique indexes of sql/017 and incident_pairs_open.
+ */
+export async function fetchCurrentPairAcks(): Promise<PairAckRow[]> {
+  const rows = await query<AckRow & { symbol: string; timeframe: string }>(
+    'current-pair-acks',
+    `SELECT DISTINCT ON (symbol, timeframe) symbol, timeframe, target, acked_by, note, at_utc, until_utc
+       FROM (
+         SELECT a.canonical_symbol AS symbol, a.timeframe, 'pair' AS target, 0 AS rank,
+                a.acked_by, a.note, a.at_utc, a.until_utc
+           FROM acknowledgements a
+          WHERE a.incident_id IS NULL AND ${LIVE}
+            AND NOT EXISTS (SELECT 1 FROM pair_state_intervals s
+                             WHERE s.canonical_symbol = a.canonical_symbol AND s.timeframe = a.timeframe
+                               AND (s.until IS NULL OR s.until > a.at_utc) AND NOT history_is_problem(s.state))
+         UNION ALL
+         SELECT p.canonical_symbol, p.timeframe, 'incident', 1, a.acked_by, a.note, a.at_utc, a.until_utc
+           FROM acknowledgements a
+           JOIN incidents i ON i.incident_id = a.incident_id AND i.resolved_at IS NULL
+           JOIN incident_pairs p ON p.incident_id = a.incident_id AND p.left_at IS NULL
+          WHERE ${LIVE}
+       ) current
+      ORDER BY symbol, timeframe, rank, at_utc DESC`,
+    [],
+  );
+  return rows.map((row) => ({ symbol: row.symbol, timeframe: row.timeframe, ack: toAck(row) }));
+}

@@ -116,6 +116,12 @@ export interface PairHealth extends FrontierRow {
   /** Present (true) when the rules found the pair OK on replica data past
    *  HEALTH_REPLICA_STALE_SECONDS: the primary may know otherwise, so the pages show it as unknown. */
   unconfirmed?: true;
+  /**
+   * The pair's current ack (its own, or its open incident's), on the overview's rows and the
+   * summary's problems only, and only where there is one; read apart from the snapshot
+   * (lib/api/current-acks.ts).
+   */
+  ack?: Ack;
 }
 
 /**
@@ -163,6 +169,7 @@ export type PairListRow = Pick<
   | 'consecutiveFailures'
   | 'unconfirmed'
   | 'team'
+  | 'ack'
 >;
 
 /** One symbol of the heatmap: a cell per timeframe of the answer's `timeframes`, [state, reason] or null (no such pair). */

@@ -1,6 +1,7 @@
 import { resetIncidentStatsCache } from '../../lib/api/incident-stats';
 import { resetIncidentCaches } from '../../lib/api/incidents';
 import { resetPairCaches } from '../../lib/api/pair';
+import { resetCurrentAcks } from '../../lib/api/current-acks';
 import { resetHealthzCache } from '../../lib/api/healthz';
 import { resetSnapshotCaches } from '../../lib/api/snapshot';
 import { closePool } from '../../lib/server/db';
@@ -29,6 +30,7 @@ export function resetApiCaches(): void {
   resetIncidentCaches();
   resetIncidentStatsCache();
   resetWorkersCache();
+  resetCurrentAcks();
 }
 
 export interface Answer<T = unknown> {

@@ -27,3 +27,10 @@ test.each([
 ])('a row whose %s is %j is refused', (key, value) => {
   expect(isPairHealth({ ...pair, [key]: value })).toBe(false);
 });
+
+test("a row may carry an ack (the summary's problems); a malformed one is refused", () => {
+  const ack = { by: 'ada', note: 'vendor says 20 min', at: '2026-01-01T10:00:00.000Z', until: null };
+  expect(isPairHealth({ ...pair, ack })).toBe(true);
+  expect(isPairHealth({ ...pair, ack: { ...ack, note: 3 } })).toBe(false);
+  expect(isPairHealth({ ...pair, ack: null })).toBe(false);
+});

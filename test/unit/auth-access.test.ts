@@ -260,6 +260,13 @@ describe('who gets in, as whom', () => {
       '401+basic',
     ],
     ['kiosk: not metrics', 'basic', { path: '/api/metrics', headers: kioskCookie }, '-', '401+basic'],
+    [
+      'kiosk: not the bulk actions (the acks it shows are read through the summary and incidents)',
+      'basic',
+      { path: '/api/actions/bulk', method: 'POST', headers: kioskCookie },
+      '-',
+      '401+basic',
+    ],
     ['kiosk: only reads', 'basic', { path: '/api/health', method: 'POST', headers: kioskCookie }, '-', '401+basic'],
     [
       'kiosk: the raw token is no cookie',
