@@ -1,0 +1,48 @@
+import { expect, test } from '@playwright/test';
+
+// The heatmap's squares are plain links with one set of handlers on the grid
+// (components/charts/health-heatmap.tsx): what next/link and the per-square handlers did must
+// still happen — a client-side navigation on a plain click, the tip on hover and gone after.
+
+test('a click on a heatmap square opens its pair without reloading the page', async ({ page }) => {
+  await page.goto('/');
+  const square = page.getByTestId('heatmap-cell').first();
+  await expect(square).toBeVisible();
+  const href = (await square.getAttribute('href'))!;
+  expect(href).toMatch(/^\/pairs\/[^/]+\/[^/]+$/);
+  await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+  await square.click();
+  await expect(page).toHaveURL(new RegExp(`${href.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  // Same document: a client-side navigation, as next/link made.
+  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+});
+
+test('a modified click on a square is left to the browser (a new tab), the overview stays', async ({
+  page,
+  context,
+}) => {
+  await page.goto('/');
+  const square = page.getByTestId('heatmap-cell').first();
+  await expect(square).toBeVisible();
+  const href = (await square.getAttribute('href'))!;
+  const opened = context.waitForEvent('page');
+  await square.click({ modifiers: ['ControlOrMeta'] });
+  const tab = await opened;
+  await tab.waitForLoadState('domcontentloaded');
+  expect(new URL(tab.url()).pathname).toBe(href);
+  expect(new URL(page.url()).pathname).toBe('/');
+  await tab.close();
+});
+
+test('hovering a square shows its label as a tip; leaving the grid hides it', async ({ page }) => {
+  await page.goto('/');
+  const squares = page.getByTestId('heatmap-cell');
+  await expect(squares.first()).toBeVisible();
+  const tip = page.getByTestId('heatmap-tip');
+  await squares.nth(1).hover();
+  await expect(tip).toHaveText((await squares.nth(1).getAttribute('aria-label'))!);
+  await squares.nth(2).hover();
+  await expect(tip).toHaveText((await squares.nth(2).getAttribute('aria-label'))!);
+  await page.getByRole('searchbox', { name: 'Search symbols' }).hover();
+  await expect(tip).toHaveCount(0);
+});
