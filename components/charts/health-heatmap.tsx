@@ -2,7 +2,17 @@
 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useRef, useState, type FocusEvent, type KeyboardEvent, type MouseEvent } from 'react';
+import {
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type FocusEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
 import type { HeatmapSymbol } from '@/lib/shared/types';
 import { useElementSize } from '@/components/hooks/use-element-size';
 import {
@@ -24,6 +34,7 @@ const ROW_HEIGHT = CELL + 6;
 const VISIBLE_LINES = 11;
 const MAX_HEIGHT = VISIBLE_LINES * ROW_HEIGHT;
 const OVERSCAN = 4;
+const NOTHING_YET = { offset: 0, lines: [] as readonly HeatmapSymbol[] };
 
 /**
  * The square a key moves to, or null. The grid reads as the eye does: right and left step
@@ -69,8 +80,8 @@ function moveFrom(pos: CellPos, key: string, ctrl: boolean, symbols: number, tfs
 export function HealthHeatmap({
   timeframes,
   symbols,
-  offset,
-  lines,
+  offset: givenOffset,
+  lines: givenLines,
   onWindow,
 }: {
   timeframes: readonly string[];
@@ -79,6 +90,11 @@ export function HealthHeatmap({
   lines: readonly HeatmapSymbol[];
   onWindow: (firstSymbol: number, symbolsInSight: number) => void;
 }) {
+  // The squares are drawn after the rest of the page, in the background: a deferred value is
+  // rendered in a transition React slices and interrupts, so the table's rows show first and a
+  // poll's redraw of ~800 squares does not block the main thread. The grid keeps its height.
+  const given = useMemo(() => ({ offset: givenOffset, lines: givenLines }), [givenOffset, givenLines]);
+  const { offset, lines } = useDeferredValue(given, NOTHING_YET);
   const [measureRef, size] = useElementSize<HTMLDivElement>();
   const boxRef = useRef<HTMLDivElement | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
