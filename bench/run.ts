@@ -208,6 +208,12 @@ async function main(): Promise<void> {
             .join(' ')}`,
         );
         printLive(await benchLive(db, { symbols, seconds: 60, simulatedViewers: 100, loadRuns: 3 }));
+        console.log(
+          `load at the end: ${os
+            .loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' ')}`,
+        );
       }
     }
     if (selected('replicas')) {

@@ -23,6 +23,7 @@ export interface SnapshotBench {
 export async function benchSnapshot(db: BenchDatabase, symbols: number, runs: number): Promise<SnapshotBench> {
   await seedPairs(db.pool, symbols, 30, true);
   process.env.DATABASE_URL = db.url;
+  process.env.SNAPSHOT_THREAD = 'off'; // the build's parts, in this process (the thread: bench/live.ts)
   resetEnvCache();
   try {
     const build: number[] = [];
@@ -68,6 +69,8 @@ export async function benchSnapshot(db: BenchDatabase, symbols: number, runs: nu
       jsonMb: round(jsonChars / 1e6, 1),
     };
   } finally {
+    delete process.env.SNAPSHOT_THREAD; // the dashboards of later benches run with their default
+    resetEnvCache();
     await closePool();
   }
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -84,13 +84,16 @@ export async function startDashboard(databaseUrl: string): Promise<RunningDashbo
       ...process.env,
       DATABASE_URL: databaseUrl,
       NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.BENCH_DASHBOARD_LOG_LEVEL ?? 'warn',
       NEXT_TELEMETRY_DISABLED: '1',
       BASIC_AUTH_USER: '',
       BASIC_AUTH_PASSWORD: '',
       KIOSK_TOKEN: '',
     },
-    stdio: 'ignore',
+    // BENCH_DASHBOARD_LOG=file keeps the server's log (warnings and errors), appended.
+    stdio: process.env.BENCH_DASHBOARD_LOG
+      ? ['ignore', openSync(process.env.BENCH_DASHBOARD_LOG, 'a'), openSync(process.env.BENCH_DASHBOARD_LOG, 'a')]
+      : 'ignore',
     detached: true,
   });
   const stop = () => {

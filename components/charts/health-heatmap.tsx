@@ -1,11 +1,23 @@
 'use client';
 
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useRouter } from 'next/navigation';
+import {
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type FocusEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
 import type { HeatmapSymbol } from '@/lib/shared/types';
 import { useElementSize } from '@/components/hooks/use-element-size';
 import {
   CELL,
+  cellAt,
   cellKey,
   GAP,
   HeatmapTip,
@@ -13,7 +25,6 @@ import {
   SymbolRow,
   tipFor,
   tipText,
-  type CellEvents,
   type CellPos,
   type Tip,
 } from './heatmap-parts';
@@ -23,6 +34,7 @@ const ROW_HEIGHT = CELL + 6;
 const VISIBLE_LINES = 11;
 const MAX_HEIGHT = VISIBLE_LINES * ROW_HEIGHT;
 const OVERSCAN = 4;
+const NOTHING_YET = { offset: 0, lines: [] as readonly HeatmapSymbol[] };
 
 /**
  * The square a key moves to, or null. The grid reads as the eye does: right and left step
@@ -68,8 +80,8 @@ function moveFrom(pos: CellPos, key: string, ctrl: boolean, symbols: number, tfs
 export function HealthHeatmap({
   timeframes,
   symbols,
-  offset,
-  lines,
+  offset: givenOffset,
+  lines: givenLines,
   onWindow,
 }: {
   timeframes: readonly string[];
@@ -78,6 +90,11 @@ export function HealthHeatmap({
   lines: readonly HeatmapSymbol[];
   onWindow: (firstSymbol: number, symbolsInSight: number) => void;
 }) {
+  // The squares are drawn after the rest of the page, in the background: a deferred value is
+  // rendered in a transition React slices and interrupts, so the table's rows show first and a
+  // poll's redraw of ~800 squares does not block the main thread. The grid keeps its height.
+  const given = useMemo(() => ({ offset: givenOffset, lines: givenLines }), [givenOffset, givenLines]);
+  const { offset, lines } = useDeferredValue(given, NOTHING_YET);
   const [measureRef, size] = useElementSize<HTMLDivElement>();
   const boxRef = useRef<HTMLDivElement | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -115,30 +132,35 @@ export function HealthHeatmap({
     },
     [lineOf, timeframes],
   );
-  // One object for every square's whole life, so a poll redraws only the lines that changed.
-  const showTipRef = useRef(showTip);
-  useEffect(() => {
-    showTipRef.current = showTip;
-  }, [showTip]);
-  const events: CellEvents = useMemo(
-    () => ({
-      onCellFocus: (pos, element) => {
-        setActive(pos);
-        showTipRef.current(pos, element);
-      },
-      onCellHover: (pos, element) => {
-        if (pos && element) showTipRef.current(pos, element);
-        else {
-          // Back to the focused square's tip, if the focus is in the grid.
-          const focused = scrollRef.current?.querySelector<HTMLElement>('[data-cell]:focus');
-          const key = focused?.dataset.cell?.split(':').map(Number);
-          if (focused && key) showTipRef.current({ symbol: key[0]!, tf: key[1]! }, focused);
-          else setTip(null);
-        }
-      },
-    }),
-    [],
-  );
+  // The squares' events, delegated: one handler each on the grid instead of three per square.
+  const router = useRouter();
+  const onFocus = (event: FocusEvent<HTMLDivElement>) => {
+    const cell = cellAt(event.target);
+    if (!cell) return;
+    setActive(cell.pos);
+    showTip(cell.pos, cell.element);
+  };
+  const onMouseOver = (event: MouseEvent<HTMLDivElement>) => {
+    const cell = cellAt(event.target);
+    if (cell && cell.element.dataset.cell !== tip?.key) showTip(cell.pos, cell.element);
+  };
+  const onMouseOut = (event: MouseEvent<HTMLDivElement>) => {
+    // Onto its own icon or another square: that square's mouseover has the tip.
+    if (!cellAt(event.target) || cellAt(event.relatedTarget)) return;
+    // Back to the focused square's tip, if the focus is in the grid.
+    const focused = cellAt(scrollRef.current?.querySelector('[data-cell]:focus') ?? null);
+    if (focused) showTip(focused.pos, focused.element);
+    else setTip(null);
+  };
+  // A plain click (or Enter) on a square opens the pair on the client, as a next/link would;
+  // with a modifier or another button the browser does what it does with any link.
+  const onClick = (event: MouseEvent<HTMLDivElement>) => {
+    const link = event.target instanceof Element ? event.target.closest('a[data-cell]') : null;
+    if (!link || event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    router.push(link.getAttribute('href')!);
+  };
 
   const focusCell = useCallback((pos: CellPos) => {
     const element = scrollRef.current?.querySelector<HTMLElement>(`[data-cell="${cellKey(pos)}"]`);
@@ -213,6 +235,10 @@ export function HealthHeatmap({
         data-testid="heatmap"
         onKeyDown={onKeyDown}
         onScroll={onScroll}
+        onFocus={onFocus}
+        onMouseOver={onMouseOver}
+        onMouseOut={onMouseOut}
+        onClick={onClick}
         onBlur={(event) => {
           if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setTip(null);
         }}
@@ -237,7 +263,6 @@ export function HealthHeatmap({
                       index={index}
                       timeframes={timeframes}
                       tabStop={tabStop.symbol === index ? tabStop.tf : null}
-                      events={events}
                     />
                   ) : (
                     <div key={`pending-${index}`} aria-hidden style={{ width: blockWidth - BLOCK_GAP }} />

@@ -1,7 +1,6 @@
 'use client';
 
-import Link from 'next/link';
-import { memo, type FocusEvent, type MouseEvent } from 'react';
+import { memo } from 'react';
 import type { HealthState, HeatmapSymbol } from '@/lib/shared/types';
 import { STATE_META } from '@/components/status/health-state-meta';
 import { pairHref } from '@/components/ui/pair-href';
@@ -19,18 +18,11 @@ export interface CellPos {
 
 export const cellKey = (pos: CellPos) => `${pos.symbol}:${pos.tf}`;
 
-/** What the grid needs to hear from a square: focus and hover, with the element to place the tip by. */
-export interface CellEvents {
-  onCellFocus: (pos: CellPos, element: HTMLElement) => void;
-  onCellHover: (pos: CellPos | null, element: HTMLElement | null) => void;
-}
-
-function cellHandlers(pos: CellPos, events: CellEvents) {
-  return {
-    onFocus: (event: FocusEvent<HTMLElement>) => events.onCellFocus(pos, event.currentTarget),
-    onMouseEnter: (event: MouseEvent<HTMLElement>) => events.onCellHover(pos, event.currentTarget),
-    onMouseLeave: () => events.onCellHover(null, null),
-  };
+/** The square an event happened in (the grid listens for all of them: one handler, not three per square). */
+export function cellAt(target: EventTarget | null): { pos: CellPos; element: HTMLElement } | null {
+  const element = target instanceof Element ? target.closest<HTMLElement>('[data-cell]') : null;
+  const key = element?.dataset.cell?.split(':').map(Number);
+  return element && key ? { pos: { symbol: key[0]!, tf: key[1]! }, element } : null;
 }
 
 export function tipText(symbol: string, timeframe: string, cell: [HealthState, string] | null): string {
@@ -40,13 +32,14 @@ export function tipText(symbol: string, timeframe: string, cell: [HealthState, s
 }
 
 // Memoised by line: react-query keeps an unchanged line's object from one poll to the next
-// (structural sharing), so a poll redraws only the symbols whose squares changed.
+// (structural sharing), so a poll redraws only the symbols whose squares changed. A square is a
+// plain <a>: ~800 are in sight at 1920 px, and next/link's per-link hooks made the first draw
+// slower; the grid's one click handler navigates on the client (health-heatmap.tsx).
 export const SymbolRow = memo(function SymbolRow({
   line,
   index,
   timeframes,
   tabStop,
-  events,
 }: {
   line: HeatmapSymbol;
   /** the symbol's place among all symbols (worst first) */
@@ -54,7 +47,6 @@ export const SymbolRow = memo(function SymbolRow({
   timeframes: readonly string[];
   /** the timeframe whose square is the grid's Tab stop, when it is on this symbol */
   tabStop: number | null;
-  events: CellEvents;
 }) {
   return (
     <div role="row" aria-rowindex={index + 1} className="flex items-center" style={{ gap: GAP }}>
@@ -68,13 +60,8 @@ export const SymbolRow = memo(function SymbolRow({
       </span>
       {timeframes.map((timeframe, tf) => {
         const cell = line.cells[tf] ?? null;
-        const pos = { symbol: index, tf };
         const label = tipText(line.symbol, timeframe, cell);
-        const common = {
-          'data-cell': cellKey(pos),
-          tabIndex: tabStop === tf ? 0 : -1,
-          ...cellHandlers(pos, events),
-        };
+        const common = { 'data-cell': cellKey({ symbol: index, tf }), tabIndex: tabStop === tf ? 0 : -1 };
         if (!cell) {
           return (
             <span
@@ -91,9 +78,8 @@ export const SymbolRow = memo(function SymbolRow({
         const Icon = meta.icon;
         return (
           <span key={timeframe} role="gridcell" className="shrink-0">
-            <Link
+            <a
               href={pairHref(line.symbol, timeframe)}
-              prefetch={false}
               aria-label={label}
               data-state={cell[0]}
               data-testid="heatmap-cell"
@@ -105,7 +91,7 @@ export const SymbolRow = memo(function SymbolRow({
               style={{ width: CELL, height: CELL }}
             >
               {cell[0] === 'OK' ? null : <Icon aria-hidden className="size-3.5" strokeWidth={2.5} />}
-            </Link>
+            </a>
           </span>
         );
       })}

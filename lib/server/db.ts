@@ -8,6 +8,17 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 let pool: pg.Pool | undefined;
+let overrides: { statementTimeoutMs?: number; max?: number } = {};
+
+/**
+ * Settings of this thread's pool in place of the dashboard's: the snapshot thread
+ * (lib/api/snapshot-thread.ts) reads every pair with its own, longer statement timeout. Before
+ * the first query only.
+ */
+export function configurePool(settings: typeof overrides): void {
+  if (pool) throw new Error('configurePool: the pool is already open');
+  overrides = settings;
+}
 
 /**
  * The one Pool of the dashboard's reads, bounded, with a statement timeout on every connection:
@@ -22,9 +33,9 @@ export function getPool(): pg.Pool {
     const url = config.DATABASE_READ_URL ?? config.DATABASE_URL;
     if (!url) throw new Error('DATABASE_URL is not set');
     pool = createHostListPool(url, {
-      max: config.PG_POOL_MAX,
+      max: overrides.max ?? config.PG_POOL_MAX,
       connectionTimeoutMillis: config.PG_CONNECT_TIMEOUT_MS,
-      statement_timeout: config.PG_STATEMENT_TIMEOUT_MS,
+      statement_timeout: overrides.statementTimeoutMs ?? config.PG_STATEMENT_TIMEOUT_MS,
       idleTimeoutMillis: 30_000,
       application_name: process.env.PG_APPLICATION_NAME ?? 'frontier-monitor',
     });

@@ -61,6 +61,11 @@ export const envSchema = z.object({
   PG_POOL_MAX: positiveInt(10),
   PG_STATEMENT_TIMEOUT_MS: positiveInt(5_000),
   PG_CONNECT_TIMEOUT_MS: positiveInt(3_000),
+  // The health snapshot's reads of every pair (lib/api/snapshot-thread.ts): 100,000 pairs on a
+  // busy machine take longer than PG_STATEMENT_TIMEOUT_MS, which is right for everything else.
+  SNAPSHOT_STATEMENT_TIMEOUT_MS: positiveInt(60_000),
+  // 'on': the snapshot is built in a worker thread, off the event loop; 'off': in process.
+  SNAPSHOT_THREAD: z.enum(['on', 'off']).default('on'),
 
   WORKER_INTERVAL_MS: positiveInt(15_000),
   WORKER_MAX_WINDOWS: positiveInt(1_000),
