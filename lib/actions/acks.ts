@@ -5,12 +5,10 @@ import { resetIncidentCaches } from '../api/incidents';
 import { resetPairCaches } from '../api/pair';
 import { resetCurrentAcks } from '../api/current-acks';
 import type { Identity } from '../auth/identity';
-import { ApiError } from '../shared/api-error';
 import { ackBodySchema, type AckBody, type AckResponse } from '../shared/acks';
 import { readJsonObject } from './params';
 import type { ActionSource } from './run';
-import { getWritePool } from '../server/write-db';
-import { actionsStatus } from './write-pool';
+import { ackFailure, callActionFunction } from './call';
 import { silenceNewAck } from './ack-silence';
 
 export type AckTarget = { incidentId: number } | { pair: PairKey };
@@ -26,13 +24,6 @@ export function parseIncidentId(raw: string): number {
   return Number(raw);
 }
 
-function failure(result: Record<string, unknown>): ApiError {
-  const message = typeof result.error === 'string' ? result.error : 'the acknowledgement failed';
-  if (result.sqlstate === 'P0002') return new ApiError(404, 'not_found', message);
-  if (result.sqlstate === '55000') return new ApiError(409, 'nothing_to_acknowledge', message);
-  return new ApiError(409, 'action_failed', message);
-}
-
 /**
  * Acks an open incident or a problem pair through the write role (action_ack_incident /
  * action_ack_pair of sql/definitions/acknowledgements.sql): the ack and its audit row, one
@@ -44,8 +35,6 @@ export async function acknowledge(
   target: AckTarget,
   body: AckBody,
 ): Promise<AckResponse> {
-  const status = await actionsStatus();
-  if (!status.writable) throw new ApiError(503, 'actions_unavailable', `actions are disabled: ${status.reason}`);
   const until = body.until ? new Date(body.until).toISOString() : null;
   const who = [identity.actor, identity.role, source];
   const statement =
@@ -55,22 +44,10 @@ export async function acknowledge(
           text: 'SELECT action_ack_pair($1, $2, $3, $4, $5, $6, $7) AS r',
           values: [...who, target.pair.symbol, target.pair.timeframe],
         };
-  let result: Record<string, unknown>;
-  try {
-    const { rows } = await getWritePool().query<{ r: Record<string, unknown> }>(statement.text, [
-      ...statement.values,
-      body.note,
-      until,
-    ]);
-    result = rows[0]!.r;
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const message = error instanceof Error ? error.message : String(error);
-    if (code === '22023') throw new ApiError(400, 'bad_request', message, { cause: error });
-    if (code === '42501') throw new ApiError(403, 'forbidden', message, { cause: error });
-    throw error;
-  }
-  if (result.ok !== true) throw failure(result);
+  const result = await callActionFunction(
+    { text: statement.text, values: [...statement.values, body.note, until] },
+    ackFailure('nothing_to_acknowledge', 'the acknowledgement failed'),
+  );
   resetIncidentCaches();
   resetPairCaches();
   resetCurrentAcks();

@@ -9,8 +9,7 @@ import {
   type PairActionResponse,
 } from '../shared/actions';
 import type { PairKey } from '../api/pair-params';
-import { getWritePool } from '../server/write-db';
-import { actionsStatus } from './write-pool';
+import { callActionFunction } from './call';
 
 export type ActionSource = 'ui' | 'api' | 'ops';
 
@@ -89,21 +88,7 @@ function failure(result: Record<string, unknown>): ApiError {
 /** Runs one action through the write role; the function writes its audit row either way. */
 export async function runPairAction(request: PairActionRequest): Promise<PairActionResponse> {
   const dryRun = checkBody(request.action, request.body);
-  const status = await actionsStatus();
-  if (!status.writable) throw new ApiError(503, 'actions_unavailable', `actions are disabled: ${status.reason}`);
-  let result: Record<string, unknown>;
-  try {
-    const { rows } = await getWritePool().query<{ r: Record<string, unknown> }>(statement(request, dryRun));
-    result = rows[0]!.r;
-  } catch (error) {
-    // The functions' own argument checks (they raise, and write no row); anything else is ours.
-    const code = (error as { code?: unknown }).code;
-    const message = error instanceof Error ? error.message : String(error);
-    if (code === '22023') throw new ApiError(400, 'bad_request', message, { cause: error });
-    if (code === '42501') throw new ApiError(403, 'forbidden', message, { cause: error });
-    throw error;
-  }
-  if (result.ok !== true) throw failure(result);
+  const result = await callActionFunction(statement(request, dryRun), failure);
   return {
     ok: true,
     action: request.action,

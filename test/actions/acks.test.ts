@@ -7,8 +7,6 @@ import { POST as incidentAck } from '../../app/api/incidents/[id]/ack/route';
 import { GET as incidentsGET } from '../../app/api/incidents/route';
 import { POST as pairAck } from '../../app/api/pairs/[symbol]/[timeframe]/ack/route';
 import { GET as detailGET } from '../../app/api/pairs/[symbol]/[timeframe]/route';
-import { closeWritePool } from '../../lib/actions/write-pool';
-import { closePool } from '../../lib/server/db';
 import { ackBodySchema, type AckResponse } from '../../lib/shared/acks';
 import type { IncidentsResponse } from '../../lib/shared/history-types';
 import type { ApiErrorBody, PairDetailResponse } from '../../lib/shared/types';
@@ -16,7 +14,7 @@ import { seedEveryState } from '../api/fixture';
 import { call, resetApiCaches } from '../api/support';
 import { evaluate, type Observation } from '../history/support';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { auditRows, createActionsRole, pointActionsAt } from './support';
+import { auditRows, createActionsRole, dropActionsDatabase, pointActionsAt } from './support';
 
 let db: TestDatabase;
 
@@ -68,12 +66,7 @@ beforeAll(async () => {
   await record(PROBLEMS);
 });
 
-afterAll(async () => {
-  await closeWritePool();
-  await closePool();
-  delete process.env.DATABASE_WRITE_URL;
-  await db.drop();
-});
+afterAll(() => dropActionsDatabase(db));
 
 describe('acknowledging an incident', () => {
   test('the incident in GET /api/incidents carries the ack, and one audit row names it', async () => {

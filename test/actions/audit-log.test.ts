@@ -5,14 +5,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GET as auditGET } from '../../app/api/audit-log/route';
 import { GET as statusGET } from '../../app/api/actions/status/route';
 import { POST } from '../../app/api/pairs/[symbol]/[timeframe]/actions/[action]/route';
-import { closeWritePool } from '../../lib/actions/write-pool';
-import { closePool } from '../../lib/server/db';
 import { pairActionBodySchema, type AuditLogPage } from '../../lib/shared/actions';
 import type { ApiErrorBody } from '../../lib/shared/types';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedEveryState } from '../api/fixture';
 import { call } from '../api/support';
-import { createActionsRole, pointActionsAt, postAction } from './support';
+import { createActionsRole, dropActionsDatabase, pointActionsAt, postAction } from './support';
 
 let db: TestDatabase;
 
@@ -30,12 +28,7 @@ beforeAll(async () => {
       (now() - interval '10 minutes', 'bob', 'admin', 'api', 'reset', 'NZDUSD/5m', '{"dry_run": false, "reason": "replayed"}', null, false)`);
 });
 
-afterAll(async () => {
-  await closeWritePool();
-  await closePool();
-  delete process.env.DATABASE_WRITE_URL;
-  await db.drop();
-});
+afterAll(() => dropActionsDatabase(db));
 
 const log = (query = '') => call<AuditLogPage & ApiErrorBody>(auditGET, `/api/audit-log${query}`);
 const shape = (page: AuditLogPage) => page.entries.map((e) => `${e.actor}:${e.action}:${e.target}`);

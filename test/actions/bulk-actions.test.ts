@@ -8,15 +8,13 @@ import bcrypt from 'bcryptjs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { POST } from '../../app/api/actions/bulk/route';
-import { closeWritePool } from '../../lib/actions/write-pool';
-import { closePool } from '../../lib/server/db';
 import type { BulkResponse } from '../../lib/shared/bulk-actions';
 import type { ApiErrorBody } from '../../lib/shared/types';
 import { seedEveryState } from '../api/fixture';
 import { pointApiAt } from '../api/support';
 import { evaluate } from '../history/support';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { auditRows, checksum, createActionsRole, pointActionsAt } from './support';
+import { auditRows, checksum, createActionsRole, dropActionsDatabase, pointActionsAt } from './support';
 
 let db: TestDatabase;
 let writeUrl: string;
@@ -42,12 +40,7 @@ beforeAll(async () => {
   await pointActionsAt(db, writeUrl);
 });
 
-afterAll(async () => {
-  await closeWritePool();
-  await closePool();
-  delete process.env.DATABASE_WRITE_URL;
-  await db.drop();
-});
+afterAll(() => dropActionsDatabase(db));
 
 let before: number;
 beforeEach(async () => {

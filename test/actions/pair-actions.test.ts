@@ -7,15 +7,21 @@ import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { POST } from '../../app/api/pairs/[symbol]/[timeframe]/actions/[action]/route';
-import { closeWritePool } from '../../lib/actions/write-pool';
-import { closePool } from '../../lib/server/db';
 import type { PairActionResponse } from '../../lib/shared/actions';
 import type { ApiErrorBody } from '../../lib/shared/types';
 import { insertBars, minutesBetween, randomWalkBars } from '../support/bars';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedEveryState } from '../api/fixture';
 import { MINUTE, currentWindow, pointApiAt } from '../api/support';
-import { auditRows, checksum, connectAs, createActionsRole, pointActionsAt, postAction } from './support';
+import {
+  auditRows,
+  checksum,
+  connectAs,
+  createActionsRole,
+  dropActionsDatabase,
+  pointActionsAt,
+  postAction,
+} from './support';
 
 let db: TestDatabase;
 let writeUrl: string;
@@ -39,12 +45,7 @@ beforeAll(async () => {
   await pointActionsAt(db, writeUrl);
 });
 
-afterAll(async () => {
-  await closeWritePool();
-  await closePool();
-  delete process.env.DATABASE_WRITE_URL;
-  await db.drop();
-});
+afterAll(() => dropActionsDatabase(db));
 
 let before: number;
 beforeEach(async () => {

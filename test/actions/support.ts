@@ -3,6 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { closeWritePool } from '../../lib/actions/write-pool';
 import type { TestDatabase } from '../support/database';
+import { closePool } from '../../lib/server/db';
 import { pointApiAt } from '../api/support';
 
 export const ACTIONS_PASSWORD = 'frontier-actions-test';
@@ -104,4 +105,12 @@ export async function connectAs(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   return client;
+}
+
+/** The end of a suite on the write path: both pools closed, DATABASE_WRITE_URL unset, its database dropped. */
+export async function dropActionsDatabase(db: TestDatabase): Promise<void> {
+  await closeWritePool();
+  await closePool();
+  delete process.env.DATABASE_WRITE_URL;
+  await db.drop();
 }

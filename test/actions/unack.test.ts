@@ -11,8 +11,6 @@ import { DELETE as incidentUnack, POST as incidentAck } from '../../app/api/inci
 import { GET as incidentsGET } from '../../app/api/incidents/route';
 import { DELETE as pairUnack, POST as pairAck } from '../../app/api/pairs/[symbol]/[timeframe]/ack/route';
 import { GET as detailGET } from '../../app/api/pairs/[symbol]/[timeframe]/route';
-import { closeWritePool } from '../../lib/actions/write-pool';
-import { closePool } from '../../lib/server/db';
 import { withdrawBodySchema, type WithdrawResponse } from '../../lib/shared/acks';
 import type { IncidentsResponse } from '../../lib/shared/history-types';
 import type { ApiErrorBody, PairDetailResponse } from '../../lib/shared/types';
@@ -20,7 +18,7 @@ import { seedEveryState } from '../api/fixture';
 import { call, pointApiAt, resetApiCaches } from '../api/support';
 import { evaluate, type Observation } from '../history/support';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { auditRows, connectAs, createActionsRole, pointActionsAt } from './support';
+import { auditRows, connectAs, createActionsRole, dropActionsDatabase, pointActionsAt } from './support';
 
 let db: TestDatabase;
 let writeUrl: string;
@@ -65,12 +63,7 @@ beforeAll(async () => {
   resetApiCaches();
 });
 
-afterAll(async () => {
-  await closeWritePool();
-  await closePool();
-  delete process.env.DATABASE_WRITE_URL;
-  await db.drop();
-});
+afterAll(() => dropActionsDatabase(db));
 
 describe('withdrawing an ack', () => {
   test("a pair's ack: 200, ended 'withdrawn', gone from the detail, one 'unack' audit row with the reason", async () => {

@@ -8,11 +8,9 @@ import { GET as summaryGET } from '../../app/api/health/summary/route';
 import { GET as incidentsGET } from '../../app/api/incidents/route';
 import { POST as incidentAck } from '../../app/api/incidents/[id]/ack/route';
 import { POST as pairAck } from '../../app/api/pairs/[symbol]/[timeframe]/ack/route';
-import { closeWritePool } from '../../lib/actions/write-pool';
-import { closePool } from '../../lib/server/db';
 import type { IncidentsResponse } from '../../lib/shared/history-types';
 import type { HealthSummaryResponse, OverviewResponse } from '../../lib/shared/types';
-import { createActionsRole, pointActionsAt } from '../actions/support';
+import { createActionsRole, dropActionsDatabase, pointActionsAt } from '../actions/support';
 import { evaluate, type Observation } from '../history/support';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedEveryState } from './fixture';
@@ -54,12 +52,7 @@ beforeAll(async () => {
   resetApiCaches();
 });
 
-afterAll(async () => {
-  await closeWritePool();
-  await closePool();
-  delete process.env.DATABASE_WRITE_URL;
-  await db.drop();
-});
+afterAll(() => dropActionsDatabase(db));
 
 describe('acks on GET /api/health/overview and /api/health/summary', () => {
   let before: string;
