@@ -5,7 +5,7 @@ import { useId, useState } from 'react';
 import { describeError } from '@/components/hooks/api-fetch';
 import { useActionsStatusQuery } from '@/components/hooks/use-actions-query';
 import { MAX_ACK_NOTE } from '@/lib/shared/acks';
-import { postAck, type AckTarget } from './post-action';
+import { postAck, refetchAfterAck, type AckTarget } from './post-action';
 
 const DURATIONS = [
   { label: 'until it resolves', hours: 0 },
@@ -46,11 +46,7 @@ export function AckForm({ target, label }: { target: AckTarget; label: string })
       await postAck(target, { note: note.trim(), ...(until ? { until } : {}) });
       setOpen(false);
       setNote('');
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ['incidents'] }),
-        queryClient.invalidateQueries({ queryKey: ['pair'] }),
-        queryClient.invalidateQueries({ queryKey: ['audit-log'] }),
-      ]);
+      await refetchAfterAck(queryClient);
     } catch (e) {
       setError(describeError(e));
     } finally {

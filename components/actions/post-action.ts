@@ -1,3 +1,4 @@
+import type { QueryClient } from '@tanstack/react-query';
 import { ApiError } from '@/lib/shared/api-error';
 import type { PairAction, PairActionBody, PairActionResponse } from '@/lib/shared/actions';
 import type { AckBody } from '@/lib/shared/acks';
@@ -74,4 +75,13 @@ export async function postJson(
     throw new ApiError(response.status, `http_${response.status}`, `HTTP ${response.status} from ${path}`);
   }
   return { path, status: response.status, body: json };
+}
+
+/** After an ack starts or ends: the screens that show it (incidents, the pair page) and the audit log refetch. */
+export function refetchAfterAck(queryClient: QueryClient): Promise<unknown> {
+  return Promise.all([
+    queryClient.invalidateQueries({ queryKey: ['incidents'] }),
+    queryClient.invalidateQueries({ queryKey: ['pair'] }),
+    queryClient.invalidateQueries({ queryKey: ['audit-log'] }),
+  ]);
 }

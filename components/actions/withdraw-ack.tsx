@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { describeError } from '@/components/hooks/api-fetch';
 import { useActionsStatusQuery } from '@/components/hooks/use-actions-query';
-import { deleteAck, type AckTarget } from './post-action';
+import { deleteAck, refetchAfterAck, type AckTarget } from './post-action';
 
 /**
  * "Withdraw": ends the current ack before its problem does (DELETE …/ack; its Alertmanager
@@ -32,11 +32,7 @@ export function WithdrawAck({ target, label }: { target: AckTarget; label: strin
     setError(null);
     try {
       await deleteAck(target);
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ['incidents'] }),
-        queryClient.invalidateQueries({ queryKey: ['pair'] }),
-        queryClient.invalidateQueries({ queryKey: ['audit-log'] }),
-      ]);
+      await refetchAfterAck(queryClient);
     } catch (e) {
       setError(describeError(e));
     } finally {

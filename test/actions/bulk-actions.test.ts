@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { POST } from '../../app/api/actions/bulk/route';
 import type { BulkResponse } from '../../lib/shared/bulk-actions';
 import type { ApiErrorBody } from '../../lib/shared/types';
@@ -14,7 +14,7 @@ import { seedEveryState } from '../api/fixture';
 import { pointApiAt } from '../api/support';
 import { evaluate } from '../history/support';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { auditRows, checksum, createActionsRole, dropActionsDatabase, pointActionsAt } from './support';
+import { auditRowsOfEachTest, checksum, createActionsRole, dropActionsDatabase, pointActionsAt } from './support';
 
 let db: TestDatabase;
 let writeUrl: string;
@@ -42,11 +42,7 @@ beforeAll(async () => {
 
 afterAll(() => dropActionsDatabase(db));
 
-let before: number;
-beforeEach(async () => {
-  before = (await auditRows(db)).length;
-});
-const newRows = async () => (await auditRows(db)).slice(before);
+const newRows = auditRowsOfEachTest(() => db);
 
 describe('POST /api/actions/bulk', () => {
   test('retry on three pairs: three results, three audit rows; an unknown pair is reported and the others go on', async () => {

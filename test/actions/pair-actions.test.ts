@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { POST } from '../../app/api/pairs/[symbol]/[timeframe]/actions/[action]/route';
 import type { PairActionResponse } from '../../lib/shared/actions';
 import type { ApiErrorBody } from '../../lib/shared/types';
@@ -14,7 +14,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedEveryState } from '../api/fixture';
 import { MINUTE, currentWindow, pointApiAt } from '../api/support';
 import {
-  auditRows,
+  auditRowsOfEachTest,
   checksum,
   connectAs,
   createActionsRole,
@@ -47,11 +47,7 @@ beforeAll(async () => {
 
 afterAll(() => dropActionsDatabase(db));
 
-let before: number;
-beforeEach(async () => {
-  before = (await auditRows(db)).length;
-});
-const newRows = async () => (await auditRows(db)).slice(before);
+const newRows = auditRowsOfEachTest(() => db);
 
 describe('the write role holds no table right', () => {
   test('frontier_actions cannot read or write a table, nor run a product function that is not an action', async () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { beforeEach } from 'vitest';
 import { closeWritePool } from '../../lib/actions/write-pool';
 import type { TestDatabase } from '../support/database';
 import { closePool } from '../../lib/server/db';
@@ -113,4 +114,13 @@ export async function dropActionsDatabase(db: TestDatabase): Promise<void> {
   await closePool();
   delete process.env.DATABASE_WRITE_URL;
   await db.drop();
+}
+
+/** The audit rows written since the current test began (each test starts a new count). */
+export function auditRowsOfEachTest(db: () => TestDatabase): () => Promise<Awaited<ReturnType<typeof auditRows>>> {
+  let before = 0;
+  beforeEach(async () => {
+    before = (await auditRows(db())).length;
+  });
+  return async () => (await auditRows(db())).slice(before);
 }
