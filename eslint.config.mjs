@@ -34,7 +34,10 @@ const layerZones = Object.entries(LIB_LAYERS).map(([target, allowed]) => ({
 }));
 const browserZones = [
   './components',
-  './app/**/page.tsx',
+  // app/page.tsx is a server component that renders the overview's first answer
+  // (lib/api/overview-first-answer.ts) into its HTML: it may reach lib/api. It must not become a
+  // client component ('use client' there would fail the build on the server-only imports).
+  './app/*/**/page.tsx',
   './app/layout.tsx',
   './app/providers.tsx',
   './app/error.tsx',

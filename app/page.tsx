@@ -1,14 +1,26 @@
 import type { Metadata } from 'next';
-import { Suspense } from 'react';
+import { HydrationBoundary } from '@tanstack/react-query';
 import { OverviewScreen } from '@/components/screens/overview-screen';
+import { overviewFirstAnswer } from '@/lib/api/overview-first-answer';
 
 export const metadata: Metadata = { title: 'Overview' };
 
-// The view lives in the URL (useSearchParams), which needs a Suspense boundary.
-export default function OverviewPage() {
+/**
+ * The page's HTML carries the overview's first answer (lib/api/overview-first-answer.ts): the
+ * counts and the rows in sight are drawn on the server, so they are on screen before the
+ * scripts have loaded. No Suspense boundary around them: React reveals a streamed boundary up
+ * to 300 ms after it arrives (to batch reveals), and the answer is a held snapshot's, made in
+ * milliseconds — or the page is sent without it after FIRST_ANSWER_WAIT_MS.
+ */
+export default async function OverviewPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const state = await overviewFirstAnswer(await searchParams);
   return (
-    <Suspense fallback={<p className="p-8 text-center text-sm text-slate-500">Loading overview…</p>}>
+    <HydrationBoundary state={state}>
       <OverviewScreen />
-    </Suspense>
+    </HydrationBoundary>
   );
 }

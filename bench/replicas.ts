@@ -54,7 +54,7 @@ const POLL_MS = 15_000;
 const DB_PASSWORD = 'bench-replicas';
 /** The overview's first windows at 1920×1080, in the four orders a viewer is likeliest to pick. */
 const POLLS = ['', '&sort=symbol&dir=asc', '&sort=minutes_since_success&dir=desc', '&state=FAILING,STALLED'].map(
-  (extra) => `/api/health/overview?offset=0&limit=100&hoffset=0&hlimit=300${extra}`,
+  (extra) => `/api/health/overview?offset=0&limit=100&hoffset=0&hlimit=150${extra}`,
 );
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1_000 });
 

@@ -5,6 +5,7 @@ import type { AuditLogPage } from '../lib/shared/actions';
 import type { IncidentsResponse } from '../lib/shared/history-types';
 import type { HealthSummaryResponse, OverviewResponse } from '../lib/shared/types';
 import { e2eEnvironment } from './fixtures/environment';
+import { overviewReady } from './fixtures/overview-ready';
 import { PROBLEM_PAIRS } from './fixtures/seed';
 
 /**
@@ -107,6 +108,7 @@ test('select two rows (a click, then Space on a focused row), Retry: one audit r
   const since = ((await (await request.get('/api/audit-log?limit=1')).json()) as AuditLogPage).entries[0]?.id ?? 0;
 
   await page.goto('/');
+  await overviewReady(page);
   await rowOf(first!).getByTestId('row-select').click();
   await rowOf(second!).focus();
   await page.keyboard.press('Space');

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { overviewReady } from './fixtures/overview-ready';
 
 /** The focused element's test id, text or label: enough to say where the focus is. */
 const focused = (page: Page) =>
@@ -16,7 +17,7 @@ test('the first row is at most 10 Tab stops from the top (through the skip link)
   page,
 }) => {
   await page.goto('/');
-  await expect(page.getByTestId('health-row').first()).toBeVisible();
+  await overviewReady(page);
   let tabs = 0;
   for (; tabs < 10;) {
     await page.keyboard.press('Tab');
@@ -46,7 +47,7 @@ test('state cards, presets, timeframe chips and the heatmap are one Tab stop eac
   page,
 }) => {
   await page.goto('/');
-  await expect(page.getByTestId('health-row').first()).toBeVisible();
+  await overviewReady(page);
   await page.getByTestId('count-AHEAD').focus();
   await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('count-NULL')).toBeFocused();
@@ -84,6 +85,7 @@ test('state cards, presets, timeframe chips and the heatmap are one Tab stop eac
 
 test('a row with several reasons lists them all from the keyboard', async ({ page }) => {
   await page.goto('/');
+  await overviewReady(page);
   const row = page
     .getByTestId('health-row')
     .filter({ has: page.getByTestId('more-reasons') })

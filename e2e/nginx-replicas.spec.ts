@@ -22,7 +22,7 @@ const USER = 'ops';
 const PASSWORD = 'replicas-secret';
 const KIOSK_TOKEN = 'replicas-kiosk-token';
 const DB_PASSWORD = 'replicas-db-password';
-const OVERVIEW = '/api/health/overview?offset=0&limit=100&hoffset=0&hlimit=300';
+const OVERVIEW = '/api/health/overview?offset=0&limit=100&hoffset=0&hlimit=150';
 const auth = { authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` };
 
 test.describe.configure({ mode: 'serial', timeout: 240_000 });

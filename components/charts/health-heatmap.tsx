@@ -35,6 +35,12 @@ const VISIBLE_LINES = 11;
 const MAX_HEIGHT = VISIBLE_LINES * ROW_HEIGHT;
 const OVERSCAN = 4;
 const NOTHING_YET = { offset: 0, lines: [] as readonly HeatmapSymbol[] };
+/**
+ * The grid's width in a 1920-pixel window, taken for the lanes until the grid is measured: the
+ * page's HTML (app/page.tsx) is drawn with the grid at the height it will keep on a desktop
+ * screen, so nothing below it moves when the page hydrates.
+ */
+const UNMEASURED_WIDTH = 1728;
 
 /**
  * The square a key moves to, or null. The grid reads as the eye does: right and left step
@@ -99,7 +105,7 @@ export function HealthHeatmap({
   const boxRef = useRef<HTMLDivElement | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   const blockWidth = LABEL + timeframes.length * (CELL + GAP) + BLOCK_GAP;
-  const lanes = Math.max(1, Math.floor((size.width + BLOCK_GAP) / blockWidth));
+  const lanes = Math.max(1, Math.floor(((size.width || UNMEASURED_WIDTH) + BLOCK_GAP) / blockWidth));
   const lineCount = Math.ceil(symbols / lanes);
 
   const virtualizer = useVirtualizer({

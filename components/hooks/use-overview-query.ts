@@ -1,42 +1,36 @@
 'use client';
 
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { listSearch } from '@/lib/health/list-contract';
-import type { OverviewView, OverviewWindows } from '@/lib/health/overview';
+import { useEffect } from 'react';
+import {
+  overviewPath,
+  overviewQueryKey,
+  overviewViewKey,
+  type HeldOverview,
+  type OverviewRequest,
+} from '@/lib/health/overview-request';
 import { OVERVIEW_POLL_MS } from '@/components/hooks/polling';
-import type { OverviewResponse } from '@/lib/shared/types';
 import { fetchJsonIfChanged } from './api-fetch';
 import { overviewSchema } from './api-schemas';
 
-/** What the overview asks for: the view (kept in the URL) and the windows in sight. */
-export type OverviewRequest = OverviewView & OverviewWindows;
-
-/** An answer with the view (listSearch of the filters and sort) it was asked for. */
-export interface HeldOverview {
-  viewKey: string;
-  /** the ETag the answer came with; kept in the data, which structural sharing merges poll to poll */
-  etag: string | null;
-  answer: OverviewResponse;
-}
-
-export function overviewPath(request: OverviewRequest): string {
-  const params = new URLSearchParams(listSearch(request)); // the view, offset and limit
-  params.set('hoffset', String(request.hoffset));
-  params.set('hlimit', String(request.hlimit));
-  return `/api/health/overview?${params}`;
-}
+export type { HeldOverview, OverviewRequest } from '@/lib/health/overview-request';
 
 /**
  * The overview's counts and the windows of its table and heatmap (GET /api/health/overview):
  * the server filters, sorts and windows its snapshot, so the tab holds what it shows whatever
  * the number of pairs. A poll sends the ETag of the answer it holds; a 304 keeps it.
+ *
+ * The page's first answer comes with its HTML (app/page.tsx): the rows are on screen before the
+ * scripts run. That answer may be from a snapshot up to five minutes old (lib/api/snapshot.ts
+ * PAGE_FIRST_LOOK_STALE_MS), so the tab asks again once it has hydrated, with that answer's ETag:
+ * a 304 when nothing changed, the fresh answer when something did. (Not `refetchOnMount`: that
+ * marks the query as fetching in the hydrating render, which then differs from the server's.)
  */
 export function useOverviewQuery(request: OverviewRequest) {
   const client = useQueryClient();
-  const queryKey = ['health', 'overview', request];
-  const { offset: _offset, limit: _limit, hoffset: _hoffset, hlimit: _hlimit, ...view } = request;
-  const viewKey = listSearch(view);
-  return useQuery<HeldOverview>({
+  const queryKey = overviewQueryKey(request);
+  const viewKey = overviewViewKey(request);
+  const query = useQuery<HeldOverview>({
     queryKey,
     queryFn: async ({ signal }) => {
       const held = client.getQueryData<HeldOverview>(queryKey);
@@ -45,7 +39,17 @@ export function useOverviewQuery(request: OverviewRequest) {
       return { viewKey, etag: answer.etag, answer: answer.data };
     },
     refetchInterval: OVERVIEW_POLL_MS,
+    // Asked for below, after hydration; an answer held from an earlier visit is asked again there too.
+    refetchOnMount: false,
     // A filter change or a scroll to another window keeps the previous answer on screen (marked as updating).
     placeholderData: keepPreviousData,
   });
+  const { refetch } = query;
+  const mountedWithAnswer = query.data !== undefined && !query.isFetching;
+  useEffect(() => {
+    if (mountedWithAnswer) void refetch({ cancelRefetch: false });
+    // Once, on mount: the answer the page came with.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  return query;
 }

@@ -16,6 +16,7 @@ import { OVERVIEW_POLL_MS } from '@/components/hooks/polling';
 import type { HealthState } from '@/lib/shared/types';
 import { HealthHeatmap } from '@/components/charts/health-heatmap';
 import { useOverviewQuery } from '@/components/hooks/use-overview-query';
+import { HEATMAP_BLOCK, HEATMAP_FIRST_WINDOW, TABLE_BLOCK, TABLE_WINDOW } from '@/lib/health/overview-request';
 import { PollStatus } from '@/components/status/poll-status';
 import { StaleBanner } from '@/components/status/stale-banner';
 import { ReplicaBanner } from '@/components/status/replica-banner';
@@ -25,20 +26,10 @@ import { FilterBar } from '@/components/tables/filter-bar';
 import { HealthTable } from '@/components/tables/health-table';
 import { SelectAllShown, SelectionBar } from '@/components/actions/selection-bar';
 import { useSelection } from '@/components/hooks/use-selection';
+import { useHydrating } from '@/components/hooks/use-hydrating';
 import { PresetBar } from '@/components/tables/preset-bar';
 import { AppHeader } from '@/components/ui/app-header';
 import { formatCount } from '@/components/ui/format';
-
-/**
- * The table asks for windows of TABLE_WINDOW rows starting at a multiple of TABLE_BLOCK: the
- * rows in sight and the virtualiser's overscan (about 40) always fit in one window, and a
- * scroll asks again only when it crosses a block.
- */
-const TABLE_BLOCK = 50;
-const TABLE_WINDOW = 2 * TABLE_BLOCK;
-/** The heatmap's symbols, likewise, in blocks of at least this many. */
-const HEATMAP_BLOCK = 50;
-const HEATMAP_FIRST_WINDOW = 300;
 
 /** The overview's view: filters, sort and direction, kept in the URL. */
 type ListView = ReturnType<typeof readListView>;
@@ -122,6 +113,9 @@ export function OverviewScreen() {
     hlimit: heatmapWindow.limit,
   };
   const overview = useOverviewQuery(request);
+  // The page's HTML comes with its first answer (app/page.tsx); until its scripts have hydrated
+  // it, a click on a filter would be lost, so the controls say they are not ready yet. Links work.
+  const hydrating = useHydrating();
   const held = overview.data;
   const answer = held?.answer;
   // The answer on screen is for another view while the new one is on its way.
@@ -180,111 +174,118 @@ export function OverviewScreen() {
           onRefresh={() => void overview.refetch()}
         />
       </AppHeader>
-      <main className="mx-auto max-w-[1800px] space-y-4 px-4 py-4 sm:px-6">
-        <div className="flex flex-wrap items-baseline justify-between gap-2">
-          <h1 className="text-xl font-bold text-slate-900">Aggregation health</h1>
-          <p className="text-sm text-slate-600 tabular">
-            {answer === undefined ? 'Loading…' : `${formatCount(answer.total)} pairs`}
-            {answer &&
-              ` · stalled after ${answer.thresholds.stallMinutes} min · lagging over ${answer.thresholds.lagBars} bars · source stale after ${answer.thresholds.sourceStaleMinutes} min`}
-          </p>
-        </div>
-
-        <StaleBanner intervalMs={OVERVIEW_POLL_MS} query={overview} />
-        <WorkerBanner />
-        <ReplicaBanner />
-
-        <StateCounts
-          byState={answer?.byState}
-          unconfirmed={answer?.unconfirmed}
-          selected={filters.states}
-          onToggle={onToggleState}
-        />
-
-        <div className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
-          <PresetBar
-            active={filters.preset}
-            onSelect={onPreset}
-            // An answer for the previous view would explain the wrong numbers.
-            matchedByState={updating ? undefined : answer?.matchedByState}
-          />
-          <FilterBar
-            q={filters.q}
-            onSearch={onSearch}
-            timeframes={timeframes}
-            selectedTimeframes={filters.timeframes}
-            onToggleTimeframe={onToggleTimeframe}
-            teams={answer?.teams ?? []}
-            team={filters.team ?? null}
-            onTeam={onTeam}
-            onClear={onClear}
-            canClear={hasFilters(filters)}
-          />
-        </div>
-
-        {unknownTimeframes.length > 0 && (
-          <p
-            role="status"
-            data-testid="filter-notice"
-            className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950"
-          >
-            No pair has timeframe {unknownTimeframes.join(', ')} (pairs have {shortestFirst(steps).join(', ')}). Clear
-            the filter to see every pair.
-          </p>
-        )}
-
-        <section aria-labelledby="heatmap-title" className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
-          <h2 id="heatmap-title" className="mb-2 text-sm font-semibold text-slate-700">
-            Symbol × timeframe{' '}
-            <span className="font-normal text-slate-500">
-              — worst symbols first; hover or focus a square for the reason
-            </span>
-          </h2>
-          {answer ? (
-            <HealthHeatmap
-              timeframes={answer.heatmap.timeframes}
-              symbols={answer.heatmap.symbols}
-              offset={answer.heatmap.offset}
-              lines={answer.heatmap.lines}
-              onWindow={onHeatmapWindow}
-            />
-          ) : (
-            <Placeholder loading={overview.isPending} />
-          )}
-        </section>
-
-        {/* The table comes with the first answer, under the heatmap it sizes: nothing above it moves. */}
-        {(answer || !overview.isPending) && (
-          <section aria-labelledby="table-title" className="space-y-2">
+      <main className="mx-auto max-w-[1800px] px-4 py-4 sm:px-6">
+        <fieldset disabled={hydrating} className="contents">
+          <div className="space-y-4">
             <div className="flex flex-wrap items-baseline justify-between gap-2">
-              <h2 id="table-title" className="text-sm font-semibold text-slate-700">
-                Pairs
-                <span className="ml-2 font-normal text-slate-500 tabular" data-testid="table-count">
-                  {answer ? `${formatCount(answer.matched)} of ${formatCount(answer.total)} pairs` : ''}
-                  {updating ? ' · updating…' : ''}
+              <h1 className="text-xl font-bold text-slate-900">Aggregation health</h1>
+              <p className="text-sm text-slate-600 tabular">
+                {answer === undefined ? 'Loading…' : `${formatCount(answer.total)} pairs`}
+                {answer &&
+                  ` · stalled after ${answer.thresholds.stallMinutes} min · lagging over ${answer.thresholds.lagBars} bars · source stale after ${answer.thresholds.sourceStaleMinutes} min`}
+              </p>
+            </div>
+
+            <StaleBanner intervalMs={OVERVIEW_POLL_MS} query={overview} />
+            <WorkerBanner />
+            <ReplicaBanner />
+
+            <StateCounts
+              byState={answer?.byState}
+              unconfirmed={answer?.unconfirmed}
+              selected={filters.states}
+              onToggle={onToggleState}
+            />
+
+            <div className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
+              <PresetBar
+                active={filters.preset}
+                onSelect={onPreset}
+                // An answer for the previous view would explain the wrong numbers.
+                matchedByState={updating ? undefined : answer?.matchedByState}
+              />
+              <FilterBar
+                q={filters.q}
+                onSearch={onSearch}
+                timeframes={timeframes}
+                selectedTimeframes={filters.timeframes}
+                onToggleTimeframe={onToggleTimeframe}
+                teams={answer?.teams ?? []}
+                team={filters.team ?? null}
+                onTeam={onTeam}
+                onClear={onClear}
+                canClear={hasFilters(filters)}
+              />
+            </div>
+
+            {unknownTimeframes.length > 0 && (
+              <p
+                role="status"
+                data-testid="filter-notice"
+                className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950"
+              >
+                No pair has timeframe {unknownTimeframes.join(', ')} (pairs have {shortestFirst(steps).join(', ')}).
+                Clear the filter to see every pair.
+              </p>
+            )}
+
+            <section
+              aria-labelledby="heatmap-title"
+              className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm"
+            >
+              <h2 id="heatmap-title" className="mb-2 text-sm font-semibold text-slate-700">
+                Symbol × timeframe{' '}
+                <span className="font-normal text-slate-500">
+                  — worst symbols first; hover or focus a square for the reason
                 </span>
               </h2>
-              {answer && <SelectAllShown rows={answer.rows} selection={selection} />}
-            </div>
-            {answer ? (
-              <HealthTable
-                total={answer.matched}
-                offset={answer.offset}
-                rows={answer.rows}
-                sort={filters.sort}
-                dir={filters.dir}
-                onSort={onSort}
-                dimmed={updating}
-                onFirstVisible={onFirstRow}
-                scrollKey={viewKey}
-                selection={tableSelection}
-              />
-            ) : (
-              <Placeholder loading={overview.isPending} />
+              {answer ? (
+                <HealthHeatmap
+                  timeframes={answer.heatmap.timeframes}
+                  symbols={answer.heatmap.symbols}
+                  offset={answer.heatmap.offset}
+                  lines={answer.heatmap.lines}
+                  onWindow={onHeatmapWindow}
+                />
+              ) : (
+                <Placeholder loading={overview.isPending} />
+              )}
+            </section>
+
+            {/* The table comes with the first answer, under the heatmap it sizes: nothing above it moves. */}
+            {(answer || !overview.isPending) && (
+              <section aria-labelledby="table-title" className="space-y-2">
+                <div className="flex flex-wrap items-baseline justify-between gap-2">
+                  <h2 id="table-title" className="text-sm font-semibold text-slate-700">
+                    Pairs
+                    <span className="ml-2 font-normal text-slate-500 tabular" data-testid="table-count">
+                      {answer ? `${formatCount(answer.matched)} of ${formatCount(answer.total)} pairs` : ''}
+                      {updating ? ' · updating…' : ''}
+                    </span>
+                  </h2>
+                  {answer && <SelectAllShown rows={answer.rows} selection={selection} />}
+                </div>
+                {answer ? (
+                  <HealthTable
+                    total={answer.matched}
+                    offset={answer.offset}
+                    rows={answer.rows}
+                    sort={filters.sort}
+                    dir={filters.dir}
+                    onSort={onSort}
+                    dimmed={updating}
+                    onFirstVisible={onFirstRow}
+                    scrollKey={viewKey}
+                    selection={tableSelection}
+                  />
+                ) : (
+                  <Placeholder loading={overview.isPending} />
+                )}
+                <SelectionBar selection={selection} />
+              </section>
             )}
-            <SelectionBar selection={selection} />
-          </section>
-        )}
+          </div>
+        </fieldset>
       </main>
     </>
   );

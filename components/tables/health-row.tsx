@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { memo, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { PairListRow } from '@/lib/shared/types';
 import { forText } from '@/components/history/state-style';
+import { useNow } from '@/components/hooks/use-now';
 import { AckBadge } from '@/components/status/ack-badge';
 import { StateBadge } from '@/components/status/state-badge';
 import { TrendLabel } from '@/components/status/trend-label';
@@ -142,7 +143,7 @@ export const HealthRow = memo(function HealthRow({
           {pair.reason}
           {pair.state_since && (
             <span className="ml-1.5 text-xs font-medium text-slate-500" data-testid="state-for">
-              {forText(pair.state_since)}
+              <StateFor since={pair.state_since} />
             </span>
           )}
           {more > 0 && (
@@ -212,4 +213,13 @@ export function PendingRow({ index, height, columns }: { index: number; height: 
       </td>
     </tr>
   );
+}
+
+/**
+ * "for 17 min", on the tab's clock: drawn once the page has hydrated (useNow is 0 on the server
+ * and while hydrating), so the server's HTML and the first render agree.
+ */
+function StateFor({ since }: { since: string }) {
+  const now = useNow(30_000);
+  return now > 0 ? forText(since, now) : null;
 }

@@ -2,15 +2,28 @@
 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { PairListRow } from '@/lib/shared/types';
 import type { SortDir, SortKey } from '@/lib/health/list-contract';
 import { cn } from '@/components/ui/cn';
 import { readOverviewScroll, rememberOverviewScroll } from '@/components/ui/last-overview';
+import { useHydrating } from '@/components/hooks/use-hydrating';
 import { DESKTOP_ROW_HEIGHT, HealthRow, PendingRow, PHONE_ROW_ESTIMATE, type OnSelectRow } from './health-row';
 
 /** Below Tailwind's `md`, rows are cards (components/tables/health-row.tsx). */
 const PHONE_QUERY = '(max-width: 767.98px)';
+const subscribeToPhone = (changed: () => void) => {
+  const query = window.matchMedia(PHONE_QUERY);
+  query.addEventListener('change', changed);
+  return () => query.removeEventListener('change', changed);
+};
+
+/**
+ * The rows the server draws with the page (app/page.tsx), before anything is measured: the
+ * height of the table's box on a desktop screen. The browser's first render (hydration) draws
+ * the same rows, then measures the box.
+ */
+const SERVER_RECT = { width: 1400, height: 900 };
 
 interface Column {
   id: string;
@@ -137,9 +150,15 @@ export function HealthTable({
     },
     [rows, offset],
   );
-  const [estimate] = useState(() =>
-    typeof window !== 'undefined' && window.matchMedia(PHONE_QUERY).matches ? PHONE_ROW_ESTIMATE : DESKTOP_ROW_HEIGHT,
+  // Hydration draws what the server drew: a desktop row's height, from the top. Then a phone's
+  // rows are estimated as cards, and a view scrolled before (Back) starts where it was.
+  const phone = useSyncExternalStore(
+    subscribeToPhone,
+    () => window.matchMedia(PHONE_QUERY).matches,
+    () => false,
   );
+  const hydrating = useHydrating();
+  const estimate = phone ? PHONE_ROW_ESTIMATE : DESKTOP_ROW_HEIGHT;
   const estimateSize = useCallback(() => estimate, [estimate]);
   const getScrollElement = useCallback(() => scrollRef.current, []);
   const virtualizer = useVirtualizer({
@@ -148,8 +167,16 @@ export function HealthTable({
     estimateSize,
     overscan: 10,
     getItemKey,
-    initialOffset: saved?.table ?? 0,
+    initialOffset: hydrating ? 0 : (saved?.table ?? 0),
+    initialRect: SERVER_RECT,
   });
+  // react-virtual keeps the sizes it estimated: a new estimate (a phone, after hydration) asks again.
+  const estimated = useRef(estimate);
+  useEffect(() => {
+    if (estimated.current === estimate) return;
+    estimated.current = estimate;
+    virtualizer.measure();
+  }, [estimate, virtualizer]);
   const items = virtualizer.getVirtualItems();
   const top = items[0]?.start ?? 0;
   const bottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);

@@ -47,6 +47,16 @@ export class SingleFlightCache<T> {
     return this.start(key, load);
   }
 
+  /**
+   * The value held for key if it settled at most ttl + maxAgeMs ago, without starting a refresh
+   * (the caller's own next request will); undefined when there is none that young.
+   */
+  held(key: string, maxAgeMs: number): Promise<T> | undefined {
+    const hit = this.entries.get(key);
+    if (hit?.settledAt === undefined) return undefined;
+    return Date.now() - hit.settledAt <= this.ttlMs + maxAgeMs ? hit.promise : undefined;
+  }
+
   clear(): void {
     this.entries.clear();
     this.loads = 0;

@@ -12,7 +12,7 @@ import {
 import type { HealthState, PairHealth } from '../shared/types';
 import type { OverviewQuery } from './health-params';
 import { ackKey, currentAcks, type CurrentAcks } from './current-acks';
-import { getHealthSnapshot, type HealthSnapshot } from './snapshot';
+import { getHealthSnapshot, type FirstLook, type HealthSnapshot } from './snapshot';
 
 /**
  * GET /api/health/overview over the in-memory snapshot (lib/health/overview.ts says what is in
@@ -89,7 +89,7 @@ function answerText(snapshot: HealthSnapshot, query: OverviewQuery, acks: Curren
  */
 export async function overviewAnswer(
   query: OverviewQuery,
-  options: { firstLook?: boolean } = {},
+  options: { firstLook?: FirstLook } = {},
 ): Promise<CachedAnswer & { generatedAt: string }> {
   // A timeframe no pair has matches nothing, where GET /api/health answers 400: the overview
   // says so next to its filters (a shared link with a typo or a retired timeframe).
