@@ -39,6 +39,9 @@ test('a 304 keeps the held window; a changed answer shows the pair turned STALLE
     });
   });
 
+  // A grid of one timeframe fits 7 symbols a line at this width, so the heatmap's first window
+  // (150 symbols) covers what is in sight: every request is a poll of that one window.
+  await page.setViewportSize({ width: 1000, height: 900 });
   await page.clock.install();
   await page.goto('/');
   const near = page.getByTestId('health-row').filter({ hasText: 'NEAR' });
