@@ -40,9 +40,11 @@ export class SingleFlightCache<T> {
         if (!hit.refreshing) this.refresh(key, hit, load);
         return hit.promise;
       }
-      // Too old for this caller: it waits for the refresh already running rather than start a
-      // second load beside it (a rebuild slower than the stale window, or a caller that takes less).
-      if (hit.refreshing) return hit.refreshing;
+      // Too old for this caller: it waits for the one refresh (the one already running, or one
+      // started now) rather than a second load beside it. The old value stays held meanwhile for
+      // a caller that takes an older one (`held`: the overview page's HTML).
+      if (!hit.refreshing) this.refresh(key, hit, load);
+      return hit.refreshing!;
     }
     return this.start(key, load);
   }

@@ -215,6 +215,21 @@ describe('SingleFlightCache', () => {
     expect(await settle(cache.get('k', slow, 500), 40)).toBe(3);
   });
 
+  test('while a caller too old for the value waits for its refresh, the old value is still held for one that takes it (held, no load)', async () => {
+    const cache = new SingleFlightCache<number>(30, 10, 100);
+    let calls = 0;
+    const slow = () => after(40, () => ++calls);
+    expect(await settle(cache.get('k', slow), 40)).toBe(1);
+    await vi.advanceTimersByTimeAsync(200); // past TTL + stale window
+    const polled = cache.get('k', slow); // waits for one refresh
+    expect(cache.loads).toBe(2);
+    expect(await cache.held('k', 500)).toBe(1); // the page's HTML takes the old value meanwhile
+    expect(cache.held('k', 100)).toBeUndefined(); // too old for a caller that takes less
+    expect(await settle(polled, 40)).toBe(2);
+    expect(await cache.held('k', 0)).toBe(2);
+    expect(cache.loads).toBe(2); // held() never loads
+  });
+
   test('stale-while-revalidate: past the TTL the old value answers at once while one refresh runs', async () => {
     const cache = new SingleFlightCache<number>(30, 10, 200);
     let calls = 0;
