@@ -2,7 +2,7 @@
 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { PairListRow } from '@/lib/shared/types';
 import type { SortDir, SortKey } from '@/lib/health/list-contract';
 import { cn } from '@/components/ui/cn';
@@ -141,15 +141,16 @@ export function HealthTable({
   const scrollRef = useRef<HTMLDivElement>(null);
   const [saved] = useState(() => readOverviewScroll(scrollKey));
   const rowAt = (index: number) => (index >= offset ? rows[index - offset] : undefined);
-  // Stable callbacks: a new getItemKey or estimateSize each render makes react-virtual rebuild
-  // its measurements for every row (30,000) on every scroll frame.
-  const getItemKey = useCallback(
-    (index: number) => {
-      const row = index >= offset ? rows[index - offset] : undefined;
-      return row ? `${row.symbol}\u0000${row.timeframe}` : index;
-    },
-    [rows, offset],
-  );
+  // Stable callbacks: a new getItemKey or estimateSize makes react-virtual rebuild its
+  // measurements for every row (30,000 objects, 100,000 at that size) — on every scroll frame, or
+  // on every poll, whose answer is new even when only the ages moved. So the key function changes
+  // only when the window's pairs or their order do (a pair turning worse moves up).
+  const windowPairs = `${offset}${rows.map((row) => `\n${row.symbol}\u0000${row.timeframe}`).join('')}`;
+  const getItemKey = useMemo(() => {
+    const [at, ...keys] = windowPairs.split('\n');
+    const first = Number(at);
+    return (index: number) => (index >= first && index - first < keys.length ? keys[index - first]! : index);
+  }, [windowPairs]);
   // Hydration draws what the server drew: a desktop row's height, from the top. Then a phone's
   // rows are estimated as cards, and a view scrolled before (Back) starts where it was.
   const phone = useSyncExternalStore(
