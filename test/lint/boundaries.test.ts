@@ -49,7 +49,7 @@ test("a page that imports the API's server code fails the lint", async () => {
   );
   expect(messages).toHaveLength(1);
   expect(messages[0]).toMatch(
-    /^import\/no-restricted-paths: Unexpected path "@\/lib\/api\/snapshot" imported in restricted zone\. app\/\*\*\/page\.tsx runs in the browser/,
+    /^import\/no-restricted-paths: Unexpected path "@\/lib\/api\/snapshot" imported in restricted zone\. app\/\*\/\*\*\/page\.tsx runs in the browser/,
   );
 });
 
