@@ -1,7 +1,7 @@
 'use client';
 
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect } from 'react';
 import {
   overviewPath,
   overviewQueryKey,
@@ -26,18 +26,25 @@ export type { HeldOverview, OverviewRequest } from '@/lib/health/overview-reques
  * a 304 when nothing changed, the fresh answer when something did. (Not `refetchOnMount`: that
  * marks the query as fetching in the hydrating render, which then differs from the server's.)
  */
-export function useOverviewQuery(request: OverviewRequest) {
-  const client = useQueryClient();
+/** The query for one request: its key and how it asks (with the ETag of the answer held under that key). */
+function overviewQuery(client: QueryClient, request: OverviewRequest) {
   const queryKey = overviewQueryKey(request);
   const viewKey = overviewViewKey(request);
-  const query = useQuery<HeldOverview>({
+  return {
     queryKey,
-    queryFn: async ({ signal }) => {
+    queryFn: async ({ signal }: { signal: AbortSignal }): Promise<HeldOverview> => {
       const held = client.getQueryData<HeldOverview>(queryKey);
       const answer = await fetchJsonIfChanged(overviewPath(request), overviewSchema, held?.etag ?? null, signal);
       if (!answer.changed) return held!;
       return { viewKey, etag: answer.etag, answer: answer.data };
     },
+  };
+}
+
+export function useOverviewQuery(request: OverviewRequest) {
+  const client = useQueryClient();
+  const query = useQuery<HeldOverview>({
+    ...overviewQuery(client, request),
     refetchInterval: OVERVIEW_POLL_MS,
     // Asked for below, after hydration; an answer held from an earlier visit is asked again there too.
     refetchOnMount: false,
@@ -52,4 +59,15 @@ export function useOverviewQuery(request: OverviewRequest) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   return query;
+}
+
+/**
+ * Asks for a view's answer from the event that chose it (a key typed into the search box, a
+ * chip clicked), before React has drawn the new view: the query that draws it then finds the
+ * request already on its way and waits for that one. Measured at 30,000 pairs with the worker
+ * running, drawing the "updating" view first held the request back 30–170 ms.
+ */
+export function usePrefetchOverview(): (request: OverviewRequest) => void {
+  const client = useQueryClient();
+  return useCallback((request) => void client.prefetchQuery(overviewQuery(client, request)), [client]);
 }

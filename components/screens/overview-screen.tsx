@@ -2,7 +2,7 @@
 
 import { useSearchParams } from 'next/navigation';
 import { rememberOverviewHref } from '@/components/ui/last-overview';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   DEFAULT_DIR,
   hasFilters,
@@ -15,7 +15,7 @@ import { SEEDED_TIMEFRAMES } from '@/lib/shared/timeframes';
 import { OVERVIEW_POLL_MS } from '@/components/hooks/polling';
 import type { HealthState } from '@/lib/shared/types';
 import { HealthHeatmap } from '@/components/charts/health-heatmap';
-import { useOverviewQuery } from '@/components/hooks/use-overview-query';
+import { useOverviewQuery, usePrefetchOverview } from '@/components/hooks/use-overview-query';
 import { HEATMAP_BLOCK, HEATMAP_FIRST_WINDOW, TABLE_BLOCK, TABLE_WINDOW } from '@/lib/health/overview-request';
 import { PollStatus } from '@/components/status/poll-status';
 import { StaleBanner } from '@/components/status/stale-banner';
@@ -75,17 +75,30 @@ export function OverviewScreen() {
 
   // Reads the URL at call time, not from the render's closure. A filter, a sort or a search
   // replaces the history entry: Back leaves the overview instead of replaying every click.
-  const update = useCallback((change: (current: ListView) => ListView, mode: 'push' | 'replace' = 'replace') => {
-    const next = change(readListView(new URLSearchParams(window.location.search)));
-    const search = listSearch(next);
-    const url = search ? `${window.location.pathname}?${search}` : window.location.pathname;
-    if (mode === 'push') window.history.pushState(null, '', url);
-    else window.history.replaceState(null, '', url);
-  }, []);
+  // The new view's answer is asked for from here, before React draws the view (usePrefetchOverview).
+  const prefetch = usePrefetchOverview();
+  const heatmapLimit = useRef(HEATMAP_FIRST_WINDOW);
+  const update = useCallback(
+    (change: (current: ListView) => ListView, mode: 'push' | 'replace' = 'replace') => {
+      const next = change(readListView(new URLSearchParams(window.location.search)));
+      const search = listSearch(next);
+      if (search === listSearch(readListView(new URLSearchParams(window.location.search)))) return;
+      const url = search ? `${window.location.pathname}?${search}` : window.location.pathname;
+      // The view as the render will read it back from the URL, so the request is the one it makes.
+      const view = readListView(new URLSearchParams(search));
+      prefetch({ ...view, offset: 0, limit: TABLE_WINDOW, hoffset: 0, hlimit: heatmapLimit.current });
+      if (mode === 'push') window.history.pushState(null, '', url);
+      else window.history.replaceState(null, '', url);
+    },
+    [prefetch],
+  );
 
   // The windows in sight, each for the view it was scrolled in: a new view starts at the top.
   const [tableWindow, setTableWindow] = useState({ viewKey, offset: 0 });
   const [heatmapWindow, setHeatmapWindow] = useState({ viewKey, offset: 0, limit: HEATMAP_FIRST_WINDOW });
+  useEffect(() => {
+    heatmapLimit.current = heatmapWindow.limit;
+  }, [heatmapWindow.limit]);
   const onFirstRow = useCallback(
     (index: number) => {
       const offset = Math.floor(index / TABLE_BLOCK) * TABLE_BLOCK;

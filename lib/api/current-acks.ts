@@ -2,16 +2,20 @@ import { createHash } from 'node:crypto';
 import { fetchCurrentPairAcks } from '../queries/acks';
 import { log } from '../server/log';
 import type { Ack } from '../shared/acks';
+import { SingleFlightCache } from './cache';
 
 /**
  * The current acks by pair, for the overview's rows and the wall's problems. Read apart from the
  * health snapshot (its build does not change): one small query, held for ACKS_TTL_MS and dropped
- * by the ack routes (resetCurrentAcks), so an ack shows on the next poll. Its version is a digest
+ * by the ack routes (resetCurrentAcks), so an ack shows on the next poll. Past the TTL the held
+ * acks are still answered for ACKS_STALE_MS while one reload runs: with the worker busy on the
+ * primary that query took up to a few hundred ms, and a page or a search waited for it. Its version is a digest
  * of what it holds: the answers built from it are cached under it, so an ack that starts or ends
  * (made, replaced, lapsed, resolved) gives new text and a new ETag, and two processes holding the
  * same acks agree on it.
  */
 export const ACKS_TTL_MS = 5_000;
+export const ACKS_STALE_MS = 10_000;
 
 export interface CurrentAcks {
   /** '' when there is none, so an unacked dashboard's answers and ETags are as before */
@@ -21,10 +25,9 @@ export interface CurrentAcks {
 
 const NONE: CurrentAcks = { version: '', byPair: new Map() };
 
-let held: { acks: CurrentAcks; at: number } | null = null;
-let loading: Promise<CurrentAcks> | null = null;
-// A load that began before a reset may have missed the ack that caused it: it is not held.
-let generation = 0;
+const cache = new SingleFlightCache<CurrentAcks>(ACKS_TTL_MS, 1, ACKS_STALE_MS);
+/** The last acks read, answered while the database cannot be read. */
+let lastRead: CurrentAcks = NONE;
 
 export const ackKey = (symbol: string, timeframe: string) => `${symbol}/${timeframe}`;
 
@@ -36,37 +39,21 @@ async function load(): Promise<CurrentAcks> {
     // The acks decorate the overview and the wall: without them both still answer (and the
     // database's outage is reported by the snapshot's own read).
     log.warn('current acks unreadable; answering without them', { error: String(error) });
-    return held?.acks ?? NONE;
+    return lastRead;
   }
-  if (rows.length === 0) return NONE;
+  if (rows.length === 0) return (lastRead = NONE);
   const byPair = new Map(rows.map((row) => [ackKey(row.symbol, row.timeframe), row.ack]));
   const hash = createHash('sha1');
   for (const row of rows) hash.update(JSON.stringify([row.symbol, row.timeframe, row.ack]));
-  return { version: hash.digest('base64url').slice(0, 12), byPair };
+  return (lastRead = { version: hash.digest('base64url').slice(0, 12), byPair });
 }
 
-/** The held acks, reloaded (once, however many ask at the same time) when older than the TTL. */
-export async function currentAcks(): Promise<CurrentAcks> {
-  if (held && Date.now() - held.at < ACKS_TTL_MS) return held.acks;
-  if (!loading) {
-    const started = Date.now();
-    const mine = generation;
-    const pending: Promise<CurrentAcks> = load()
-      .then((acks) => {
-        if (mine === generation) held = { acks, at: started };
-        return acks;
-      })
-      .finally(() => {
-        if (loading === pending) loading = null;
-      });
-    loading = pending;
-  }
-  return loading;
+/** The held acks; one reload (however many ask at the same time) once older than the TTL. */
+export function currentAcks(): Promise<CurrentAcks> {
+  return cache.get('acks', load);
 }
 
-/** After an ack is made (or withdrawn): the next read asks the database again. */
+/** After an ack is made (or withdrawn): the next read asks the database again (a read already under way is not held). */
 export function resetCurrentAcks(): void {
-  generation += 1;
-  held = null;
-  loading = null;
+  cache.clear();
 }

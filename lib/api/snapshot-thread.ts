@@ -1,6 +1,8 @@
 // The snapshot thread's entry (a worker_threads Worker started by lib/api/snapshot-worker.ts
 // through tsx): builds the health snapshot off the dashboard's event loop, with its own pool and
 // the snapshot's own statement timeout, and posts it back (a structured clone).
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { configurePool, getPool } from '../server/db';
 import { env } from '../server/env';
@@ -30,6 +32,25 @@ export type ThreadReply =
 
 const port = parentPort;
 if (!port) throw new Error('lib/api/snapshot-thread.ts runs as a worker thread only');
+
+/**
+ * The thread's niceness (Linux): a rebuild is background work (the held snapshot is served
+ * meanwhile), so on a busy machine it yields the CPU to the dashboard's requests, the worker and
+ * the database. It takes longer then, not more CPU. Measured at 30,000 pairs with the worker
+ * running (docs/PERFORMANCE.md §9).
+ */
+export const SNAPSHOT_THREAD_NICE = 10;
+
+/** Linux gives each thread its own nice value; /proc/thread-self names this thread. Elsewhere: left as is. */
+function lowerThisThreadsPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, SNAPSHOT_THREAD_NICE);
+  } catch {
+    /* not Linux, or not permitted: the thread runs at the process's priority */
+  }
+}
+lowerThisThreadsPriority();
 
 // Two reads run at once (the frontier and state_since) beside the replication facts.
 configurePool({ statementTimeoutMs: env().SNAPSHOT_STATEMENT_TIMEOUT_MS, max: 3 });

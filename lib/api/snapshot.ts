@@ -27,12 +27,14 @@ export const SNAPSHOT_TTL_MS = 2_000;
 export const SNAPSHOT_STALE_MS = 4_000;
 /**
  * What a first look (a request without If-None-Match: a page just opened, a new filter or
- * search) takes instead of waiting for a rebuild: a snapshot up to TTL + this old, one overview
- * poll interval (15 s), which is no older than what a viewer already polling has on screen. Its own polls
- * then wait for a fresh one as before. At 30,000 pairs a rebuild takes 1–2 s; without this, a
- * page opened more than TTL + SNAPSHOT_STALE_MS after the last request waited for one.
+ * search, a scrolled window) takes instead of waiting for a rebuild: a snapshot up to TTL + this
+ * old, while one rebuild runs behind it; the asker's next poll (with its ETag) waits for that
+ * one. A search typed into an open tab found the snapshot up to a poll interval plus a rebuild
+ * old (15 s + 1–5 s at 30,000 pairs under the worker's load), and with 13 s here it waited
+ * 2–3 s for a rebuild (measured, docs/PERFORMANCE.md §9). The answer says its own age
+ * ("Updated N s ago").
  */
-export const FIRST_LOOK_STALE_MS = 13_000;
+export const FIRST_LOOK_STALE_MS = 60_000;
 /**
  * What the overview page's HTML takes (lib/api/overview-first-answer.ts): a held snapshot up to
  * five minutes old rather than a wait for a rebuild (1–2 s at 30,000 pairs, 7–10 s at 100,000).
