@@ -61,3 +61,31 @@ test('a 304 keeps the held window; a changed answer shows the pair turned STALLE
   await expect(page.getByTestId('health-row').first()).toContainText('NEAR');
   await expect(page.getByTestId('table-count')).toHaveText('2 of 2 pairs');
 });
+
+/**
+ * "Updated N s ago" is the age of the snapshot the answer came from (its frontier-generated-at),
+ * not of the request: a first look (a search, a new filter) may be answered from a snapshot up to
+ * a minute old (lib/api/snapshot.ts FIRST_LOOK_STALE_MS), and a 304 confirms the answer as of a
+ * newer one.
+ */
+test('"Updated N s ago" says how old the snapshot behind the answer is', async ({ page, request }) => {
+  const { sample, rows } = await scriptedRows(request, [
+    { symbol: 'CALM', timeframe: '5m', stepMinutes: 5, minutesSinceSuccess: 0.5 },
+  ]);
+  let generatedAt = new Date(Date.now() - 45_000).toISOString();
+  await page.route(/\/api\/health\/overview\?/, async (route) => {
+    if ((await route.request().headerValue('if-none-match')) === '"old"')
+      return route.fulfill({ status: 304, headers: { etag: '"old"', [GENERATED_AT_HEADER]: generatedAt }, body: '' });
+    return route.fulfill({
+      headers: { etag: '"old"', [GENERATED_AT_HEADER]: generatedAt },
+      json: overviewBody(sample, rows, route.request().url()),
+    });
+  });
+  await page.goto('/');
+  await expect(page.getByTestId('health-row').filter({ hasText: 'CALM' })).toBeVisible();
+  await expect(page.getByTestId('updated-ago')).toHaveText(/^Updated 4[5-9] s ago$/);
+
+  generatedAt = new Date().toISOString(); // the next poll's 304 confirms the answer as of now
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(page.getByTestId('updated-ago')).toHaveText(/^Updated [0-4] s ago$/);
+});

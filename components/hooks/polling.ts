@@ -76,6 +76,12 @@ export interface PollTiming {
   errorUpdatedAt: number;
   isFetching: boolean;
   intervalMs: number;
+  /**
+   * When the data shown was read (ms epoch), where that is not when it arrived: the overview's
+   * answers come from a snapshot that may be older than the request (a first look takes one up to
+   * a minute old). "Updated N s ago" says this one; the next poll is still timed from dataUpdatedAt.
+   */
+  dataAsOf?: number;
 }
 
 /**

@@ -35,8 +35,9 @@ function overviewQuery(client: QueryClient, request: OverviewRequest) {
     queryFn: async ({ signal }: { signal: AbortSignal }): Promise<HeldOverview> => {
       const held = client.getQueryData<HeldOverview>(queryKey);
       const answer = await fetchJsonIfChanged(overviewPath(request), overviewSchema, held?.etag ?? null, signal);
-      if (!answer.changed) return held!;
-      return { viewKey, etag: answer.etag, answer: answer.data };
+      if (!answer.changed)
+        return held!.generatedAt === answer.generatedAt ? held! : { ...held!, generatedAt: answer.generatedAt };
+      return { viewKey, etag: answer.etag, answer: answer.data, generatedAt: answer.generatedAt };
     },
   };
 }

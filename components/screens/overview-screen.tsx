@@ -131,6 +131,8 @@ export function OverviewScreen() {
   const hydrating = useHydrating();
   const held = overview.data;
   const answer = held?.answer;
+  // "Updated N s ago" is the snapshot's age: a first look may be answered from one up to a minute old.
+  const dataAsOf = held?.generatedAt ? Date.parse(held.generatedAt) : undefined;
   // The answer on screen is for another view while the new one is on its way.
   const updating = held !== undefined && held.viewKey !== viewKey;
   const rowAt = useCallback(
@@ -183,6 +185,7 @@ export function OverviewScreen() {
             errorUpdatedAt: overview.errorUpdatedAt,
             isFetching: overview.isFetching,
             intervalMs: OVERVIEW_POLL_MS,
+            dataAsOf,
           }}
           onRefresh={() => void overview.refetch()}
         />
@@ -199,7 +202,7 @@ export function OverviewScreen() {
               </p>
             </div>
 
-            <StaleBanner intervalMs={OVERVIEW_POLL_MS} query={overview} />
+            <StaleBanner intervalMs={OVERVIEW_POLL_MS} query={overview} dataAsOf={dataAsOf} />
             <WorkerBanner />
             <ReplicaBanner />
 

@@ -21,8 +21,8 @@ export function PollStatus({
 }) {
   const now = useNow(1_000);
   const next = nextPollAt(timing);
-  const updated =
-    timing.dataUpdatedAt && now ? `Updated ${formatAge(now - timing.dataUpdatedAt)} ago` : 'Not updated yet';
+  const asOf = timing.dataAsOf ?? timing.dataUpdatedAt;
+  const updated = asOf && now ? `Updated ${formatAge(Math.max(0, now - asOf))} ago` : 'Not updated yet';
   const countdown = timing.isFetching
     ? 'updating…'
     : next && now

@@ -31,10 +31,13 @@ export function StaleBanner({
   query,
   intervalMs,
   tone = 'light',
+  dataAsOf,
 }: {
   query: StaleQuery;
   intervalMs: number;
   tone?: 'light' | 'wall';
+  /** when the data shown was read, where that is not when it arrived (PollTiming.dataAsOf) */
+  dataAsOf?: number;
 }) {
   const now = useNow(1_000);
   if (!isStale(query)) return null;
@@ -43,7 +46,8 @@ export function StaleBanner({
   // A 4xx is a question the API will not answer (a bad filter in a shared link): asking
   // again will not help, so do not promise that it will.
   const refused = failure instanceof ApiError && failure.status >= 400 && failure.status < 500;
-  const age = query.data !== undefined && query.dataUpdatedAt && now ? formatAge(now - query.dataUpdatedAt) : null;
+  const asOf = dataAsOf ?? query.dataUpdatedAt;
+  const age = query.data !== undefined && asOf && now ? formatAge(Math.max(0, now - asOf)) : null;
   const headline = refused ? 'The API refused this view' : age ? `Data is ${age} old` : 'No data yet';
   return (
     <AlertBanner tone={tone} palette="amber" icon={CloudOff} testId="stale-banner">

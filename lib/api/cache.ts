@@ -15,6 +15,8 @@ interface Entry<T> {
   promise: Promise<T>;
   /** when the value settled; undefined while the first load is in flight */
   settledAt?: number;
+  /** how long the settled value is fresh (the cache's TTL, or what ttlOf says of this value) */
+  ttlMs?: number;
   refreshing?: Promise<T>;
 }
 
@@ -23,11 +25,20 @@ export class SingleFlightCache<T> {
   /** How many times a loader actually ran (tests and the bench read it). */
   loads = 0;
 
+  /**
+   * ttl: how long a value is fresh, in ms, or a function of the value that says so (the health
+   * snapshot's TTL grows with what it cost to build: lib/api/snapshot.ts).
+   */
   constructor(
-    private readonly ttlMs: number,
+    private readonly ttl: number | ((value: T) => number),
     private readonly maxEntries = 1_000,
     private readonly staleMs = 0,
   ) {}
+
+  private settle(entry: Entry<T>, value: T): void {
+    entry.settledAt = Date.now();
+    entry.ttlMs = typeof this.ttl === 'function' ? this.ttl(value) : this.ttl;
+  }
 
   /** staleMs: how long past the TTL this caller takes the old value while one refresh runs. */
   get(key: string, load: () => Promise<T>, staleMs = this.staleMs): Promise<T> {
@@ -35,8 +46,8 @@ export class SingleFlightCache<T> {
     if (hit) {
       if (hit.settledAt === undefined) return hit.promise;
       const age = Date.now() - hit.settledAt;
-      if (age <= this.ttlMs) return hit.promise;
-      if (age <= this.ttlMs + staleMs) {
+      if (age <= hit.ttlMs!) return hit.promise;
+      if (age <= hit.ttlMs! + staleMs) {
         if (!hit.refreshing) this.refresh(key, hit, load);
         return hit.promise;
       }
@@ -56,7 +67,12 @@ export class SingleFlightCache<T> {
   held(key: string, maxAgeMs: number): Promise<T> | undefined {
     const hit = this.entries.get(key);
     if (hit?.settledAt === undefined) return undefined;
-    return Date.now() - hit.settledAt <= this.ttlMs + maxAgeMs ? hit.promise : undefined;
+    return Date.now() - hit.settledAt <= hit.ttlMs! + maxAgeMs ? hit.promise : undefined;
+  }
+
+  /** The TTL of the value held for key (undefined while none has settled). */
+  ttlOf(key: string): number | undefined {
+    return this.entries.get(key)?.ttlMs;
   }
 
   clear(): void {
@@ -68,9 +84,7 @@ export class SingleFlightCache<T> {
     const entry: Entry<T> = { promise: Promise.resolve().then(load) };
     this.loads += 1;
     entry.promise.then(
-      () => {
-        entry.settledAt = Date.now();
-      },
+      (value) => this.settle(entry, value),
       () => {
         if (this.entries.get(key) === entry) this.entries.delete(key);
       },
@@ -86,9 +100,11 @@ export class SingleFlightCache<T> {
     const refreshing = Promise.resolve().then(load);
     stale.refreshing = refreshing;
     refreshing.then(
-      () => {
+      (value) => {
         if (this.entries.get(key) !== stale) return;
-        this.entries.set(key, { promise: refreshing, settledAt: Date.now() });
+        const fresh: Entry<T> = { promise: refreshing };
+        this.settle(fresh, value);
+        this.entries.set(key, fresh);
       },
       () => {
         stale.refreshing = undefined; // keep answering the old value; the next call retries
@@ -101,7 +117,8 @@ export class SingleFlightCache<T> {
     if (this.entries.size <= this.maxEntries) return;
     const now = Date.now();
     for (const [key, entry] of this.entries) {
-      if (entry.settledAt !== undefined && entry.settledAt + this.ttlMs + this.staleMs <= now) this.entries.delete(key);
+      if (entry.settledAt !== undefined && entry.settledAt + entry.ttlMs! + this.staleMs <= now)
+        this.entries.delete(key);
     }
     for (const key of this.entries.keys()) {
       if (this.entries.size <= this.maxEntries) break;

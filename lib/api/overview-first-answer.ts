@@ -53,6 +53,7 @@ export async function overviewFirstAnswer(searchParams: SearchParams): Promise<D
         viewKey: overviewViewKey(request),
         etag: answer.etag,
         answer: JSON.parse(answer.text) as OverviewResponse,
+        generatedAt: answer.generatedAt,
       };
       log.debug('the overview page has its first answer', {
         ms: Math.round(performance.now() - started),

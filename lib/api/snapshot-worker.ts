@@ -17,7 +17,9 @@ import type { SnapshotHandOver, ThreadReply, ThreadRequest } from './snapshot-th
  * alike — so Next.js does not bundle it. One thread per process, started on first use; if it
  * cannot start, the caller builds in process (snapshot.ts) and this says so once in the log.
  */
-type Waiter = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+/** An answer from the thread: its value and the ms the thread spent on it (its start-up not included). */
+type Answer = { value: unknown; ms: number };
+type Waiter = { resolve: (answer: Answer) => void; reject: (error: Error) => void };
 
 interface Thread {
   worker: Worker;
@@ -71,7 +73,7 @@ function start(): Thread {
         // handOverMs: from the thread's post to here, the structured clone's copy in included.
         const handOverMs = performance.timeOrigin + performance.now() - reply.postedAt;
         log.debug('snapshot thread answered', { ms: Math.round(reply.ms), handOverMs: Math.round(handOverMs) });
-        waiter.resolve(reply.value);
+        waiter.resolve({ value: reply.value, ms: reply.ms });
       } else waiter.reject(Object.assign(new Error(reply.error.message), reply.error));
     });
     const ended = (error: Error) => {
@@ -94,7 +96,7 @@ function start(): Thread {
 
 type Question = ThreadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
-async function ask(request: Question): Promise<unknown> {
+async function ask(request: Question): Promise<Answer> {
   if (state.unavailable) throw new SnapshotThreadUnavailable(state.unavailable.message);
   state.thread ??= start();
   const current = state.thread;
@@ -109,9 +111,14 @@ async function ask(request: Question): Promise<unknown> {
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const decoder = new TextDecoder();
 
-/** Builds the snapshot in the thread; SnapshotThreadUnavailable when there is none to build it. */
-export async function buildInThread(generatedAt: string): Promise<HealthSnapshot> {
-  const { rowChunks, historyChunks, ...rest } = (await ask({ kind: 'build', generatedAt })) as SnapshotHandOver;
+/**
+ * Builds the snapshot in the thread; SnapshotThreadUnavailable when there is none to build it.
+ * buildMs: the thread's time on it and this thread's on taking it over (not the thread's start-up).
+ */
+export async function buildInThread(generatedAt: string): Promise<{ snapshot: HealthSnapshot; buildMs: number }> {
+  const answer = await ask({ kind: 'build', generatedAt });
+  const { rowChunks, historyChunks, ...rest } = answer.value as SnapshotHandOver;
+  const started = performance.now();
   // One slice per turn: other requests are answered between them.
   const rows: PairHealth[] = [];
   for (const chunk of rowChunks) {
@@ -123,12 +130,12 @@ export async function buildInThread(generatedAt: string): Promise<HealthSnapshot
     await nextTurn();
     for (const [key, entry] of JSON.parse(decoder.decode(chunk)) as [string, PairStateSince][]) history.set(key, entry);
   }
-  return { ...rest, rows, history };
+  return { snapshot: { ...rest, rows, history }, buildMs: answer.ms + performance.now() - started };
 }
 
 /** The statement_timeout the thread's connections run with (tests: it is the snapshot's own). */
 export async function threadStatementTimeout(): Promise<string> {
-  return (await ask({ kind: 'statement_timeout' })) as string;
+  return (await ask({ kind: 'statement_timeout' })).value as string;
 }
 
 /** Ends the thread (its pool with it); the next build starts a new one with the current settings. */

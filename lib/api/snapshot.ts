@@ -21,6 +21,23 @@ export {
 /** Short enough that the wall's "updated N s ago" stays honest, long enough to absorb bursts. */
 export const SNAPSHOT_TTL_MS = 2_000;
 /**
+ * A snapshot that took long to build stays fresh longer: its TTL is this many times its build
+ * time (at least SNAPSHOT_TTL_MS, at most SNAPSHOT_MAX_TTL_MS), so rebuilding takes at most about
+ * a fifth of the time however many pairs there are and however busy the machine is. At 30,000
+ * pairs a build is 0.6–0.8 s on a quiet machine (TTL 2.4–3.2 s) and 1–4 s while the worker
+ * runs (4–15 s). Each rebuild is about 1.3 CPU-s of the dashboard's (its threads and garbage
+ * collection); back to back with a page load it doubled that page's time to its first byte
+ * (docs/PERFORMANCE.md §9). The answers say their age ("Updated N s ago").
+ */
+export const REBUILD_SPACING = 4;
+/** One overview poll interval: a poll never gets a snapshot older than this plus SNAPSHOT_STALE_MS. */
+export const SNAPSHOT_MAX_TTL_MS = 15_000;
+
+/** The TTL of a snapshot that took buildMs to build (REBUILD_SPACING). */
+export function snapshotTtlMs(buildMs: number): number {
+  return Math.min(SNAPSHOT_MAX_TTL_MS, Math.max(SNAPSHOT_TTL_MS, Math.round(REBUILD_SPACING * buildMs)));
+}
+/**
  * Past its TTL a snapshot is still served for this long while one rebuild runs in the
  * background: at 30,000 pairs a rebuild takes about a second, and no request should wait it.
  */
@@ -54,22 +71,30 @@ const TIMEFRAMES_TTL_MS = 60_000;
 const CACHE_KEY = Symbol.for('frontier-monitor.snapshotCache');
 const processWide = globalThis as typeof globalThis & { [CACHE_KEY]?: SingleFlightCache<HealthSnapshot> };
 export const snapshotCache = (processWide[CACHE_KEY] ??= new SingleFlightCache<HealthSnapshot>(
-  SNAPSHOT_TTL_MS,
+  (snapshot) => snapshotTtlMs(buildCosts.get(snapshot) ?? 0),
   1,
   SNAPSHOT_STALE_MS,
 ));
 const timeframesCache = new SingleFlightCache<Timeframe[]>(TIMEFRAMES_TTL_MS, 1);
 
+/** What each snapshot took to build, in ms (its TTL: snapshotTtlMs). */
+const buildCosts = new WeakMap<HealthSnapshot, number>();
+
 async function loadSnapshot(): Promise<HealthSnapshot> {
   const generatedAt = new Date().toISOString();
   if (env().SNAPSHOT_THREAD === 'on') {
     try {
-      return await buildInThread(generatedAt);
+      const { snapshot, buildMs } = await buildInThread(generatedAt);
+      buildCosts.set(snapshot, buildMs);
+      return snapshot;
     } catch (error) {
       if (!(error instanceof SnapshotThreadUnavailable)) throw error;
     }
   }
-  return buildSnapshot(generatedAt);
+  const started = performance.now();
+  const snapshot = await buildSnapshot(generatedAt);
+  buildCosts.set(snapshot, performance.now() - started);
+  return snapshot;
 }
 
 const versions = new WeakMap<HealthSnapshot, string>();

@@ -32,6 +32,11 @@ export interface HeldOverview {
   viewKey: string;
   /** the ETag the answer came with; kept in the data, which structural sharing merges poll to poll */
   etag: string | null;
+  /**
+   * The time of the snapshot that last gave (or, answering 304, confirmed) this answer: its
+   * frontier-generated-at. Shown as "Updated N s ago", which is the data's age, not the request's.
+   */
+  generatedAt: string | null;
   answer: OverviewResponse;
 }
 

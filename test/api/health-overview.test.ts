@@ -6,7 +6,7 @@ import { GET as list } from '../../app/api/health/route';
 import type { ApiErrorBody, HealthListResponse, OverviewResponse } from '../../lib/shared/types';
 import { WORST_FIRST, useEveryStateDatabase } from './fixture';
 import { call, resetApiCaches } from './support';
-import { FIRST_LOOK_STALE_MS, SNAPSHOT_STALE_MS, SNAPSHOT_TTL_MS, snapshotCache } from '../../lib/api/snapshot';
+import { FIRST_LOOK_STALE_MS, SNAPSHOT_STALE_MS, snapshotCache } from '../../lib/api/snapshot';
 import { GENERATED_AT_HEADER } from '../../lib/health/clock';
 
 useEveryStateDatabase();
@@ -136,7 +136,7 @@ describe('GET /api/health/overview', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       // Past what a poll takes (TTL + stale window), within what a first look takes.
-      vi.setSystemTime(Date.now() + SNAPSHOT_TTL_MS + SNAPSHOT_STALE_MS + 1_000);
+      vi.setSystemTime(Date.now() + snapshotCache.ttlOf('all')! + SNAPSHOT_STALE_MS + 1_000);
       const look = await request();
       expect(look.status).toBe(200);
       expect(look.headers.get(GENERATED_AT_HEADER)).toBe(heldAt);
@@ -147,7 +147,7 @@ describe('GET /api/health/overview', () => {
       expect(snapshotCache.loads).toBe(2); // it waited for that rebuild, no second one
       const rebuiltAt = poll.headers.get(GENERATED_AT_HEADER)!;
       // Past one poll interval even a first look waits for a new snapshot.
-      vi.setSystemTime(Date.now() + SNAPSHOT_TTL_MS + FIRST_LOOK_STALE_MS + 1_000);
+      vi.setSystemTime(Date.now() + snapshotCache.ttlOf('all')! + FIRST_LOOK_STALE_MS + 1_000);
       const late = await request();
       expect(Date.parse(late.headers.get(GENERATED_AT_HEADER)!)).toBeGreaterThan(Date.parse(rebuiltAt));
       expect(snapshotCache.loads).toBe(3);

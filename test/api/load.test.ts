@@ -4,7 +4,14 @@ import { GET as summaryGET } from '../../app/api/health/summary/route';
 import { GET as metricsGET } from '../../app/api/metrics/route';
 import { GET as detailGET } from '../../app/api/pairs/[symbol]/[timeframe]/route';
 import { SingleFlightCache } from '../../lib/api/cache';
-import { getHealthSnapshot, SNAPSHOT_TTL_MS, snapshotCache } from '../../lib/api/snapshot';
+import {
+  getHealthSnapshot,
+  REBUILD_SPACING,
+  SNAPSHOT_MAX_TTL_MS,
+  SNAPSHOT_TTL_MS,
+  snapshotCache,
+  snapshotTtlMs,
+} from '../../lib/api/snapshot';
 import * as metrics from '../../lib/api/metrics';
 import { closePool, getPool } from '../../lib/server/db';
 import type { HealthListResponse, HealthSummaryResponse } from '../../lib/shared/types';
@@ -114,7 +121,7 @@ describe('many dashboards at once share one database round trip', () => {
     await call(healthGET, '/api/health?limit=1');
     // Only Date is faked, so the database driver's own timers run as usual.
     vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(Date.now() + SNAPSHOT_TTL_MS + 100);
+    vi.setSystemTime(Date.now() + snapshotCache.ttlOf('all')! + 100);
     const queries = countQueries();
     const loads = snapshotCache.loads;
     const answers = await Promise.all(Array.from({ length: 100 }, () => call(healthGET, '/api/health?limit=1')));
@@ -228,6 +235,31 @@ describe('SingleFlightCache', () => {
     expect(await settle(polled, 40)).toBe(2);
     expect(await cache.held('k', 0)).toBe(2);
     expect(cache.loads).toBe(2); // held() never loads
+  });
+
+  test('a TTL given as a function of the value: each value is fresh for what it says, its stale window after that', async () => {
+    let calls = 0;
+    const cache = new SingleFlightCache<number>((value) => value * 100, 10, 50);
+    const load = () => after(10, () => ++calls); // 1 (fresh 100 ms), then 2 (fresh 200 ms)
+    expect(await settle(cache.get('k', load), 10)).toBe(1);
+    expect(cache.ttlOf('k')).toBe(100);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await cache.get('k', load)).toBe(1); // at its TTL: still fresh, no load
+    expect(cache.loads).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await cache.get('k', load)).toBe(1); // stale: answered at once, one refresh behind it
+    await vi.advanceTimersByTimeAsync(10);
+    expect(cache.ttlOf('k')).toBe(200);
+    await vi.advanceTimersByTimeAsync(190);
+    expect(await cache.get('k', load)).toBe(2); // the new value's own, longer TTL
+    expect(cache.loads).toBe(2);
+  });
+
+  test('the snapshot is fresh for REBUILD_SPACING times what it took to build, within its bounds', () => {
+    expect(snapshotTtlMs(0)).toBe(SNAPSHOT_TTL_MS);
+    expect(snapshotTtlMs(SNAPSHOT_TTL_MS / REBUILD_SPACING)).toBe(SNAPSHOT_TTL_MS);
+    expect(snapshotTtlMs(1_500)).toBe(REBUILD_SPACING * 1_500);
+    expect(snapshotTtlMs(60_000)).toBe(SNAPSHOT_MAX_TTL_MS);
   });
 
   test('stale-while-revalidate: past the TTL the old value answers at once while one refresh runs', async () => {
