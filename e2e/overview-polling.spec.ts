@@ -89,3 +89,38 @@ test('"Updated N s ago" says how old the snapshot behind the answer is', async (
   await page.getByRole('button', { name: 'Refresh' }).click();
   await expect(page.getByTestId('updated-ago')).toHaveText(/^Updated [0-4] s ago$/);
 });
+
+/**
+ * react-virtual keeps row sizes by index, React keeps rows by pair (components/tables/health-table.tsx):
+ * when a poll moves the focused row, the focus stays on its pair, so Enter opens the pair the
+ * engineer chose, not whichever took its place.
+ */
+test('a poll that reorders the rows leaves the focus on the pair that had it', async ({ page, request }) => {
+  const before = await scriptedRows(request, [
+    { symbol: 'FIRST', timeframe: '5m', stepMinutes: 5, minutesSinceSuccess: 50 },
+    { symbol: 'SECOND', timeframe: '5m', stepMinutes: 5, minutesSinceSuccess: 0.5 },
+  ]);
+  const after = await scriptedRows(request, [
+    { symbol: 'SECOND', timeframe: '5m', stepMinutes: 5, minutesSinceSuccess: 61 },
+    { symbol: 'FIRST', timeframe: '5m', stepMinutes: 5, minutesSinceSuccess: 51 },
+  ]);
+  let answers = 0;
+  await page.route(/\/api\/health\/overview\?/, async (route) => {
+    answers += 1;
+    const { sample, rows } = answers === 1 ? before : after;
+    return route.fulfill({
+      headers: { etag: `"v${answers}"`, [GENERATED_AT_HEADER]: sample.generatedAt },
+      json: overviewBody(sample, rows, route.request().url()),
+    });
+  });
+  await page.setViewportSize({ width: 1000, height: 900 });
+  await page.clock.install();
+  await page.goto('/');
+  const rows = page.getByTestId('health-row');
+  await expect(rows.first()).toContainText('FIRST');
+  await rows.filter({ hasText: 'FIRST' }).focus();
+
+  await page.clock.runFor(OVERVIEW_POLL_MS + 1_000);
+  await expect(rows.first()).toContainText('SECOND');
+  await expect(rows.filter({ hasText: 'FIRST' })).toBeFocused();
+});

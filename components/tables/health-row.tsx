@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { memo, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useCallback, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { PairListRow } from '@/lib/shared/types';
 import { forText } from '@/components/history/state-style';
 import { useNow } from '@/components/hooks/use-now';
@@ -87,9 +87,25 @@ export const HealthRow = memo(function HealthRow({
   const router = useRouter();
   const href = pairHref(pair.symbol, pair.timeframe);
   const select = onSelect ? (shift: boolean) => onSelect(pair, index, shift) : undefined;
+  // react-virtual keeps sizes by index (health-table.tsx): a row a poll moved to another index is
+  // measured there (on mount the ref measures it).
+  const row = useRef<HTMLTableRowElement | null>(null);
+  const measuredAt = useRef(index);
+  useLayoutEffect(() => {
+    if (measuredAt.current === index) return;
+    measuredAt.current = index;
+    measure(row.current);
+  }, [index, measure]);
+  const attach = useCallback(
+    (node: HTMLTableRowElement | null) => {
+      row.current = node;
+      measure(node);
+    },
+    [measure],
+  );
   return (
     <tr
-      ref={measure}
+      ref={attach}
       data-index={index}
       aria-rowindex={index + 2}
       // Each row is one Tab stop (Enter opens it); the symbol's link stays for the mouse.

@@ -2,7 +2,7 @@
 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { PairListRow } from '@/lib/shared/types';
 import type { SortDir, SortKey } from '@/lib/health/list-contract';
 import { cn } from '@/components/ui/cn';
@@ -141,16 +141,12 @@ export function HealthTable({
   const scrollRef = useRef<HTMLDivElement>(null);
   const [saved] = useState(() => readOverviewScroll(scrollKey));
   const rowAt = (index: number) => (index >= offset ? rows[index - offset] : undefined);
-  // Stable callbacks: a new getItemKey or estimateSize makes react-virtual rebuild its
-  // measurements for every row (30,000 objects, 100,000 at that size) — on every scroll frame, or
-  // on every poll, whose answer is new even when only the ages moved. So the key function changes
-  // only when the window's pairs or their order do (a pair turning worse moves up).
-  const windowPairs = `${offset}${rows.map((row) => `\n${row.symbol}\u0000${row.timeframe}`).join('')}`;
-  const getItemKey = useMemo(() => {
-    const [at, ...keys] = windowPairs.split('\n');
-    const first = Number(at);
-    return (index: number) => (index >= first && index - first < keys.length ? keys[index - first]! : index);
-  }, [windowPairs]);
+  // Stable callbacks, and no getItemKey: a new key function or estimateSize makes react-virtual
+  // rebuild its measurements for every row (30,000 objects, 100,000 at that size). A key function
+  // naming the window's pairs changed whenever a poll reordered the window, which with the worker
+  // running was most polls: at 100,000 pairs 12 long tasks a minute. So react-virtual keeps its
+  // sizes by index (a row moved to another index is measured there: HealthRow), and React keys
+  // the rows by pair, so a focused row stays focused on its pair when a poll moves it.
   // Hydration draws what the server drew: a desktop row's height, from the top. Then a phone's
   // rows are estimated as cards, and a view scrolled before (Back) starts where it was.
   const phone = useSyncExternalStore(
@@ -167,7 +163,6 @@ export function HealthTable({
     getScrollElement,
     estimateSize,
     overscan: 10,
-    getItemKey,
     initialOffset: hydrating ? 0 : (saved?.table ?? 0),
     initialRect: SERVER_RECT,
   });
@@ -259,7 +254,7 @@ export function HealthTable({
             const pair = rowAt(item.index);
             return pair ? (
               <HealthRow
-                key={item.key}
+                key={`${pair.symbol}\u0000${pair.timeframe}`}
                 pair={pair}
                 index={item.index}
                 measure={virtualizer.measureElement}
@@ -267,7 +262,12 @@ export function HealthTable({
                 onSelect={selection?.onSelect}
               />
             ) : (
-              <PendingRow key={item.key} index={item.index} height={item.size} columns={COLUMNS.length} />
+              <PendingRow
+                key={`pending-${item.index}`}
+                index={item.index}
+                height={item.size}
+                columns={COLUMNS.length}
+              />
             );
           })}
           {bottom > 0 && (
