@@ -83,11 +83,11 @@ test('"Updated N s ago" says how old the snapshot behind the answer is', async (
   });
   await page.goto('/');
   await expect(page.getByTestId('health-row').filter({ hasText: 'CALM' })).toBeVisible();
-  await expect(page.getByTestId('updated-ago')).toHaveText(/^Updated 4[5-9] s ago$/);
+  await expect(page.getByTestId('updated-ago')).toHaveText(/^Updated (4[5-9]|5\d) s ago$/);
 
   generatedAt = new Date().toISOString(); // the next poll's 304 confirms the answer as of now
   await page.getByRole('button', { name: 'Refresh' }).click();
-  await expect(page.getByTestId('updated-ago')).toHaveText(/^Updated [0-4] s ago$/);
+  await expect(page.getByTestId('updated-ago')).toHaveText(/^Updated 1?\d s ago$/);
 });
 
 /**

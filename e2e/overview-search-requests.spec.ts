@@ -38,3 +38,32 @@ test('each view typed or clicked is asked for once, from the event that chose it
   expect([...byView.keys()]).toEqual(['q=x state=', 'q=xa state=', 'q=xag state=', 'q=xag state=FAILING']);
   for (const [view, hlimits] of byView) expect(hlimits, view).toEqual([...new Set(hlimits)].sort((a, b) => a - b));
 });
+
+/**
+ * A view asked for again by a person (a chip clicked back) is a first look, not a poll: no
+ * If-None-Match, so the server answers from the snapshot it holds rather than waiting for a
+ * rebuild (lib/api/snapshot.ts FIRST_LOOK_STALE_MS). The polls that follow send the ETag.
+ */
+test('a view chosen again is asked for without its ETag; its polls send it', async ({ page }) => {
+  const sent: Array<{ state: string; ifNoneMatch: string | null }> = [];
+  page.on('request', async (request) => {
+    const url = new URL(request.url());
+    if (url.pathname !== '/api/health/overview') return;
+    sent.push({ state: url.searchParams.get('state') ?? '', ifNoneMatch: await request.headerValue('if-none-match') });
+  });
+  await page.goto('/');
+  await overviewReady(page);
+  await expect.poll(() => sent.length).toBeGreaterThan(0);
+  expect(sent[0]!.ifNoneMatch).toMatch(/^"o\./); // the page's answer, asked again once hydrated
+
+  const failing = page.getByTestId('count-FAILING');
+  await failing.click(); // a new view
+  await expect(page).toHaveURL(/state=FAILING/);
+  await failing.click(); // back to the first view, which the tab holds with its ETag
+  await expect(page).not.toHaveURL(/state=FAILING/);
+  await expect(page.getByTestId('table-count')).not.toContainText('updating');
+  // (a view's heatmap may ask again for a wider window once measured: a new request, no ETag either)
+  const chosen = sent.slice(1);
+  expect([...new Set(chosen.map((request) => request.state))]).toEqual(['FAILING', '']);
+  expect(chosen.every((request) => request.ifNoneMatch === null)).toBe(true);
+});

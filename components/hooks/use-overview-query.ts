@@ -26,15 +26,21 @@ export type { HeldOverview, OverviewRequest } from '@/lib/health/overview-reques
  * a 304 when nothing changed, the fresh answer when something did. (Not `refetchOnMount`: that
  * marks the query as fetching in the hydrating render, which then differs from the server's.)
  */
-/** The query for one request: its key and how it asks (with the ETag of the answer held under that key). */
-function overviewQuery(client: QueryClient, request: OverviewRequest) {
+/**
+ * The query for one request: its key and how it asks. A poll sends the ETag of the answer held
+ * under that key (a 304 keeps it); conditional: false asks without it, as a first look, which the
+ * server answers from the snapshot it holds rather than waiting for a rebuild (lib/api/snapshot.ts
+ * FIRST_LOOK_STALE_MS).
+ */
+function overviewQuery(client: QueryClient, request: OverviewRequest, conditional = true) {
   const queryKey = overviewQueryKey(request);
   const viewKey = overviewViewKey(request);
   return {
     queryKey,
     queryFn: async ({ signal }: { signal: AbortSignal }): Promise<HeldOverview> => {
       const held = client.getQueryData<HeldOverview>(queryKey);
-      const answer = await fetchJsonIfChanged(overviewPath(request), overviewSchema, held?.etag ?? null, signal);
+      const etag = conditional ? (held?.etag ?? null) : null;
+      const answer = await fetchJsonIfChanged(overviewPath(request), overviewSchema, etag, signal);
       if (!answer.changed)
         return held!.generatedAt === answer.generatedAt ? held! : { ...held!, generatedAt: answer.generatedAt };
       return { viewKey, etag: answer.etag, answer: answer.data, generatedAt: answer.generatedAt };
@@ -67,8 +73,13 @@ export function useOverviewQuery(request: OverviewRequest) {
  * chip clicked), before React has drawn the new view: the query that draws it then finds the
  * request already on its way and waits for that one. Measured at 30,000 pairs with the worker
  * running, drawing the "updating" view first held the request back 30–170 ms.
+ *
+ * Asked as a first look even for a view seen before (a search typed again, a chip clicked back):
+ * a conditional request is a poll, and a poll waits for a rebuild when the snapshot is past its
+ * TTL and stale window (1–7 s at 30,000 pairs beside the worker); a person who just asked for a
+ * view should not. Its answer carries its snapshot's age, and the view's polls follow as before.
  */
 export function usePrefetchOverview(): (request: OverviewRequest) => void {
   const client = useQueryClient();
-  return useCallback((request) => void client.prefetchQuery(overviewQuery(client, request)), [client]);
+  return useCallback((request) => void client.prefetchQuery(overviewQuery(client, request, false)), [client]);
 }
