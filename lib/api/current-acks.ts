@@ -9,10 +9,10 @@ import { SingleFlightCache } from './cache';
  * health snapshot (its build does not change): one small query, held for ACKS_TTL_MS and dropped
  * by the ack routes (resetCurrentAcks), so an ack shows on the next poll. Past the TTL the held
  * acks are still answered for ACKS_STALE_MS while one reload runs: with the worker busy on the
- * primary that query took up to a few hundred ms, and a page or a search waited for it. Its version is a digest
- * of what it holds: the answers built from it are cached under it, so an ack that starts or ends
- * (made, replaced, lapsed, resolved) gives new text and a new ETag, and two processes holding the
- * same acks agree on it.
+ * primary that query took up to a few hundred ms, and a page or a search waited for it. Its
+ * version is a digest of what it holds: the answers built from it are cached under it, so an ack
+ * that starts or ends (made, replaced, lapsed, resolved) gives new text and a new ETag, and two
+ * processes holding the same acks agree on it.
  */
 export const ACKS_TTL_MS = 5_000;
 export const ACKS_STALE_MS = 10_000;
