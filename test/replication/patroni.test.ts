@@ -253,7 +253,13 @@ describe('a Patroni cluster: switchover and a killed leader with two workers and
             expect(msgs.filter((m) => m.startsWith('database reachable again'))).toHaveLength(outages);
             expect(msgs.filter((m) => /^(pair failed|could not record a failed run|pass failed)/.test(m))).toEqual([]);
             expect(lines.filter((l) => l.level === 'error')).toEqual([]);
-            expect(lines.length, msgs.join('\n')).toBeLessThanOrEqual(6);
+            // A handful of lines, not a flood. The history writer's lock may be lost twice in one
+            // event (an election can hand the host list a read-only node after a writable one):
+            // its own lines are bounded by its losses, the rest by the old budget.
+            const writerLosses = msgs.filter((m) => m.startsWith('history writer: database unavailable')).length;
+            expect(writerLosses, msgs.join('\n')).toBeLessThanOrEqual(2);
+            const others = msgs.filter((m) => !m.startsWith('history writer:'));
+            expect(others.length, msgs.join('\n')).toBeLessThanOrEqual(6);
             figures.worker_outages.push(outages);
             const up = lines.find((l) => l.msg.startsWith('database reachable again'));
             figures.worker_outage_ms.push(typeof up?.outage_ms === 'number' ? up.outage_ms : null);
