@@ -16,17 +16,6 @@ import { overviewSchema } from './api-schemas';
 export type { HeldOverview, OverviewRequest } from '@/lib/health/overview-request';
 
 /**
- * The overview's counts and the windows of its table and heatmap (GET /api/health/overview):
- * the server filters, sorts and windows its snapshot, so the tab holds what it shows whatever
- * the number of pairs. A poll sends the ETag of the answer it holds; a 304 keeps it.
- *
- * The page's first answer comes with its HTML (app/page.tsx): the rows are on screen before the
- * scripts run. That answer may be from a snapshot up to five minutes old (lib/api/snapshot.ts
- * PAGE_FIRST_LOOK_STALE_MS), so the tab asks again once it has hydrated, with that answer's ETag:
- * a 304 when nothing changed, the fresh answer when something did. (Not `refetchOnMount`: that
- * marks the query as fetching in the hydrating render, which then differs from the server's.)
- */
-/**
  * The query for one request: its key and how it asks. A poll sends the ETag of the answer held
  * under that key (a 304 keeps it); conditional: false asks without it, as a first look, which the
  * server answers from the snapshot it holds rather than waiting for a rebuild (lib/api/snapshot.ts
@@ -48,6 +37,17 @@ function overviewQuery(client: QueryClient, request: OverviewRequest, conditiona
   };
 }
 
+/**
+ * The overview's counts and the windows of its table and heatmap (GET /api/health/overview):
+ * the server filters, sorts and windows its snapshot, so the tab holds what it shows whatever
+ * the number of pairs. A poll sends the ETag of the answer it holds; a 304 keeps it.
+ *
+ * The page's first answer comes with its HTML (app/page.tsx): the rows are on screen before the
+ * scripts run. That answer may be from a snapshot up to five minutes old (lib/api/snapshot.ts
+ * PAGE_FIRST_LOOK_STALE_MS), so the tab asks again once it has hydrated, with that answer's ETag:
+ * a 304 when nothing changed, the fresh answer when something did. (Not `refetchOnMount`: that
+ * marks the query as fetching in the hydrating render, which then differs from the server's.)
+ */
 export function useOverviewQuery(request: OverviewRequest) {
   const client = useQueryClient();
   const query = useQuery<HeldOverview>({

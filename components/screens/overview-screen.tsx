@@ -80,9 +80,9 @@ export function OverviewScreen() {
   const heatmapLimit = useRef(HEATMAP_FIRST_WINDOW);
   const update = useCallback(
     (change: (current: ListView) => ListView, mode: 'push' | 'replace' = 'replace') => {
-      const next = change(readListView(new URLSearchParams(window.location.search)));
-      const search = listSearch(next);
-      if (search === listSearch(readListView(new URLSearchParams(window.location.search)))) return;
+      const current = readListView(new URLSearchParams(window.location.search));
+      const search = listSearch(change(current));
+      if (search === listSearch(current)) return;
       const url = search ? `${window.location.pathname}?${search}` : window.location.pathname;
       // The view as the render will read it back from the URL, so the request is the one it makes.
       const view = readListView(new URLSearchParams(search));
