@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { median, round, startDashboard, type BenchDatabase, type RunningDashboard } from './support';
 import { seedVariety } from './browser';
 import { seedPairs } from './worker-pass';
+import { blockedMs, traceMainThread } from './main-thread-trace';
 
 export interface LiveOptions {
   symbols: number;
@@ -238,6 +239,8 @@ export interface ViewerMinute {
   longTasks: number;
   longTaskMsPerMinute: number;
   blockedMsPerMinute: number;
+  /** the same window's trace: its long tasks, their wall time and the CPU time the main thread ran in them */
+  traced: { longTasks: number; wallMs: number; cpuMs: number; blockedWallMsPerMinute: number; blockedCpuMsPerMinute: number };
 }
 
 /** One Chromium viewer on the overview for `seconds` after it is usable: every request's headers and bodies, and its long tasks. */
@@ -270,11 +273,14 @@ async function measureViewer(
         })(),
       );
     });
+    const stopTrace = await traceMainThread(browser, page);
     await sleep(seconds * 1000);
     counting = false;
+    const traced = await stopTrace();
     await Promise.all(sized);
     const tasks = await takeLongTasks(page);
     const perMinute = (value: number) => round(value / (seconds / 60), 1);
+    const blocked = blockedMs(traced);
     return {
       seconds,
       ...result,
@@ -282,6 +288,13 @@ async function measureViewer(
       longTasks: tasks.length,
       longTaskMsPerMinute: perMinute(tasks.reduce((sum, ms) => sum + ms, 0)),
       blockedMsPerMinute: perMinute(tasks.reduce((sum, ms) => sum + Math.max(0, ms - 50), 0)),
+      traced: {
+        longTasks: traced.length,
+        wallMs: round(traced.reduce((sum, task) => sum + task.wallMs, 0), 0),
+        cpuMs: round(traced.reduce((sum, task) => sum + task.cpuMs, 0), 0),
+        blockedWallMsPerMinute: perMinute(blocked.wall),
+        blockedCpuMsPerMinute: perMinute(blocked.cpu),
+      },
     };
   } finally {
     await page.context().close();
@@ -489,6 +502,11 @@ export function printLive(r: LiveResult): void {
   console.log(
     `main thread: ${v.longTasks} long tasks, ${v.longTaskMsPerMinute} ms of long tasks per minute, ${v.blockedMsPerMinute} ms blocked beyond 50 ms each (target ≤ 100)`,
   );
+  const t = v.traced;
+  console.log(
+    `  the same minute's trace: ${t.longTasks} tasks over 50 ms, ${t.wallMs} ms long, in which the main thread ran ${t.cpuMs} ms on a CPU ` +
+      `(the rest it waited for a core); blocked beyond 50 ms per minute: ${t.blockedWallMsPerMinute} ms by wall time, ${t.blockedCpuMsPerMinute} ms by the thread's CPU time`,
+  );
   const i = r.idleViewer;
   console.log(
     `worker and feed stopped, nothing changing (the idle-poll figure): ${i.kbPerMinute} kB per minute (${i.requests} requests, ${i.notModified} answered 304)`,
@@ -528,6 +546,7 @@ export async function benchLivePages(db: BenchDatabase, options: LiveOptions): P
 export function printLivePages(r: PagesResult): void {
   for (const { path, viewer: v } of r.pages)
     console.log(
-      `${path.padEnd(18)} ${v.kbPerMinute} kB per minute (${v.requests} requests in ${v.seconds} s, ${v.notModified} answered 304, ${v.rscRequests} to ?_rsc=); long tasks ${v.longTaskMsPerMinute} ms per minute`,
+      `${path.padEnd(18)} ${v.kbPerMinute} kB per minute (${v.requests} requests in ${v.seconds} s, ${v.notModified} answered 304, ${v.rscRequests} to ?_rsc=); ` +
+        `long tasks ${v.longTaskMsPerMinute} ms per minute (traced: ${v.traced.wallMs} ms long, ${v.traced.cpuMs} ms of it on a CPU)`,
     );
 }

@@ -10,6 +10,7 @@ import {
   type OverviewCounts,
 } from '../health/overview';
 import type { HealthState, PairHealth } from '../shared/types';
+import { processWide } from '../server/process-wide';
 import type { OverviewQuery } from './health-params';
 import { ackKey, currentAcks, type CurrentAcks } from './current-acks';
 import { getHealthSnapshot, type FirstLook, type HealthSnapshot } from './snapshot';
@@ -37,7 +38,11 @@ interface SnapshotViews {
   answers: Map<string, CachedAnswer>;
 }
 
-const views = new WeakMap<HealthSnapshot, SnapshotViews>();
+/**
+ * Process-wide (lib/server/process-wide.ts): the page's first answer (app/page.tsx, the pages'
+ * copy of this module) and the API's (the routes' copy) share one snapshot's views.
+ */
+const views = processWide('overviewViews', () => new WeakMap<HealthSnapshot, SnapshotViews>());
 
 function viewsOf(snapshot: HealthSnapshot): SnapshotViews {
   let found = views.get(snapshot);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { log } from '../server/log';
+import { processWide } from '../server/process-wide';
 import type { PairStateSince } from '../queries/frontier';
 import type { PairHealth } from '../shared/types';
 import type { HealthSnapshot } from './snapshot-build';
@@ -35,9 +36,7 @@ interface ThreadState {
 }
 
 /** One thread per process, whichever of Next.js' bundles (routes, instrumentation) asks (see snapshot.ts). */
-const STATE_KEY = Symbol.for('frontier-monitor.snapshotThread');
-const processWide = globalThis as typeof globalThis & { [STATE_KEY]?: ThreadState };
-const state = (processWide[STATE_KEY] ??= { nextId: 0 });
+const state = processWide<ThreadState>('snapshotThread', () => ({ nextId: 0 }));
 
 export class SnapshotThreadUnavailable extends Error {}
 

@@ -1,5 +1,6 @@
 import { env } from '../server/env';
 import { fetchTimeframes, type Timeframe } from '../queries/frontier';
+import { processWide } from '../server/process-wide';
 import { SingleFlightCache } from './cache';
 import { buildSnapshot, versionOfSnapshot, type HealthSnapshot } from './snapshot-build';
 import { buildInThread, SnapshotThreadUnavailable, stopSnapshotThread } from './snapshot-worker';
@@ -64,21 +65,32 @@ export const PAGE_FIRST_LOOK_STALE_MS = 5 * 60_000;
 const TIMEFRAMES_TTL_MS = 60_000;
 
 /**
- * One per process, on globalThis: Next.js bundles instrumentation.ts (the history writer, which
- * reads this snapshot every pass) apart from the routes, each with its own copy of this module;
- * with a cache per copy the process built the snapshot twice, at the same moments.
+ * One per process (lib/server/process-wide.ts): the history writer (instrumentation.ts), the
+ * routes and the pages each have their own copy of this module; with a cache per copy the
+ * process built the snapshot twice, at the same moments.
  */
-const CACHE_KEY = Symbol.for('frontier-monitor.snapshotCache');
-const processWide = globalThis as typeof globalThis & { [CACHE_KEY]?: SingleFlightCache<HealthSnapshot> };
-export const snapshotCache = (processWide[CACHE_KEY] ??= new SingleFlightCache<HealthSnapshot>(
-  (snapshot) => snapshotTtlMs(buildCosts.get(snapshot) ?? 0),
-  1,
-  SNAPSHOT_STALE_MS,
-));
+export const snapshotCache = processWide(
+  'snapshotCache',
+  () =>
+    new SingleFlightCache<HealthSnapshot>(
+      (snapshot) => snapshotTtlMs(buildCosts.get(snapshot) ?? 0),
+      1,
+      SNAPSHOT_STALE_MS,
+    ),
+);
 const timeframesCache = new SingleFlightCache<Timeframe[]>(TIMEFRAMES_TTL_MS, 1);
 
-/** What each snapshot took to build, in ms (its TTL: snapshotTtlMs). */
-const buildCosts = new WeakMap<HealthSnapshot, number>();
+/**
+ * What each snapshot took to build, in ms (its TTL: snapshotTtlMs). Process-wide as the cache
+ * is: the cache's TTL function belongs to the copy that made it, and a snapshot the routes'
+ * copy built had no cost there, so it got the shortest TTL.
+ */
+const buildCosts = processWide('snapshotBuildCosts', () => new WeakMap<HealthSnapshot, number>());
+
+/** What the snapshot took to build, in ms, if this process built it. */
+export function snapshotBuildMs(snapshot: HealthSnapshot): number | undefined {
+  return buildCosts.get(snapshot);
+}
 
 async function loadSnapshot(): Promise<HealthSnapshot> {
   const generatedAt = new Date().toISOString();
@@ -97,7 +109,7 @@ async function loadSnapshot(): Promise<HealthSnapshot> {
   return snapshot;
 }
 
-const versions = new WeakMap<HealthSnapshot, string>();
+const versions = processWide('snapshotVersions', () => new WeakMap<HealthSnapshot, string>());
 
 /**
  * A fingerprint of everything the snapshot's rows are made of except the clock

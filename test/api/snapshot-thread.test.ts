@@ -2,7 +2,14 @@
 // build in process: the same rows, history and replication; none of its statements on the
 // dashboard's pool; the snapshot's own statement timeout; in process when the thread cannot start.
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { getHealthSnapshot, resetSnapshotCaches, snapshotCache, snapshotVersionOf } from '../../lib/api/snapshot';
+import {
+  getHealthSnapshot,
+  resetSnapshotCaches,
+  snapshotBuildMs,
+  snapshotCache,
+  snapshotTtlMs,
+  snapshotVersionOf,
+} from '../../lib/api/snapshot';
 import { buildSnapshot } from '../../lib/api/snapshot-build';
 import { buildInThread, stopSnapshotThread, threadStatementTimeout } from '../../lib/api/snapshot-worker';
 import { getPool } from '../../lib/server/db';
@@ -92,6 +99,17 @@ describe('the snapshot thread', () => {
     const copy = await import('../../lib/api/snapshot');
     expect(copy.getHealthSnapshot).not.toBe(getHealthSnapshot);
     expect(copy.snapshotCache).toBe(snapshotCache);
+  });
+
+  test("a snapshot another copy of the module built has its build's TTL in the one cache", async () => {
+    resetSnapshotCaches();
+    vi.resetModules();
+    const copy = await import('../../lib/api/snapshot');
+    const snapshot = await copy.getHealthSnapshot();
+    // The cache's TTL function is this copy's (it made the cache); the cost was recorded by the other.
+    const buildMs = snapshotBuildMs(snapshot);
+    expect(buildMs).toBeGreaterThan(0);
+    expect(snapshotCache.ttlOf('all')).toBe(snapshotTtlMs(buildMs!));
   });
 
   test('when the thread cannot start, the snapshot is built in process', async () => {
