@@ -1,5 +1,6 @@
 import { env } from '../server/env';
 import { fetchTimeframes, type Timeframe } from '../queries/frontier';
+import { log } from '../server/log';
 import { processWide } from '../server/process-wide';
 import { SingleFlightCache } from './cache';
 import { buildSnapshot, versionOfSnapshot, type HealthSnapshot } from './snapshot-build';
@@ -92,13 +93,37 @@ export function snapshotBuildMs(snapshot: HealthSnapshot): number | undefined {
   return buildCosts.get(snapshot);
 }
 
+/**
+ * What runs once a new snapshot is in the cache, by name (each copy of a module that registers
+ * replaces its other copies' entry): the overview makes the answers it was lately asked for
+ * (lib/api/overview.ts), so the first request after a rebuild does not wait for them.
+ */
+const newSnapshotListeners = processWide('snapshotListeners', () => new Map<string, (snapshot: HealthSnapshot) => void>());
+
+export function onNewSnapshot(name: string, listener: (snapshot: HealthSnapshot) => void): void {
+  newSnapshotListeners.set(name, listener);
+}
+
+/** After the requests that waited for the snapshot have had it: a turn of the event loop later. */
+function announce(snapshot: HealthSnapshot): HealthSnapshot {
+  setImmediate(() => {
+    for (const [name, listener] of newSnapshotListeners)
+      try {
+        listener(snapshot);
+      } catch (error) {
+        log.warn('a new snapshot listener failed', { listener: name, error: (error as Error).message });
+      }
+  });
+  return snapshot;
+}
+
 async function loadSnapshot(): Promise<HealthSnapshot> {
   const generatedAt = new Date().toISOString();
   if (env().SNAPSHOT_THREAD === 'on') {
     try {
       const { snapshot, buildMs } = await buildInThread(generatedAt);
       buildCosts.set(snapshot, buildMs);
-      return snapshot;
+      return announce(snapshot);
     } catch (error) {
       if (!(error instanceof SnapshotThreadUnavailable)) throw error;
     }
@@ -106,7 +131,7 @@ async function loadSnapshot(): Promise<HealthSnapshot> {
   const started = performance.now();
   const snapshot = await buildSnapshot(generatedAt);
   buildCosts.set(snapshot, performance.now() - started);
-  return snapshot;
+  return announce(snapshot);
 }
 
 const versions = processWide('snapshotVersions', () => new WeakMap<HealthSnapshot, string>());
