@@ -240,7 +240,13 @@ export interface ViewerMinute {
   longTaskMsPerMinute: number;
   blockedMsPerMinute: number;
   /** the same window's trace: its long tasks, their wall time and the CPU time the main thread ran in them */
-  traced: { longTasks: number; wallMs: number; cpuMs: number; blockedWallMsPerMinute: number; blockedCpuMsPerMinute: number };
+  traced: {
+    longTasks: number;
+    wallMs: number;
+    cpuMs: number;
+    blockedWallMsPerMinute: number;
+    blockedCpuMsPerMinute: number;
+  };
 }
 
 /** One Chromium viewer on the overview for `seconds` after it is usable: every request's headers and bodies, and its long tasks. */
@@ -290,8 +296,14 @@ async function measureViewer(
       blockedMsPerMinute: perMinute(tasks.reduce((sum, ms) => sum + Math.max(0, ms - 50), 0)),
       traced: {
         longTasks: traced.length,
-        wallMs: round(traced.reduce((sum, task) => sum + task.wallMs, 0), 0),
-        cpuMs: round(traced.reduce((sum, task) => sum + task.cpuMs, 0), 0),
+        wallMs: round(
+          traced.reduce((sum, task) => sum + task.wallMs, 0),
+          0,
+        ),
+        cpuMs: round(
+          traced.reduce((sum, task) => sum + task.cpuMs, 0),
+          0,
+        ),
         blockedWallMsPerMinute: perMinute(blocked.wall),
         blockedCpuMsPerMinute: perMinute(blocked.cpu),
       },

@@ -98,7 +98,10 @@ export function snapshotBuildMs(snapshot: HealthSnapshot): number | undefined {
  * replaces its other copies' entry): the overview makes the answers it was lately asked for
  * (lib/api/overview.ts), so the first request after a rebuild does not wait for them.
  */
-const newSnapshotListeners = processWide('snapshotListeners', () => new Map<string, (snapshot: HealthSnapshot) => void>());
+const newSnapshotListeners = processWide(
+  'snapshotListeners',
+  () => new Map<string, (snapshot: HealthSnapshot) => void>(),
+);
 
 export function onNewSnapshot(name: string, listener: (snapshot: HealthSnapshot) => void): void {
   newSnapshotListeners.set(name, listener);

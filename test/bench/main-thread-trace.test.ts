@@ -3,7 +3,13 @@
 import { describe, expect, test } from 'vitest';
 import { blockedMs, longTasksOf } from '../../bench/main-thread-trace';
 
-const threadName = (pid: number, tid: number, name: string) => ({ name: 'thread_name', ph: 'M', pid, tid, args: { name } });
+const threadName = (pid: number, tid: number, name: string) => ({
+  name: 'thread_name',
+  ph: 'M',
+  pid,
+  tid,
+  args: { name },
+});
 const task = (pid: number, tid: number, durMs: number, cpuMs: number) => ({
   name: 'RunTask',
   ph: 'X',
