@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fetchCurrentPairAcks } from '../queries/acks';
 import { log } from '../server/log';
+import { processWide } from '../server/process-wide';
 import type { Ack } from '../shared/acks';
 import { SingleFlightCache } from './cache';
 
@@ -25,9 +26,16 @@ export interface CurrentAcks {
 
 const NONE: CurrentAcks = { version: '', byPair: new Map() };
 
-const cache = new SingleFlightCache<CurrentAcks>(ACKS_TTL_MS, 1, ACKS_STALE_MS);
-/** The last acks read, answered while the database cannot be read. */
-let lastRead: CurrentAcks = NONE;
+/**
+ * One per process (lib/server/process-wide.ts): the pages' copy of this module answers the page's
+ * first answer, the routes' copy the polls and the ack routes' reset; with one each, a page could
+ * show acks a reset had dropped elsewhere, and each copy read them. lastRead: the last acks read,
+ * answered while the database cannot be read.
+ */
+const held = processWide('currentAcks', () => ({
+  cache: new SingleFlightCache<CurrentAcks>(ACKS_TTL_MS, 1, ACKS_STALE_MS),
+  lastRead: NONE,
+}));
 
 export const ackKey = (symbol: string, timeframe: string) => `${symbol}/${timeframe}`;
 
@@ -39,21 +47,21 @@ async function load(): Promise<CurrentAcks> {
     // The acks decorate the overview and the wall: without them both still answer (and the
     // database's outage is reported by the snapshot's own read).
     log.warn('current acks unreadable; answering without them', { error: String(error) });
-    return lastRead;
+    return held.lastRead;
   }
-  if (rows.length === 0) return (lastRead = NONE);
+  if (rows.length === 0) return (held.lastRead = NONE);
   const byPair = new Map(rows.map((row) => [ackKey(row.symbol, row.timeframe), row.ack]));
   const hash = createHash('sha1');
   for (const row of rows) hash.update(JSON.stringify([row.symbol, row.timeframe, row.ack]));
-  return (lastRead = { version: hash.digest('base64url').slice(0, 12), byPair });
+  return (held.lastRead = { version: hash.digest('base64url').slice(0, 12), byPair });
 }
 
 /** The held acks; one reload (however many ask at the same time) once older than the TTL. */
 export function currentAcks(): Promise<CurrentAcks> {
-  return cache.get('acks', load);
+  return held.cache.get('acks', load);
 }
 
 /** After an ack is made (or withdrawn): the next read asks the database again (a read already under way is not held). */
 export function resetCurrentAcks(): void {
-  cache.clear();
+  held.cache.clear();
 }

@@ -79,7 +79,7 @@ export const snapshotCache = processWide(
       SNAPSHOT_STALE_MS,
     ),
 );
-const timeframesCache = new SingleFlightCache<Timeframe[]>(TIMEFRAMES_TTL_MS, 1);
+const timeframesCache = processWide('timeframesCache', () => new SingleFlightCache<Timeframe[]>(TIMEFRAMES_TTL_MS, 1));
 
 /**
  * What each snapshot took to build, in ms (its TTL: snapshotTtlMs). Process-wide as the cache

@@ -2,7 +2,7 @@
 // `ack` on the acked rows of its window only, and its ETag changes when an ack starts or ends;
 // GET /api/health/summary carries it on its problems. Real PostgreSQL, the write role of
 // db/roles/actions.sql, the history recorded by the writer's functions.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { GET as overviewGET } from '../../app/api/health/overview/route';
 import { GET as summaryGET } from '../../app/api/health/summary/route';
 import { GET as incidentsGET } from '../../app/api/incidents/route';
@@ -106,5 +106,21 @@ describe('acks on GET /api/health/overview and /api/health/summary', () => {
     await evaluate(db.pool, [['AUDUSD', '5m', 'OK'], ['USDJPY', '5m', 'OK'], PROBLEMS[2]!]);
     resetApiCaches();
     expect(ackedRows((await overview()).body)).toEqual({});
+  });
+});
+
+describe('one set of acks per process', () => {
+  test("an ack made through the routes is on the page's first answer at once (the pages' copy of the modules)", async () => {
+    // Next.js bundles the pages apart from the routes: a copy of the modules, as there.
+    vi.resetModules();
+    const page = await import('../../lib/api/overview-first-answer');
+    const firstAnswer = async () => {
+      const state = await page.overviewFirstAnswer({});
+      const held = state.queries[0]!.state.data as { answer: OverviewResponse };
+      return ackedRows(held.answer);
+    };
+    expect(await firstAnswer()).toEqual({}); // its acks are read, and held
+    expect(await post(pairAck, '', { symbol: 'NZDUSD', timeframe: '5m' }, { note: 'cursor reset due' })).toBe(200);
+    expect(await firstAnswer()).toMatchObject({ 'NZDUSD/5m': { note: 'cursor reset due' } });
   });
 });
