@@ -37,13 +37,21 @@ export function FilterBar({
   // The chips are one Tab stop (a toolbar); the arrows move between them.
   const roving = useRovingFocus(timeframes.length);
   const lastSent = useRef(q);
+  // What was sent and has not come back yet: the URL's value comes back a render later (a
+  // transition), and typing can be ahead of it. The echo of "x" after "xa" was typed is not a
+  // change from outside; taking it as one put the box back to "x" and lost the "a" (seen in CI).
+  const inFlight = useRef<string[]>([]);
 
   // The URL changed from outside (back button, a cleared filter): show it.
   useEffect(() => {
-    if (q !== lastSent.current) {
-      lastSent.current = q;
-      setDraft(q);
+    if (q === lastSent.current) {
+      inFlight.current = []; // caught up
+      return;
     }
+    if (inFlight.current.includes(q)) return; // an earlier keystroke's echo: the box is ahead of it
+    lastSent.current = q;
+    inFlight.current = [];
+    setDraft(q);
   }, [q]);
 
   const onDraft = (text: string) => {
@@ -51,6 +59,7 @@ export function FilterBar({
     const value = text.trim();
     if (value !== lastSent.current) {
       lastSent.current = value;
+      inFlight.current.push(value);
       onSearch(value);
     }
   };
