@@ -1,16 +1,8 @@
 import { dehydrate, QueryClient, type DehydratedState } from '@tanstack/react-query';
-import { readListView } from '../health/list-contract';
-import {
-  firstOverviewRequest,
-  overviewPath,
-  overviewQueryKey,
-  overviewViewKey,
-  type HeldOverview,
-} from '../health/overview-request';
+import { overviewQueryKey, overviewViewKey, type HeldOverview } from '../health/overview-request';
 import type { OverviewResponse } from '../shared/types';
 import { log } from '../server/log';
-import { parseOverviewQuery } from './health-params';
-import { overviewAnswer } from './overview';
+import { overviewAnswer, pageFirstRequest } from './overview';
 
 /**
  * The overview's first answer, rendered with the page (app/page.tsx): the rows are in its HTML,
@@ -41,10 +33,8 @@ const timedOut = (ms: number) =>
 export async function overviewFirstAnswer(searchParams: SearchParams): Promise<DehydratedState> {
   const client = new QueryClient();
   const started = performance.now();
-  const request = firstOverviewRequest(readListView(urlSearchParams(searchParams)));
   try {
-    // The page's URL read leniently, then the API's own strict reading of the request it makes.
-    const query = parseOverviewQuery(new URL(overviewPath(request), 'http://page.invalid').searchParams);
+    const { request, query } = pageFirstRequest(urlSearchParams(searchParams));
     const answer = await Promise.race([overviewAnswer(query, { firstLook: 'page' }), timedOut(FIRST_ANSWER_WAIT_MS)]);
     if (answer === 'timed out')
       log.debug('the overview page was sent without its first answer', { waitedMs: FIRST_ANSWER_WAIT_MS });

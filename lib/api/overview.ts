@@ -13,7 +13,7 @@ import type { HealthState, PairHealth } from '../shared/types';
 import { processWide } from '../server/process-wide';
 import { parseOverviewQuery, type OverviewQuery } from './health-params';
 import { readListView } from '../health/list-contract';
-import { firstOverviewRequest, overviewPath } from '../health/overview-request';
+import { firstOverviewRequest, overviewPath, type OverviewRequest } from '../health/overview-request';
 import { ackKey, currentAcks, type CurrentAcks } from './current-acks';
 import { log } from '../server/log';
 import { getHealthSnapshot, onNewSnapshot, type FirstLook, type HealthSnapshot } from './snapshot';
@@ -140,34 +140,46 @@ class RecentQueries {
     if (this.queries.size > WARM_QUERIES) this.queries.delete(this.queries.keys().next().value!);
   }
 
-  /** The latest first. */
-  since(at: number): OverviewQuery[] {
-    return [...this.queries.values()]
-      .filter((entry) => entry.at >= at)
-      .map((entry) => entry.query)
-      .reverse();
+  /** The latest first, by their keys. */
+  since(at: number): Map<string, OverviewQuery> {
+    const recent = [...this.queries].filter(([, entry]) => entry.at >= at).reverse();
+    return new Map(recent.map(([key, entry]) => [key, entry.query]));
   }
 }
 
 const lately = processWide('overviewRecentQueries', () => new RecentQueries());
 
-/** The query the overview page's HTML asks with no filter in its URL (lib/api/overview-first-answer.ts). */
-function pageFirstQuery(): OverviewQuery {
-  const request = firstOverviewRequest(readListView(new URLSearchParams()));
-  return parseOverviewQuery(new URL(overviewPath(request), 'http://page.invalid').searchParams);
+/**
+ * The overview page's first request for the parameters of its URL, read leniently
+ * (lib/health/list-contract.ts), and the API's own strict reading of that request: what
+ * GET /api/health/overview would be asked. Throws as the API's reading does (an unknown sort).
+ */
+export function pageFirstRequest(params: URLSearchParams): { request: OverviewRequest; query: OverviewQuery } {
+  const request = firstOverviewRequest(readListView(params));
+  const query = parseOverviewQuery(new URL(overviewPath(request), 'http://page.invalid').searchParams);
+  return { request, query };
+}
+
+/** The page's first query with no filter in its URL, keyed as RecentQueries keys it: the same for every snapshot. */
+let unfiltered: { key: string; query: OverviewQuery } | undefined;
+function unfilteredPageQuery(): { key: string; query: OverviewQuery } {
+  if (!unfiltered) {
+    const { query } = pageFirstRequest(new URLSearchParams());
+    unfiltered = { key: JSON.stringify(query), query };
+  }
+  return unfiltered;
 }
 
 /** Makes the answers lately asked for, and the page's first, on a new snapshot (resolves when done). */
-export async function warmAnswers(snapshot: HealthSnapshot): Promise<number> {
+export async function warmAnswers(snapshot: HealthSnapshot): Promise<void> {
   const queries = lately.since(Date.now() - WARM_WITHIN_MS);
-  const page = pageFirstQuery();
-  if (!queries.some((query) => JSON.stringify(query) === JSON.stringify(page))) queries.push(page);
+  const page = unfilteredPageQuery();
+  if (!queries.has(page.key)) queries.set(page.key, page.query);
   const acks = await currentAcks();
-  for (const query of queries) {
+  for (const query of queries.values()) {
     await new Promise<void>((resolve) => setImmediate(resolve)); // a request waiting goes first
     answerFor(snapshot, acks, query);
   }
-  return queries.length;
 }
 
 onNewSnapshot('overview answers', (snapshot) => {
