@@ -13,6 +13,7 @@ import { median, round, startDashboard, type BenchDatabase, type RunningDashboar
 import { seedVariety } from './browser';
 import { seedPairs } from './worker-pass';
 import { blockedMs, traceMainThread } from './main-thread-trace';
+import { followPasses, overlapsAPass, type PassSpan } from './worker-passes';
 
 export interface LiveOptions {
   symbols: number;
@@ -57,13 +58,21 @@ export function groupCpuSeconds(pgid: number): number {
   return ticks / TICKS_PER_SECOND;
 }
 
-/** The worker as `npm run worker` runs it, in its own process group. */
-export function startWorker(databaseUrl: string): { child: ChildProcess; stop: () => Promise<void> } {
+/**
+ * The worker as `npm run worker` runs it, in its own process group; passes: when its passes ran,
+ * from its log (bench/worker-passes.ts), each added as it ends.
+ */
+export function startWorker(databaseUrl: string): {
+  child: ChildProcess;
+  passes: PassSpan[];
+  stop: () => Promise<void>;
+} {
   const child = spawn('npx', ['tsx', 'scripts/worker.ts'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', HISTORY_WRITER: 'on' },
-    stdio: 'ignore',
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', HISTORY_WRITER: 'on' },
+    stdio: ['ignore', 'pipe', 'ignore'],
     detached: true,
   });
+  const passes = followPasses(child.stdout!);
   const stop = async () => {
     const ended = () => child.exitCode !== null || child.signalCode !== null;
     if (!child.pid || ended()) return;
@@ -74,7 +83,7 @@ export function startWorker(databaseUrl: string): { child: ChildProcess; stop: (
     }
     for (let waited = 0; !ended() && waited < 20_000; waited += 100) await sleep(100);
   };
-  return { child, stop };
+  return { child, passes, stop };
 }
 
 /** The current minute's bar for every symbol, every 10 s (a minute's bar arrives once, the rest are no-ops). */
@@ -141,6 +150,8 @@ async function timeToUsable(page: Page, base: string, pairs: number): Promise<nu
 
 export interface LoadTimes {
   usableMs: number[];
+  /** per load: when it began, ms since the epoch (to compare with the worker's passes) */
+  startedAt: number[];
   /** per load: when the page asked for its first overview answer, ms from navigation start */
   askedMs: number[];
   /** per load: from that request to the answer's first byte (the server's share) */
@@ -166,9 +177,10 @@ const overviewTiming = (page: Page) =>
   });
 
 async function measureLoads(browser: Browser, base: string, pairs: number, runs: number): Promise<LoadTimes> {
-  const times: LoadTimes = { usableMs: [], askedMs: [], answerMs: [], htmlMs: [], domReadyMs: [] };
+  const times: LoadTimes = { usableMs: [], startedAt: [], askedMs: [], answerMs: [], htmlMs: [], domReadyMs: [] };
   for (let run = 0; run < runs; run += 1) {
     const page = await newPage(browser);
+    times.startedAt.push(Date.now());
     times.usableMs.push(round(await timeToUsable(page, base, pairs), 0));
     const { asked, answer, html, domReady } = await overviewTiming(page);
     times.askedMs.push(round(asked, 0));
@@ -407,6 +419,8 @@ export interface LiveResult {
   states: Record<string, number>;
   small: LoadTimes;
   large: LoadTimes;
+  /** the worker's passes over the large book, while it ran */
+  workerPasses: PassSpan[];
   searchMs: number[];
   viewer: ViewerMinute;
   idleViewer: ViewerMinute;
@@ -437,6 +451,7 @@ export async function benchLive(db: BenchDatabase, options: LiveOptions): Promis
     await sleep(2 * POLL_MS); // the worker's first passes over the large book
 
     const large = await measureLoads(browser, dashboard.base, pairs, options.loadRuns);
+    const workerPasses = worker.passes;
     const searchMs = await measureSearch(browser, dashboard.base, pairs, 'W01234', options.loadRuns);
     const viewer = await measureViewer(browser, dashboard.base, pairs, options.seconds);
 
@@ -465,6 +480,7 @@ export async function benchLive(db: BenchDatabase, options: LiveOptions): Promis
       states,
       small,
       large,
+      workerPasses,
       searchMs,
       viewer,
       idleViewer,
@@ -508,6 +524,7 @@ export function printLive(r: LiveResult): void {
     // The page's HTML carries its first answer (app/page.tsx); the tab asks only when it came without.
     `asked for the first answer at ${t.askedMs.map((ms, run) => (ms < 0 || ms > t.usableMs[run]! ? 'no (in the HTML)' : `${ms} ms, its first byte after ${t.answerMs[run]} ms`)).join('; ')}`;
   console.log(`  where it went: ${r.pairs} pairs ${split(r.large)}; 60 pairs ${split(r.small)}`);
+  console.log(`  ${loadsAgainstPasses(r.large, r.workerPasses, small)}`);
   console.log(
     `search "W01234" to its rows from the input event: median ${median(r.searchMs)} ms (runs ${r.searchMs.join(', ')}; target ≤ 150)`,
   );
@@ -522,6 +539,25 @@ export function printLive(r: LiveResult): void {
   const i = r.idleViewer;
   console.log(
     `worker and feed stopped, nothing changing (the idle-poll figure): ${i.kbPerMinute} kB per minute (${i.requests} requests, ${i.notModified} answered 304)`,
+  );
+}
+
+/** The large book's loads that shared the machine with a worker pass, and the others, against the 60-pair median. */
+function loadsAgainstPasses(loads: LoadTimes, passes: PassSpan[], smallMedian: number): string {
+  const during: number[] = [];
+  const between: number[] = [];
+  loads.usableMs.forEach((ms, run) => {
+    const start = loads.startedAt[run]!;
+    (overlapsAPass(start, start + ms, passes) ? during : between).push(ms);
+  });
+  const spans = passes.map((pass) => (pass.end - pass.start) / 1000);
+  const part = (ms: number[]) =>
+    ms.length === 0
+      ? 'none'
+      : `${ms.length} (${ms.join(', ')} ms; median ${median(ms)} → ${round(median(ms) / smallMedian)}×)`;
+  return (
+    `the worker's passes over the book: ${passes.length} logged, median ${spans.length ? round(median(spans), 1) : '–'} s each; ` +
+    `loads during a pass ${part(during)}; between passes ${part(between)}`
   );
 }
 

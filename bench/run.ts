@@ -207,7 +207,7 @@ async function main(): Promise<void> {
             .map((l) => l.toFixed(2))
             .join(' ')}`,
         );
-        printLive(await benchLive(db, { symbols, seconds: 60, simulatedViewers: 100, loadRuns: 5 }));
+        printLive(await benchLive(db, { symbols, seconds: 60, simulatedViewers: 100, loadRuns: 9 }));
         console.log(
           `load at the end: ${os
             .loadavg()
