@@ -2,8 +2,10 @@ import pg from 'pg';
 import { createHostListPool } from './connect';
 import { env } from './env';
 import { log } from './log';
+import { processWide } from './process-wide';
 
-let pool: pg.Pool | undefined;
+/** One per process, as the reads' pool is (lib/server/db.ts). */
+const writes = processWide<{ pool?: pg.Pool }>('writePool', () => ({}));
 
 /** Actions wait up to lock_timeout (5 s, in each function) for the worker's lock on the pair. */
 const ACTION_STATEMENT_TIMEOUT_MS = 60_000;
@@ -16,11 +18,11 @@ const ACTION_STATEMENT_TIMEOUT_MS = 60_000;
  * so a host list never lands it on a standby. Small: actions are rare.
  */
 export function getWritePool(): pg.Pool {
-  if (!pool) {
+  if (!writes.pool) {
     const config = env();
     const url = config.DATABASE_WRITE_URL ?? config.DATABASE_URL;
     if (!url) throw new Error('DATABASE_URL is not set');
-    pool = createHostListPool(
+    const pool = createHostListPool(
       url,
       {
         max: 2,
@@ -32,8 +34,9 @@ export function getWritePool(): pg.Pool {
       { defaultTargetSessionAttrs: 'read-write' },
     );
     pool.on('error', (error) => log.warn('idle write connection lost', { error: error.message }));
+    writes.pool = pool;
   }
-  return pool;
+  return writes.pool;
 }
 
 /** Runs one action statement on the write pool. */
@@ -49,7 +52,7 @@ export async function writeQuery<Row extends pg.QueryResultRow>(
 }
 
 export async function closeWritePool(): Promise<void> {
-  const current = pool;
-  pool = undefined;
+  const current = writes.pool;
+  writes.pool = undefined;
   await current?.end();
 }
