@@ -7,7 +7,8 @@
 export class BackgroundLoop {
   private stopRequested = false;
   private running: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  /** The waits in progress (several lanes may wait at once): a stop ends them all. */
+  private readonly wakers = new Set<() => void>();
 
   constructor(private readonly body: () => Promise<void>) {}
 
@@ -25,7 +26,7 @@ export class BackgroundLoop {
   /** The body ends after its current step (it sees `stopping`); no waiting for it. */
   requestStop(): void {
     this.stopRequested = true;
-    this.wake?.();
+    for (const wake of [...this.wakers]) wake();
   }
 
   /** Ends any wait, then resolves when the body has returned. Idempotent. */
@@ -40,11 +41,13 @@ export class BackgroundLoop {
     if (this.stopRequested || ms <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
+      const wakers = this.wakers;
       function done(): void {
         clearTimeout(timer);
+        wakers.delete(done);
         resolve();
       }
-      this.wake = done;
+      wakers.add(done);
     });
   }
 }
