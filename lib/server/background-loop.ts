@@ -7,8 +7,7 @@
 export class BackgroundLoop {
   private stopRequested = false;
   private running: Promise<void> | undefined;
-  /** The waits in progress (several lanes may wait at once): a stop ends them all. */
-  private readonly wakers = new Set<() => void>();
+  private wake: (() => void) | undefined;
 
   constructor(private readonly body: () => Promise<void>) {}
 
@@ -26,7 +25,7 @@ export class BackgroundLoop {
   /** The body ends after its current step (it sees `stopping`); no waiting for it. */
   requestStop(): void {
     this.stopRequested = true;
-    for (const wake of [...this.wakers]) wake();
+    this.wake?.();
   }
 
   /** Ends any wait, then resolves when the body has returned. Idempotent. */
@@ -41,13 +40,11 @@ export class BackgroundLoop {
     if (this.stopRequested || ms <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
-      const wakers = this.wakers;
       function done(): void {
         clearTimeout(timer);
-        wakers.delete(done);
         resolve();
       }
-      wakers.add(done);
+      this.wake = done;
     });
   }
 }

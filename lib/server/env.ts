@@ -71,8 +71,6 @@ export const envSchema = z.object({
   WORKER_MAX_WINDOWS: positiveInt(1_000),
   WORKER_GRACE_MINUTES: nonNegativeInt(1),
   WORKER_CONCURRENCY: positiveInt(4),
-  // The share of the interval a pass spreads its pairs over (lib/worker/pacing.ts); 0: no pacing.
-  WORKER_PASS_SPREAD: z.coerce.number().min(0).max(1).default(0.6),
   WORKER_RETENTION_DAYS: positiveInt(7),
   // A catch-up of WORKER_MAX_WINDOWS daily windows reads up to 1.4 M source rows: longer than
   // the dashboard's PG_STATEMENT_TIMEOUT_MS is right for. See docs/WORKER.md for the rest.

@@ -16,15 +16,12 @@ import {
 } from './statements';
 import { Auditor, type AuditSettings } from './audit';
 import { beat, workerIdentity, type WorkerIdentity } from './heartbeat';
-import { pairSpacingMs } from './pacing';
 
 export interface WorkerSettings {
   intervalMs: number;
   maxWindows: number;
   graceMinutes: number;
   concurrency: number;
-  /** the share of the interval a pass spreads its pairs over (lib/worker/pacing.ts); absent or 0: as fast as it can */
-  passSpread?: number;
   retentionDays: number;
   pruneEveryPasses: number;
   pruneBatchSize: number;
@@ -42,7 +39,6 @@ export function workerSettingsFromEnv(config: Env): WorkerSettings {
     maxWindows: config.WORKER_MAX_WINDOWS,
     graceMinutes: config.WORKER_GRACE_MINUTES,
     concurrency: config.WORKER_CONCURRENCY,
-    passSpread: config.WORKER_PASS_SPREAD,
     retentionDays: config.WORKER_RETENTION_DAYS,
     pruneEveryPasses: config.WORKER_PRUNE_EVERY_PASSES,
     pruneBatchSize: config.WORKER_PRUNE_BATCH_SIZE,
@@ -156,15 +152,10 @@ export class Worker {
     this.failureLines = 0;
     this.recordErrorLines = 0;
     let next = 0;
-    const spacingMs = pairSpacingMs(pairs.length, this.settings.intervalMs, this.settings.passSpread ?? 0);
     const lane = async (): Promise<void> => {
       while (!this.stopping && !summary.interrupted) {
-        const index = next++;
-        const pair = pairs[index];
+        const pair = pairs[next++];
         if (!pair) return;
-        // Paced: this pair's run starts no earlier than its place in the spread pass.
-        if (spacingMs > 0) await this.loop.sleep(started + index * spacingMs - performance.now());
-        if (this.stopping) return;
         if (Date.now() - this.lastBeatAt >= this.settings.intervalMs) await this.beatDuringPass(summary);
         if (summary.interrupted) return;
         await this.processPair(pair, summary, clockOffset);

@@ -52,13 +52,3 @@ test('started again after a stop, it runs again', async () => {
   expect(counter.steps).toBe(2);
   await counter.loop.stop();
 });
-
-test('a stop ends every wait in progress, not only the last one begun (a paced pass waits in each lane)', async () => {
-  const lanes = 3;
-  const loop = new BackgroundLoop(async () => {
-    await Promise.all(Array.from({ length: lanes }, () => loop.sleep(3_600_000)));
-  });
-  loop.start();
-  await loop.stop(); // no timer advanced: all three hour-long waits ended at once
-  expect(vi.getTimerCount()).toBe(0);
-});
