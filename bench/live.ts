@@ -176,6 +176,14 @@ const overviewTiming = (page: Page) =>
     };
   });
 
+/**
+ * Between two loads: back to back, nine loads fell within one worker interval (15 s), all in one
+ * phase of the worker's cycle (in the first --full run with the split, every load of both sizes
+ * during a pass). Spaced, they span about two intervals and meet the worker as a user arriving at
+ * any moment would; 1.7 s is no divisor of 15 s, so the phases do not repeat.
+ */
+const LOAD_GAP_MS = 1_700;
+
 async function measureLoads(browser: Browser, base: string, pairs: number, runs: number): Promise<LoadTimes> {
   const times: LoadTimes = { usableMs: [], startedAt: [], askedMs: [], answerMs: [], htmlMs: [], domReadyMs: [] };
   for (let run = 0; run < runs; run += 1) {
@@ -188,6 +196,7 @@ async function measureLoads(browser: Browser, base: string, pairs: number, runs:
     times.htmlMs.push(round(html, 0));
     times.domReadyMs.push(round(domReady, 0));
     await page.context().close();
+    if (run < runs - 1) await sleep(LOAD_GAP_MS);
   }
   return times;
 }
