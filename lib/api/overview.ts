@@ -91,10 +91,13 @@ function answerText(snapshot: HealthSnapshot, query: OverviewQuery, acks: Curren
   return JSON.stringify(answer);
 }
 
-/** The answer for a query on a snapshot, made once per snapshot, acks version and query. */
-function answerFor(snapshot: HealthSnapshot, acks: CurrentAcks, query: OverviewQuery): CachedAnswer {
+/** A query's key: its answers' (with the acks' version) and RecentQueries'. */
+const keyOf = (query: OverviewQuery) => JSON.stringify(query);
+
+/** The answer for a query (queryKey: keyOf(query)) on a snapshot, made once per snapshot, acks version and query. */
+function answerFor(snapshot: HealthSnapshot, acks: CurrentAcks, query: OverviewQuery, queryKey: string): CachedAnswer {
   // Cached under the acks' version too: an ack that starts or ends makes a new text (and ETag).
-  const key = `${acks.version}|${JSON.stringify(query)}`;
+  const key = `${acks.version}|${queryKey}`;
   return remember(viewsOf(snapshot).answers, key, MAX_ANSWERS, () => {
     const text = answerText(snapshot, query, acks);
     const etag = `"o.${createHash('sha1').update(text).digest('base64url').slice(0, 22)}"`;
@@ -113,8 +116,9 @@ export async function overviewAnswer(
   // A timeframe no pair has matches nothing, where GET /api/health answers 400: the overview
   // says so next to its filters (a shared link with a typo or a retired timeframe).
   const [snapshot, acks] = await Promise.all([getHealthSnapshot(options), currentAcks()]);
-  const answer = answerFor(snapshot, acks, query);
-  lately.asked(query);
+  const key = keyOf(query);
+  const answer = answerFor(snapshot, acks, query, key);
+  lately.asked(key, query);
   return { ...answer, generatedAt: snapshot.generatedAt };
 }
 
@@ -133,8 +137,7 @@ export const WARM_WITHIN_MS = 30_000;
 class RecentQueries {
   private readonly queries = new Map<string, { query: OverviewQuery; at: number }>();
 
-  asked(query: OverviewQuery): void {
-    const key = JSON.stringify(query);
+  asked(key: string, query: OverviewQuery): void {
     this.queries.delete(key);
     this.queries.set(key, { query, at: Date.now() });
     if (this.queries.size > WARM_QUERIES) this.queries.delete(this.queries.keys().next().value!);
@@ -165,7 +168,7 @@ let unfiltered: { key: string; query: OverviewQuery } | undefined;
 function unfilteredPageQuery(): { key: string; query: OverviewQuery } {
   if (!unfiltered) {
     const { query } = pageFirstRequest(new URLSearchParams());
-    unfiltered = { key: JSON.stringify(query), query };
+    unfiltered = { key: keyOf(query), query };
   }
   return unfiltered;
 }
@@ -176,9 +179,9 @@ export async function warmAnswers(snapshot: HealthSnapshot): Promise<void> {
   const page = unfilteredPageQuery();
   if (!queries.has(page.key)) queries.set(page.key, page.query);
   const acks = await currentAcks();
-  for (const query of queries.values()) {
+  for (const [key, query] of queries) {
     await new Promise<void>((resolve) => setImmediate(resolve)); // a request waiting goes first
-    answerFor(snapshot, acks, query);
+    answerFor(snapshot, acks, query, key);
   }
 }
 
